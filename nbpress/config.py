@@ -1,0 +1,106 @@
+"""``[tool.nbpress]`` in the site's pyproject.toml, over defaults → ``SiteConfig``.
+
+Every problem is reported at once: unknown keys (with "did you mean") and
+values of the wrong type, each naming the key and listing the valid ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .model import ExecuteConfig, SiteConfig
+
+# The default theme: the templates/ and assets/ beside the nbpress package.
+DEFAULT_THEME = Path(__file__).resolve().parent.parent
+
+_SITE_KEYS = {
+    "title": str,
+    "description": str,
+    "author": str,
+    "url": str,
+    "baseurl": str,
+    "permalink": str,
+    "timezone": str,
+    "excerpt_separator": str,
+    "execute": dict,
+}
+_EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict}
+
+
+def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> None:
+    for key, value in table.items():
+        if key not in valid:
+            close = difflib.get_close_matches(key, valid, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(f"unknown key '{prefix}{key}'{guess}")
+        elif not isinstance(value, valid[key]) or isinstance(value, bool) and valid[key] is int:
+            problems.append(
+                f"'{prefix}{key}' must be {valid[key].__name__.replace('dict', 'a table')}, "
+                f"not {type(value).__name__} ({value!r})"
+            )
+
+
+def load_config(
+    root: Path, *, out: Path | None = None, drafts: bool = False, keep_going: bool = False
+) -> SiteConfig:
+    """Read ``root/pyproject.toml`` (optional) and return the site's settings."""
+    root = root.resolve()
+    pyproject = root / "pyproject.toml"
+    table: dict[str, Any] = {}
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"pyproject.toml is not valid TOML: {exc}.", path=pyproject,
+                              hint="Fix the syntax; see https://toml.io.") from None
+        table = data.get("tool", {}).get("nbpress", {})
+        if not isinstance(table, dict):
+            raise ConfigError("[tool.nbpress] must be a table.", path=pyproject)
+    problems: list[str] = []
+    _check_table(table, _SITE_KEYS, "tool.nbpress.", problems)
+    execute_table = table.get("execute", {}) if isinstance(table.get("execute"), dict) else {}
+    _check_table(execute_table, _EXECUTE_KEYS, "tool.nbpress.execute.", problems)
+    if execute_table.get("cwd", "post") not in ("post", "root"):
+        problems.append("'tool.nbpress.execute.cwd' must be \"post\" or \"root\"")
+    if isinstance(execute_table.get("timeout"), int) and execute_table["timeout"] <= 0:
+        problems.append("'tool.nbpress.execute.timeout' must be a positive number of seconds")
+    links = execute_table.get("data_links", {})
+    if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
+        problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")
+    if problems:
+        valid = ", ".join(sorted(_SITE_KEYS)) + "; execute: " + ", ".join(sorted(_EXECUTE_KEYS))
+        raise ConfigError(
+            "invalid [tool.nbpress] settings: " + "; ".join(problems) + ".",
+            path=pyproject,
+            hint=f"Valid keys are: {valid}.",
+        )
+    site = {k: v for k, v in table.items() if k != "execute"}
+    if "baseurl" in site:
+        site["baseurl"] = "/" + site["baseurl"].strip("/") if site["baseurl"].strip("/") else ""
+    if "url" in site:
+        site["url"] = site["url"].rstrip("/")
+    theme_dirs = (root,) if root == DEFAULT_THEME else (root, DEFAULT_THEME)
+    return SiteConfig(
+        root=root,
+        out=(out or root / "_site").resolve(),
+        theme_dirs=theme_dirs,
+        execute=ExecuteConfig(**execute_table),
+        drafts=drafts,
+        keep_going=keep_going,
+        **site,
+    )
+
+
+def site_variables(config: SiteConfig) -> dict[str, Any]:
+    """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
+    names = {f.name for f in fields(SiteConfig)} - {"root", "out", "theme_dirs", "execute",
+                                                     "drafts", "keep_going"}
+    return {name: getattr(config, name) for name in sorted(names)}
+
+
+__all__ = ["load_config", "site_variables", "DEFAULT_THEME"]

@@ -1,0 +1,182 @@
+"""``posts/`` → ``[PostSource]``: front matter, dates, slugs, URLs.
+
+Front matter is Jekyll's YAML block at the top of a ``.md`` post (or the
+first raw cell of an ``.ipynb`` post).  A ``.md`` and an ``.ipynb`` with the
+same stem are one post (jupytext pairing); the ``.md`` holds the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError, PostError
+from .model import PostSource, SiteConfig
+from .permalink import check_pattern, expand, slugify
+
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_FENCE = re.compile(r"^---\s*$")
+_HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, 1-based line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1  # jupytext tolerates blank lines before the front matter; so do we
+    if start >= len(lines) or not _FENCE.match(lines[start]):
+        return {}, text, 1
+    for end in range(start + 1, len(lines)):
+        if _FENCE.match(lines[end]) or lines[end].rstrip() == "...":
+            break
+    else:
+        raise PostError("the front matter starting here has no closing '---' line.",
+                        path=path, line=start + 1, hint=_HINT_YAML)
+    block = "".join(lines[start + 1:end])
+    try:
+        data = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = start + 2 + mark.line if mark is not None else start + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PostError(f"the front matter is not valid YAML: {problem}.", path=path, line=line,
+                        hint="Check quoting and indentation; a value containing ': ' "
+                             "must be quoted.") from None
+    if not isinstance(data, dict):
+        raise PostError(f"the front matter must be a mapping of keys to values, not a "
+                        f"{type(data).__name__}.", path=path, line=start + 2,
+                        hint="Write 'key: value' lines, e.g. 'title: My post'.")
+    return data, "".join(lines[end + 1:]), end + 2
+
+
+def _ipynb_front_matter(path: Path) -> dict[str, Any]:
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PostError(f"this notebook is not valid JSON: {exc}.", path=path,
+                        hint="Open and save it in Jupyter, or restore it from version control.") from None
+    cells = nb.get("cells") or [{}]
+    first = cells[0]
+    source = first.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    if first.get("cell_type") == "raw" and source.lstrip().startswith("---"):
+        return split_front_matter(source, path)[0]
+    return dict(nb.get("metadata", {}).get("nbpress", {}))
+
+
+def _parse_date(value: Any, tz: ZoneInfo, path: Path) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).strip().replace(" +", "+"))
+    except ValueError:
+        raise PostError(f"'date: {value}' is not a date.", path=path, line=_key_line(path, "date"),
+                        hint="Write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS +0000'.") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.split())  # Jekyll: "tags: a b c"
+    return tuple(str(v) for v in value)
+
+
+def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
+    """Read one post's front matter and decide its date, slug and URL."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise PostError(f"the file is not UTF-8 text (byte {exc.start}).", path=path, line=line,
+                        hint="Save it as UTF-8 in your editor.") from None
+    if path.suffix == ".ipynb":
+        front, body, body_line = _ipynb_front_matter(path), "", 1
+    else:
+        front, body, body_line = split_front_matter(text, path)
+    title = front.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise PostError("the post has no title.", path=path, line=_key_line(path, "title") or 1,
+                        hint="Add 'title: Your title' to the front matter.")
+    match = _DATED_NAME.match(path.stem)
+    if "date" in front and front["date"] is not None:
+        date = _parse_date(front["date"], tz, path)
+    elif match:
+        try:
+            date = dt.datetime(*map(int, match.groups()[:3]), tzinfo=tz)
+        except ValueError:
+            raise PostError(f"the date in the file name '{path.name}' is impossible.", path=path,
+                            hint="Rename it to YYYY-MM-DD-slug with a real date.") from None
+    else:
+        raise PostError("the post has no date.", path=path, line=1,
+                        hint="Name the file YYYY-MM-DD-slug.md or add 'date: YYYY-MM-DD' "
+                             "to the front matter.")
+    slug = str(front.get("slug") or (match.group(4) if match else path.stem))
+    categories = _as_list(front.get("categories") or front.get("category"))
+    pattern = str(front.get("permalink") or config.permalink)
+    try:
+        check_pattern(pattern)
+    except ConfigError as exc:
+        raise PostError(exc.message, path=path, line=_key_line(path, "permalink"),
+                        hint=exc.hint) from None
+    url = expand(pattern, date=date, slug=slugify(slug) or slug, title=title,
+                 categories=categories)
+    return PostSource(
+        path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
+        front_matter=front, body=body, body_line=body_line, tags=_as_list(front.get("tags")),
+        description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
+        draft=bool(front.get("draft")) or front.get("published") is False,
+    )
+
+
+def discover(config: SiteConfig) -> list[PostSource]:
+    """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
+
+    Raises the first ``PostError`` met; URL collisions name both files.
+    """
+    try:
+        tz = ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown timezone '{config.timezone}'.",
+                          path=config.root / "pyproject.toml",
+                          hint="Use an IANA name such as 'Europe/Paris' or 'UTC'.") from None
+    check_pattern(config.permalink)
+    folder = config.root / "posts"
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".md", ".ipynb") and p.is_file()
+                   and not p.name.startswith((".", "_")))
+    stems_with_md = {p.stem for p in files if p.suffix == ".md"}
+    posts: list[PostSource] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        if path.suffix == ".ipynb" and path.stem in stems_with_md:
+            continue  # the paired .md holds the input
+        post = read_post(path, config, tz)
+        if post.draft and not config.drafts:
+            continue
+        if post.output_path in seen:
+            raise PostError(f"this post has the same URL ({post.url}) as {seen[post.output_path]}.",
+                            path=path, hint="Give one of them another 'permalink:' or 'slug:'.")
+        seen[post.output_path] = path
+        posts.append(post)
+    posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    return posts

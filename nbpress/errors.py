@@ -1,0 +1,98 @@
+"""The errors a user sees.
+
+Every problem nbpress reports about a user's input is an ``NbpressError``: it
+names the file, the line (or cell) and says what to do.  ``str()`` gives the
+one-paragraph message printed by the command line; nbpress's own traceback is
+never shown for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a user's file a problem is: path, 1-based line, notebook cell."""
+
+    path: Path | None = None
+    line: int | None = None
+    cell: int | None = None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return ""
+        try:  # shorter and clickable in a terminal: relative to where the command runs
+            text = str(self.path.resolve().relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            text = str(self.path)
+        if self.line is not None:
+            text += f":{self.line}"
+        if self.cell is not None:
+            text += f" (cell {self.cell})"
+        return text
+
+
+class NbpressError(Exception):
+    """A problem with the user's input or environment, reported without a traceback.
+
+    ``message`` says what is wrong, ``hint`` what to do about it, and ``detail``
+    carries a block of text shown verbatim below (e.g. a cell's traceback).
+    """
+
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        cell: int | None = None,
+        hint: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.message = message
+        self.location = Location(Path(path) if path is not None else None, line, cell)
+        self.hint = hint
+        self.detail = detail
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" {self.hint}"
+        if self.detail:
+            text += "\n" + self.detail.rstrip()
+        return text
+
+
+class ConfigError(NbpressError):
+    """``[tool.nbpress]`` in pyproject.toml is wrong."""
+
+
+class PostError(NbpressError):
+    """A post's front matter or Markdown is wrong."""
+
+
+class ExecutionError(NbpressError):
+    """A post's code failed while the site was being built."""
+
+
+class TemplateError(NbpressError):
+    """A theme template is wrong."""
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """A problem worth telling the user about that does not stop the build."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = str(Location(self.path, self.line))
+        return f"{where}: warning: {self.message}" if where else f"warning: {self.message}"

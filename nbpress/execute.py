@@ -1,0 +1,131 @@
+"""Run a post's notebook in a fresh kernel with nbclient → ``ExecResult``.
+
+One kernel per post, started in the post's folder (as Jupyter does), a
+per-cell timeout, no stdin (``input()`` fails at once instead of hanging), and
+the kernel always shut down.  Jupyter Book's ``raises-exception`` and
+``skip-execution`` tags are honoured by nbclient itself.  Any failure becomes
+one ``ExecutionError`` naming the post, the line of the failing cell and the
+user's traceback without ANSI codes.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+import time
+
+from .errors import ExecutionError
+from .model import ExecResult, NotebookDoc, SiteConfig
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def strip_ansi(text: str) -> str:
+    """Terminal colour codes removed, for messages printed to a log or a file."""
+    return _ANSI.sub("", text)
+
+
+def link_data(config: SiteConfig) -> None:
+    """Create the ``data_links`` symlinks whose targets exist and whose paths are free.
+
+    This lets a machine without internet find a dataset a post would
+    otherwise download (e.g. ``posts/data/FashionMNIST`` → a local copy).
+    """
+    for link, target in config.execute.data_links.items():
+        link_path = config.root / link
+        target_path = (config.root / target).resolve()
+        if target_path.exists() and not link_path.exists() and not link_path.is_symlink():
+            link_path.parent.mkdir(parents=True, exist_ok=True)
+            link_path.symlink_to(target_path, target_is_directory=target_path.is_dir())
+
+
+def _cell_error(doc: NotebookDoc, index: int | None, message: str, hint: str,
+                traceback: str = "") -> ExecutionError:
+    line = None
+    number = None
+    for n, cell in enumerate(doc.cells, 1):
+        if cell.index == index:
+            line, number = cell.line or None, n
+            inner = _CELL_LINE.findall(traceback)
+            if line and inner:  # the line inside the cell where it failed
+                line += int(inner[-1])
+    return ExecutionError(message, path=doc.post.path, line=line, cell=number, hint=hint,
+                          detail=strip_ansi(traceback) if traceback else None)
+
+
+def execute(doc: NotebookDoc, config: SiteConfig) -> ExecResult:
+    """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure."""
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = copy.deepcopy(doc.notebook)
+    cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
+    current: dict[str, int] = {}
+
+    def on_cell_start(cell, cell_index, **_):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb, timeout=config.execute.timeout, kernel_name=config.execute.kernel,
+        resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
+        record_timing=False, on_cell_start=on_cell_start,
+    )
+    start = time.perf_counter()
+    index = lambda: current.get("index")  # noqa: E731 - read after the failure
+    # The kernel process's own stderr (not the cells' output, which comes over
+    # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
+    kernel_log = tempfile.TemporaryFile(mode="w+b")
+    try:
+        client.execute(env=_kernel_env(), stderr=kernel_log)
+    except NoSuchKernel:
+        from jupyter_client.kernelspec import find_kernel_specs
+
+        raise ExecutionError(
+            f"the kernel '{config.execute.kernel}' is not installed.", path=doc.post.path,
+            hint="Set [tool.nbpress.execute] kernel to one of: "
+                 + ", ".join(sorted(find_kernel_specs())) + " (or install it with ipykernel)."
+        ) from None
+    except CellTimeoutError:
+        raise _cell_error(doc, index(), f"the cell did not finish within "
+                          f"{config.execute.timeout} s and was stopped.",
+                          "Make it faster, or raise [tool.nbpress.execute] timeout.") from None
+    except DeadKernelError:
+        kernel_log.seek(0)
+        tail = kernel_log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
+        raise _cell_error(doc, index(), "the kernel died while running this cell "
+                          "(killed by a signal, os._exit() or out of memory).",
+                          "Run the post in Jupyter to see what ends the process.",
+                          "\n".join(line for line in tail if "without encryption" not in line)
+                          ) from None
+    except CellExecutionError as exc:
+        name = getattr(exc, "ename", "Error")
+        hint = ("Fix the code, or add tags=[\"raises-exception\"] to the cell's fence if the "
+                "error is meant to be shown.")
+        if name == "StdinNotImplementedError":
+            hint = "Posts cannot ask for input at build time: replace input() with a value."
+        trace = "\n".join(nb.cells[index()].get("outputs", [{}])[-1].get("traceback", [])) \
+            if index() is not None else str(exc)
+        raise _cell_error(doc, index(), f"the code raised {name}: "
+                          f"{strip_ansi(getattr(exc, 'evalue', ''))}.", hint,
+                          trace or str(exc)) from None
+    except RuntimeError as exc:  # a kernel that failed to start
+        raise ExecutionError(f"the kernel could not start: {exc}.", path=doc.post.path,
+                             hint="Check that ipykernel is installed in this environment."
+                             ) from None
+    finally:
+        kernel_log.close()
+    return ExecResult(doc=doc, notebook=nb, seconds=time.perf_counter() - start)
+
+
+def _kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences a debugger warning on stderr
+    return env
+
+
+__all__ = ["execute", "link_data", "strip_ansi"]

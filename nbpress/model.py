@@ -1,0 +1,135 @@
+"""Plain data passed between the pipeline's stages.
+
+Every value that crosses a stage boundary is one of these frozen dataclasses.
+This module imports nothing from nbpress, so any stage can use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class ExecuteConfig:
+    """``[tool.nbpress.execute]``: how posts' code runs."""
+
+    timeout: int = 600
+    kernel: str = "python3"
+    cwd: str = "post"  # "post" (the post's folder, as Jupyter does) or "root"
+    data_links: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The whole site's settings: ``[tool.nbpress]`` over the defaults, plus the command line."""
+
+    root: Path
+    out: Path
+    theme_dirs: tuple[Path, ...]  # searched in order: the site's own first, then the default theme
+    title: str = "My blog"
+    description: str = ""
+    author: str = ""
+    url: str = ""
+    baseurl: str = ""
+    permalink: str = "/:year/:month/:day/:title.html"
+    timezone: str = "UTC"
+    excerpt_separator: str = "<!--more-->"
+    execute: ExecuteConfig = field(default_factory=ExecuteConfig)
+    drafts: bool = False
+    keep_going: bool = False
+
+
+@dataclass(frozen=True)
+class PostSource:
+    """One post as found on disk: its front matter read, its URL decided."""
+
+    path: Path  # the file holding the input (.md, or .ipynb when there is no .md)
+    slug: str
+    title: str
+    date: dt.datetime
+    url: str  # the page's URL path, without baseurl: "/2024/03/19/pytorch-and-jax.html"
+    front_matter: Mapping[str, Any]
+    body: str  # the text after the front matter (for .md posts)
+    body_line: int  # 1-based line of ``body``'s first line in the file
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    layout: str = "post"
+    draft: bool = False
+
+    @property
+    def output_path(self) -> str:
+        """The page's file path relative to the site folder."""
+        path = self.url.lstrip("/")
+        if not path or path.endswith("/"):
+            path += "index.html"
+        return path
+
+    @property
+    def files_dir(self) -> str:
+        """Folder (relative to the site) for the post's images, next to the page."""
+        parent = self.output_path.rpartition("/")[0]
+        return f"{parent}/{self.slug}_files" if parent else f"{self.slug}_files"
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    """Where a code cell of the notebook came from in the source file."""
+
+    index: int  # index in the notebook's cells
+    line: int  # 1-based line of its opening fence in the source file
+
+
+@dataclass(frozen=True)
+class NotebookDoc:
+    """A post read into a notebook (unexecuted).
+
+    ``markdown`` is the post's whole Markdown as one document, with each code
+    cell replaced by a placeholder line so HTML blocks split by cells stay whole.
+    """
+
+    post: PostSource
+    notebook: Any  # nbformat.NotebookNode
+    markdown: str
+    cells: tuple[CodeCell, ...]
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """A post's notebook after execution."""
+
+    doc: NotebookDoc
+    notebook: Any  # the executed nbformat.NotebookNode
+    seconds: float
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: path relative to the site folder, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    """A post turned into HTML: its body, excerpt and the files it needs."""
+
+    post: PostSource
+    html: str
+    excerpt: str
+    files: tuple[OutputFile, ...]
+    local_links: tuple[tuple[str, int], ...] = ()  # (URL, source line) of local images/links to check
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the command line to print."""
+
+    posts: tuple[str, ...]
+    errors: tuple[Any, ...]
+    warnings: tuple[Any, ...]
+    seconds: float

@@ -1,0 +1,184 @@
+"""One executed code cell → HTML and the image files it produced.
+
+Outputs come in notebook order; each rich output shows its best MIME type
+(SVG, PNG, JPEG, HTML, Markdown, LaTeX, plain text).  Images are written as
+files named as nbconvert's ExtractOutputPreprocessor names them
+(``<slug>_<cell>_<n>.<ext>``) and linked with their width and height.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import struct
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .markdown import highlight, math
+from .model import OutputFile
+
+MIME_ORDER = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown",
+              "text/latex", "text/plain")
+_EXTENSIONS = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
+HIDE_TAGS = ("remove-cell", "remove-input", "remove-output", "hide-input", "hide-output",
+             "hide-cell")
+
+
+@dataclass(frozen=True)
+class CellContext:
+    """What rendering a cell needs to know about its post."""
+
+    slug: str
+    files_dir: str  # folder of the post's files, relative to the site
+    baseurl: str
+    render_markdown: Callable[[str], str]
+    max_output_lines: int = 5000
+
+
+def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
+    """Pixel width and height read from the image's header, when it says."""
+    if mime == "image/png" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if mime == "image/svg+xml":
+        head = data[:4000].decode("utf-8", "replace")
+        tag = re.search(r"<svg\b[^>]*>", head, re.S)
+        if tag:
+            size = [re.search(rf'\b{k}="([\d.]+)(px|pt)?"', tag.group()) for k in ("width", "height")]
+            if all(size):
+                scale = [4 / 3 if m.group(2) == "pt" else 1 for m in size]
+                return tuple(round(float(m.group(1)) * s) for m, s in zip(size, scale))
+    if mime == "image/jpeg":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5:i + 9])
+                return width, height
+            i += 2 + length
+    return None
+
+
+def _text_block(text: str, cls: str, limit: int) -> str:
+    from nbconvert.filters.ansi import ansi2html  # nbconvert's ANSI colours → <span>s
+
+    lines = text.split("\n")
+    note = ""
+    if len(lines) > limit:
+        note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
+                f"(output_lines limit: {limit:,}).</p>")
+        lines = lines[:limit]
+    return f'<pre class="output {cls}">{ansi2html(chr(10).join(lines))}</pre>{note}'
+
+
+def _alt_text(cell: Any, index: int, output: dict) -> str:
+    meta = cell.get("metadata", {})
+    plain = output.get("data", {}).get("text/plain", "")
+    plain = "".join(plain) if isinstance(plain, list) else plain
+    if meta.get("alt") or meta.get("caption"):
+        return str(meta.get("alt") or meta.get("caption"))
+    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)", plain):
+        return plain[:200]
+    return f"Figure produced by code cell {index}"
+
+
+def _rich(output: dict, cell: Any, index: int, n: int, ctx: CellContext
+          ) -> tuple[str, OutputFile | None]:
+    data = output.get("data", {})
+    for mime in MIME_ORDER:
+        if mime not in data:
+            continue
+        value = data[mime]
+        value = "".join(value) if isinstance(value, list) else value
+        if mime in _EXTENSIONS:
+            raw = value.encode() if mime == "image/svg+xml" else base64.b64decode(value)
+            name = f"{ctx.slug}_{index}_{n}{_EXTENSIONS[mime]}"
+            file = OutputFile(f"{ctx.files_dir}/{name}", raw)
+            meta = output.get("metadata", {}).get(mime, {})
+            size = (meta["width"], meta["height"]) if "width" in meta and "height" in meta \
+                else image_size(mime, raw)
+            dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+            src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
+            alt = html.escape(_alt_text(cell, index, output))
+            return (f'<div class="output image"><img src="{html.escape(src)}" alt="{alt}"'
+                    f'{dims} loading="lazy"></div>', file)
+        if mime == "text/html":
+            return f'<div class="output html">{value}</div>', None
+        if mime == "text/markdown":
+            return f'<div class="output markdown">{ctx.render_markdown(value)}</div>', None
+        if mime == "text/latex":
+            tex = value.strip().strip("$")
+            return f'<div class="output latex">{math(tex, True)}</div>', None
+        return _text_block(value, "text", ctx.max_output_lines), None
+    return "", None
+
+
+def _coalesce(outputs: list) -> list:
+    """Join consecutive stream outputs and apply carriage returns, as a terminal would."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1] = {**merged[-1], "text": merged[-1]["text"] + out["text"]}
+        else:
+            merged.append(dict(out))
+    for out in merged:
+        if out.get("output_type") == "stream":
+            text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+            text = re.sub(r"[^\n]*\r(?!\n)", "", text.replace("\r\n", "\n"))
+            out["text"] = text
+    return merged
+
+
+def render_outputs(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:
+    """A cell's outputs → HTML and files."""
+    parts, files = [], []
+    for n, output in enumerate(cell.get("outputs", [])):
+        kind = output.get("output_type")
+        if kind == "stream":
+            continue  # rendered below, after coalescing
+        if kind in ("execute_result", "display_data"):
+            part, file = _rich(output, cell, index, n, ctx)
+            parts.append((n, part))
+            if file:
+                files.append(file)
+        elif kind == "error":
+            trace = "\n".join(output.get("traceback", [])) or \
+                f"{output.get('ename')}: {output.get('evalue')}"
+            parts.append((n, _text_block(trace, "error", ctx.max_output_lines)))
+    streams = [(n, o) for n, o in enumerate(cell.get("outputs", []))
+               if o.get("output_type") == "stream"]
+    # Coalesce runs of adjacent stream outputs but keep their place among rich outputs.
+    run: list = []
+    for n, out in streams + [(None, None)]:
+        if run and (out is None or n != run[-1][0] + 1 or out.get("name") != run[-1][1]["name"]):
+            text = _coalesce([o for _, o in run])[0]["text"]
+            cls = "stderr" if run[0][1]["name"] == "stderr" else "stdout"
+            parts.append((run[0][0], _text_block(text.rstrip("\n"), cls, ctx.max_output_lines)))
+            run = []
+        if out is not None:
+            run.append((n, out))
+    parts.sort(key=lambda p: p[0])
+    return "".join(p for _, p in parts if p), files
+
+
+def render_cell(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:
+    """A code cell → ``<div class="cell">`` with its input and outputs, honouring tags."""
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    if "remove-cell" in tags:
+        return "", []
+    source = highlight(cell.get("source", ""), "python")
+    outputs, files = ("", []) if "remove-output" in tags else render_outputs(cell, index, ctx)
+    parts = []
+    if "remove-input" not in tags:
+        if "hide-input" in tags or "hide-cell" in tags:
+            source = f'<details class="hidden-input"><summary>Show code</summary>{source}</details>'
+        parts.append(f'<div class="input">{source}</div>')
+    if outputs:
+        if "hide-output" in tags or "hide-cell" in tags:
+            outputs = f'<details class="hidden-output"><summary>Show output</summary>{outputs}</details>'
+        parts.append(f'<div class="outputs">{outputs}</div>')
+    if not parts:
+        return "", files
+    return f'<div class="cell" id="cell-{index}">{"".join(parts)}</div>', files

@@ -1,0 +1,97 @@
+"""One executed notebook → ``RenderedPost``: the post's body HTML, excerpt and files.
+
+The post's Markdown is rendered as one document (so HTML blocks that code
+cells split stay valid), then each cell placeholder is replaced by that
+cell's input and outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any, Callable, Mapping
+
+from .errors import BuildWarning
+from .liquid import resolve
+from .markdown import make_markdown
+from .model import ExecResult, RenderedPost
+from .notebook import CELL_MARK_RE
+from .outputs import CellContext, render_cell
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
+
+
+class _LocalLinks(HTMLParser):
+    """Collects the ``src`` of images (and of ``<source>``/``<video>``) in HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("img", "source", "video", "audio"):
+            src = dict(attrs).get("src")
+            if src and not _SCHEME.match(src):
+                self.urls.append(src)
+
+
+def local_images(markdown_html_tokens: list) -> list[tuple[str, int]]:
+    """(URL, 0-based document line) of every local image in markdown-it tokens."""
+    found = []
+    for token in markdown_html_tokens:
+        line = token.map[0] if token.map else 0
+        children = token.children or []
+        for child in children:
+            if child.type == "image":
+                src = child.attrGet("src") or ""
+                if not _SCHEME.match(src):
+                    found.append((src, line))
+            elif child.type == "html_inline":
+                parser = _LocalLinks()
+                parser.feed(child.content)
+                found += [(u, line) for u in parser.urls]
+        if token.type == "html_block":
+            parser = _LocalLinks()
+            parser.feed(token.content)
+            found += [(u, line) for u in parser.urls]
+    return found
+
+
+def _excerpt(body: str, separator: str) -> str:
+    if separator and separator in body:
+        return body.split(separator, 1)[0].strip()
+    match = re.search(r"<p>.*?</p>", body, re.S)
+    return match.group(0) if match else ""
+
+
+def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[str, str],
+                excerpt_separator: str, plugins: tuple[Callable, ...] = ()
+                ) -> tuple[RenderedPost, list[BuildWarning]]:
+    """Render one executed post; Liquid in its Markdown is resolved here."""
+    doc = result.doc
+    post = doc.post
+    page = dict(post.front_matter)
+    page.update(title=post.title, url=post.url, tags=list(post.tags),
+                date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
+    markdown = resolve(doc.markdown, site=site, page=page, links=links, path=post.path,
+                       line_offset=post.body_line)
+    md = make_markdown(*plugins)
+    env: dict = {}
+    tokens = md.parse(markdown, env)
+    body = md.renderer.render(tokens, md.options, env)
+    ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=site.get("baseurl", ""),
+                      render_markdown=lambda text: make_markdown().render(text))
+    files = []
+    cells = result.notebook.cells
+
+    def cell_html(match: re.Match) -> str:
+        index = int(match.group(1))
+        html, cell_files = render_cell(cells[index], index, ctx)
+        files.extend(cell_files)
+        return html
+
+    body = CELL_MARK_RE.sub(cell_html, body)
+    links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
+    rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(body, excerpt_separator),
+                            files=tuple(files), local_links=links_found)
+    return rendered, []
