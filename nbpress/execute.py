@@ -49,9 +49,11 @@ def _cell_error(doc: NotebookDoc, index: int | None, message: str, hint: str,
     for n, cell in enumerate(doc.cells, 1):
         if cell.index == index:
             line, number = cell.line or None, n
-            inner = _CELL_LINE.findall(traceback)
-            if line and inner:  # the line inside the cell where it failed
-                line += int(inner[-1])
+            # The first frame is the failing cell's own statement (later frames may be
+            # functions defined in other cells): point at that line in the file.
+            inner = _CELL_LINE.search(strip_ansi(traceback))
+            if line and inner:
+                line += int(inner.group(1))
     return ExecutionError(message, path=doc.post.path, line=line, cell=number, hint=hint,
                           detail=strip_ansi(traceback) if traceback else None)
 
