@@ -105,7 +105,7 @@ def _as_list(value: Any) -> tuple[str, ...]:
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """Read one post's front matter and decide its date, slug and URL."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise PostError(f"the file is not UTF-8 text (byte {exc.start}).", path=path, line=line,

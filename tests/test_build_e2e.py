@@ -241,3 +241,27 @@ def test_broken_local_image_is_a_warning(make_site, build):
     assert result.returncode == 0
     assert "2024-01-01-a.md:5: warning: the image '/images/old_2_0.png' is not in the built site" \
         in result.stderr
+
+
+def test_ipynb_post_and_jupytext_pair(make_site, build):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_raw_cell("---\ntitle: From a notebook\ndate: 2024-05-06\n---"),
+                nbformat.v4.new_markdown_cell("Notebook prose."),
+                nbformat.v4.new_code_cell("print(6 * 7)", outputs=[]),
+                nbformat.v4.new_code_cell("")]
+    paired = nbformat.v4.new_notebook()
+    paired.cells = [nbformat.v4.new_code_cell("print('stale ipynb copy')")]
+    root = make_site({
+        "posts/nb-post.ipynb": nbformat.writes(nb),
+        "posts/2024-01-01-pair.md": "---\ntitle: Pair\n---\n\n```python\nprint('from md')\n```\n",
+        "posts/2024-01-01-pair.ipynb": nbformat.writes(paired),
+    })
+    result = build("--root", str(root))
+    assert result.returncode == 0, result.stderr
+    page = Page((root / "_site/2024/05/06/nb-post.html").read_text())
+    assert "Notebook prose." in page.plain and "42" in page.plain
+    assert "title: From a notebook" not in page.plain
+    pair = Page((root / "_site/2024/01/01/pair.html").read_text()).plain
+    assert "from md" in pair and "stale ipynb copy" not in pair
