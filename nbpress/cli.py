@@ -25,6 +25,15 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include draft and unpublished posts")
     b.add_argument("--keep-going", action="store_true",
                    help="build every post and report all failures at the end")
+    b.add_argument("--execute", choices=("auto", "never", "always"), default="auto",
+                   dest="mode", help="auto: run posts whose cached run is stale (default); "
+                   "never: fail if any is stale; always: run every post")
+    b.add_argument("--refresh", action="append", default=[], metavar="POST",
+                   help="run this post even if its cached run is fresh (stem or path; repeatable)")
+    b.add_argument("--jobs", "-j", type=int, default=0,
+                   help="kernels running at once (default: the number of cores)")
+    b.add_argument("--explain", action="store_true",
+                   help="say for each post whether it would run, and why; build nothing")
     return parser
 
 
@@ -36,11 +45,12 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
     args = _parser(default_root or Path.cwd()).parse_args(argv)
     try:
         config = load_config(args.root, out=args.out, drafts=args.drafts,
-                             keep_going=args.keep_going)
+                             keep_going=args.keep_going, mode=args.mode,
+                             refresh=tuple(args.refresh), jobs=max(0, args.jobs))
         if not (config.root / "posts").is_dir():
             raise NbpressError(f"there is no posts/ folder in {config.root}.",
                                hint="Pass --root with the folder that holds posts/.")
-        report = build(config)
+        report = build(config, explain=args.explain)
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {error}\n", file=sys.stderr)
@@ -55,6 +65,10 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
         return 130
     for warning in report.warnings:
         print(warning, file=sys.stderr)
+    if args.explain:
+        return 0
+    for line in report.lines:
+        print(line, file=sys.stderr)
     print(f"built {len(report.posts)} post(s) into {config.out} in {report.seconds:.1f} s",
           file=sys.stderr)
     return 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,11 @@ def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> 
             )
 
 
-def load_config(
-    root: Path, *, out: Path | None = None, drafts: bool = False, keep_going: bool = False
-) -> SiteConfig:
-    """Read ``root/pyproject.toml`` (optional) and return the site's settings."""
+def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteConfig:
+    """Read ``root/pyproject.toml`` (optional) and return the site's settings.
+
+    ``options`` are the command line's: drafts, keep_going, mode, refresh, jobs.
+    """
     root = root.resolve()
     pyproject = root / "pyproject.toml"
     table: dict[str, Any] = {}
@@ -90,16 +90,14 @@ def load_config(
         out=(out or root / "_site").resolve(),
         theme_dirs=theme_dirs,
         execute=ExecuteConfig(**execute_table),
-        drafts=drafts,
-        keep_going=keep_going,
+        **options,
         **site,
     )
 
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = {f.name for f in fields(SiteConfig)} - {"root", "out", "theme_dirs", "execute",
-                                                     "drafts", "keep_going"}
+    names = set(_SITE_KEYS) - {"execute"}
     return {name: getattr(config, name) for name in sorted(names)}
 
 

@@ -16,8 +16,16 @@ import re
 import tempfile
 import time
 
+from typing import Callable
+
 from .errors import ExecutionError
 from .model import ExecResult, NotebookDoc, SiteConfig
+from .tracking import unwrap, wrap
+
+# Variables that cap the threads of the numeric libraries a kernel may load,
+# so that N kernels side by side do not each start one thread per core.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -58,18 +66,27 @@ def _cell_error(doc: NotebookDoc, index: int | None, message: str, hint: str,
                           detail=strip_ansi(traceback) if traceback else None)
 
 
-def execute(doc: NotebookDoc, config: SiteConfig) -> ExecResult:
-    """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure."""
+def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
+            on_cell: Callable[[int, int], None] | None = None) -> ExecResult:
+    """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure.
+
+    ``threads`` caps each numeric library's threads in the kernel; ``on_cell``
+    is called with (cell number, number of cells) as each code cell starts.
+    """
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = copy.deepcopy(doc.notebook)
+    wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
     cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
     current: dict[str, int] = {}
+    code_numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
 
     def on_cell_start(cell, cell_index, **_):
-        current["index"] = cell_index
+        current["index"] = cell_index - 1
+        if on_cell and cell_index - 1 in code_numbers:
+            on_cell(code_numbers[cell_index - 1], len(doc.cells))
 
     client = NotebookClient(
         nb, timeout=config.execute.timeout, kernel_name=config.execute.kernel,
@@ -77,12 +94,14 @@ def execute(doc: NotebookDoc, config: SiteConfig) -> ExecResult:
         record_timing=False, on_cell_start=on_cell_start,
     )
     start = time.perf_counter()
-    index = lambda: current.get("index")  # noqa: E731 - read after the failure
+    def index() -> int | None:  # read after a failure: the user's cell that was running
+        return current.get("index")
+
     # The kernel process's own stderr (not the cells' output, which comes over
     # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
     kernel_log = tempfile.TemporaryFile(mode="w+b")
     try:
-        client.execute(env=_kernel_env(), stderr=kernel_log)
+        client.execute(env=_kernel_env(threads), stderr=kernel_log)
     except NoSuchKernel:
         from jupyter_client.kernelspec import find_kernel_specs
 
@@ -109,7 +128,7 @@ def execute(doc: NotebookDoc, config: SiteConfig) -> ExecResult:
                 "error is meant to be shown.")
         if name == "StdinNotImplementedError":
             hint = "Posts cannot ask for input at build time: replace input() with a value."
-        trace = "\n".join(nb.cells[index()].get("outputs", [{}])[-1].get("traceback", [])) \
+        trace = "\n".join(nb.cells[index() + 1].get("outputs", [{}])[-1].get("traceback", [])) \
             if index() is not None else str(exc)
         raise _cell_error(doc, index(), f"the code raised {name}: "
                           f"{strip_ansi(getattr(exc, 'evalue', ''))}.", hint,
@@ -120,11 +139,19 @@ def execute(doc: NotebookDoc, config: SiteConfig) -> ExecResult:
                              ) from None
     finally:
         kernel_log.close()
-    return ExecResult(doc=doc, notebook=nb, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    found = unwrap(nb)
+    return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
+                      executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), files=found.files,
+                      packages=found.packages)
 
 
-def _kernel_env() -> dict[str, str]:
+def _kernel_env(threads: int | None) -> dict[str, str]:
     env = dict(os.environ)
+    if threads:
+        for name in THREAD_VARIABLES:
+            env[name] = str(threads)
+        env["NBPRESS_THREADS"] = str(threads)
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences a debugger warning on stderr
     return env

@@ -40,6 +40,9 @@ class SiteConfig:
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False
+    mode: str = "auto"  # --execute: "auto" (use the cache when fresh), "never", "always"
+    refresh: tuple[str, ...] = ()  # --refresh: posts (stems or paths) to execute anyway
+    jobs: int = 0  # kernels at once; 0 = the number of cores
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,22 @@ class NotebookDoc:
 
 @dataclass(frozen=True)
 class ExecResult:
-    """A post's notebook after execution."""
+    """A post's notebook after execution (or taken from the execution cache).
+
+    ``reason`` says why it ran ("code changed", "data/x.csv changed") or
+    "cached"; ``files`` and ``packages`` are what the run was found to depend
+    on (files relative to the site root; distribution → version).
+    """
 
     doc: NotebookDoc
     notebook: Any  # the executed nbformat.NotebookNode
     seconds: float
     from_cache: bool = False
+    reason: str = ""
+    executed_at: str = ""
+    python: str = ""
+    files: tuple[str, ...] = ()
+    packages: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,3 +146,4 @@ class BuildReport:
     errors: tuple[Any, ...]
     warnings: tuple[Any, ...]
     seconds: float
+    lines: tuple[str, ...] = ()  # the per-post report, ready to print

@@ -161,6 +161,8 @@ def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = ""
         nb.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata))
         code_cells.append(CodeCell(len(nb.cells) - 1, post.body_line + cell.line))
     flush()
+    for number, nb_cell in enumerate(nb.cells):  # stable ids: same post, same notebook bytes
+        nb_cell.id = f"cell-{number}"
     _set_metadata(nb, post, kernel)
     # Placeholders name notebook cell indices, so output files can follow nbconvert's naming.
     markdown = CELL_MARK_RE.sub(lambda m: CELL_MARK.format(code_cells[int(m.group(1))].index),

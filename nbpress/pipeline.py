@@ -1,23 +1,29 @@
-"""The only orchestrator: config → discover → read → execute → render → site → write.
+"""The only orchestrator: config → discover → read → execute (cache) → render → site → write.
 
 Errors are values collected per post; with ``keep_going`` every post is tried
 and all failures are reported together.  ``_site`` is replaced only by a
-build in which every post succeeded.
+build in which every post succeeded.  Posts that must run execute in
+parallel kernels; the others come from the execution cache.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable, TextIO
 
+from . import cache
 from .config import site_variables
 from .discover import discover
-from .errors import BuildWarning, NbpressError
+from .errors import BuildWarning, ExecutionError, NbpressError
 from .execute import execute, link_data
-from .model import BuildReport, RenderedPost, SiteConfig
+from .model import BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .notebook import read_post_notebook
+from .progress import PostReport, make_progress, report_lines
 from .render import render_post
 from .site import asset_files, index_page, post_pages, site_context
 from .templates import make_environment
@@ -30,6 +36,16 @@ class BuildFailed(Exception):
     def __init__(self, errors: list[NbpressError]) -> None:
         self.errors = errors
         super().__init__("\n\n".join(map(str, errors)))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with one post: use the cached run, or execute and why."""
+
+    doc: NotebookDoc
+    key: str
+    reason: str  # "" when the cached run can be used
+    cached: ExecResult | None
 
 
 def check_local_images(posts: list[RenderedPost], paths: set[str], baseurl: str
@@ -57,8 +73,91 @@ def check_local_images(posts: list[RenderedPost], paths: set[str], baseurl: str
     return warnings
 
 
-def build(config: SiteConfig, *, log: TextIO = sys.stderr,
-          executor: Callable = execute) -> BuildReport:
+def _name(doc: NotebookDoc, config: SiteConfig) -> str:
+    return doc.post.path.relative_to(config.root).as_posix()
+
+
+def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
+    """Decide, per post, whether its cached run is usable, without starting any kernel."""
+    versions = cache.installed_versions()
+    plans = []
+    for doc in docs:
+        key = cache.cache_key(doc, config)
+        stem = doc.post.path.stem
+        record, nb, problem = cache.load(config.root, stem)
+        reason = problem or cache.stale_reason(record, key, config.root, versions)
+        if config.mode == "always":
+            reason = "--execute always"
+        elif stem in config.refresh or _name(doc, config) in config.refresh:
+            reason = "--refresh"
+        cached = None
+        if not reason:
+            cached = ExecResult(doc=doc, notebook=cache.merge_outputs(doc, nb),
+                                seconds=record.seconds, from_cache=True, reason="cached",
+                                executed_at=record.executed_at, python=record.python,
+                                files=tuple(record.files), packages=record.packages)
+        plans.append(Plan(doc, key, reason, cached))
+    return plans
+
+
+def _declared(doc: NotebookDoc, config: SiteConfig) -> list[str]:
+    """``depends:`` files of the front matter, relative to the site root."""
+    depends = doc.post.front_matter.get("depends") or []
+    found = []
+    for name in depends if isinstance(depends, list) else [depends]:
+        path = (doc.post.path.parent / str(name)).resolve()
+        try:
+            found.append(path.relative_to(config.root).as_posix())
+        except ValueError:
+            continue  # outside the site: nothing a clone could check
+    return found
+
+
+def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Callable
+                ) -> tuple[dict[str, ExecResult], list[NbpressError]]:
+    """Run the stale posts in parallel kernels; store each success in the cache."""
+    todo = [p for p in plans if p.reason]
+    jobs = min(config.jobs or os.cpu_count() or 1, max(1, len(todo)))
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
+    results: dict[str, ExecResult] = {}
+    errors: list[NbpressError] = []
+
+    def run(item: Plan) -> ExecResult:
+        name = _name(item.doc, config)
+        progress.start(name, len(item.doc.cells), item.reason)
+        try:
+            result = executor(item.doc, config, threads=threads,
+                              on_cell=lambda n, total: progress.cell(name, n, total))
+        except BaseException:
+            progress.failed(name)
+            raise
+        progress.done(name, result.seconds)
+        files = sorted(set(result.files) | set(_declared(item.doc, config)))
+        prints = {f: cache.fingerprint(config.root / f) for f in files
+                  if (config.root / f).is_file()}
+        cache.store(config.root, item.doc.post.path.stem, result.notebook, key=item.key,
+                    seconds=result.seconds, python=result.python, files=prints,
+                    packages=dict(result.packages))
+        return ExecResult(**{**result.__dict__, "reason": item.reason})
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run, item): item for item in todo}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                try:
+                    results[futures[future].doc.post.path.stem] = future.result()
+                except NbpressError as exc:
+                    errors.append(exc)
+            if errors and not config.keep_going:
+                for future in pending:
+                    future.cancel()  # posts not started yet; running kernels finish
+    return results, errors
+
+
+def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable = execute,
+          explain: bool = False) -> BuildReport:
     """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``."""
     import nbformat
 
@@ -67,36 +166,70 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr,
     variables = site_variables(config)
     links = {p.path.stem: config.baseurl + p.url for p in posts}
     links.update({p.path.relative_to(config.root).as_posix(): config.baseurl + p.url for p in posts})
-    env = make_environment(config.theme_dirs)
-    link_data(config)
-    rendered: list[RenderedPost] = []
-    notebooks: dict[str, bytes] = {}
     errors: list[NbpressError] = []
     warnings: list[BuildWarning] = []
+    docs: list[NotebookDoc] = []
     for post in posts:
-        name = post.path.relative_to(config.root)
         try:
             doc, found = read_post_notebook(post, kernel=config.execute.kernel,
                                             keep_comment=config.excerpt_separator)
-            warnings += found
-            print(f"executing {name} ({len(doc.cells)} code cells)…", file=log, flush=True)
-            result = executor(doc, config)
-            print(f"  done in {result.seconds:.1f} s", file=log, flush=True)
-            item, found = render_post(result, site=variables, links=links,
-                                      excerpt_separator=config.excerpt_separator)
-            warnings += found
         except NbpressError as exc:
             errors.append(exc)
             if not config.keep_going:
-                break
+                raise BuildFailed(errors) from None
             continue
-        rendered.append(item)
-        notebooks[post.slug] = nbformat.writes(result.notebook).encode()
+        docs.append(doc)
+        warnings += found
+    plans = plan(docs, config)
+    if explain:
+        for item in plans:
+            state = f"would execute: {item.reason}" if item.reason else "cached, up to date"
+            print(f"{_name(item.doc, config)}: {state}", file=log)
+        return BuildReport(posts=(), errors=(), warnings=tuple(warnings), seconds=0.0)
+    stale = [p for p in plans if p.reason]
+    if config.mode == "never" and stale:
+        lines = "\n".join(f"  {_name(p.doc, config)}: {p.reason}" for p in stale)
+        raise BuildFailed([ExecutionError(
+            f"--execute never, but {len(stale)} post(s) have no up-to-date execution in "
+            f"{cache.CACHE_DIR}/:", hint="Build once where the posts can run (with their data) and "
+            f"commit {cache.CACHE_DIR}/, or drop --execute never.", detail=lines)])
+    if stale:
+        link_data(config)
+    progress = make_progress(log)
+    try:
+        executed, failures = execute_all(plans, config, progress, executor)
+    finally:
+        progress.close()
+    errors += failures
+    if errors:
+        raise BuildFailed(errors)
+    env = make_environment(config.theme_dirs)
+    rendered: list[RenderedPost] = []
+    notebooks: dict[str, bytes] = {}
+    reports: list[PostReport] = []
+    for item in plans:
+        result = item.cached or executed[item.doc.post.path.stem]
+        begin = time.perf_counter()
+        try:
+            page, found = render_post(result, site=variables, links=links,
+                                      excerpt_separator=config.excerpt_separator)
+        except NbpressError as exc:
+            errors.append(exc)
+            continue
+        warnings += found
+        rendered.append(page)
+        notebooks[item.doc.post.slug] = nbformat.writes(result.notebook).encode()
+        reports.append(PostReport(_name(item.doc, config),
+                                  "cached" if result.from_cache else "executed",
+                                  result.reason, 0.0 if result.from_cache else result.seconds,
+                                  time.perf_counter() - begin))
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)
     files = asset_files(config) + post_pages(env, site, rendered, notebooks) + index_page(env, site)
     warnings += check_local_images(rendered, {f.path for f in files}, config.baseurl)
     write_site(files, config.out)
+    seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(str(p.post.path) for p in rendered), errors=(),
-                       warnings=tuple(warnings), seconds=time.perf_counter() - start)
+                       warnings=tuple(warnings), seconds=seconds,
+                       lines=tuple(report_lines(reports, seconds)))

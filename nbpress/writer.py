@@ -2,35 +2,21 @@
 
 A failed or interrupted build leaves the previous ``_site`` exactly as it
 was: nothing touches it until every file is written, and the swap itself is
-one ``renameat2(RENAME_EXCHANGE)`` system call on Linux (two renames
-elsewhere).  Files of deleted posts disappear because the folder is new.
+one ``renameat2(RENAME_EXCHANGE)`` system call on Linux (see fsutil).  Files of deleted posts disappear because the folder is new.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from .errors import NbpressError
+from .fsutil import replace_dir
 from .model import OutputFile
 
 MARKER = ".nbpress-site"  # tells a folder nbpress made from one it must never replace
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths; False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
 
 
 def _check_paths(files: Sequence[OutputFile]) -> None:
@@ -74,12 +60,4 @@ def write_site(files: Sequence[OutputFile], out: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if out.exists():
-        if not _exchange(staging, out):
-            old = out.parent / f".{out.name}.staging-old-{os.getpid()}"
-            out.rename(old)
-            staging.rename(out)
-            staging = old
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
-    else:
-        staging.rename(out)
+    replace_dir(staging, out)

@@ -1,0 +1,209 @@
+"""The execution cache: ``_executed/`` at the site root, meant to be committed.
+
+Why that name: it holds executed notebooks (what Quarto calls ``_freeze/``),
+and the leading underscore keeps it out of Jekyll-style content.  Layout::
+
+    _executed/<post stem>/notebook.ipynb   outputs; images replaced by blob references
+    _executed/<post stem>/record.json      key, dependencies, timings, versions
+    _executed/_blobs/<sha256>.<ext>         each image once, by content hash
+
+The key covers only what decides the outputs: code cells in order, the tags
+that change execution, kernel, Python version, execution settings and this
+format's version — never prose, titles or presentation-only tags.  The record
+adds what the run was found to depend on (files, local modules, package
+versions); any change there makes the entry stale, with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .fsutil import replace_dir
+from .model import NotebookDoc, SiteConfig
+
+CACHE_DIR = "_executed"
+FORMAT = 1
+EXEC_TAGS = ("raises-exception", "skip-execution")  # tags that change what runs
+_BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
+_BLOB_PREFIX = "nbpress-blob:"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What is stored beside each executed notebook."""
+
+    key: str
+    executed_at: str
+    seconds: float
+    python: str
+    notebook_sha256: str
+    files: dict[str, list] = field(default_factory=dict)  # path → [size, mtime_ns, sha256]
+    packages: dict[str, str] = field(default_factory=dict)
+    format: int = FORMAT
+
+
+def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
+    """The hash of everything that decides a post's outputs (and nothing else)."""
+    cells = []
+    for cell in doc.notebook.cells:
+        if cell.cell_type == "code":
+            tags = sorted(t for t in cell.get("metadata", {}).get("tags", []) if t in EXEC_TAGS)
+            cells.append([cell.source, tags])
+    depends = doc.post.front_matter.get("depends") or []
+    payload = {
+        "format": FORMAT, "kernel": config.execute.kernel, "cwd": config.execute.cwd,
+        "python": platform.python_version(), "cells": cells,
+        "depends": sorted(map(str, depends if isinstance(depends, list) else [depends])),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(path: Path) -> list:
+    """[size, mtime_ns, sha256] of a file."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+
+
+def entry_dir(root: Path, stem: str) -> Path:
+    return root / CACHE_DIR / stem
+
+
+def load(root: Path, stem: str) -> tuple[Record | None, Any, str]:
+    """(record, notebook, problem): the notebook is None when absent or damaged."""
+    import nbformat
+
+    folder = entry_dir(root, stem)
+    if not (folder / "record.json").exists():
+        return None, None, "not executed yet"
+    try:
+        record = Record(**json.loads((folder / "record.json").read_text()))
+        raw = (folder / "notebook.ipynb").read_bytes()
+        if hashlib.sha256(raw).hexdigest() != record.notebook_sha256:
+            return None, None, "cache entry damaged (notebook does not match its record)"
+        nb = nbformat.reads(raw.decode(), as_version=4)
+        _inline_blobs(nb, root / CACHE_DIR / "_blobs")
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        return None, None, f"cache entry damaged ({type(exc).__name__}: {exc})"
+    return record, nb, ""
+
+
+def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None]
+                 ) -> str:
+    """Why ``record`` cannot be used, or "" when it can."""
+    if record.format != FORMAT:
+        return f"cache format {record.format} → {FORMAT}"
+    if record.key != key:
+        return "code changed"
+    for name, (size, mtime, digest) in sorted(record.files.items()):
+        path = root / name
+        try:
+            stat = path.stat()
+        except OSError:
+            return f"{name} is gone"
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime) and \
+                (stat.st_size != size or _sha256(path) != digest):
+            return f"{name} changed"
+    for dist, version in sorted(record.packages.items()):
+        now = versions(dist)
+        if now != version:
+            return f"{dist} {version} → {now or 'not installed'}"
+    return ""
+
+
+def installed_versions() -> Callable[[str], str | None]:
+    """A memoised lookup of installed distribution versions, for one build."""
+    seen: dict[str, str | None] = {}
+
+    def version(dist: str) -> str | None:
+        if dist not in seen:
+            try:
+                seen[dist] = importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                seen[dist] = None
+        return seen[dist]
+
+    return version
+
+
+def _extract_blobs(nb: Any, blobs: Path) -> None:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mime, ext in _BLOB_MIMES.items():
+                value = output.get("data", {}).get(mime)
+                if value is None:
+                    continue
+                text = "".join(value) if isinstance(value, list) else value
+                raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text)
+                digest = hashlib.sha256(raw).hexdigest()
+                target = blobs / f"{digest}{ext}"
+                if not target.exists():  # stored once, whoever produced it
+                    tmp = target.with_name(f".{digest}.{os.getpid()}.tmp")
+                    tmp.write_bytes(raw)
+                    os.replace(tmp, target)
+                output["data"][mime] = f"{_BLOB_PREFIX}{digest}{ext}"
+
+
+def _inline_blobs(nb: Any, blobs: Path) -> None:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mime in _BLOB_MIMES:
+                value = output.get("data", {}).get(mime)
+                if isinstance(value, str) and value.startswith(_BLOB_PREFIX):
+                    raw = (blobs / value[len(_BLOB_PREFIX):]).read_bytes()
+                    output["data"][mime] = raw.decode() if mime == "image/svg+xml" \
+                        else base64.b64encode(raw).decode()
+
+
+def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
+          files: dict[str, list], packages: dict[str, str]) -> None:
+    """Write one entry atomically: a new folder swapped in for the old one."""
+    import copy
+
+    import nbformat
+
+    blobs = root / CACHE_DIR / "_blobs"
+    blobs.mkdir(parents=True, exist_ok=True)
+    nb = copy.deepcopy(nb)
+    _extract_blobs(nb, blobs)
+    raw = nbformat.writes(nb).encode()
+    record = Record(key=key, executed_at=dt.datetime.now(dt.timezone.utc).isoformat(
+        timespec="seconds"), seconds=round(seconds, 2), python=python,
+        notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files, packages=packages)
+    final = entry_dir(root, stem)
+    tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "notebook.ipynb").write_bytes(raw)
+    (tmp / "record.json").write_text(json.dumps(asdict(record), indent=1, sort_keys=True) + "\n")
+    replace_dir(tmp, final)
+
+
+def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:
+    """The fresh notebook (prose, tags) with the cached run's outputs in its code cells."""
+    import copy
+
+    nb = copy.deepcopy(doc.notebook)
+    runs = [c for c in cached.cells if c.cell_type == "code"]
+    for cell, run in zip((c for c in nb.cells if c.cell_type == "code"), runs):
+        cell.outputs = run.get("outputs", [])
+        cell.execution_count = run.get("execution_count")
+    nb.metadata["nbpress_execution"] = cached.metadata.get("nbpress_execution", {})
+    return nb

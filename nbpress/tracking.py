@@ -1,0 +1,107 @@
+"""Finding what a post really depended on while it ran.
+
+Two hidden cells wrap the post's own cells in the kernel.  The first installs
+a Python audit hook that records every file opened for reading under the
+site root and notes which modules are already loaded.  The last one reports,
+as a display output of its own MIME type, those files, the site's local
+modules the post imported, and the installed distributions (name and
+version) of the packages it imported.  Both cells are removed from the
+executed notebook before it is cached or rendered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIME = "application/vnd.nbpress.dependencies+json"
+
+_PRELUDE = '''\
+def _nbpress_track(root):
+    import os, sys
+    opened, before = set(), set(sys.modules)
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT
+
+    def hook(event, args):
+        if event != "open" or isinstance(args[0], int):
+            return
+        mode, flags = args[1], args[2] or 0
+        if (mode is not None and any(c in mode for c in "wax+")) or (mode is None and flags & write_flags):
+            return
+        try:
+            path = os.path.abspath(os.fsdecode(args[0]))
+        except Exception:
+            return
+        if path.startswith(root + os.sep):
+            opened.add(path)
+
+    sys.addaudithook(hook)
+    return opened, before
+_nbpress_opened, _nbpress_before = _nbpress_track({root!r})
+del _nbpress_track
+'''
+
+_REPORT = '''\
+def _nbpress_report(root, opened, before):
+    import importlib.metadata as md, os, platform, sys
+    from IPython.display import display
+    ignore = [os.path.realpath(p) for p in {{sys.prefix, sys.base_prefix, sys.exec_prefix}}]
+    def local(path):
+        real = os.path.realpath(path)
+        return path.startswith(root + os.sep) and not any(real.startswith(i + os.sep) for i in ignore) \\
+            and "site-packages" not in real
+    files = {{p for p in opened if os.path.isfile(p) and local(p)}}
+    new = [name for name in list(sys.modules) if name not in before]
+    for name in new:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path and local(os.path.abspath(path)):
+            files.add(os.path.abspath(path))
+    owners = md.packages_distributions()
+    packages = {{}}
+    for top in sorted({{n.split(".")[0] for n in new}}):
+        for dist in owners.get(top, []):
+            try:
+                packages[dist] = md.version(dist)
+            except md.PackageNotFoundError:
+                pass
+    report = {{"files": sorted(os.path.relpath(p, root) for p in files), "packages": packages,
+              "python": platform.python_version(), "executable": sys.executable}}
+    display({{{mime!r}: report}}, raw=True)
+_nbpress_report({root!r}, _nbpress_opened, _nbpress_before)
+del _nbpress_report, _nbpress_opened, _nbpress_before
+'''
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What one execution depended on: files relative to the site root, package versions."""
+
+    files: tuple[str, ...]
+    packages: dict[str, str]
+    python: str
+    executable: str
+
+
+def wrap(nb: Any, root: Path) -> None:
+    """Add the two tracking cells around the notebook's cells (in place)."""
+    import nbformat
+
+    root_text = str(root.resolve())
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_PRELUDE.format(root=root_text)))
+    nb.cells.append(nbformat.v4.new_code_cell(_REPORT.format(root=root_text, mime=MIME)))
+
+
+def unwrap(nb: Any) -> Dependencies:
+    """Remove the tracking cells (in place) and return what the report said."""
+    nb.cells.pop(0)
+    report_cell = nb.cells.pop()
+    for output in report_cell.get("outputs", []):
+        data = output.get("data", {}).get(MIME)
+        if data is not None:
+            data = json.loads(data) if isinstance(data, str) else data
+            return Dependencies(tuple(data["files"]), dict(data["packages"]), data["python"],
+                                data["executable"])
+    raise RuntimeError("the dependency report cell produced no report: "
+                       + json.dumps(report_cell.get("outputs", []))[:500])

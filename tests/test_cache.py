@@ -1,0 +1,105 @@
+"""Cache key and staleness, without kernels."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from nbpress import cache
+from nbpress.config import load_config
+from nbpress.discover import read_post
+from nbpress.notebook import read_post_notebook
+
+BASE = """\
+---
+title: T
+tags: [a]
+---
+
+Prose here.
+
+```python
+x = 1
+```
+
+```python tags=["hide-input"]
+print(x)
+```
+"""
+
+
+def _key(tmp_path: Path, text: str, **execute) -> str:
+    root = tmp_path / "k"
+    (root / "posts").mkdir(parents=True, exist_ok=True)
+    if execute:
+        lines = "".join(f'{k} = "{v}"\n' for k, v in execute.items())
+        (root / "pyproject.toml").write_text("[tool.nbpress.execute]\n" + lines)
+    path = root / "posts/2024-01-01-t.md"
+    path.write_text(textwrap.dedent(text))
+    config = load_config(root)
+    from zoneinfo import ZoneInfo
+
+    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")), kernel="python3")
+    return cache.cache_key(doc, config)
+
+
+def test_key_ignores_prose_title_tags_and_presentation_tags(tmp_path):
+    base = _key(tmp_path, BASE)
+    assert _key(tmp_path, BASE.replace("Prose here.", "Other words.")) == base
+    assert _key(tmp_path, BASE.replace("title: T", "title: New title")) == base
+    assert _key(tmp_path, BASE.replace("tags: [a]", "tags: [b, c]")) == base
+    assert _key(tmp_path, BASE.replace('tags=["hide-input"]', 'tags=["remove-output"]')) == base
+    assert _key(tmp_path, BASE.replace('```python tags=["hide-input"]', "```python")) == base
+
+
+def test_key_changes_with_code_order_exec_tags_and_kernel(tmp_path):
+    base = _key(tmp_path, BASE)
+    assert _key(tmp_path, BASE.replace("x = 1", "x = 2")) != base
+    assert _key(tmp_path, BASE.replace('tags=["hide-input"]', 'tags=["raises-exception"]')) != base
+    assert _key(tmp_path, BASE.replace('tags=["hide-input"]', 'tags=["skip-execution"]')) != base
+    assert _key(tmp_path, BASE, kernel="other") != base
+    assert _key(tmp_path, BASE, cwd="root") != base
+    assert _key(tmp_path, BASE.replace("tags: [a]", "depends: [data.csv]")) != base
+
+
+def _record(**overrides) -> cache.Record:
+    values = dict(key="k", executed_at="", seconds=1.0, python="3.11", notebook_sha256="",
+                  files={}, packages={"torch": "2.14.1"})
+    values.update(overrides)
+    return cache.Record(**values)
+
+
+def test_stale_reasons_name_what_changed(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("1,2\n")
+    record = _record(files={"data.csv": cache.fingerprint(data)})
+    same = {"torch": "2.14.1"}.get
+    assert cache.stale_reason(record, "k", tmp_path, same) == ""
+    assert cache.stale_reason(record, "other", tmp_path, same) == "code changed"
+    assert cache.stale_reason(record, "k", tmp_path, {"torch": "2.15.0"}.get) == \
+        "torch 2.14.1 → 2.15.0"
+    assert cache.stale_reason(record, "k", tmp_path, {}.get) == "torch 2.14.1 → not installed"
+    data.write_text("1,3\n")
+    assert cache.stale_reason(record, "k", tmp_path, same) == "data.csv changed"
+    data.unlink()
+    assert cache.stale_reason(record, "k", tmp_path, same) == "data.csv is gone"
+    assert cache.stale_reason(_record(format=0), "k", tmp_path, same).startswith("cache format")
+
+
+def test_store_and_load_keep_images_once_by_hash(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    out = nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "fig"})
+    nb.cells = [nbformat.v4.new_code_cell("plot()", outputs=[out])]
+    for stem in ("a", "b"):
+        cache.store(tmp_path, stem, nb, key="k", seconds=1, python="3.11", files={},
+                    packages={})
+    assert len(list((tmp_path / "_executed/_blobs").iterdir())) == 1
+    assert png not in (tmp_path / "_executed/a/notebook.ipynb").read_text()
+    record, loaded, problem = cache.load(tmp_path, "a")
+    assert problem == "" and loaded.cells[0].outputs[0]["data"]["image/png"] == png
+    assert cache.load(tmp_path, "missing")[2] == "not executed yet"
+    (tmp_path / "_executed/a/record.json").write_text("{not json")
+    assert cache.load(tmp_path, "a")[2].startswith("cache entry damaged")

@@ -1,0 +1,126 @@
+"""The execution cache with real kernels: found dependencies, damage, clones, --execute."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.kernel
+
+POST = """\
+---
+title: Reads data
+---
+
+Some prose.
+
+```python
+import helper
+rows = open("table.csv").read().splitlines()
+print("rows:", len(rows), helper.double(len(rows)))
+```
+"""
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site({
+        "posts/2024-01-01-data.md": POST,
+        "posts/table.csv": "a,b\n1,2\n",
+        "posts/helper.py": "def double(x):\n    return 2 * x\n",
+    })
+
+
+def _executed(stderr: str) -> bool:
+    return "executing posts/2024-01-01-data.md" in stderr
+
+
+def test_found_dependencies_decide_reexecution(site, build):
+    first = build("--root", str(site))
+    assert first.returncode == 0, first.stderr
+    assert _executed(first.stderr)
+    page = site / "_site/2024/01/01/data.html"
+    assert "rows: 2 4" in page.read_text()
+    record = json.loads((site / "_executed/2024-01-01-data/record.json").read_text())
+    assert set(record["files"]) == {"posts/table.csv", "posts/helper.py"}
+
+    # Prose edit: re-rendered, no kernel.
+    text = (site / "posts/2024-01-01-data.md").read_text().replace("Some prose.", "New prose.")
+    (site / "posts/2024-01-01-data.md").write_text(text)
+    second = build("--root", str(site))
+    assert second.returncode == 0 and not _executed(second.stderr)
+    assert "New prose." in page.read_text() and "rows: 2 4" in page.read_text()
+
+    # The data file changes: the reason is named, by --explain and by the build.
+    (site / "posts/table.csv").write_text("a,b\n1,2\n3,4\n")
+    explain = build("--root", str(site), "--explain")
+    assert "posts/2024-01-01-data.md: would execute: posts/table.csv changed" in explain.stdout \
+        + explain.stderr
+    third = build("--root", str(site))
+    assert "executing posts/2024-01-01-data.md (1 code cells): posts/table.csv changed" \
+        in third.stderr
+    assert "rows: 3 6" in page.read_text()
+
+    # A local module changes.
+    (site / "posts/helper.py").write_text("def double(x):\n    return 20 * x\n")
+    fourth = build("--root", str(site))
+    assert "posts/helper.py changed" in fourth.stderr and "rows: 3 60" in page.read_text()
+
+    # Touching a file without changing it does not re-run (content hash after mtime).
+    os.utime(site / "posts/table.csv", (1, 1))
+    assert not _executed(build("--root", str(site)).stderr)
+
+
+def test_damaged_entry_is_reexecuted_never_rendered(site, build):
+    assert build("--root", str(site)).returncode == 0
+    nb = site / "_executed/2024-01-01-data/notebook.ipynb"
+    nb.write_text(nb.read_text().replace("rows: 2 4", "rows: 666"))
+    result = build("--root", str(site))
+    assert "cache entry damaged" in result.stderr and _executed(result.stderr)
+    assert "rows: 2 4" in (site / "_site/2024/01/01/data.html").read_text()
+
+
+def test_clone_builds_from_cache_and_never_fails_when_stale(site, build, tmp_path):
+    assert build("--root", str(site)).returncode == 0
+    clone = tmp_path / "clone"
+    shutil.copytree(site, clone, ignore=shutil.ignore_patterns("_site"))
+    for path in clone.rglob("*"):  # a fresh checkout has new mtimes
+        os.utime(path, (2, 2))
+    result = build("--root", str(clone), "--execute", "never")
+    assert result.returncode == 0, result.stderr
+    assert not _executed(result.stderr)
+    assert "rows: 2 4" in (clone / "_site/2024/01/01/data.html").read_text()
+
+    (clone / "posts/2024-01-01-data.md").write_text(POST.replace("len(rows)", "len(rows) + 1", 1))
+    stale = build("--root", str(clone), "--execute", "never")
+    assert stale.returncode == 1
+    assert "--execute never, but 1 post(s) have no up-to-date execution in _executed/:" \
+        in stale.stderr
+    assert "posts/2024-01-01-data.md: code changed" in stale.stderr
+
+    forced = build("--root", str(site), "--refresh", "2024-01-01-data")
+    assert "executing posts/2024-01-01-data.md (1 code cells): --refresh" in forced.stderr
+
+
+def test_failed_runs_are_never_cached(make_site, build):
+    root = make_site({"posts/2024-01-01-x.md": "---\ntitle: X\n---\n\n```python\n1/0\n```\n"})
+    assert build("--root", str(root)).returncode == 1
+    assert not (root / "_executed/2024-01-01-x").exists()
+
+
+def test_parallel_and_serial_builds_are_identical(make_site, build, tmp_path):
+    files = {f"posts/2024-01-0{i}-p{i}.md":
+             f"---\ntitle: P{i}\n---\n\nText {i}.\n\n```python\nimport matplotlib.pyplot as plt\n"
+             f"plt.plot(range({i + 2})); plt.show()\nprint({i} * 7)\n```\n" for i in range(1, 5)}
+    serial = make_site(files, tmp_path / "serial")
+    parallel = make_site(files, tmp_path / "parallel")
+    assert build("--root", str(serial), "--jobs", "1").returncode == 0
+    assert build("--root", str(parallel), "--jobs", "4").returncode == 0
+
+    def tree(root):
+        return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert tree(serial / "_site") == tree(parallel / "_site")
