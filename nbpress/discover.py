@@ -105,7 +105,7 @@ def _as_list(value: Any) -> tuple[str, ...]:
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """Read one post's front matter and decide its date, slug and URL."""
     try:
-        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise PostError(f"the file is not UTF-8 text (byte {exc.start}).", path=path, line=line,
@@ -160,7 +160,10 @@ def discover(config: SiteConfig) -> list[PostSource]:
         raise ConfigError(f"unknown timezone '{config.timezone}'.",
                           path=config.root / "pyproject.toml",
                           hint="Use an IANA name such as 'Europe/Paris' or 'UTC'.") from None
-    check_pattern(config.permalink)
+    try:
+        check_pattern(config.permalink)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
     folder = config.root / "posts"
     files = sorted(p for p in folder.glob("*") if p.suffix in (".md", ".ipynb") and p.is_file()
                    and not p.name.startswith((".", "_")))

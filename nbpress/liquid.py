@@ -79,10 +79,11 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
             except KeyError as exc:
                 known = [f"site.{k}" for k in site] + [f"page.{k}" for k in page]
                 close = difflib.get_close_matches(expr.strip(), known, n=1)
-                guess = f" Did you mean '{{{{ {close[0]} }}}}'?" if close else ""
+                hint = _HINT.format(site=", ".join(sorted(site)), page=", ".join(sorted(page)))
+                if close:
+                    hint = f"Did you mean '{{{{ {close[0]} }}}}'? {hint}"
                 raise fail(match, f"unknown Liquid variable '{{{{{expr}}}}}' ({exc.args[0]} is "
-                           "not defined).", guess.strip() + " " + _HINT.format(
-                               site=", ".join(sorted(site)), page=", ".join(sorted(page)))) from None
+                           "not defined).", hint) from None
         words = tag.strip().strip("-").split()
         name = words[0] if words else ""
         if name in PASS_THROUGH_TAGS:

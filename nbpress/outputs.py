@@ -59,16 +59,23 @@ def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _text_block(text: str, cls: str, limit: int) -> str:
-    from nbconvert.filters.ansi import ansi2html  # nbconvert's ANSI colours → <span>s
+def _ansi_html(text: str) -> str:
+    """Escaped text, with ANSI colour codes as nbconvert renders them."""
+    if "\x1b" not in text:
+        return html.escape(text, quote=False)  # the common case: no need to import nbconvert
+    from nbconvert.filters.ansi import ansi2html
 
+    return ansi2html(text)
+
+
+def _text_block(text: str, cls: str, limit: int) -> str:
     lines = text.split("\n")
     note = ""
     if len(lines) > limit:
         note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
         lines = lines[:limit]
-    return f'<pre class="output {cls}">{ansi2html(chr(10).join(lines))}</pre>{note}'
+    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
 
 
 def _alt_text(cell: Any, index: int, output: dict) -> str:
@@ -113,6 +120,14 @@ def _rich(output: dict, cell: Any, index: int, n: int, ctx: CellContext
     return "", None
 
 
+def _overwrite(line: str) -> str:
+    """One line with its carriage returns applied: later text overwrites from column 0."""
+    shown = ""
+    for part in line.split("\r"):
+        shown = part + shown[len(part):]
+    return shown
+
+
 def _coalesce(outputs: list) -> list:
     """Join consecutive stream outputs and apply carriage returns, as a terminal would."""
     merged: list = []
@@ -126,8 +141,7 @@ def _coalesce(outputs: list) -> list:
     for out in merged:
         if out.get("output_type") == "stream":
             text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
-            text = re.sub(r"[^\n]*\r(?!\n)", "", text.replace("\r\n", "\n"))
-            out["text"] = text
+            out["text"] = "\n".join(map(_overwrite, text.replace("\r\n", "\n").split("\n")))
     return merged
 
 

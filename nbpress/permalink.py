@@ -32,6 +32,8 @@ def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str])
         "i_day": str(date.day),
         "y_day": f"{date.timetuple().tm_yday:03d}",
         "week": f"{date.isocalendar()[1]:02d}",
+        "w_year": str(date.isocalendar()[0]),
+        "w_day": str(date.isocalendar()[2]),
         "short_day": date.strftime("%a"),
         "long_day": date.strftime("%A"),
         "hour": f"{date.hour:02d}",

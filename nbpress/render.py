@@ -35,31 +35,38 @@ class _LocalLinks(HTMLParser):
                 self.urls.append(src)
 
 
-def local_images(markdown_html_tokens: list) -> list[tuple[str, int]]:
+def _line_of(url: str, token, start: int) -> int:
+    """The line of ``url`` inside a block token's text (0-based, in the document)."""
+    position = token.content.find(url)
+    return start + (token.content.count("\n", 0, position) if position > 0 else 0)
+
+
+def local_images(tokens: list) -> list[tuple[str, int]]:
     """(URL, 0-based document line) of every local image in markdown-it tokens."""
     found = []
-    for token in markdown_html_tokens:
-        line = token.map[0] if token.map else 0
-        children = token.children or []
-        for child in children:
+    for token in tokens:
+        start = token.map[0] if token.map else 0
+        urls = []
+        for child in token.children or []:
             if child.type == "image":
-                src = child.attrGet("src") or ""
-                if not _SCHEME.match(src):
-                    found.append((src, line))
+                urls.append(child.attrGet("src") or "")
             elif child.type == "html_inline":
                 parser = _LocalLinks()
                 parser.feed(child.content)
-                found += [(u, line) for u in parser.urls]
+                urls += parser.urls
         if token.type == "html_block":
             parser = _LocalLinks()
             parser.feed(token.content)
-            found += [(u, line) for u in parser.urls]
+            urls += parser.urls
+        found += [(url, _line_of(url, token, start)) for url in urls if not _SCHEME.match(url)]
     return found
 
 
-def _excerpt(body: str, separator: str) -> str:
-    if separator and separator in body:
-        return body.split(separator, 1)[0].strip()
+def _excerpt(markdown: str, body: str, separator: str, md) -> str:
+    """The text above the separator (rendered on its own, as Jekyll does), else the first paragraph."""
+    if separator and separator in markdown:
+        above = CELL_MARK_RE.sub("", markdown.split(separator, 1)[0])
+        return md.render(above, {}).strip()
     match = re.search(r"<p>.*?</p>", body, re.S)
     return match.group(0) if match else ""
 
@@ -92,6 +99,6 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
 
     body = CELL_MARK_RE.sub(cell_html, body)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
-    rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(body, excerpt_separator),
+    rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(markdown, body, excerpt_separator, md),
                             files=tuple(files), local_links=links_found)
     return rendered, []

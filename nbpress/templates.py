@@ -28,7 +28,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}.",
+        raise TemplateError(f"template syntax error: {exc.message.rstrip('.')}.",
                             path=exc.filename or name, line=exc.lineno,
                             hint="Fix the template; see https://jinja.palletsprojects.com/templates/."
                             ) from None
@@ -42,7 +42,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.endswith((".html", ".xml", ".txt"))]
         where = frames[-1] if frames else None
-        raise TemplateError(f"template uses an undefined variable: {exc.message}.",
+        raise TemplateError(f"template uses an undefined variable: {str(exc.message).rstrip('.')}.",
                             path=where.filename if where else name,
                             line=where.lineno if where else None,
                             hint="Check the variable's spelling; see the README for the "

@@ -1,0 +1,352 @@
+"""One executed code cell → HTML and image files (nbpress/outputs.py)."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from html.parser import HTMLParser
+
+import pytest
+from nbformat.v4 import new_code_cell, new_output
+
+from nbpress.markdown import highlight, make_markdown
+from nbpress.model import OutputFile
+from nbpress.outputs import CellContext, image_size, render_cell, render_outputs
+
+
+def png(width: int, height: int) -> bytes:
+    """A real, tiny RGB PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """Enough of a JPEG for its size to be read: SOI, an APP0 segment, SOF0."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+SVG = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="72pt" '
+       'height="36pt" viewBox="0 0 72 36"><rect width="1" height="1"/></svg>')
+
+
+def ctx(baseurl: str = "/blog", limit: int = 5000) -> CellContext:
+    return CellContext(slug="post", files_dir="2024/01/02/post_files", baseurl=baseurl,
+                       render_markdown=make_markdown().render, max_output_lines=limit)
+
+
+def outputs_html(*outputs, baseurl: str = "/blog", limit: int = 5000, index: int = 3):
+    cell = new_code_cell("x", outputs=list(outputs))
+    return render_outputs(cell, index, ctx(baseurl, limit))
+
+
+class Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict]]:
+    parser = Collect()
+    parser.feed(html)
+    return parser.tags
+
+
+# --- MIME priority --------------------------------------------------------------------------
+
+def test_svg_over_png_over_html_over_text() -> None:
+    out = new_output("display_data", data={"image/svg+xml": SVG, "image/png": b64(png(2, 2)),
+                                           "text/html": "<b>h</b>", "text/plain": "t"})
+    html, files = outputs_html(out)
+    assert [f.path for f in files] == ["2024/01/02/post_files/post_3_0.svg"]
+    assert "<b>h</b>" not in html and ">t<" not in html
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({"image/png": "PNG", "image/jpeg": "JPEG", "text/html": "<i>h</i>"}, "png"),
+    ({"image/jpeg": "JPEG", "text/html": "<i>h</i>", "text/plain": "t"}, "jpg"),
+    ({"text/html": "<i>h</i>", "text/markdown": "**m**", "text/plain": "t"}, "html"),
+    ({"text/markdown": "**m**", "text/latex": "$x$", "text/plain": "t"}, "markdown"),
+    ({"text/latex": "$x^2$", "text/plain": "t"}, "latex"),
+    ({"text/plain": "t"}, "text"),
+])
+def test_mime_priority(data: dict, expected: str) -> None:
+    real = {"PNG": b64(png(1, 1)), "JPEG": b64(jpeg(1, 1))}
+    data = {k: real.get(v, v) for k, v in data.items()}
+    html, files = outputs_html(new_output("display_data", data=data))
+    if expected in ("png", "jpg"):
+        assert [f.path.rsplit(".", 1)[1] for f in files] == [expected]
+        assert html.startswith('<div class="output image"><img ')
+    else:
+        assert files == []
+        assert html == {
+            "html": '<div class="output html"><i>h</i></div>',
+            "markdown": '<div class="output markdown"><p><strong>m</strong></p>\n</div>',
+            "latex": '<div class="output latex"><math xmlns="http://www.w3.org/1998/Math/MathML" '
+                     'display="block"><mrow><msup><mi>x</mi><mn>2</mn></msup></mrow></math></div>',
+            "text": '<pre class="output text">t</pre>',
+        }[expected]
+
+
+def test_execute_result_plain_text_is_escaped() -> None:
+    out = new_output("execute_result", data={"text/plain": "<Tensor & co>"}, execution_count=1)
+    assert outputs_html(out)[0] == '<pre class="output text">&lt;Tensor &amp; co&gt;</pre>'
+
+
+def test_output_with_no_known_mime_renders_nothing() -> None:
+    out = new_output("display_data", data={"application/vnd.custom+json": {"a": 1}})
+    assert outputs_html(out) == ("", [])
+
+
+# --- images ---------------------------------------------------------------------------------
+
+def test_png_file_name_src_and_size() -> None:
+    data = png(640, 480)
+    outputs = [new_output("stream", name="stdout", text="training\n"),
+               new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+               new_output("display_data", data={"image/png": b64(data),
+                                                "text/plain": "<Figure size 640x480 with 1 Axes>"})]
+    html, files = outputs_html(*outputs)
+    # nbconvert's naming: <slug>_<cell index>_<output index>.<ext>, in the post's files folder.
+    assert files == [OutputFile("2024/01/02/post_files/post_3_2.png", data)]
+    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    assert img == {"src": "/blog/2024/01/02/post_files/post_3_2.png",
+                   "alt": "Figure produced by code cell 3", "width": "640", "height": "480",
+                   "loading": "lazy"}
+
+
+def test_image_src_without_baseurl() -> None:
+    html, _ = outputs_html(new_output("display_data", data={"image/png": b64(png(1, 1))}),
+                           baseurl="")
+    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    assert img["src"] == "/2024/01/02/post_files/post_3_0.png"
+
+
+def test_several_images_in_one_cell() -> None:
+    html, files = outputs_html(*[new_output("display_data", data={"image/png": b64(png(n, n))})
+                                 for n in (1, 2, 3)], index=7)
+    assert [f.path for f in files] == [f"2024/01/02/post_files/post_7_{n}.png" for n in range(3)]
+    assert [a["width"] for t, a in tags(html) if t == "img"] == ["1", "2", "3"]
+
+
+def test_svg_is_a_file_with_size_from_pt() -> None:
+    html, files = outputs_html(new_output("display_data", data={"image/svg+xml": SVG}))
+    assert files == [OutputFile("2024/01/02/post_files/post_3_0.svg", SVG.encode())]
+    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    assert (img["src"], img["width"], img["height"]) == (
+        "/blog/2024/01/02/post_files/post_3_0.svg", "96", "48")
+    assert "<svg" not in html
+
+
+def test_svg_as_list_of_lines() -> None:
+    lines = SVG.splitlines(keepends=True)
+    html, files = outputs_html({"output_type": "display_data", "metadata": {},
+                                "data": {"image/svg+xml": lines}})
+    assert files[0].data == SVG.encode()
+
+
+@pytest.mark.parametrize("svg, size", [
+    ('<svg width="72pt" height="36pt">', (96, 48)),
+    ('<svg width="300" height="200">', (300, 200)),
+    ('<svg height="20px" width="10px" >', (10, 20)),
+    ('<svg viewBox="0 0 10 10">', None),
+])
+def test_svg_size(svg: str, size) -> None:
+    assert image_size("image/svg+xml", (svg + "</svg>").encode()) == size
+
+
+def test_png_and_jpeg_size_from_header() -> None:
+    assert image_size("image/png", png(37, 11)) == (37, 11)
+    assert image_size("image/jpeg", jpeg(800, 600)) == (800, 600)
+    assert image_size("image/png", b"not a png at all, no header") is None
+
+
+def test_jpeg_output() -> None:
+    data = jpeg(120, 90)
+    html, files = outputs_html(new_output("display_data", data={"image/jpeg": b64(data)}))
+    assert files == [OutputFile("2024/01/02/post_files/post_3_0.jpg", data)]
+    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    assert (img["width"], img["height"]) == ("120", "90")
+
+
+def test_size_from_output_metadata_wins() -> None:
+    out = new_output("display_data", data={"image/png": b64(png(200, 100))},
+                     metadata={"image/png": {"width": 100, "height": 50}})
+    (img,) = [a for t, a in tags(outputs_html(out)[0]) if t == "img"]
+    assert (img["width"], img["height"]) == ("100", "50")
+
+
+def test_alt_text_from_cell_metadata_and_plain_text() -> None:
+    out = new_output("display_data", data={"image/png": b64(png(1, 1)),
+                                           "text/plain": 'A "chart"'})
+    cell = new_code_cell("x", outputs=[out])
+    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx())[0]) if t == "img"]
+    assert img["alt"] == 'A "chart"'
+    cell.metadata["alt"] = "Loss curve"
+    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx())[0]) if t == "img"]
+    assert img["alt"] == "Loss curve"
+
+
+# --- streams --------------------------------------------------------------------------------
+
+def stream(text: str, name: str = "stdout") -> dict:
+    return new_output("stream", name=name, text=text)
+
+
+def test_adjacent_streams_are_coalesced() -> None:
+    html, _ = outputs_html(stream("a\n"), stream("b\n"), stream("c"))
+    assert html == '<pre class="output stdout">a\nb\nc</pre>'
+
+
+def test_stderr_class_and_order() -> None:
+    html, _ = outputs_html(stream("out 1\n"), stream("careful\n", "stderr"), stream("out 2\n"))
+    assert html == ('<pre class="output stdout">out 1</pre>'
+                    '<pre class="output stderr">careful</pre>'
+                    '<pre class="output stdout">out 2</pre>')
+
+
+def test_streams_keep_their_place_among_rich_outputs() -> None:
+    html, _ = outputs_html(stream("before\n"), new_output("execute_result",
+                           data={"text/plain": "42"}, execution_count=1), stream("after\n"))
+    assert html == ('<pre class="output stdout">before</pre><pre class="output text">42</pre>'
+                    '<pre class="output stdout">after</pre>')
+
+
+def test_carriage_return_progress_bar() -> None:
+    html, _ = outputs_html(stream("progress 10%\r"), stream("progress 50%\r"),
+                           stream("progress 100%\n"), stream("done\n"))
+    assert html == '<pre class="output stdout">progress 100%\ndone</pre>'
+
+
+def test_crlf_is_a_newline() -> None:
+    assert outputs_html(stream("a\r\nb\r\n"))[0] == '<pre class="output stdout">a\nb</pre>'
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("50%\r", "50%"),                  # nothing overwrote it: a terminal still shows it
+    ("abcdef\rxy\n", "xycdef"),        # a shorter line overwrites only its own columns
+])
+def test_carriage_return_as_a_terminal_shows_it(text: str, shown: str) -> None:
+    assert outputs_html(stream(text))[0] == f'<pre class="output stdout">{shown}</pre>'
+
+
+def test_stream_text_is_escaped() -> None:
+    assert outputs_html(stream("<script>alert(1)</script> & co\n"))[0] == \
+        '<pre class="output stdout">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</pre>'
+
+
+def test_ansi_colours_become_html() -> None:
+    assert outputs_html(stream("\x1b[31mred\x1b[0m plain\n"))[0] == \
+        '<pre class="output stdout"><span class="ansi-red-fg">red</span> plain</pre>'
+
+
+def test_long_output_is_truncated_with_a_note() -> None:
+    text = "".join(f"line {i}\n" for i in range(10))
+    html, _ = outputs_html(stream(text), limit=4)
+    assert html == ('<pre class="output stdout">line 0\nline 1\nline 2\nline 3</pre>'
+                    '<p class="output-truncated">… 6 more lines not shown '
+                    "(output_lines limit: 4).</p>")
+
+
+def test_output_at_the_limit_is_not_truncated() -> None:
+    html, _ = outputs_html(stream("1\n2\n3\n4\n"), limit=4)
+    assert "output-truncated" not in html
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+def test_error_output_for_raises_exception() -> None:
+    cell = new_code_cell("1/0", metadata={"tags": ["raises-exception"]}, outputs=[
+        stream("about to fail\n"),
+        new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                   traceback=["\x1b[0;31m---------\x1b[0m",
+                              "\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])])
+    html, files = render_cell(cell, 2, ctx())
+    assert files == []
+    assert html.endswith(
+        '<div class="outputs"><pre class="output stdout">about to fail</pre>'
+        '<pre class="output error"><span class="ansi-red-fg">---------</span>\n'
+        '<span class="ansi-red-fg">ZeroDivisionError</span>: division by zero</pre></div></div>')
+
+
+def test_error_without_traceback() -> None:
+    out = new_output("error", ename="ValueError", evalue="bad <value>", traceback=[])
+    assert outputs_html(out)[0] == '<pre class="output error">ValueError: bad &lt;value&gt;</pre>'
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+def tagged(*tag_names: str):
+    cell = new_code_cell("x = 1", metadata={"tags": list(tag_names)},
+                         outputs=[stream("shown\n")])
+    return render_cell(cell, 4, ctx())
+
+
+INPUT = highlight("x = 1", "python")  # Pygments' exact spans vary between its versions
+OUTPUT = '<pre class="output stdout">shown</pre>'
+
+
+def test_untagged_cell() -> None:
+    assert INPUT.startswith('<pre class="highlight"><code class="language-python"><span class="n">x')
+    assert tagged() == (f'<div class="cell" id="cell-4"><div class="input">{INPUT}</div>'
+                        f'<div class="outputs">{OUTPUT}</div></div>', [])
+
+
+def test_remove_cell() -> None:
+    cell = new_code_cell("x", metadata={"tags": ["remove-cell"]},
+                         outputs=[new_output("display_data", data={"image/png": b64(png(1, 1))})])
+    assert render_cell(cell, 4, ctx()) == ("", [])
+
+
+def test_remove_input() -> None:
+    assert tagged("remove-input")[0] == \
+        f'<div class="cell" id="cell-4"><div class="outputs">{OUTPUT}</div></div>'
+
+
+def test_remove_output() -> None:
+    assert tagged("remove-output")[0] == \
+        f'<div class="cell" id="cell-4"><div class="input">{INPUT}</div></div>'
+
+
+def test_remove_output_writes_no_image_files() -> None:
+    cell = new_code_cell("x", metadata={"tags": ["remove-output"]},
+                         outputs=[new_output("display_data", data={"image/png": b64(png(1, 1))})])
+    assert render_cell(cell, 4, ctx())[1] == []
+
+
+def test_hide_input_is_collapsed_details() -> None:
+    assert tagged("hide-input")[0] == (
+        '<div class="cell" id="cell-4"><div class="input"><details class="hidden-input">'
+        f'<summary>Show code</summary>{INPUT}</details></div>'
+        f'<div class="outputs">{OUTPUT}</div></div>')
+
+
+def test_hide_output_is_collapsed_details() -> None:
+    assert tagged("hide-output")[0] == (
+        f'<div class="cell" id="cell-4"><div class="input">{INPUT}</div>'
+        '<div class="outputs"><details class="hidden-output"><summary>Show output</summary>'
+        f'{OUTPUT}</details></div></div>')
+
+
+def test_remove_input_and_output_leave_nothing() -> None:
+    assert tagged("remove-input", "remove-output") == ("", [])
+
+
+def test_cell_without_outputs() -> None:
+    cell = new_code_cell("x = 1")
+    assert render_cell(cell, 0, ctx())[0] == \
+        f'<div class="cell" id="cell-0"><div class="input">{INPUT}</div></div>'

@@ -1,0 +1,139 @@
+"""The jinja2 environment over the theme (nbpress/templates.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from nbpress.config import DEFAULT_THEME
+from nbpress.errors import TemplateError
+from nbpress.templates import make_environment, render_template
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.chdir(tmp_path)
+    site, theme = tmp_path / "site", tmp_path / "theme"
+    (site / "templates").mkdir(parents=True)
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "base.html").write_text(
+        "<html><title>{{ site.title }}</title>{% block c %}{% endblock %}</html>\n")
+    (theme / "templates" / "post.html").write_text(
+        '{% extends "base.html" %}{% block c %}THEME {{ page.title }}{% endblock %}\n')
+    (theme / "templates" / "index.html").write_text("THEME INDEX\n")
+    return site, theme
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / "templates" / name).write_text(text, encoding="utf-8")
+
+
+def render(dirs, name: str, **context) -> str:
+    return render_template(make_environment(dirs), name, context)
+
+
+def fails(dirs, name: str, **context) -> str:
+    with pytest.raises(TemplateError) as info:
+        render(dirs, name, **context)
+    return str(info.value)
+
+
+def test_default_theme_template_used_when_site_has_none(dirs) -> None:
+    assert render(dirs, "index.html") == "THEME INDEX\n"
+
+
+def test_site_template_overrides_theme_by_name(dirs) -> None:
+    site, _ = dirs
+    write(site, "post.html", '{% extends "base.html" %}{% block c %}SITE {{ page.title }}'
+                             "{% endblock %}\n")
+    # The site's post.html wins; the base.html it extends still comes from the theme.
+    assert render(dirs, "post.html", site={"title": "S"}, page={"title": "P"}) == \
+        "<html><title>S</title>SITE P</html>\n"
+    assert render(dirs, "index.html") == "THEME INDEX\n"
+
+
+def test_site_base_overrides_theme_base_for_theme_templates(dirs) -> None:
+    site, _ = dirs
+    write(site, "base.html", "<body>{% block c %}{% endblock %}</body>\n")
+    assert render(dirs, "post.html", page={"title": "P"}) == "<body>THEME P</body>\n"
+
+
+def test_autoescape(dirs) -> None:
+    assert render(dirs, "post.html", site={"title": "A & B"}, page={"title": "<script>"}) == \
+        "<html><title>A &amp; B</title>THEME &lt;script&gt;</html>\n"
+
+
+def test_date_format_filter(dirs) -> None:
+    site, _ = dirs
+    write(site, "d.html", "{{ d | date_format }}|{{ d | date_format('%Y') }}")
+    assert render(dirs, "d.html", d=dt.date(2024, 3, 9)) == "Mar 9, 2024|2024"
+
+
+def test_syntax_error_names_file_and_line(dirs) -> None:
+    site, _ = dirs
+    write(site, "bad.html", "line 1\nline 2\n{{ page.title page }}\n")
+    assert fails(dirs, "bad.html") == (
+        "site/templates/bad.html:3: template syntax error: expected token 'end of print "
+        "statement', got 'page'. Fix the template; see https://jinja.palletsprojects.com/"
+        "templates/.")
+
+
+def test_unclosed_block_message_has_one_full_stop(dirs) -> None:
+    site, _ = dirs
+    write(site, "bad.html", "line 1\n{% if x %}\nline 3\n")
+    assert fails(dirs, "bad.html") == (
+        "site/templates/bad.html:3: template syntax error: Unexpected end of template. Jinja was "
+        "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that "
+        "needs to be closed is 'if'. Fix the template; see "
+        "https://jinja.palletsprojects.com/templates/.")
+
+
+def test_syntax_error_in_extended_theme_template(dirs) -> None:
+    site, theme = dirs
+    write(theme, "base.html", "<html>\n{% block c %}\n</html>\n")
+    text = fails(dirs, "post.html", page={"title": "x"})
+    assert text.startswith("theme/templates/base.html:")
+    assert "template syntax error" in text
+
+
+def test_undefined_variable(dirs) -> None:
+    site, _ = dirs
+    write(site, "undef.html", "a\n\nb {{ page.nope }}\n")
+    assert fails(dirs, "undef.html", page={"title": "x"}) == (
+        "site/templates/undef.html:3: template uses an undefined variable: 'dict object' has no "
+        "attribute 'nope'. Check the variable's spelling; see the README for the variables "
+        "templates get.")
+
+
+def test_undefined_top_level_variable_in_included_template(dirs) -> None:
+    site, _ = dirs
+    write(site, "outer.html", 'a\n{% include "inner.html" %}\n')
+    write(site, "inner.html", "x\ny {{ missing }}\n")
+    assert fails(dirs, "outer.html") == (
+        "site/templates/inner.html:2: template uses an undefined variable: 'missing' is "
+        "undefined. Check the variable's spelling; see the README for the variables "
+        "templates get.")
+
+
+def test_undefined_is_not_rendered_empty_in_tests(dirs) -> None:
+    site, _ = dirs
+    write(site, "cond.html", "{% if page.nope %}yes{% endif %}")
+    assert "undefined variable" in fails(dirs, "cond.html", page={})
+
+
+def test_missing_template(dirs) -> None:
+    assert fails(dirs, "gallery.html") == (
+        "template 'gallery.html' not found in the theme. Add it to templates/ or fix the "
+        "layout: in the front matter.")
+
+
+def test_default_theme_templates_render(tmp_path: Path) -> None:
+    env = make_environment((tmp_path, DEFAULT_THEME))
+    site = {"title": "S", "description": "", "author": "", "baseurl": "/b", "url": "",
+            "posts": []}
+    html = render_template(env, "index.html", {
+        "site": site, "page": {"title": "S", "url": "/b/", "description": ""}, "posts": []})
+    assert '<link rel="stylesheet" href="/b/assets/css/style.css">' in html
+    assert "No posts yet" in html
