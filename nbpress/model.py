@@ -136,6 +136,7 @@ class RenderedPost:
     excerpt: str
     files: tuple[OutputFile, ...]
     local_links: tuple[tuple[str, int], ...] = ()  # (URL, source line) of local images/links to check
+    execution: Mapping[str, Any] = field(default_factory=dict)  # executed_at, seconds, python, packages
 
 
 @dataclass(frozen=True)

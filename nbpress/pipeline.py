@@ -25,7 +25,7 @@ from .model import BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfi
 from .notebook import read_post_notebook
 from .progress import PostReport, make_progress, report_lines
 from .render import render_post
-from .site import asset_files, index_page, post_pages, site_context
+from .site import site_context, site_files
 from .templates import make_environment
 from .writer import write_site
 
@@ -226,7 +226,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable = 
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)
-    files = asset_files(config) + post_pages(env, site, rendered, notebooks) + index_page(env, site)
+    files = site_files(env, config, site, rendered, notebooks)
     warnings += check_local_images(rendered, {f.path for f in files}, config.baseurl)
     write_site(files, config.out)
     seconds = time.perf_counter() - start

@@ -99,6 +99,8 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
 
     body = CELL_MARK_RE.sub(cell_html, body)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
+    execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),
+                 "python": result.python, "packages": dict(result.packages)}
     rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(markdown, body, excerpt_separator, md),
-                            files=tuple(files), local_links=links_found)
+                            files=tuple(files), local_links=links_found, execution=execution)
     return rendered, []

@@ -71,6 +71,12 @@ def index_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
     return [OutputFile("index.html", html.encode())]
 
 
+def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
+               posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
+    """Every file of the site: assets, post pages with their files, and the site's pages."""
+    return asset_files(config) + post_pages(env, site, posts, notebooks) + index_page(env, site)
+
+
 def asset_files(config: SiteConfig) -> list[OutputFile]:
     """``assets/`` of the default theme, then of the site (same names override)."""
     found: dict[str, Path] = {}
