@@ -23,6 +23,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -86,23 +87,51 @@ def entry_dir(root: Path, stem: str) -> Path:
     return root / CACHE_DIR / stem
 
 
-def load(root: Path, stem: str) -> tuple[Record | None, Any, str]:
-    """(record, notebook, problem): the notebook is None when absent or damaged."""
-    import nbformat
+def load_record(root: Path, stem: str) -> tuple[Record | None, str]:
+    """(record, problem): the record is None when absent or damaged.
 
+    The notebook's bytes are checked against the record's hash here, so a
+    damaged entry is found before anything is rendered from it.
+    """
     folder = entry_dir(root, stem)
     if not (folder / "record.json").exists():
-        return None, None, "not executed yet"
+        return None, "not executed yet"
     try:
         record = Record(**json.loads((folder / "record.json").read_text()))
         raw = (folder / "notebook.ipynb").read_bytes()
-        if hashlib.sha256(raw).hexdigest() != record.notebook_sha256:
-            return None, None, "cache entry damaged (notebook does not match its record)"
-        nb = nbformat.reads(raw.decode(), as_version=4)
+    except (OSError, ValueError, TypeError) as exc:
+        return None, f"cache entry damaged ({type(exc).__name__}: {exc})"
+    if hashlib.sha256(raw).hexdigest() != record.notebook_sha256:
+        return None, "cache entry damaged (notebook does not match its record)"
+    blobs = root / CACHE_DIR / "_blobs"
+    for name in set(re.findall(rb"nbpress-blob:([0-9a-f]{64}\.[a-z]+)", raw)):
+        if not (blobs / name.decode()).is_file():
+            return None, f"cache entry damaged (image {name.decode()} is missing)"
+    return record, ""
+
+
+def load_notebook(root: Path, stem: str) -> Any:
+    """The cached executed notebook with its images put back; ``ValueError`` if damaged."""
+    import nbformat
+
+    raw = (entry_dir(root, stem) / "notebook.ipynb").read_text()
+    nb = nbformat.reads(raw, as_version=4)
+    try:
         _inline_blobs(nb, root / CACHE_DIR / "_blobs")
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        return None, None, f"cache entry damaged ({type(exc).__name__}: {exc})"
-    return record, nb, ""
+    except OSError as exc:
+        raise ValueError(f"cache entry damaged (missing image: {exc.filename})") from None
+    return nb
+
+
+def load(root: Path, stem: str) -> tuple[Record | None, Any, str]:
+    """(record, notebook, problem): the notebook is None when absent or damaged."""
+    record, problem = load_record(root, stem)
+    if record is None:
+        return None, None, problem
+    try:
+        return record, load_notebook(root, stem), ""
+    except ValueError as exc:
+        return None, None, str(exc)
 
 
 def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None]

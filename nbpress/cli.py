@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
         print(warning, file=sys.stderr)
     if args.explain:
         return 0
+    if report.up_to_date:
+        print(f"{config.out} is up to date ({report.seconds:.2f} s)", file=sys.stderr)
+        return 0
     for line in report.lines:
         print(line, file=sys.stderr)
     print(f"built {len(report.posts)} post(s) into {config.out} in {report.seconds:.1f} s",

@@ -121,10 +121,15 @@ class ExecResult:
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of the built site: path relative to the site folder, and its bytes."""
+    """One file of the built site: path relative to the site folder, and its bytes.
+
+    A file reused unchanged from the previous build has no bytes in memory but a
+    ``source`` path, which the writer links (or copies) into the new site.
+    """
 
     path: str
-    data: bytes
+    data: bytes = b""
+    source: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -148,3 +153,4 @@ class BuildReport:
     warnings: tuple[Any, ...]
     seconds: float
     lines: tuple[str, ...] = ()  # the per-post report, ready to print
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done

@@ -8,26 +8,23 @@ parallel kernels; the others come from the execution cache.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from pathlib import PurePosixPath
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Callable, TextIO
 
-from . import cache
+from . import __version__, cache, state
 from .config import site_variables
-from .discover import discover
 from .errors import BuildWarning, ExecutionError, NbpressError
 from .execute import execute, link_data
-from .model import BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
-from .notebook import read_post_notebook
+from .model import BuildReport, ExecResult, NotebookDoc, OutputFile, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
-from .render import render_post
-from .site import site_context, site_files
-from .templates import make_environment
-from .writer import write_site
+from .writer import MARKER, write_site
 
 
 class BuildFailed(Exception):
@@ -45,7 +42,7 @@ class Plan:
     doc: NotebookDoc
     key: str
     reason: str  # "" when the cached run can be used
-    cached: ExecResult | None
+    record: cache.Record | None  # the cached run's record, when usable
 
 
 def check_local_images(posts: list[RenderedPost], paths: set[str], baseurl: str
@@ -84,20 +81,25 @@ def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     for doc in docs:
         key = cache.cache_key(doc, config)
         stem = doc.post.path.stem
-        record, nb, problem = cache.load(config.root, stem)
-        reason = problem or cache.stale_reason(record, key, config.root, versions)
+        record, reason = cache.load_record(config.root, stem)
+        if record is not None:
+            reason = cache.stale_reason(record, key, config.root, versions)
         if config.mode == "always":
             reason = "--execute always"
         elif stem in config.refresh or _name(doc, config) in config.refresh:
             reason = "--refresh"
-        cached = None
-        if not reason:
-            cached = ExecResult(doc=doc, notebook=cache.merge_outputs(doc, nb),
-                                seconds=record.seconds, from_cache=True, reason="cached",
-                                executed_at=record.executed_at, python=record.python,
-                                files=tuple(record.files), packages=record.packages)
-        plans.append(Plan(doc, key, reason, cached))
+        plans.append(Plan(doc, key, reason, None if reason else record))
     return plans
+
+
+def _from_cache(item: Plan, config: SiteConfig) -> ExecResult:
+    """The cached run of a fresh post, merged into its freshly read notebook."""
+    record = item.record
+    nb = cache.load_notebook(config.root, item.doc.post.path.stem)
+    return ExecResult(doc=item.doc, notebook=cache.merge_outputs(item.doc, nb),
+                      seconds=record.seconds, from_cache=True, reason="cached",
+                      executed_at=record.executed_at, python=record.python,
+                      files=tuple(record.files), packages=record.packages)
 
 
 def _declared(doc: NotebookDoc, config: SiteConfig) -> list[str]:
@@ -156,12 +158,63 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
     return results, errors
 
 
-def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable = execute,
+def render_key(item: Plan, result_id: str, variables: dict, links: dict,
+               config: SiteConfig) -> str:
+    """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter,
+    the site's variables and links, and the identity of the executed outputs."""
+    doc = item.doc
+    tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
+    payload = [__version__, doc.markdown, tags, doc.post.front_matter, doc.post.url, variables,
+               links, result_id, config.excerpt_separator]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _reuse(entry: dict, post, out: Path) -> RenderedPost | None:
+    """The previous build's rendering of a post, if every file it wrote is still there."""
+    sources = [OutputFile(path, source=out / path) for path in entry["files"]]
+    if not all(f.source.is_file() for f in sources):
+        return None
+    return RenderedPost(post=post, html=entry["html"], excerpt=entry["excerpt"],
+                        files=tuple(sources), local_links=tuple(map(tuple, entry["links"])),
+                        execution=entry["execution"])
+
+
+def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable | None = None,
           explain: bool = False) -> BuildReport:
-    """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``."""
+    """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``.
+
+    When no input changed since the last build into the same folder, return at
+    once (``BuildReport.up_to_date``) without importing the heavy stages.
+    """
+    start = time.perf_counter()
+    state_file = state.state_path(config.root, config.out)
+    previous = state.load(state_file)
+    options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
+               "baseurl": config.baseurl}
+    fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options)
+    if (not explain and config.mode != "always" and not config.refresh
+            and previous.get("fingerprint") == fingerprint
+            and previous.get("executions") == state.execution_fingerprint(
+                config.root, previous.get("dependency_files", []))
+            and state.site_matches(config.out, previous.get("build_id", ""), MARKER)):
+        return BuildReport(posts=tuple(previous.get("posts", {})), errors=(), warnings=(),
+                           seconds=time.perf_counter() - start, up_to_date=True)
+    return _build(config, log=log, executor=executor or execute, explain=explain,
+                  previous=previous, fingerprint=fingerprint, state_file=state_file, start=start)
+
+
+def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool,
+           previous: dict, fingerprint: str, state_file: Path, start: float) -> BuildReport:
+    # The stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
+    # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     import nbformat
 
-    start = time.perf_counter()
+    from .discover import discover
+    from .notebook import read_post_notebook
+    from .render import render_post
+    from .site import site_context, site_files
+    from .templates import make_environment
+
     posts = discover(config)
     variables = site_variables(config)
     links = {p.path.stem: config.baseurl + p.url for p in posts}
@@ -183,8 +236,8 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable = 
     plans = plan(docs, config)
     if explain:
         for item in plans:
-            state = f"would execute: {item.reason}" if item.reason else "cached, up to date"
-            print(f"{_name(item.doc, config)}: {state}", file=log)
+            state_text = f"would execute: {item.reason}" if item.reason else "cached, up to date"
+            print(f"{_name(item.doc, config)}: {state_text}", file=log)
         return BuildReport(posts=(), errors=(), warnings=tuple(warnings), seconds=0.0)
     stale = [p for p in plans if p.reason]
     if config.mode == "never" and stale:
@@ -205,30 +258,57 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable = 
         raise BuildFailed(errors)
     env = make_environment(config.theme_dirs)
     rendered: list[RenderedPost] = []
-    notebooks: dict[str, bytes] = {}
     reports: list[PostReport] = []
+    old_posts = previous.get("posts", {})
+    new_posts: dict[str, dict] = {}
+    dependency_files: set[str] = set()
     for item in plans:
-        result = item.cached or executed[item.doc.post.path.stem]
+        stem = item.doc.post.path.stem
         begin = time.perf_counter()
+        result = executed.get(stem)
+        result_id = item.record.notebook_sha256 if item.record else ""
+        key = render_key(item, result_id, variables, links, config) if result_id else ""
+        old = old_posts.get(stem, {})
+        page = _reuse(old, item.doc.post, config.out) if key and old.get("render_key") == key \
+            else None
         try:
-            page, found = render_post(result, site=variables, links=links,
-                                      excerpt_separator=config.excerpt_separator)
+            if page is None:
+                result = result or _from_cache(item, config)
+                page, found = render_post(result, site=variables, links=links,
+                                          excerpt_separator=config.excerpt_separator)
+                warnings += found
+                download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
+                                      nbformat.writes(result.notebook).encode())
+                page = replace(page, files=page.files + (download,))
         except NbpressError as exc:
             errors.append(exc)
             continue
-        warnings += found
+        except ValueError as exc:  # a cache entry damaged since planning
+            errors.append(ExecutionError(str(exc), path=item.doc.post.path,
+                                         hint="Build again: the post will be executed."))
+            continue
         rendered.append(page)
-        notebooks[item.doc.post.slug] = nbformat.writes(result.notebook).encode()
-        reports.append(PostReport(_name(item.doc, config),
-                                  "cached" if result.from_cache else "executed",
-                                  result.reason, 0.0 if result.from_cache else result.seconds,
-                                  time.perf_counter() - begin))
+        fresh = result is not None and not result.from_cache
+        reports.append(PostReport(_name(item.doc, config), "executed" if fresh else "cached",
+                                  item.reason or "cached",
+                                  result.seconds if fresh else 0.0, time.perf_counter() - begin))
+        record = item.record or cache.load_record(config.root, stem)[0]
+        dependency_files.update(record.files if record else ())
+        new_posts[stem] = {"render_key": render_key(item, record.notebook_sha256, variables, links,
+                                                    config) if record else "",
+                           "html": page.html, "excerpt": page.excerpt, "links": page.local_links,
+                           "execution": dict(page.execution), "files": [f.path for f in page.files]}
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)
-    files = site_files(env, config, site, rendered, notebooks)
+    files = site_files(env, config, site, rendered, {})  # notebooks are among posts' files
     warnings += check_local_images(rendered, {f.path for f in files}, config.baseurl)
-    write_site(files, config.out)
+    build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
+    write_site(files, config.out, build_id)
+    state.save(state_file, {"fingerprint": fingerprint, "build_id": build_id, "posts": new_posts,
+                            "dependency_files": sorted(dependency_files),
+                            "executions": state.execution_fingerprint(config.root,
+                                                                      dependency_files)})
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(str(p.post.path) for p in rendered), errors=(),
                        warnings=tuple(warnings), seconds=seconds,

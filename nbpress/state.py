@@ -1,0 +1,117 @@
+"""What the last build of a site read and wrote, so the next one does only what changed.
+
+The state file (in ``.nbpress-cache/`` at the site root, not committed) holds
+a fingerprint of every input — the size and mtime of posts, theme files,
+configuration, execution records, recorded data files and the installed
+packages' folders — and, per post, the rendered HTML with the key it was
+rendered under.  When nothing changed, a build stops after a few hundred
+``stat`` calls, before importing any heavy library; when something changed,
+posts whose render key is unchanged reuse their HTML and their files from
+the previous ``_site`` (as hard links).
+
+Only the standard library is imported here: this is the no-op build's path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+STATE_DIR = ".nbpress-cache"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def state_path(root: Path, out: Path) -> Path:
+    """One state file per output folder."""
+    name = hashlib.sha256(str(out).encode()).hexdigest()[:12]
+    return root / STATE_DIR / f"state-{name}.json"
+
+
+def _walk(folder: Path) -> Iterable[str]:
+    """Every file under ``folder`` as 'path size mtime' (symlinked folders not followed)."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(top, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            yield f"{path} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _stat(path: Path | str) -> str:
+    try:
+        stat = os.stat(path)
+        return f"{path} {stat.st_size} {stat.st_mtime_ns}"
+    except OSError:
+        return f"{path} -"
+
+
+def _hash(parts: Iterable[str], seed: Any = None) -> str:
+    digest = hashlib.sha256(json.dumps(seed, sort_keys=True, default=str).encode())
+    for part in parts:
+        digest.update(part.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> str:
+    """What the user edits: posts, bibliographies, theme, configuration, nbpress, packages.
+
+    Taken before a build reads anything, so an edit made during the build is
+    seen by the next one.  ``options`` (JSON-able) are the settings that change output.
+    """
+    parts: list[str] = [_stat(root / "pyproject.toml")]
+    posts = root / "posts"
+    parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in (".md", ".ipynb"))
+    parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
+    parts += _walk(_PACKAGE)
+    for theme in theme_dirs:
+        parts += _walk(theme / "templates")
+        parts += _walk(theme / "assets")
+    # A pip install or upgrade changes the folders it writes to.
+    parts += [_stat(p) for p in sys.path if p]
+    return _hash(parts, options)
+
+
+def execution_fingerprint(root: Path, dependency_files: Iterable[str]) -> str:
+    """What executions read and wrote: the cache entries and the files posts depend on.
+
+    Taken after a build, since the build itself writes the cache.
+    """
+    parts: list[str] = []
+    cache = root / "_executed"
+    if cache.is_dir():
+        for entry in sorted(cache.iterdir()):
+            parts += [_stat(entry / "record.json"), _stat(entry / "notebook.ipynb")]
+    parts += sorted(_stat(root / f) for f in dependency_files)
+    return _hash(parts)
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The previous build's state, or an empty one."""
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save(path: Path, data: dict[str, Any]) -> None:
+    """Write atomically; a lost state file only costs the next build some work."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def site_matches(out: Path, build_id: str, marker: str) -> bool:
+    """Whether ``out`` is still the folder the state describes (nobody replaced it)."""
+    try:
+        return (out / marker).read_text().strip().endswith(build_id)
+    except OSError:
+        return False
