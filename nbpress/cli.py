@@ -31,7 +31,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     b.add_argument("--refresh", action="append", default=[], metavar="POST",
                    help="run this post even if its cached run is fresh (stem or path; repeatable)")
     b.add_argument("--jobs", "-j", type=int, default=0,
-                   help="kernels running at once (default: the number of cores)")
+                   help="kernels running at once (default: the number of cores + 1)")
     b.add_argument("--explain", action="store_true",
                    help="say for each post whether it would run, and why; build nothing")
     return parser

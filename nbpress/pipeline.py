@@ -119,7 +119,9 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
                 ) -> tuple[dict[str, ExecResult], list[NbpressError]]:
     """Run the stale posts in parallel kernels; store each success in the cache."""
     todo = [p for p in plans if p.reason]
-    jobs = min(config.jobs or os.cpu_count() or 1, max(1, len(todo)))
+    # One kernel more than cores by default: a kernel starting up waits on I/O and
+    # messages, so the next post's start-up hides behind the others' work.
+    jobs = min(config.jobs or (os.cpu_count() or 1) + 1, max(1, len(todo)))
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
     results: dict[str, ExecResult] = {}
     errors: list[NbpressError] = []
@@ -158,14 +160,22 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
     return results, errors
 
 
+def _bib_digest(root: Path) -> str:
+    """A hash of every bibliography of the site (they are small)."""
+    digest = hashlib.sha256()
+    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib")}):
+        digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def render_key(item: Plan, result_id: str, variables: dict, links: dict,
-               config: SiteConfig) -> str:
+               config: SiteConfig, bibs: str) -> str:
     """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter,
-    the site's variables and links, and the identity of the executed outputs."""
+    the site's variables, links and bibliographies, and the executed outputs' identity."""
     doc = item.doc
     tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
     payload = [__version__, doc.markdown, tags, doc.post.front_matter, doc.post.url, variables,
-               links, result_id, config.excerpt_separator]
+               links, result_id, config.excerpt_separator, bibs]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -260,6 +270,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     rendered: list[RenderedPost] = []
     reports: list[PostReport] = []
     old_posts = previous.get("posts", {})
+    bibs = _bib_digest(config.root)
+    site_bibs = tuple(p for p in [config.root / "references.bib"] if p.is_file())
     new_posts: dict[str, dict] = {}
     dependency_files: set[str] = set()
     for item in plans:
@@ -267,7 +279,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
         begin = time.perf_counter()
         result = executed.get(stem)
         result_id = item.record.notebook_sha256 if item.record else ""
-        key = render_key(item, result_id, variables, links, config) if result_id else ""
+        key = render_key(item, result_id, variables, links, config, bibs) if result_id else ""
         old = old_posts.get(stem, {})
         page = _reuse(old, item.doc.post, config.out) if key and old.get("render_key") == key \
             else None
@@ -275,7 +287,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             if page is None:
                 result = result or _from_cache(item, config)
                 page, found = render_post(result, site=variables, links=links,
-                                          excerpt_separator=config.excerpt_separator)
+                                          excerpt_separator=config.excerpt_separator,
+                                          site_bibs=site_bibs)
                 warnings += found
                 download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
                                       nbformat.writes(result.notebook).encode())
@@ -295,7 +308,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
         record = item.record or cache.load_record(config.root, stem)[0]
         dependency_files.update(record.files if record else ())
         new_posts[stem] = {"render_key": render_key(item, record.notebook_sha256, variables, links,
-                                                    config) if record else "",
+                                                    config, bibs) if record else "",
                            "html": page.html, "excerpt": page.excerpt, "links": page.local_links,
                            "execution": dict(page.execution), "files": [f.path for f in page.files]}
     if errors:

@@ -8,10 +8,13 @@ cell's input and outputs.
 from __future__ import annotations
 
 import re
+from functools import partial
 from html.parser import HTMLParser
-from typing import Any, Callable, Mapping
+from pathlib import Path
+from typing import Any, Mapping
 
-from .errors import BuildWarning
+from . import citations
+from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import make_markdown
 from .model import ExecResult, RenderedPost
@@ -71,10 +74,23 @@ def _excerpt(markdown: str, body: str, separator: str, md) -> str:
     return match.group(0) if match else ""
 
 
+def _bibliographies(post, site_bibs: tuple[Path, ...]) -> list[Path]:
+    """The site's references.bib, then the post's ``bibliography:`` files (beside the post)."""
+    named = post.front_matter.get("bibliography") or []
+    files = list(site_bibs)
+    for name in [named] if isinstance(named, str) else named:
+        path = post.path.parent / str(name)
+        if not path.is_file():
+            raise PostError(f"the bibliography '{name}' does not exist (looked for {path}).",
+                            path=post.path, hint="Give its path relative to the post's folder.")
+        files.append(path)
+    return files
+
+
 def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[str, str],
-                excerpt_separator: str, plugins: tuple[Callable, ...] = ()
+                excerpt_separator: str, site_bibs: tuple[Path, ...] = ()
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
-    """Render one executed post; Liquid in its Markdown is resolved here."""
+    """Render one executed post: Liquid, citations, Markdown, then the cells' outputs."""
     doc = result.doc
     post = doc.post
     page = dict(post.front_matter)
@@ -82,10 +98,17 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
                 date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
     markdown = resolve(doc.markdown, site=site, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
-    md = make_markdown(*plugins)
+    references = citations.load_references(_bibliographies(post, site_bibs),
+                                           post.front_matter.get("references"), origin=post.path)
+    cite = partial(citations.citations_plugin, references=references, path=post.path,
+                   line_offset=post.body_line - 1)
+    md = make_markdown(cite)
     env: dict = {}
-    tokens = md.parse(markdown, env)
+    tokens = md.parse(citations.mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
+    body = citations.place_references(body, citations.references_html(env))
+    warnings = citations.check_manual_anchors(body, markdown, path=post.path,
+                                              line_offset=post.body_line - 1)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=site.get("baseurl", ""),
                       render_markdown=lambda text: make_markdown().render(text))
     files = []
@@ -103,4 +126,4 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
                  "python": result.python, "packages": dict(result.packages)}
     rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(markdown, body, excerpt_separator, md),
                             files=tuple(files), local_links=links_found, execution=execution)
-    return rendered, []
+    return rendered, warnings

@@ -5,7 +5,7 @@ a Python audit hook that records every file opened for reading under the
 site root and notes which modules are already loaded.  The last one reports,
 as a display output of its own MIME type, those files, the site's local
 modules the post imported, and the installed distributions (name and
-version) of the packages it imported.  Both cells are removed from the
+version) of the packages it imported, by their top-level module names.  Both cells are removed from the
 executed notebook before it is cached or rendered.
 """
 
@@ -45,7 +45,7 @@ del _nbpress_track
 
 _REPORT = '''\
 def _nbpress_report(root, opened, before):
-    import importlib.metadata as md, os, platform, sys
+    import os, platform, sys
     from IPython.display import display
     ignore = [os.path.realpath(p) for p in {{sys.prefix, sys.base_prefix, sys.exec_prefix}}]
     def local(path):
@@ -58,15 +58,8 @@ def _nbpress_report(root, opened, before):
         path = getattr(sys.modules.get(name), "__file__", None)
         if path and local(os.path.abspath(path)):
             files.add(os.path.abspath(path))
-    owners = md.packages_distributions()
-    packages = {{}}
-    for top in sorted({{n.split(".")[0] for n in new}}):
-        for dist in owners.get(top, []):
-            try:
-                packages[dist] = md.version(dist)
-            except md.PackageNotFoundError:
-                pass
-    report = {{"files": sorted(os.path.relpath(p, root) for p in files), "packages": packages,
+    modules = sorted({{n.split(".")[0] for n in new if not n.startswith("_")}})
+    report = {{"files": sorted(os.path.relpath(p, root) for p in files), "modules": modules,
               "python": platform.python_version(), "executable": sys.executable}}
     display({{{mime!r}: report}}, raw=True)
 _nbpress_report({root!r}, _nbpress_opened, _nbpress_before)
@@ -76,10 +69,12 @@ del _nbpress_report, _nbpress_opened, _nbpress_before
 
 @dataclass(frozen=True)
 class Dependencies:
-    """What one execution depended on: files relative to the site root, package versions."""
+    """What one execution depended on: files relative to the site root, and the
+    top-level modules it imported (mapped to distributions by the build process,
+    once per build, rather than in every kernel)."""
 
     files: tuple[str, ...]
-    packages: dict[str, str]
+    modules: tuple[str, ...]
     python: str
     executable: str
 
@@ -101,7 +96,7 @@ def unwrap(nb: Any) -> Dependencies:
         data = output.get("data", {}).get(MIME)
         if data is not None:
             data = json.loads(data) if isinstance(data, str) else data
-            return Dependencies(tuple(data["files"]), dict(data["packages"]), data["python"],
+            return Dependencies(tuple(data["files"]), tuple(data["modules"]), data["python"],
                                 data["executable"])
     raise RuntimeError("the dependency report cell produced no report: "
                        + json.dumps(report_cell.get("outputs", []))[:500])
