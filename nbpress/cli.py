@@ -1,71 +1,74 @@
-"""The command line: parse arguments, call the pipeline, print results, set the exit code.
+"""The command line: parse arguments, call the pipeline or the server, print, set the exit code.
 
-Exit status: 0 success, 1 build error (message on stderr), 2 usage error.
+Exit status: 0 success, 1 build error (message on stderr), 2 usage error,
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from .config import load_config
 from .errors import NbpressError
+from .model import SiteConfig
 from .pipeline import BuildFailed, build
 
 
 def _parser(default_root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py",
                                      description="Build a blog whose posts' code runs at build time.")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--root", type=Path, default=default_root,
+                      help="site root holding posts/ (default: %(default)s)")
+    site.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
+    site.add_argument("--drafts", action="store_true", help="include draft and unpublished posts")
+    run = argparse.ArgumentParser(add_help=False)
+    run.add_argument("--execute", choices=("auto", "never", "always"), default="auto",
+                     dest="mode", help="auto: run posts whose cached run is stale (default); "
+                     "never: fail if any is stale; always: run every post")
+    run.add_argument("--refresh", action="append", default=[], metavar="POST",
+                     help="run this post even if its cached run is fresh (stem or path; repeatable)")
+    run.add_argument("--jobs", "-j", type=int, default=0,
+                     help="kernels running at once (default: the number of cores + 1)")
     commands = parser.add_subparsers(dest="command")
-    b = commands.add_parser("build", help="build the site into _site/ (the default)")
-    b.add_argument("--root", type=Path, default=default_root,
-                   help="site root holding posts/ (default: %(default)s)")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
-    b.add_argument("--drafts", action="store_true", help="include draft and unpublished posts")
+    b = commands.add_parser("build", parents=[site, run],
+                            help="build the site into _site/ (the default)")
     b.add_argument("--keep-going", action="store_true",
                    help="build every post and report all failures at the end")
-    b.add_argument("--execute", choices=("auto", "never", "always"), default="auto",
-                   dest="mode", help="auto: run posts whose cached run is stale (default); "
-                   "never: fail if any is stale; always: run every post")
-    b.add_argument("--refresh", action="append", default=[], metavar="POST",
-                   help="run this post even if its cached run is fresh (stem or path; repeatable)")
-    b.add_argument("--jobs", "-j", type=int, default=0,
-                   help="kernels running at once (default: the number of cores + 1)")
     b.add_argument("--explain", action="store_true",
                    help="say for each post whether it would run, and why; build nothing")
+    s = commands.add_parser("serve", parents=[site, run],
+                            help="build, serve on localhost, rebuild and reload on changes")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any)")
     return parser
 
 
-def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv.insert(0, "build")  # `python build.py` is `python build.py build`
-    args = _parser(default_root or Path.cwd()).parse_args(argv)
+def _config(args: argparse.Namespace) -> SiteConfig:
+    config = load_config(args.root, out=args.out, drafts=args.drafts,
+                         keep_going=getattr(args, "keep_going", False), mode=args.mode,
+                         refresh=tuple(args.refresh), jobs=max(0, args.jobs))
+    if not (config.root / "posts").is_dir():
+        raise NbpressError(f"there is no posts/ folder in {config.root}.",
+                           hint="Pass --root with the folder that holds posts/.")
+    return config
+
+
+def _build(config: SiteConfig, explain: bool = False) -> int:
     try:
-        config = load_config(args.root, out=args.out, drafts=args.drafts,
-                             keep_going=args.keep_going, mode=args.mode,
-                             refresh=tuple(args.refresh), jobs=max(0, args.jobs))
-        if not (config.root / "posts").is_dir():
-            raise NbpressError(f"there is no posts/ folder in {config.root}.",
-                               hint="Pass --root with the folder that holds posts/.")
-        report = build(config, explain=args.explain)
+        report = build(config, explain=explain)
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {error}\n", file=sys.stderr)
         print(f"{len(exc.errors)} post(s) failed; the previous site was left as it was.",
               file=sys.stderr)
         return 1
-    except NbpressError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the previous site was left as it was.", file=sys.stderr)
-        return 130
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    if args.explain:
+    if explain:
         return 0
     if report.up_to_date:
         print(f"{config.out} is up to date ({report.seconds:.2f} s)", file=sys.stderr)
@@ -75,3 +78,57 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
     print(f"built {len(report.posts)} post(s) into {config.out} in {report.seconds:.1f} s",
           file=sys.stderr)
     return 0
+
+
+def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
+    from .server import serve
+
+    def rebuild() -> str:
+        """Build; "" on success, else the errors to show in the browser."""
+        try:
+            report = build(config)
+        except BuildFailed as exc:
+            return "\n\n".join(map(str, exc.errors))
+        except NbpressError as exc:
+            return str(exc)
+        for warning in report.warnings:
+            print(warning, file=sys.stderr)
+        return ""
+
+    error = rebuild()
+    if error:
+        print(f"error: {error}", file=sys.stderr)
+    watch = [config.root] + [d for d in config.theme_dirs if d != config.root]
+    serve(site=config.out, baseurl=config.baseurl, host=args.host, port=args.port, watch=watch,
+          root=config.root, rebuild=rebuild, initial_error=error)
+    return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C: kernels killed, site untouched
+
+
+def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")  # `python build.py` is `python build.py build`
+    args = _parser(default_root or Path.cwd()).parse_args(argv)
+    if args.command is None:
+        args = _parser(default_root or Path.cwd()).parse_args(["build", *argv])
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        config = _config(args)
+        if args.command == "serve":
+            return _serve(config, args)
+        return _build(config, explain=args.explain)
+    except NbpressError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site and the cache were left as they were.",
+              file=sys.stderr)
+        return 130
+
+
+__all__ = ["main"]

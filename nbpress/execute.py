@@ -16,7 +16,9 @@ import importlib.metadata
 import os
 import platform
 import re
+import signal
 import tempfile
+import threading
 import time
 
 from typing import Callable
@@ -69,8 +71,41 @@ def _cell_error(doc: NotebookDoc, index: int | None, message: str, hint: str,
                           detail=strip_ansi(traceback) if traceback else None)
 
 
+class RunningKernels:
+    """The kernel processes of one build, so an interruption can stop them all at once.
+
+    Killing the process makes nbclient raise ``DeadKernelError`` in the thread
+    running that post, so every worker ends promptly and nothing is cached.
+    """
+
+    def __init__(self) -> None:
+        self._pids: set[int] = set()
+        self._lock = threading.Lock()
+        self.cancelled = False
+
+    def add(self, pid: int) -> None:
+        with self._lock:
+            if self.cancelled:
+                os.kill(pid, signal.SIGKILL)
+            self._pids.add(pid)
+
+    def discard(self, pid: int) -> None:
+        with self._lock:
+            self._pids.discard(pid)
+
+    def kill_all(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            for pid in self._pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+
 def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
-            on_cell: Callable[[int, int], None] | None = None) -> ExecResult:
+            on_cell: Callable[[int, int], None] | None = None,
+            kernels: RunningKernels | None = None) -> ExecResult:
     """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure.
 
     ``threads`` caps each numeric library's threads in the kernel; ``on_cell``
@@ -89,6 +124,12 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     current: dict[str, int] = {}
     code_numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
 
+    def on_notebook_start(**_):
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if kernels is not None and process is not None:
+            current["pid"] = process.pid
+            kernels.add(process.pid)
+
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index - 1
         if on_cell and cell_index - 1 in code_numbers:
@@ -98,6 +139,7 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
         nb, timeout=config.execute.timeout, kernel_name=config.execute.kernel,
         resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
         record_timing=False, on_cell_start=on_cell_start, shutdown_kernel="immediate",
+        on_notebook_start=on_notebook_start,
     )
     start = time.perf_counter()
     def index() -> int | None:  # read after a failure: the user's cell that was running
@@ -145,6 +187,8 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                              ) from None
     finally:
         kernel_log.close()
+        if kernels is not None and "pid" in current:
+            kernels.discard(current["pid"])
     seconds = time.perf_counter() - start
     found = unwrap(nb)
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,

@@ -21,7 +21,7 @@ from typing import Callable, TextIO
 from . import __version__, cache, state
 from .config import site_variables
 from .errors import BuildWarning, ExecutionError, NbpressError
-from .execute import execute, link_data
+from .execute import RunningKernels, execute, link_data
 from .model import BuildReport, ExecResult, NotebookDoc, OutputFile, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
 from .writer import MARKER, write_site
@@ -118,19 +118,23 @@ def _declared(doc: NotebookDoc, config: SiteConfig) -> list[str]:
 def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Callable
                 ) -> tuple[dict[str, ExecResult], list[NbpressError]]:
     """Run the stale posts in parallel kernels; store each success in the cache."""
-    todo = [p for p in plans if p.reason]
+    todo = [p for p in plans if p.reason and not p.doc.post.front_matter.get("exclusive")]
+    # Posts that time things ask for the machine to themselves: they run after
+    # the others, one at a time, with every core.
+    alone = [p for p in plans if p.reason and p.doc.post.front_matter.get("exclusive")]
     # One kernel more than cores by default: a kernel starting up waits on I/O and
     # messages, so the next post's start-up hides behind the others' work.
     jobs = min(config.jobs or (os.cpu_count() or 1) + 1, max(1, len(todo)))
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
     results: dict[str, ExecResult] = {}
     errors: list[NbpressError] = []
+    kernels = RunningKernels()
 
     def run(item: Plan) -> ExecResult:
         name = _name(item.doc, config)
         progress.start(name, len(item.doc.cells), item.reason)
         try:
-            result = executor(item.doc, config, threads=threads,
+            result = executor(item.doc, config, threads=threads, kernels=kernels,
                               on_cell=lambda n, total: progress.cell(name, n, total))
         except BaseException:
             progress.failed(name)
@@ -144,7 +148,8 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
                     packages=dict(result.packages))
         return ExecResult(**{**result.__dict__, "reason": item.reason})
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         futures = {pool.submit(run, item): item for item in todo}
         pending = set(futures)
         while pending:
@@ -157,6 +162,19 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
             if errors and not config.keep_going:
                 for future in pending:
                     future.cancel()  # posts not started yet; running kernels finish
+        threads = None  # read by run() when called: exclusive posts get every core
+        for item in alone:
+            if errors and not config.keep_going:
+                break
+            try:
+                results[item.doc.post.path.stem] = run(item)
+            except NbpressError as exc:
+                errors.append(exc)
+    except BaseException:  # Ctrl-C, SIGTERM: stop every kernel now, cache nothing more
+        kernels.kill_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results, errors
 
 
@@ -209,8 +227,10 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable | 
             and state.site_matches(config.out, previous.get("build_id", ""), MARKER)):
         return BuildReport(posts=tuple(previous.get("posts", {})), errors=(), warnings=(),
                            seconds=time.perf_counter() - start, up_to_date=True)
-    return _build(config, log=log, executor=executor or execute, explain=explain,
-                  previous=previous, fingerprint=fingerprint, state_file=state_file, start=start)
+    with state.build_lock(config.root, log):
+        return _build(config, log=log, executor=executor or execute, explain=explain,
+                      previous=state.load(state_file), fingerprint=fingerprint,
+                      state_file=state_file, start=start)
 
 
 def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool,

@@ -14,12 +14,14 @@ Only the standard library is imported here: this is the no-op build's path.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 STATE_DIR = ".nbpress-cache"
 _PACKAGE = Path(__file__).resolve().parent
@@ -90,6 +92,34 @@ def execution_fingerprint(root: Path, dependency_files: Iterable[str]) -> str:
             parts += [_stat(entry / "record.json"), _stat(entry / "notebook.ipynb")]
     parts += sorted(_stat(root / f) for f in dependency_files)
     return _hash(parts)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, log) -> Iterator[None]:
+    """Hold the site's build lock; a second build waits for the first, with a message.
+
+    An ``flock`` dies with its process, so a killed build never leaves a stale lock.
+    """
+    path = root / STATE_DIR / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            other = handle.read().strip() or "another process"
+            print(f"another build of this site is running ({other}); waiting for it to finish…",
+                  file=log, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def load(path: Path) -> dict[str, Any]:

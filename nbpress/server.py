@@ -1,0 +1,236 @@
+"""``python build.py serve``: build, serve the site, watch the sources, rebuild, reload.
+
+The site is served from the build's own output folder, which a build only
+ever replaces whole (see writer), so a half-built site is never served.  The
+live-reload script is injected into HTML responses on the fly, so nothing of
+it is in the files (or in a normal build).  A failed rebuild keeps the last
+good site and shows the error in the page as an overlay and in the terminal.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+from urllib.parse import unquote, urlsplit
+
+TYPES = {".svg": "image/svg+xml", ".ipynb": "application/x-ipynb+json",
+         ".xml": "application/xml", ".js": "text/javascript", ".css": "text/css",
+         ".html": "text/html; charset=utf-8", ".json": "application/json",
+         ".txt": "text/plain; charset=utf-8", ".png": "image/png"}
+_CLIENT = "/__nbpress/"
+_SCRIPT = """\
+(function () {
+  var source = new EventSource("%(events)s");
+  var generation = %(generation)d;
+  source.addEventListener("build", function (event) {
+    var state = JSON.parse(event.data);
+    if (state.generation !== generation) { location.reload(); }
+  });
+})();
+"""
+
+
+@dataclass
+class LiveState:
+    """What the server shows: the build generation and the last build's error, if any."""
+
+    generation: int = 0
+    error: str = ""
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, error: str = "") -> None:
+        with self.changed:
+            self.generation += 1
+            self.error = error
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict:
+        with self.changed:
+            return {"generation": self.generation, "error": self.error}
+
+
+def resolve_path(site: Path, url_path: str, baseurl: str) -> Path | None:
+    """The file a URL path names inside ``site``, or None (outside, hidden, or absent).
+
+    Refuses ``..`` in any encoding, and symlinks whose target leaves the site.
+    """
+    path = unquote(url_path)
+    if "\x00" in path or "\\" in path:
+        return None
+    if baseurl:
+        if path != baseurl and not path.startswith(baseurl + "/"):
+            return None
+        path = path[len(baseurl):]
+    parts = [p for p in path.split("/") if p]
+    if any(p in ("..", ".") or p.startswith(".") for p in parts):
+        return None
+    target = site.joinpath(*parts)
+    if target.is_dir():
+        target = target / "index.html"  # no directory listings
+    try:
+        real = target.resolve(strict=True)
+        real.relative_to(site.resolve())
+    except (OSError, ValueError):
+        return None
+    return real if real.is_file() else None
+
+
+def inject(page: bytes, state: dict, baseurl: str) -> bytes:
+    """The page with the live-reload script and, after a failed build, the error overlay."""
+    extra = f'<script src="{baseurl}{_CLIENT}reload.js?g={state["generation"]}"></script>'
+    if state["error"]:
+        extra += ('<div id="nbpress-error" role="alert" style="position:fixed;inset:auto 0 0 0;'
+                  'max-height:60vh;overflow:auto;margin:0;padding:1rem 1.5rem;z-index:99999;'
+                  'background:#2d1416;color:#ffd7d5;font:14px/1.5 ui-monospace,monospace;'
+                  'border-top:3px solid #e5534b;white-space:pre-wrap">'
+                  f'<strong>nbpress: the last rebuild failed; showing the previous site.</strong>\n'
+                  f'{html.escape(state["error"])}</div>')
+    marker = b"</body>"
+    index = page.rfind(marker)
+    data = extra.encode()
+    return page[:index] + data + page[index:] if index >= 0 else page + data
+
+
+def make_handler(site: Path, baseurl: str, live: LiveState) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one site folder."""
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "nbpress"
+
+        def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if baseurl and path in ("/", ""):
+                self.send_response(HTTPStatus.FOUND)
+                self.send_header("Location", baseurl + "/")
+                self.end_headers()
+                return
+            if path.startswith(baseurl + _CLIENT):
+                return self._client(path[len(baseurl + _CLIENT):])
+            target = resolve_path(site, path, baseurl)
+            if target is None:
+                missing = resolve_path(site, baseurl + "/404.html", baseurl)
+                body = missing.read_bytes() if missing else b"<h1>Not found</h1></body>"
+                return self._send(404, inject(body, live.snapshot(), baseurl), TYPES[".html"])
+            kind = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] \
+                or "application/octet-stream"
+            body = target.read_bytes()
+            if target.suffix == ".html":
+                body = inject(body, live.snapshot(), baseurl)
+            self._send(200, body, kind)
+
+        def _client(self, name: str) -> None:
+            state = live.snapshot()
+            if name == "reload.js":
+                script = _SCRIPT % {"events": baseurl + _CLIENT + "events",
+                                    "generation": state["generation"]}
+                return self._send(200, script.encode(), TYPES[".js"])
+            if name == "status":
+                return self._send(200, json.dumps(state).encode(), TYPES[".json"])
+            if name == "events":
+                return self._events(state["generation"])
+            self._send(404, b"not found", TYPES[".txt"])
+
+        def _events(self, seen: int) -> None:
+            """Server-sent events: one 'build' event whenever a build finishes."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                while not getattr(self.server, "stopping", False):
+                    with live.changed:
+                        live.changed.wait_for(lambda: live.generation != seen, timeout=15)
+                        state = {"generation": live.generation, "error": live.error}
+                    seen = state["generation"]
+                    self.wfile.write(f"event: build\ndata: {json.dumps(state)}\n\n".encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+def watch_filter(root: Path, out: Path) -> Callable:
+    """Changes that matter: sources, theme, bibliographies, configuration — not outputs."""
+    ignored = [str(p) for p in (out, root / "_executed", root / ".nbpress-cache",
+                                root / "posts" / "data")]
+
+    def keep(change, path: str) -> bool:
+        if any(path == i or path.startswith(i + os.sep) for i in ignored):
+            return False
+        parts = os.path.relpath(path, root).split(os.sep)
+        if any(p.startswith(".") or p in ("__pycache__", "node_modules") for p in parts):
+            return False
+        return not parts[-1].endswith(("~", ".swp", ".tmp", ".pyc"))
+
+    return keep
+
+
+def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Path],
+          root: Path, rebuild: Callable[[], str], initial_error: str = "",
+          log: TextIO = sys.stderr) -> None:
+    """Serve ``site`` until Ctrl-C; on each change under ``watch``, call ``rebuild``.
+
+    ``rebuild`` returns "" on success or the error text to show.
+    """
+    import watchfiles
+
+    live = LiveState(error=initial_error)
+    server = ThreadingHTTPServer((host, port), make_handler(site, baseurl, live))
+    server.daemon_threads = True
+    url = f"http://{host}:{server.server_address[1]}{baseurl}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"serving {site} at {url} (Ctrl-C to stop)", file=log, flush=True)
+    paths = [p for p in watch if p.exists()]
+    try:
+        for changes in watchfiles.watch(*paths, watch_filter=watch_filter(root, site),
+                                        debounce=300, raise_interrupt=True):
+            names = sorted({os.path.relpath(path, root) for _, path in changes})
+            print(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}",
+                  file=log, flush=True)
+            started = time.perf_counter()
+            error = rebuild()
+            if error:
+                print(f"rebuild failed; still serving the previous site:\n{error}", file=log,
+                      flush=True)
+            else:
+                print(f"rebuilt in {time.perf_counter() - started:.1f} s", file=log, flush=True)
+            live.publish(error)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stopping = True
+        with live.changed:
+            live.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+        print("stopped", file=log, flush=True)
+
+
+__all__ = ["serve", "resolve_path", "inject"]

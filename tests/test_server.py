@@ -1,0 +1,166 @@
+"""``python build.py serve``: a real server on a free port, real HTTP, real edits."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+POST = "---\ntitle: Served\n---\n\nFirst version of the text.\n"
+
+
+class Server:
+    def __init__(self, root: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0",
+             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            self.lines.append(line)
+            if " at http://" in line:
+                self.url = line.split(" at ", 1)[1].split()[0]
+                self.origin = self.url.split("/", 3)[:3]
+                self.origin = "/".join(self.origin)
+                return
+        raise AssertionError("server did not start:\n" + "".join(self.lines))
+
+    def get(self, path: str) -> tuple[int, dict, bytes]:
+        try:
+            with urllib.request.urlopen(self.origin + path, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def status(self) -> dict:
+        return json.loads(self.get(self.url.removeprefix(self.origin) + "__nbpress/status")[2])
+
+    def wait_generation(self, after: int, timeout: float = 60) -> dict:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            state = self.status()
+            if state["generation"] > after:
+                return state
+            time.sleep(0.2)
+        raise AssertionError("no rebuild happened")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            self.process.kill() if self.process.poll() is None else None
+
+
+@pytest.fixture
+def server(make_site):
+    root = make_site({"posts/2024-01-01-served.md": POST, "assets/img.svg":
+                      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'})
+    (root.parent / "secret.txt").write_text("not for the web")
+    running = Server(root)
+    # A symlink inside the served folder that leads out of it, and a folder with no index.
+    os.symlink(root.parent / "secret.txt", root / "_site" / "leak.txt")
+    (root / "_site" / "empty").mkdir()
+    yield running, root
+    running.stop()
+
+
+def test_serves_pages_with_types_and_reload_script(server):
+    srv, root = server
+    status, headers, body = srv.get("/2024/01/01/served.html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"First version of the text." in body
+    assert b"/__nbpress/reload.js" in body  # injected while serving…
+    assert b"__nbpress" not in (root / "_site/2024/01/01/served.html").read_bytes()  # …never written
+    assert srv.get("/assets/img.svg")[1]["Content-Type"] == "image/svg+xml"
+    status, headers, _ = srv.get("/2024/01/01/served_files/served.ipynb")
+    assert status == 200 and headers["Content-Type"] == "application/x-ipynb+json"
+    status, _, body = srv.get("/no/such/page.html")
+    assert status == 404
+
+
+@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
+                                  "/assets/..%2f..%2fsecret.txt", "/%2e%2e%2f%2e%2e%2fsecret.txt",
+                                  "/leak.txt", "/empty/", "/.nbpress-site",
+                                  "/assets%5c..%5c..%5csecret.txt"])
+def test_nothing_outside_the_site_and_no_listings(server, path):
+    srv, _ = server
+    status, _, body = srv.get(path)
+    assert status == 404 and b"not for the web" not in body
+
+
+def test_edit_rebuilds_and_errors_show_until_fixed(server):
+    srv, root = server
+    post = root / "posts/2024-01-01-served.md"
+    before = srv.status()["generation"]
+    post.write_text(POST.replace("First version", "Second version"))
+    state = srv.wait_generation(before)
+    assert state["error"] == ""
+    assert b"Second version of the text." in srv.get("/2024/01/01/served.html")[2]
+
+    post.write_text(POST + "\nBroken {{ site.nope }} here.\n")
+    state = srv.wait_generation(state["generation"])
+    assert "2024-01-01-served.md:7: unknown Liquid variable" in state["error"]
+    page = srv.get("/2024/01/01/served.html")[2].decode()
+    assert "Second version of the text." in page  # the last good site is still served
+    assert 'id="nbpress-error"' in page and "unknown Liquid variable" in page
+
+    post.write_text(POST.replace("First version", "Third version"))
+    state = srv.wait_generation(state["generation"])
+    assert state["error"] == ""
+    page = srv.get("/2024/01/01/served.html")[2].decode()
+    assert "Third version" in page and "nbpress-error" not in page
+
+
+def test_baseurl_redirect_and_clean_stop(make_site):
+    root = make_site({"posts/2024-01-01-served.md": POST,
+                      "pyproject.toml": '[tool.nbpress]\nbaseurl = "/blog"\n'})
+    srv = Server(root)
+    try:
+        request = urllib.request.Request(srv.origin + "/")
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as info:
+            opener.open(request, timeout=10)
+        assert info.value.code == 302 and info.value.headers["Location"] == "/blog/"
+        assert srv.get("/blog/2024/01/01/served.html")[0] == 200
+        assert srv.get("/2024/01/01/served.html")[0] == 404
+    finally:
+        assert srv.stop() == 0
+    assert "stopped" in srv.process.stdout.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.browser
+def test_open_page_reloads_itself_after_an_edit(server):
+    from playwright.sync_api import sync_playwright
+
+    srv, root = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync",
+                                          "--no-first-run"])
+        page = browser.new_page()
+        page.goto(srv.url + "2024/01/01/served.html")
+        page.evaluate("window.__before_reload = true")
+        post = root / "posts/2024-01-01-served.md"
+        post.write_text(POST.replace("First version", "Live version"))
+        page.wait_for_function("document.body.innerText.includes('Live version')", timeout=30000)
+        assert page.evaluate("window.__before_reload === undefined")
+        browser.close()
