@@ -7,6 +7,7 @@ values of the wrong type, each naming the key and listing the valid ones.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ _SITE_KEYS = {
     "permalink": str,
     "timezone": str,
     "excerpt_separator": str,
+    "lang": str,
+    "paginate": int,
+    "paginate_path": str,
+    "repository": str,
+    "branch": str,
     "execute": dict,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict}
@@ -42,6 +48,22 @@ def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> 
                 f"'{prefix}{key}' must be {valid[key].__name__.replace('dict', 'a table')}, "
                 f"not {type(value).__name__} ({value!r})"
             )
+
+
+def _check_site_values(table: dict, problems: list[str]) -> None:
+    """Values of the right type that still cannot work."""
+    paginate, path = table.get("paginate"), table.get("paginate_path")
+    if isinstance(paginate, int) and not isinstance(paginate, bool) and paginate < 0:
+        problems.append("'tool.nbpress.paginate' must be 0 (no pagination) or more posts per page")
+    if isinstance(path, str) and (":num" not in path or not path.startswith("/")):
+        problems.append("'tool.nbpress.paginate_path' must start with '/' and contain ':num' "
+                        "(e.g. \"/page:num/\")")
+    repository = table.get("repository")
+    if isinstance(repository, str) and repository and \
+            not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        problems.append(f"'tool.nbpress.repository' must be \"owner/name\", not {repository!r}")
+    if isinstance(table.get("branch"), str) and not table["branch"].strip():
+        problems.append("'tool.nbpress.branch' must not be empty")
 
 
 def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteConfig:
@@ -69,6 +91,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
         problems.append("'tool.nbpress.execute.cwd' must be \"post\" or \"root\"")
     if isinstance(execute_table.get("timeout"), int) and execute_table["timeout"] <= 0:
         problems.append("'tool.nbpress.execute.timeout' must be a positive number of seconds")
+    _check_site_values(table, problems)
     links = execute_table.get("data_links", {})
     if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
         problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")

@@ -37,6 +37,11 @@ class SiteConfig:
     permalink: str = "/:year/:month/:day/:title.html"
     timezone: str = "UTC"
     excerpt_separator: str = "<!--more-->"
+    lang: str = "en"  # <html lang>, og:locale
+    paginate: int = 10  # posts per home page (jekyll-paginate); 0 = all on one page
+    paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)
+    repository: str = ""  # "owner/name" on GitHub: enables "Open in Colab" links
+    branch: str = "main"  # the repository's branch those links point at
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False

@@ -1,62 +1,191 @@
-"""Site pages from rendered posts: post pages, the index, theme assets → ``[OutputFile]``.
+"""The site around the posts → ``[OutputFile]``: post pages, paginated home, tags, archive,
+Atom feed, sitemap, robots.txt, 404 page and the theme's assets.
 
 Pure functions: they take rendered posts and the template environment and
 return files; nothing here reads posts or writes to disk (assets are read).
+URLs follow Jekyll and its plugins (jekyll-paginate, jekyll-feed,
+jekyll-sitemap, jekyll-seo-tag), so a blog moving from Jekyll keeps its URLs
+and its subscribers.  Every link carries the ``baseurl``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.metadata
+import posixpath
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import jinja2
 
+from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
 from .model import OutputFile, RenderedPost, SiteConfig
+from .pagination import paginate
+from .postmeta import colab_url, notebook_code, reproducibility, table_of_contents
+from .seo import absolute, as_datetime, page_seo, shorten
 from .templates import render_template
 
+FEED_POSTS = 10  # jekyll-feed's posts_limit
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+WORDS_PER_MINUTE = 230
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+def tag_slug(tag: str) -> str:
+    """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'."""
+    text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tag"
 
 
-def post_context(item: RenderedPost, baseurl: str) -> dict[str, Any]:
+def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:
+    """(URL path with baseurl, alt) of the front matter's ``image:`` or the post's first figure."""
+    chosen = item.post.front_matter.get("image")
+    if isinstance(chosen, Mapping):  # jekyll-seo-tag also accepts {path: …, alt: …}
+        chosen, alt = chosen.get("path"), str(chosen.get("alt") or "")
+    else:
+        alt = ""
+    if isinstance(chosen, str) and chosen.strip():
+        chosen = chosen.strip()
+        if chosen.startswith("/") and not chosen.startswith(baseurl + "/"):
+            chosen = baseurl + chosen
+        return resolve_url(chosen, url), alt
+    for img in images(content):
+        src = img.get("src", "")
+        if src and not src.startswith("data:"):
+            return resolve_url(src, url), img.get("alt", "")
+    return "", ""
+
+
+def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
     """What templates see as ``page`` for one post (and as an entry of ``site.posts``)."""
     post = item.post
-    words = len(_text(item.html).split())
+    baseurl = variables.get("baseurl", "")
+    url = baseurl + post.url
+    content = item.html
+    if min_heading_level(content) == 1:  # the page's only h1 is the post's title
+        content = rewrite(content, heading_shift=1)
+    top = min_heading_level(item.excerpt)
+    excerpt = rewrite(item.excerpt, url=lambda u: resolve_url(u, url),
+                      heading_shift=max(0, 3 - top) if top else 0)  # under the list's h2 titles
+    words = len(plain_text(item.html).split())
+    image, image_alt = _first_image(item, content, url, baseurl)
+    modified = as_datetime(post.front_matter.get("last_modified_at"), post.date) \
+        if post.front_matter.get("last_modified_at") else post.date
+    description = post.description or shorten(plain_text(item.excerpt))
+    author = str(post.front_matter.get("author") or "")
     return {
         "title": post.title,
         "date": post.date,
-        "url": baseurl + post.url,
+        "modified": modified,
+        "url": url,
+        "id": baseurl + posixpath.dirname(post.url.rstrip("/")).rstrip("/") + "/" + post.slug,
         "tags": list(post.tags),
-        "description": post.description or _text(item.excerpt)[:300],
-        "excerpt": item.excerpt,
-        "content": item.html,
+        "tag_links": [{"name": t, "slug": tag_slug(t), "url": f"{baseurl}/tags/{tag_slug(t)}/"}
+                      for t in post.tags],
+        "description": description,
+        "excerpt": excerpt,
+        "content": content,
         "slug": post.slug,
         "layout": post.layout,
-        "reading_minutes": max(1, round(words / 230)),
+        "author": author,
+        "words": words,
+        "reading_minutes": max(1, round(words / WORDS_PER_MINUTE)),
         "notebook_url": f"{baseurl}/{post.files_dir}/{post.slug}.ipynb",
+        "image": image,
+        "image_alt": image_alt,
+        "toc": table_of_contents(content, post.front_matter.get("toc")),
         "front_matter": dict(post.front_matter),
+        "seo": page_seo(variables, title=post.title, url=url, description=description,
+                        kind="post", image=image, image_alt=image_alt, published=post.date,
+                        modified=modified, author=author, tags=post.tags),
+        "colab_url": "",
+        "execution": None,
     }
 
 
+def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every tag with its posts (newest first), sorted by name; tags with one slug are merged."""
+    found: dict[str, dict[str, Any]] = {}
+    for post in posts:
+        for link in post["tag_links"]:
+            entry = found.setdefault(link["slug"], {"name": link["name"], "slug": link["slug"],
+                                                    "url": link["url"], "posts": []})
+            if post not in entry["posts"]:
+                entry["posts"].append(post)
+    return sorted(found.values(), key=lambda t: (t["name"].lower(), t["slug"]))
+
+
 def site_context(config_vars: Mapping[str, Any], posts: Sequence[RenderedPost]) -> dict[str, Any]:
-    """What templates see as ``site``: the settings plus every post, newest first."""
+    """What templates see as ``site``: the settings, every post newest first, and the tags."""
     baseurl = config_vars.get("baseurl", "")
-    return {**config_vars, "posts": [post_context(p, baseurl) for p in posts]}
+    contexts = [post_context(p, config_vars) for p in posts]
+    return {**config_vars, "posts": contexts, "tags": _tags(contexts),
+            "feed_url": absolute(config_vars, baseurl + "/feed.xml"),
+            "home_url": absolute(config_vars, baseurl + "/")}
 
 
-def post_pages(env: jinja2.Environment, site: Mapping[str, Any], posts: Sequence[RenderedPost],
-               notebooks: Mapping[str, bytes]) -> list[OutputFile]:
+def simple_page(site: Mapping[str, Any], title: str, url: str, *, description: str = "",
+                kind: str = "page") -> dict[str, Any]:
+    """``page`` for a page that is not a post (home, tags, archive, 404)."""
+    description = description or site.get("description", "")
+    return {"title": title, "url": url, "description": description, "toc": [],
+            "seo": page_seo(site, title=title, url=url, description=description, kind=kind)}
+
+
+def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> OutputFile:
+    return OutputFile(path, render_template(env, name, context).encode())
+
+
+def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
+    """The post's file in the repository; its paired notebook when there is one (Colab opens those)."""
+    path = item.post.path
+    paired = path.with_suffix(".ipynb")
+    if path.suffix == ".md" and paired.is_file():
+        path = paired
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return f"posts/{path.name}"
+
+
+def _notebook(item: RenderedPost, notebooks: Mapping[str, bytes]) -> bytes | None:
+    """The executed notebook's bytes: given, or among the post's files (maybe reused on disk)."""
+    if item.post.slug in notebooks:
+        return notebooks[item.post.slug]
+    name = f"{item.post.files_dir}/{item.post.slug}.ipynb"
+    for file in item.files:
+        if file.path == name:
+            if file.data or file.source is None:
+                return file.data
+            try:
+                return file.source.read_bytes()
+            except OSError:
+                return None
+    return None
+
+
+def _distributions() -> Mapping[str, Sequence[str]]:
+    try:
+        return importlib.metadata.packages_distributions()
+    except Exception:  # a broken distribution's metadata must not break the build
+        return {}
+
+
+def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
+               posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    distributions = _distributions() if any(p.execution.get("packages") for p in posts) else {}
     for i, item in enumerate(posts):
-        page = site["posts"][i]
+        code = notebook_code(_notebook(item, notebooks), item.post.body)
+        page = {**site["posts"][i],
+                "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
+                "execution": reproducibility(item.execution, code, distributions)}
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
-        html = render_template(env, f"{item.post.layout}.html",
-                               {"site": site, "page": page, "newer": newer, "older": older})
-        files.append(OutputFile(item.post.output_path, html.encode()))
+        files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
+                             site=site, page=page, newer=newer, older=older))
         files.extend(item.files)
         if item.post.slug in notebooks:
             files.append(OutputFile(f"{item.post.files_dir}/{item.post.slug}.ipynb",
@@ -64,17 +193,97 @@ def post_pages(env: jinja2.Environment, site: Mapping[str, Any], posts: Sequence
     return files
 
 
-def index_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
-    """The home page: every post, newest first, with date, title and excerpt."""
-    page = {"title": site["title"], "url": site["baseurl"] + "/", "description": site["description"]}
-    html = render_template(env, "index.html", {"site": site, "page": page, "posts": site["posts"]})
-    return [OutputFile("index.html", html.encode())]
+def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+    """The home page and its following pages (jekyll-paginate's URLs and ``paginator``)."""
+    files = []
+    for item in paginate(site["posts"], int(site.get("paginate", 10)),
+                         paginate_path=site.get("paginate_path", "/page:num/"),
+                         baseurl=site["baseurl"]):
+        number = item.paginator["page"]
+        title = site["title"] if number == 1 else f"Page {number}"
+        page = simple_page(site, title, site["baseurl"] + item.url,
+                           kind="home" if number == 1 else "page")
+        files.append(_render(env, "index.html", item.output_path, site=site, page=page,
+                             paginator=item.paginator, posts=item.paginator["posts"]))
+    return files
+
+
+def tag_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+    """``/tags/`` (every tag, with counts) and ``/tags/<slug>/`` for each tag."""
+    base = site["baseurl"]
+    files = [_render(env, "tags.html", "tags/index.html", site=site,
+                     page=simple_page(site, "Tags", f"{base}/tags/"), tags=site["tags"])]
+    for tag in site["tags"]:
+        page = simple_page(site, f"Posts tagged “{tag['name']}”", tag["url"],
+                           description=f"{len(tag['posts'])} post(s) tagged {tag['name']} "
+                                       f"on {site['title']}.")
+        files.append(_render(env, "tag.html", f"tags/{tag['slug']}/index.html", site=site,
+                             page=page, tag=tag, posts=tag["posts"]))
+    return files
+
+
+def archive_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+    """``/archive/``: every post by year, newest first."""
+    years: list[dict[str, Any]] = []
+    for post in site["posts"]:
+        if not years or years[-1]["year"] != post["date"].year:
+            years.append({"year": post["date"].year, "posts": []})
+        years[-1]["posts"].append(post)
+    page = simple_page(site, "Archive", site["baseurl"] + "/archive/")
+    return [_render(env, "archive.html", "archive/index.html", site=site, page=page,
+                    years=years)]
+
+
+def not_found_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+    """``/404.html``, which GitHub Pages serves for any missing URL of the site."""
+    page = simple_page(site, "Page not found", site["baseurl"] + "/404.html")
+    return [_render(env, "404.html", "404.html", site=site, page=page)]
+
+
+def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The newest posts for the Atom feed, with every link and image URL made absolute."""
+    entries = []
+    for post in site["posts"][:FEED_POSTS]:
+        if post["front_matter"].get("feed") is False:
+            continue
+        page_url = absolute(site, post["url"])
+        content = rewrite(post["content"],
+                          url=lambda u, base=page_url: resolve_url(u, base, site.get("url", "")))
+        content = _NOT_XML.sub("", content)
+        entries.append({**post, "absolute_url": page_url, "absolute_id": absolute(site, post["id"]),
+                        "absolute_content": content,
+                        "summary": shorten(plain_text(post["excerpt"]), 1000),
+                        "absolute_image": absolute(site, post["image"]) if post["image"] else ""})
+    return entries
+
+
+def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+    """``feed.xml`` (Atom, as jekyll-feed), ``sitemap.xml`` and ``robots.txt`` (as jekyll-sitemap)."""
+    entries = feed_entries(site)
+    updated = max((e["modified"] for e in entries), default=None) or \
+        dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    base = site["baseurl"]
+    urls = [{"loc": site["home_url"], "lastmod": site["posts"][0]["modified"].isoformat()
+             if site["posts"] else ""}]
+    urls += [{"loc": absolute(site, p["url"]), "lastmod": p["modified"].isoformat()}
+             for p in site["posts"] if p["front_matter"].get("sitemap") is not False]
+    urls += [{"loc": absolute(site, u), "lastmod": ""}
+             for u in [f"{base}/archive/", f"{base}/tags/"] + [t["url"] for t in site["tags"]]]
+    return [
+        _render(env, "feed.xml", "feed.xml", site=site, entries=entries,
+                updated=updated.isoformat(), author=site.get("author") or site["title"]),
+        _render(env, "sitemap.xml", "sitemap.xml", site=site, urls=urls),
+        _render(env, "robots.txt", "robots.txt", site=site,
+                sitemap_url=absolute(site, f"{base}/sitemap.xml")),
+    ]
 
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
     """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return asset_files(config) + post_pages(env, site, posts, notebooks) + index_page(env, site)
+    return (asset_files(config) + post_pages(env, config, site, posts, notebooks)
+            + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
+            + not_found_page(env, site) + feed_files(env, site))
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:

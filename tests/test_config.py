@@ -10,8 +10,9 @@ from nbpress.config import DEFAULT_THEME, load_config, site_variables
 from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
-VALID = ("Valid keys are: author, baseurl, description, excerpt_separator, execute, permalink, "
-         "timezone, title, url; execute: cwd, data_links, kernel, timeout.")
+VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, execute, lang, "
+         "paginate, paginate_path, permalink, repository, timezone, title, url; "
+         "execute: cwd, data_links, kernel, timeout.")
 
 
 @pytest.fixture
@@ -85,7 +86,8 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
     assert variables == {
         "title": "T", "description": "", "author": "", "url": "https://x.org", "baseurl": "/b",
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
-        "excerpt_separator": "<!--more-->",
+        "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
+        "paginate_path": "/page:num/", "repository": "", "branch": "main",
     }
 
 
