@@ -134,9 +134,13 @@ def load(root: Path, stem: str) -> tuple[Record | None, Any, str]:
         return None, None, str(exc)
 
 
-def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None]
-                 ) -> str:
-    """Why ``record`` cannot be used, or "" when it can."""
+def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None],
+                 *, missing_ok: bool = False) -> str:
+    """Why ``record`` cannot be used, or "" when it can.
+
+    With ``missing_ok`` (``--execute never``: CI without the datasets), a file the
+    run read that is absent here is trusted; one that is present but changed is not.
+    """
     if record.format != FORMAT:
         return f"cache format {record.format} → {FORMAT}"
     if record.key != key:
@@ -146,6 +150,8 @@ def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str],
         try:
             stat = path.stat()
         except OSError:
+            if missing_ok:
+                continue
             return f"{name} is gone"
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime) and \
                 (stat.st_size != size or _sha256(path) != digest):

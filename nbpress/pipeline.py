@@ -83,7 +83,8 @@ def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
         stem = doc.post.path.stem
         record, reason = cache.load_record(config.root, stem)
         if record is not None:
-            reason = cache.stale_reason(record, key, config.root, versions)
+            reason = cache.stale_reason(record, key, config.root, versions,
+                                        missing_ok=config.mode == "never")
         if config.mode == "always":
             reason = "--execute always"
         elif stem in config.refresh or _name(doc, config) in config.refresh:

@@ -103,3 +103,14 @@ def test_store_and_load_keep_images_once_by_hash(tmp_path):
     assert cache.load(tmp_path, "missing")[2] == "not executed yet"
     (tmp_path / "_executed/a/record.json").write_text("{not json")
     assert cache.load(tmp_path, "a")[2].startswith("cache entry damaged")
+
+
+def test_missing_files_are_trusted_only_when_never_executing(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("1\n")
+    record = _record(files={"data.csv": cache.fingerprint(data)}, packages={})
+    data.unlink()
+    assert cache.stale_reason(record, "k", tmp_path, {}.get) == "data.csv is gone"
+    assert cache.stale_reason(record, "k", tmp_path, {}.get, missing_ok=True) == ""
+    data.write_text("2\n")
+    assert cache.stale_reason(record, "k", tmp_path, {}.get, missing_ok=True) == "data.csv changed"
