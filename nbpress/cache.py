@@ -50,6 +50,7 @@ class Record:
     notebook_sha256: str
     files: dict[str, list] = field(default_factory=dict)  # path → [size, mtime_ns, sha256]
     packages: dict[str, str] = field(default_factory=dict)
+    main_packages: list[str] = field(default_factory=list)
     format: int = FORMAT
 
 
@@ -208,7 +209,8 @@ def _inline_blobs(nb: Any, blobs: Path) -> None:
 
 
 def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
-          files: dict[str, list], packages: dict[str, str]) -> None:
+          files: dict[str, list], packages: dict[str, str],
+          main_packages: list[str] | None = None) -> None:
     """Write one entry atomically: a new folder swapped in for the old one."""
     import copy
 
@@ -221,7 +223,8 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
     raw = nbformat.writes(nb).encode()
     record = Record(key=key, executed_at=dt.datetime.now(dt.timezone.utc).isoformat(
         timespec="seconds"), seconds=round(seconds, 2), python=python,
-        notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files, packages=packages)
+        notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
+        packages=dict(sorted(packages.items())), main_packages=list(main_packages or []))
     final = entry_dir(root, stem)
     tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)

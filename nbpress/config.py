@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .model import ExecuteConfig, SiteConfig
+from .model import ExecuteConfig, SiteConfig, parse_size
 
 # The default theme: the templates/ and assets/ beside the nbpress package.
 DEFAULT_THEME = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ _SITE_KEYS = {
     "permalink": str,
     "timezone": str,
     "excerpt_separator": str,
+    "output_lines": int,
     "lang": str,
     "paginate": int,
     "paginate_path": str,
@@ -34,7 +35,8 @@ _SITE_KEYS = {
     "branch": str,
     "execute": dict,
 }
-_EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict}
+_EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
+                 "post_timeout": int, "memory_limit": str}
 
 
 def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> None:
@@ -92,6 +94,10 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
     if isinstance(execute_table.get("timeout"), int) and execute_table["timeout"] <= 0:
         problems.append("'tool.nbpress.execute.timeout' must be a positive number of seconds")
     _check_site_values(table, problems)
+    if isinstance(execute_table.get("memory_limit"), str) and execute_table["memory_limit"] and \
+            parse_size(execute_table["memory_limit"]) is None:
+        problems.append("'tool.nbpress.execute.memory_limit' must be a size such as \"4G\" or "
+                        "\"512M\"")
     links = execute_table.get("data_links", {})
     if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
         problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")

@@ -16,6 +16,7 @@ import importlib.metadata
 import os
 import platform
 import re
+import resource
 import signal
 import tempfile
 import threading
@@ -25,6 +26,7 @@ from typing import Callable
 
 from .errors import ExecutionError
 from .model import ExecResult, NotebookDoc, SiteConfig
+from .postmeta import imported_modules
 from .tracking import unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
@@ -148,8 +150,21 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     # The kernel process's own stderr (not the cells' output, which comes over
     # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
     kernel_log = tempfile.TemporaryFile(mode="w+b")
+    limit = config.execute.memory_bytes
+    timer = None
+    if config.execute.post_timeout:
+        def overtime() -> None:  # the whole post ran too long: end its kernel
+            current["overtime"] = 1
+            if "pid" in current:
+                os.kill(current["pid"], signal.SIGKILL)
+
+        timer = threading.Timer(config.execute.post_timeout, overtime)
+        timer.daemon = True
+        timer.start()
     try:
-        client.execute(env=_kernel_env(threads), stderr=kernel_log)
+        client.execute(env=_kernel_env(threads), stderr=kernel_log,
+                       preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+                       if limit else None)
     except NoSuchKernel:
         from jupyter_client.kernelspec import find_kernel_specs
 
@@ -163,11 +178,18 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                           f"{config.execute.timeout} s and was stopped.",
                           "Make it faster, or raise [tool.nbpress.execute] timeout.") from None
     except DeadKernelError:
+        if "overtime" in current:
+            raise _cell_error(doc, index(), f"the post did not finish within "
+                              f"{config.execute.post_timeout} s and was stopped.",
+                              "Make it faster, or raise [tool.nbpress.execute] post_timeout."
+                              ) from None
         kernel_log.seek(0)
         tail = kernel_log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
         raise _cell_error(doc, index(), "the kernel died while running this cell "
                           "(killed by a signal, os._exit() or out of memory).",
-                          "Run the post in Jupyter to see what ends the process.",
+                          "Run the post in Jupyter to see what ends the process"
+                          + (f"; it may have exceeded memory_limit ({config.execute.memory_limit})."
+                             if limit else "."),
                           "\n".join(line for line in tail if "without encryption" not in line)
                           ) from None
     except CellExecutionError as exc:
@@ -176,6 +198,9 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                 "error is meant to be shown.")
         if name == "StdinNotImplementedError":
             hint = "Posts cannot ask for input at build time: replace input() with a value."
+        elif name == "MemoryError" and limit:
+            hint = (f"The kernel reached memory_limit ({config.execute.memory_limit}): use less "
+                    "memory, or raise [tool.nbpress.execute] memory_limit.")
         trace = "\n".join(nb.cells[index() + 1].get("outputs", [{}])[-1].get("traceback", [])) \
             if index() is not None else str(exc)
         raise _cell_error(doc, index(), f"the code raised {name}: "
@@ -186,27 +211,32 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                              hint="Check that ipykernel is installed in this environment."
                              ) from None
     finally:
+        if timer is not None:
+            timer.cancel()
         kernel_log.close()
         if kernels is not None and "pid" in current:
             kernels.discard(current["pid"])
     seconds = time.perf_counter() - start
     found = unwrap(nb)
+    everything = packages(found.modules)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    main = [d for d in packages(tuple(imported_modules(code))) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), files=found.files,
-                      packages=packages(found.modules))
+                      packages=everything, main_packages=tuple(main))
 
 
 def packages(modules: tuple[str, ...]) -> dict[str, str]:
     """Installed distributions (name → version) that provide these top-level modules."""
     owners = _distributions()
     found = {}
-    for module in modules:
+    for module in modules:  # in order: the first modules' distributions first
         for dist in owners.get(module, ()):
             try:
-                found[dist] = importlib.metadata.version(dist)
+                found.setdefault(dist, importlib.metadata.version(dist))
             except importlib.metadata.PackageNotFoundError:
                 pass
-    return dict(sorted(found.items()))
+    return found
 
 
 @functools.lru_cache(maxsize=1)

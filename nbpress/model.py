@@ -12,6 +12,18 @@ from pathlib import Path
 from typing import Any, Mapping
 
 
+def parse_size(text: str) -> int | None:
+    """Bytes in "4G", "512M", "100k" or "1000000"; None when it is not a size."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    text = text.strip().upper().removesuffix("B")
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units and text[-1:] else (text, "")
+    try:
+        value = float(number) * units[unit]
+    except ValueError:
+        return None
+    return int(value) if value > 0 else None
+
+
 @dataclass(frozen=True)
 class ExecuteConfig:
     """``[tool.nbpress.execute]``: how posts' code runs."""
@@ -20,6 +32,12 @@ class ExecuteConfig:
     kernel: str = "python3"
     cwd: str = "post"  # "post" (the post's folder, as Jupyter does) or "root"
     data_links: Mapping[str, str] = field(default_factory=dict)
+    post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
+    memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
+
+    @property
+    def memory_bytes(self) -> int | None:
+        return parse_size(self.memory_limit) if self.memory_limit else None
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,7 @@ class SiteConfig:
     permalink: str = "/:year/:month/:day/:title.html"
     timezone: str = "UTC"
     excerpt_separator: str = "<!--more-->"
+    output_lines: int = 5000  # longer text outputs are cut, with a note
     lang: str = "en"  # <html lang>, og:locale
     paginate: int = 10  # posts per home page (jekyll-paginate); 0 = all on one page
     paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)
@@ -122,6 +141,7 @@ class ExecResult:
     python: str = ""
     files: tuple[str, ...] = ()
     packages: Mapping[str, str] = field(default_factory=dict)
+    main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,7 @@ class RenderedPost:
     files: tuple[OutputFile, ...]
     local_links: tuple[tuple[str, int], ...] = ()  # (URL, source line) of local images/links to check
     execution: Mapping[str, Any] = field(default_factory=dict)  # executed_at, seconds, python, packages
+    analysis: Mapping[str, Any] | None = None  # what pages derive from the HTML (site.analyze)
 
 
 @dataclass(frozen=True)

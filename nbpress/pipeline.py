@@ -100,7 +100,8 @@ def _from_cache(item: Plan, config: SiteConfig) -> ExecResult:
     return ExecResult(doc=item.doc, notebook=cache.merge_outputs(item.doc, nb),
                       seconds=record.seconds, from_cache=True, reason="cached",
                       executed_at=record.executed_at, python=record.python,
-                      files=tuple(record.files), packages=record.packages)
+                      files=tuple(record.files), packages=record.packages,
+                      main_packages=tuple(record.main_packages))
 
 
 def _declared(doc: NotebookDoc, config: SiteConfig) -> list[str]:
@@ -146,7 +147,7 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
                   if (config.root / f).is_file()}
         cache.store(config.root, item.doc.post.path.stem, result.notebook, key=item.key,
                     seconds=result.seconds, python=result.python, files=prints,
-                    packages=dict(result.packages))
+                    packages=dict(result.packages), main_packages=list(result.main_packages))
         return ExecResult(**{**result.__dict__, "reason": item.reason})
 
     pool = ThreadPoolExecutor(max_workers=jobs)
@@ -205,7 +206,7 @@ def _reuse(entry: dict, post, out: Path) -> RenderedPost | None:
         return None
     return RenderedPost(post=post, html=entry["html"], excerpt=entry["excerpt"],
                         files=tuple(sources), local_links=tuple(map(tuple, entry["links"])),
-                        execution=entry["execution"])
+                        execution=entry["execution"], analysis=entry.get("analysis"))
 
 
 def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable | None = None,
@@ -243,7 +244,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     from .discover import discover
     from .notebook import read_post_notebook
     from .render import render_post
-    from .site import site_context, site_files
+    from .site import analyze, site_context, site_files
     from .templates import make_environment
 
     posts = discover(config)
@@ -321,6 +322,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             errors.append(ExecutionError(str(exc), path=item.doc.post.path,
                                          hint="Build again: the post will be executed."))
             continue
+        if page.analysis is None:
+            page = replace(page, analysis=analyze(page, variables))
         rendered.append(page)
         fresh = result is not None and not result.from_cache
         reports.append(PostReport(_name(item.doc, config), "executed" if fresh else "cached",
@@ -331,7 +334,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
         new_posts[stem] = {"render_key": render_key(item, record.notebook_sha256, variables, links,
                                                     config, bibs) if record else "",
                            "html": page.html, "excerpt": page.excerpt, "links": page.local_links,
-                           "execution": dict(page.execution), "files": [f.path for f in page.files]}
+                           "execution": dict(page.execution), "files": [f.path for f in page.files],
+                           "analysis": page.analysis}
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)

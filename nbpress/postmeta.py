@@ -118,7 +118,8 @@ def reproducibility(execution: Mapping[str, Any], code: str,
                     distributions: Mapping[str, Sequence[str]]) -> dict[str, Any] | None:
     """When, how long, which Python and which packages ran the post; None if it has no run."""
     executed_at = str(execution.get("executed_at") or "")
-    if not executed_at or not code.strip():
+    has_code = execution["code_cells"] > 0 if "code_cells" in execution else bool(code.strip())
+    if not executed_at or not has_code:
         return None
     try:
         when = dt.datetime.fromisoformat(executed_at)
@@ -134,7 +135,9 @@ def reproducibility(execution: Mapping[str, Any], code: str,
         "seconds": float(execution.get("seconds") or 0),
         "duration": duration(float(execution.get("seconds") or 0)),
         "python": str(execution.get("python") or ""),
-        "main": main_packages(imported_modules(code), packages, distributions),
+        "main": [{"name": n, "version": packages[n]} for n in execution["main_packages"]
+                 if n in packages][:MAIN_PACKAGES] if "main_packages" in execution
+        else main_packages(imported_modules(code), packages, distributions),
         "all": everything,
     }
 

@@ -21,6 +21,7 @@ from .model import ExecResult, RenderedPost
 from .notebook import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
+LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -110,7 +111,8 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
     warnings = citations.check_manual_anchors(body, markdown, path=post.path,
                                               line_offset=post.body_line - 1)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=site.get("baseurl", ""),
-                      render_markdown=lambda text: make_markdown().render(text))
+                      render_markdown=lambda text: make_markdown().render(text),
+                      max_output_lines=site.get("output_lines", 5000))
     files = []
     cells = result.notebook.cells
 
@@ -121,9 +123,18 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
         return html
 
     body = CELL_MARK_RE.sub(cell_html, body)
+    lines = {cell.index: cell.line for cell in doc.cells}
+    for file in files:
+        if len(file.data) > LARGE_IMAGE:
+            index = int(file.path.rsplit("_", 2)[-2])
+            warnings.append(BuildWarning(
+                f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); readers "
+                "download all of it: lower the figure's dpi or size, or save it as PNG/JPEG.",
+                post.path, lines.get(index) or None))
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),
-                 "python": result.python, "packages": dict(result.packages)}
+                 "python": result.python, "packages": dict(sorted(result.packages.items())),
+                 "main_packages": list(result.main_packages), "code_cells": len(doc.cells)}
     rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(markdown, body, excerpt_separator, md),
                             files=tuple(files), local_links=links_found, execution=execution)
     return rendered, warnings

@@ -57,8 +57,12 @@ def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tu
     return "", ""
 
 
-def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """What templates see as ``page`` for one post (and as an entry of ``site.posts``)."""
+def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """What pages need from a post's HTML (JSON-able, so a build can keep it for the next).
+
+    These parse the whole post several times; the pipeline stores the result
+    beside the post's rendering and reuses both while the post is unchanged.
+    """
     post = item.post
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
@@ -68,11 +72,23 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, 
     top = min_heading_level(item.excerpt)
     excerpt = rewrite(item.excerpt, url=lambda u: resolve_url(u, url),
                       heading_shift=max(0, 3 - top) if top else 0)  # under the list's h2 titles
-    words = len(plain_text(item.html).split())
     image, image_alt = _first_image(item, content, url, baseurl)
+    return {"content": content, "excerpt": excerpt, "words": len(plain_text(item.html).split()),
+            "image": image, "image_alt": image_alt, "excerpt_text": plain_text(item.excerpt),
+            "toc": table_of_contents(content, post.front_matter.get("toc"))}
+
+
+def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """What templates see as ``page`` for one post (and as an entry of ``site.posts``)."""
+    post = item.post
+    baseurl = variables.get("baseurl", "")
+    url = baseurl + post.url
+    derived = item.analysis or analyze(item, variables)
+    content, excerpt, words = derived["content"], derived["excerpt"], derived["words"]
+    image, image_alt = derived["image"], derived["image_alt"]
     modified = as_datetime(post.front_matter.get("last_modified_at"), post.date) \
         if post.front_matter.get("last_modified_at") else post.date
-    description = post.description or shorten(plain_text(item.excerpt))
+    description = post.description or shorten(derived["excerpt_text"])
     author = str(post.front_matter.get("author") or "")
     return {
         "title": post.title,
@@ -94,7 +110,7 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, 
         "notebook_url": f"{baseurl}/{post.files_dir}/{post.slug}.ipynb",
         "image": image,
         "image_alt": image_alt,
-        "toc": table_of_contents(content, post.front_matter.get("toc")),
+        "toc": derived["toc"],
         "front_matter": dict(post.front_matter),
         "seo": page_seo(variables, title=post.title, url=url, description=description,
                         kind="post", image=image, image_alt=image_alt, published=post.date,
@@ -176,9 +192,11 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
-    distributions = _distributions() if any(p.execution.get("packages") for p in posts) else {}
     for i, item in enumerate(posts):
-        code = notebook_code(_notebook(item, notebooks), item.post.body)
+        # Runs recorded before main_packages existed: find the code's imports the slow way.
+        legacy = "main_packages" not in item.execution and item.execution.get("packages")
+        code = notebook_code(_notebook(item, notebooks), item.post.body) if legacy else ""
+        distributions = _distributions() if legacy else {}
         page = {**site["posts"][i],
                 "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
                 "execution": reproducibility(item.execution, code, distributions)}

@@ -68,6 +68,12 @@ def write_site(files: Sequence[OutputFile], out: Path, build_id: str = "") -> No
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             _put(file, target)
+    except OSError as exc:  # a full disk, a read-only folder…
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NbpressError(f"could not write the site: {exc.strerror or exc} "
+                           f"({exc.filename or staging}); the previous site was left as it was.",
+                           path=out, hint="Free some space or fix the folder's permissions, "
+                                          "then build again.") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

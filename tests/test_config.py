@@ -11,8 +11,8 @@ from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, execute, lang, "
-         "paginate, paginate_path, permalink, repository, timezone, title, url; "
-         "execute: cwd, data_links, kernel, timeout.")
+         "output_lines, paginate, paginate_path, permalink, repository, timezone, title, url; "
+         "execute: cwd, data_links, kernel, memory_limit, post_timeout, timeout.")
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
         "title": "T", "description": "", "author": "", "url": "https://x.org", "baseurl": "/b",
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
         "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
-        "paginate_path": "/page:num/", "repository": "", "branch": "main",
+        "paginate_path": "/page:num/", "repository": "", "branch": "main", "output_lines": 5000,
     }
 
 

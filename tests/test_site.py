@@ -57,7 +57,7 @@ def fake_executor(doc, config, **_options):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"ran cell {n}\n")]
         cell.execution_count = n + 1
     return ExecResult(doc=doc, notebook=nb, seconds=12.5, executed_at="2024-02-10T09:30:00+00:00",
-                      python="3.11.7", packages=dict(PACKAGES))
+                      python="3.11.7", packages=dict(PACKAGES), main_packages=("numpy",))
 
 
 def build_sample(where: Path, pyproject: str | None = None, posts: dict[str, str] | None = None

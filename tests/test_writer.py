@@ -120,7 +120,7 @@ def test_failure_in_the_middle_leaves_previous_site(out: Path, after: int,
     new = [OutputFile("index.html", b"NEW"), OutputFile("x/y.html", b"NEW"),
            OutputFile("x/z.html", b"NEW"), OutputFile("w.html", b"NEW"),
            OutputFile("v.html", b"NEW")]
-    with pytest.raises(OSError, match="No space left on device"):
+    with pytest.raises(NbpressError, match="could not write the site: No space left on device"):
         write_site(new, out)
     monkeypatch.undo()
     assert snapshot(out) == before  # byte-identical, nothing added, nothing removed
@@ -152,7 +152,7 @@ def test_failure_on_first_build_leaves_nothing(out: Path,
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(NbpressError, match="could not write the site: Permission denied"):
         write_site(FIRST, out)
     monkeypatch.undo()
     assert not out.exists()

@@ -1,0 +1,170 @@
+"""Faults and interruptions: the worst outcome is a clear message, never a damaged site or cache."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.kernel
+
+QUICK = "---\ntitle: Quick\n---\n\nText.\n\n```python\nprint('quick')\n```\n"
+SLOW = "---\ntitle: Slow\n---\n\nText.\n\n```python\nimport time\nprint('started', flush=True)\ntime.sleep(120)\n```\n"
+
+
+def snapshot(root: Path) -> dict:
+    """Every file of the site and the cache, with its bytes."""
+    found = {}
+    for folder in ("_site", "_executed"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                found[path.relative_to(root)] = path.read_bytes()
+    return found
+
+
+def kernels_marked(mark: str) -> list[int]:
+    """PIDs of live processes whose environment carries ``mark`` (the test's kernels)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    status = (entry / "status").read_text()
+                    if "State:\tZ" not in status:
+                        pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def start_build(root: Path, mark: str) -> subprocess.Popen:
+    env = dict(os.environ, NBPRESS_TEST_MARK=mark)
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_kernel(mark: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if len(kernels_marked(mark)) >= 2 and process.poll() is None:  # nbpress + a kernel
+            time.sleep(3)  # let the kernel reach the slow cell
+            return
+        time.sleep(0.2)
+    raise AssertionError("no kernel started")
+
+
+def wait_no_kernels(mark: str, timeout: float = 20) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not kernels_marked(mark):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"kernel processes left behind: {kernels_marked(mark)}")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_interrupted_execution_leaves_site_and_cache_as_they_were(make_site, build, sig):
+    root = make_site({"posts/2024-01-01-quick.md": QUICK})
+    assert build("--root", str(root)).returncode == 0
+    before = snapshot(root)
+    (root / "posts/2024-01-02-slow.md").write_text(SLOW)
+    mark = uuid.uuid4().hex
+    process = start_build(root, mark)
+    wait_for_kernel(mark, process)
+    process.send_signal(sig)
+    code = process.wait(timeout=30)
+    if sig == signal.SIGKILL:
+        assert code == -signal.SIGKILL
+    else:
+        assert code == 130
+        assert "interrupted; the previous site and the cache were left as they were." \
+            in process.stderr.read()
+    wait_no_kernels(mark)
+    assert snapshot(root) == before
+    assert not list(root.glob("._site.staging-*"))
+    # The next build (here without the slow post) succeeds.
+    (root / "posts/2024-01-02-slow.md").unlink()
+    assert build("--root", str(root)).returncode == 0
+
+
+def test_a_second_build_waits_for_the_first(make_site, build):
+    root = make_site({"posts/2024-01-01-slowish.md": SLOW.replace("120", "4")})
+    mark = uuid.uuid4().hex
+    first = start_build(root, mark)
+    wait_for_kernel(mark, first)
+    second = build("--root", str(root))
+    assert first.wait(timeout=60) == 0
+    assert second.returncode == 0
+    assert "another build of this site is running (pid" in second.stderr
+    assert "waiting for it to finish" in second.stderr
+
+
+def test_post_timeout_and_memory_limit(make_site, build):
+    root = make_site({
+        "pyproject.toml": '[tool.nbpress.execute]\npost_timeout = 4\nmemory_limit = "1G"\n',
+        "posts/2024-01-01-long.md": "---\ntitle: Long\n---\n\n```python\nimport time\n"
+                                    "time.sleep(2)\n```\n\n```python\ntime.sleep(2)\n```\n\n"
+                                    "```python\ntime.sleep(2)\n```\n",
+        "posts/2024-01-02-hungry.md": "---\ntitle: Hungry\n---\n\n```python\n"
+                                      "data = bytearray(3 * 1024 ** 3)\n```\n",
+    })
+    result = build("--root", str(root), "--keep-going", timeout=120)
+    assert result.returncode == 1
+    assert "2024-01-01-long.md:" in result.stderr
+    assert "the post did not finish within 4 s and was stopped." in result.stderr
+    assert "2024-01-02-hungry.md:6 (cell 1): the code raised MemoryError" in result.stderr
+    assert "memory_limit (1G)" in result.stderr
+
+
+def test_full_disk_while_writing_is_a_clear_error(make_site, monkeypatch, tmp_path, capsys):
+    from nbpress import cli
+    from nbpress import writer
+
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nNo code here.\n"})
+    assert cli.main(["build", "--root", str(root)]) == 0
+    before = snapshot(root)
+    (root / "posts/2024-01-01-a.md").write_text("---\ntitle: A\n---\n\nChanged.\n")
+    calls = {"n": 0}
+    real = writer._put
+
+    def full_disk(file, target):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise OSError(28, "No space left on device", str(target))
+        real(file, target)
+
+    monkeypatch.setattr(writer, "_put", full_disk)
+    assert cli.main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "could not write the site: No space left on device" in err
+    assert "the previous site was left as it was" in err and "Traceback" not in err
+    assert snapshot(root) == before
+    assert not list(root.glob("._site.staging-*"))
+
+
+def test_huge_output_is_truncated_and_huge_image_warned(make_site, build):
+    root = make_site({
+        "pyproject.toml": "[tool.nbpress]\noutput_lines = 100\n",
+        "posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\nfor i in range(200000):\n"
+                                    "    print('line', i)\n```\n\n```python\n"
+                                    "from IPython.display import Image\nimport numpy as np, io, zlib, struct\n"
+                                    "def png(w, h):\n    raw = b''.join(b'\\x00' + np.random.bytes(w * 3) for _ in range(h))\n"
+                                    "    chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))\n"
+                                    "    return b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw, 0)) + chunk(b'IEND', b'')\n"
+                                    "Image(png(2400, 1700))\n```\n",
+    })
+    result = build("--root", str(root), timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = (root / "_site/2024/01/01/loud.html").read_text()
+    assert "line 99" in page and "line 100\n" not in page
+    assert "199,900 more lines not shown (output_lines limit: 100)" in page
+    assert len(page) < 200_000
+    assert "2024-01-01-loud.md:10: warning: a cell produced a 12 MB image" in result.stderr
