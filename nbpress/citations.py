@@ -105,10 +105,11 @@ def _load_bib(path: Path) -> dict[str, Reference]:
         data = path.read_bytes()
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PostError("bibliography is not UTF-8", path=path,
-                        line=data[: exc.start].count(b"\n") + 1) from None
+        raise PostError("the bibliography is not UTF-8 text.", path=path,
+                        line=data[: exc.start].count(b"\n") + 1,
+                        hint="Save it as UTF-8 (BibTeX accents like {\\\"o} work too).") from None
     except OSError as exc:
-        raise PostError(f"cannot read bibliography: {exc.strerror}", path=path,
+        raise PostError(f"cannot read the bibliography: {exc.strerror}.", path=path,
                         hint="Check the bibliography file names in the configuration.") from None
     errors: list[PybtexError] = []
     try:  # capture() gets every error whatever pybtex's global strict mode is
@@ -124,7 +125,7 @@ def _load_bib(path: Path) -> dict[str, Reference]:
         head = re.compile(r"@\w+\s*[{(]\s*" + re.escape(found.group(1)) + r"\s*,", re.I)
         starts = [m.start() for m in head.finditer(text)]
         line = text.count("\n", 0, starts[-1]) + 1 if starts else None
-    raise PostError(f"bad BibTeX: {errors[0]}", path=path, line=line,
+    raise PostError(f"bad BibTeX: {str(errors[0]).rstrip('.')}.", path=path, line=line,
                     hint="Entries look like @article{key, title = {...}, year = {2020}}.")
 
 
@@ -178,7 +179,8 @@ def _inline_reference(item: Any, number: int, origin: Path) -> Reference:
     """One CSL-JSON-like item of the front matter's ``references:`` list."""
 
     def bad(what: str) -> PostError:
-        return PostError(f"front matter `references:` item {number}: {what}", path=origin,
+        return PostError(f"front matter `references:` item {number}: {what.rstrip('.')}.",
+                         path=origin,
                          hint="Items look like {id: doe2020, title: ..., author: [...], "
                               "year: 2020, url: ...}.")
 
@@ -343,7 +345,7 @@ def _unknown_key(key: str, references: Mapping[str, Reference], path: Path,
     close = difflib.get_close_matches(key, list(references), n=3)
     guess = f"; did you mean {' or '.join('@' + k for k in close)}?" if close else ""
     return PostError(
-        f"unknown citation key @{key}{guess}", path=path, line=line,
+        f"unknown citation key @{key}{guess or '.'}", path=path, line=line,
         hint=f"Add an entry with key {key} to references.bib or to the front matter "
              f"`references:` list (- id: {key}); write \\@{key} if it is not a citation.")
 

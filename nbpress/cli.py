@@ -40,6 +40,10 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                    help="build every post and report all failures at the end")
     b.add_argument("--explain", action="store_true",
                    help="say for each post whether it would run, and why; build nothing")
+    c = commands.add_parser("check", help="check the built site: links, anchors, images, "
+                                          "leftover Liquid")
+    c.add_argument("--root", type=Path, default=default_root, help="site root (default: %(default)s)")
+    c.add_argument("--out", type=Path, default=None, help="built site (default: ROOT/_site)")
     s = commands.add_parser("serve", parents=[site, run],
                             help="build, serve on localhost, rebuild and reload on changes")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
@@ -118,6 +122,11 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
         args = _parser(default_root or Path.cwd()).parse_args(["build", *argv])
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        if args.command == "check":
+            from .check import report
+
+            config = load_config(args.root, out=args.out)
+            return report(config.out, config.baseurl, sys.stdout)
         config = _config(args)
         if args.command == "serve":
             return _serve(config, args)

@@ -20,6 +20,9 @@ from .errors import ConfigError, PostError
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
+# Pages and folders of the site itself, which a post's URL must not take.
+RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
+            "archive", ".nbpress-site"}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _FENCE = re.compile(r"^---\s*$")
 _HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
@@ -42,6 +45,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     block = "".join(lines[start + 1:end])
     try:
         data = yaml.safe_load(block) if block.strip() else {}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # The loader builds dates and tagged values itself: 2024-02-30 is a ValueError.
+        line, text = _bad_value_line(lines[start + 1:end], start + 2)
+        raise PostError(f"the front matter has a value YAML cannot turn into data "
+                        f"('{text}': {exc}).", path=path, line=line,
+                        hint="Check dates (a real YYYY-MM-DD) and '!!' tags; quote a value to "
+                             "keep it as text.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 2 + mark.line if mark is not None else start + 1
@@ -56,14 +66,28 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     return data, "".join(lines[end + 1:]), end + 2
 
 
+def _bad_value_line(lines: list[str], first: int) -> tuple[int, str]:
+    """(line number, text) of the first front matter line that fails to load on its own."""
+    for number, line in enumerate(lines, first):
+        try:
+            yaml.safe_load(line)
+        except Exception:  # any failure points at the line we are looking for
+            return number, line.strip()
+    return first - 1, "---"
+
+
 def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise PostError(f"this notebook is not valid JSON: {exc}.", path=path,
                         hint="Open and save it in Jupyter, or restore it from version control.") from None
-    cells = nb.get("cells") or [{}]
-    first = cells[0]
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise PostError("this file is JSON but not a Jupyter notebook (no list of cells).",
+                        path=path, hint="Open and save it in Jupyter, or restore it from "
+                                        "version control.")
+    first = cells[0] if cells else {}
     source = first.get("source", "")
     source = "".join(source) if isinstance(source, list) else source
     if first.get("cell_type") == "raw" and source.lstrip().startswith("---"):
@@ -115,6 +139,8 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     else:
         front, body, body_line = split_front_matter(text, path)
     title = front.get("title")
+    if isinstance(title, (int, float)) and not isinstance(title, bool):
+        title = str(title)  # "title: 1984" is a title, whatever YAML thinks
     if not isinstance(title, str) or not title.strip():
         raise PostError("the post has no title.", path=path, line=_key_line(path, "title") or 1,
                         hint="Add 'title: Your title' to the front matter.")
@@ -141,6 +167,11 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
                         hint=exc.hint) from None
     url = expand(pattern, date=date, slug=slugify(slug) or slug, title=title,
                  categories=categories)
+    if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
+        raise PostError(f"this post's URL {url} would be written outside the site folder or "
+                        "over one of the site's own pages.", path=path, line=_key_line(path, "permalink"),
+                        hint="Choose another 'permalink:' (reserved: "
+                             + ", ".join(sorted(RESERVED)) + ").")
     return PostSource(
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
         front_matter=front, body=body, body_line=body_line, tags=_as_list(front.get("tags")),
@@ -177,7 +208,8 @@ def discover(config: SiteConfig) -> list[PostSource]:
         if post.draft and not config.drafts:
             continue
         if post.output_path in seen:
-            raise PostError(f"this post has the same URL ({post.url}) as {seen[post.output_path]}.",
+            other = seen[post.output_path].relative_to(config.root)
+            raise PostError(f"this post has the same URL ({post.url}) as {other}.",
                             path=path, hint="Give one of them another 'permalink:' or 'slug:'.")
         seen[post.output_path] = path
         posts.append(post)

@@ -11,8 +11,9 @@ user's traceback without ANSI codes.
 from __future__ import annotations
 
 import copy
-import functools
+import hashlib
 import importlib.metadata
+import json
 import os
 import platform
 import re
@@ -20,7 +21,9 @@ import resource
 import signal
 import tempfile
 import threading
+import sys
 import time
+from pathlib import Path
 
 from typing import Callable
 
@@ -218,31 +221,58 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
             kernels.discard(current["pid"])
     seconds = time.perf_counter() - start
     found = unwrap(nb)
-    everything = packages(found.modules)
+    cache_dir = config.root / ".nbpress-cache"
+    everything = packages(found.modules, cache_dir)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    main = [d for d in packages(tuple(imported_modules(code))) if d in everything]
+    main = [d for d in packages(tuple(imported_modules(code)), cache_dir) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), files=found.files,
                       packages=everything, main_packages=tuple(main))
 
 
-def packages(modules: tuple[str, ...]) -> dict[str, str]:
+def packages(modules: tuple[str, ...], cache_dir: Path) -> dict[str, str]:
     """Installed distributions (name → version) that provide these top-level modules."""
-    owners = _distributions()
+    owners, versions = _distributions(cache_dir)
     found = {}
     for module in modules:  # in order: the first modules' distributions first
         for dist in owners.get(module, ()):
-            try:
-                found.setdefault(dist, importlib.metadata.version(dist))
-            except importlib.metadata.PackageNotFoundError:
-                pass
+            if dist in versions:
+                found.setdefault(dist, versions[dist])
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _distributions() -> dict[str, list[str]]:
-    # Reading every installed distribution's metadata takes ~0.2 s: once per build.
-    return importlib.metadata.packages_distributions()
+def _distributions(cache_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """(module → distributions, distribution → version) of this environment.
+
+    Reading every installed distribution's metadata takes 0.2-0.5 s, so the
+    result is kept in ``cache_dir`` until a folder on ``sys.path`` changes
+    (which is what installing or upgrading a package does).
+    """
+    stamp = []
+    for folder in sys.path:
+        try:
+            stamp.append(f"{folder} {os.stat(folder or '.').st_mtime_ns}")
+        except OSError:
+            continue
+    key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()
+    path = cache_dir / "distributions.json"
+    try:
+        data = json.loads(path.read_text())
+        if data["key"] == key:
+            return data["owners"], data["versions"]
+    except (OSError, ValueError, KeyError):
+        pass
+    owners = importlib.metadata.packages_distributions()
+    versions = {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()
+                if d.metadata["Name"]}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(json.dumps({"key": key, "owners": owners, "versions": versions}))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a speed-up
+    return owners, versions
 
 
 def _kernel_env(threads: int | None) -> dict[str, str]:

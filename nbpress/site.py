@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 
 import jinja2
 
+from .errors import PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
 from .model import OutputFile, RenderedPost, SiteConfig
 from .pagination import paginate
@@ -149,6 +150,13 @@ def simple_page(site: Mapping[str, Any], title: str, url: str, *, description: s
             "seo": page_seo(site, title=title, url=url, description=description, kind=kind)}
 
 
+def _front_matter_line(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
 def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> OutputFile:
     return OutputFile(path, render_template(env, name, context).encode())
 
@@ -192,6 +200,7 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    layouts = set(env.list_templates())
     for i, item in enumerate(posts):
         # Runs recorded before main_packages existed: find the code's imports the slow way.
         legacy = "main_packages" not in item.execution and item.execution.get("packages")
@@ -202,6 +211,10 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                 "execution": reproducibility(item.execution, code, distributions)}
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
+        if f"{item.post.layout}.html" not in layouts:
+            raise PostError(f"'layout: {item.post.layout}' names no template of the theme.",
+                            path=item.post.path, line=_front_matter_line(item.post.path, "layout"),
+                            hint=f"Add templates/{item.post.layout}.html, or use 'layout: post'.")
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
         files.extend(item.files)
