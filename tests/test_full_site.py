@@ -110,3 +110,9 @@ def test_index_lists_both_posts(sample_site):
     parsed = _parse(out / "index.html")
     assert "/2024/03/19/pytorch-and-jax.html" in parsed.hrefs
     assert "/2024/04/02/jit-grad-vmap.html" in parsed.hrefs
+
+
+def test_built_sample_site_checks_clean(sample_site):
+    out, _ = sample_site
+    result = run_build("check", "--root", str(out.parent))
+    assert result.returncode == 0, result.stdout + result.stderr
