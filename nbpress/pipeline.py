@@ -202,7 +202,7 @@ def render_key(item: Plan, result_id: str, variables: dict, links: dict,
 def _reuse(entry: dict, post, out: Path) -> RenderedPost | None:
     """The previous build's rendering of a post, if every file it wrote is still there."""
     sources = [OutputFile(path, source=out / path) for path in entry["files"]]
-    if not all(f.source.is_file() for f in sources):
+    if "warnings" not in entry or not all(f.source.is_file() for f in sources):
         return None
     return RenderedPost(post=post, html=entry["html"], excerpt=entry["excerpt"],
                         files=tuple(sources), local_links=tuple(map(tuple, entry["links"])),
@@ -305,13 +305,15 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
         old = old_posts.get(stem, {})
         page = _reuse(old, item.doc.post, config.out) if key and old.get("render_key") == key \
             else None
+        found: list[BuildWarning] = []
+        if page is not None:  # the warnings its rendering gave, said again
+            found = [BuildWarning(m, item.doc.post.path, line) for m, line in old["warnings"]]
         try:
             if page is None:
                 result = result or _from_cache(item, config)
                 page, found = render_post(result, site=variables, links=links,
                                           excerpt_separator=config.excerpt_separator,
                                           site_bibs=site_bibs)
-                warnings += found
                 download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
                                       nbformat.writes(result.notebook).encode())
                 page = replace(page, files=page.files + (download,))
@@ -324,6 +326,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             continue
         if page.analysis is None:
             page = replace(page, analysis=analyze(page, variables))
+        warnings += found
         rendered.append(page)
         fresh = result is not None and not result.from_cache
         reports.append(PostReport(_name(item.doc, config), "executed" if fresh else "cached",
@@ -335,7 +338,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
                                                     config, bibs) if record else "",
                            "html": page.html, "excerpt": page.excerpt, "links": page.local_links,
                            "execution": dict(page.execution), "files": [f.path for f in page.files],
-                           "analysis": page.analysis}
+                           "analysis": page.analysis,
+                           "warnings": [[w.message, w.line] for w in found]}
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)
