@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import NbpressError
 from .fsutil import replace_dir
 from .model import NotebookDoc, SiteConfig
 
@@ -227,11 +228,20 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
         packages=dict(sorted(packages.items())), main_packages=list(main_packages or []))
     final = entry_dir(root, stem)
     tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    (tmp / "notebook.ipynb").write_bytes(raw)
-    (tmp / "record.json").write_text(json.dumps(asdict(record), indent=1, sort_keys=True) + "\n")
-    replace_dir(tmp, final)
+    for stale in final.parent.glob(f".{stem}.*.tmp"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+        (tmp / "notebook.ipynb").write_bytes(raw)
+        (tmp / "record.json").write_text(json.dumps(asdict(record), indent=1, sort_keys=True)
+                                         + "\n")
+        replace_dir(tmp, final)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise NbpressError(f"could not save the executed notebook in {CACHE_DIR}/: "
+                           f"{exc.strerror or exc}; the cache was left as it was.",
+                           path=final, hint="Free some space or fix the folder's permissions, "
+                                            "then build again.") from None
 
 
 def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:

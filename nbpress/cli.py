@@ -7,6 +7,7 @@ Exit status: 0 success, 1 build error (message on stderr), 2 usage error,
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
     if args.command is None:
         args = _parser(default_root or Path.cwd()).parse_args(["build", *argv])
     signal.signal(signal.SIGTERM, _interrupt)
+    # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     try:
         if args.command == "check":
             from .check import report
@@ -135,8 +138,8 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; the previous site and the cache were left as they were.",
-              file=sys.stderr)
+        print("interrupted; the previous site was left as it was (posts that had finished "
+              "running are kept in the cache).", file=sys.stderr)
         return 130
 
 

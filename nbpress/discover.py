@@ -139,8 +139,12 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     else:
         front, body, body_line = split_front_matter(text, path)
     title = front.get("title")
-    if isinstance(title, (int, float)) and not isinstance(title, bool):
+    if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
         title = str(title)  # "title: 1984" is a title, whatever YAML thinks
+    elif title is not None and not isinstance(title, str):
+        raise PostError(f"the title must be text, not a {type(title).__name__}.", path=path,
+                        line=_key_line(path, "title"),
+                        hint="Quote it: title: \"…\".")
     if not isinstance(title, str) or not title.strip():
         raise PostError("the post has no title.", path=path, line=_key_line(path, "title") or 1,
                         hint="Add 'title: Your title' to the front matter.")
@@ -170,8 +174,8 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
         raise PostError(f"this post's URL {url} would be written outside the site folder or "
                         "over one of the site's own pages.", path=path, line=_key_line(path, "permalink"),
-                        hint="Choose another 'permalink:' (reserved: "
-                             + ", ".join(sorted(RESERVED)) + ").")
+                        hint="Choose another 'permalink:' (no '..'; not "
+                             + ", ".join(sorted(RESERVED - {".nbpress-site"})) + ").")
     return PostSource(
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
         front_matter=front, body=body, body_line=body_line, tags=_as_list(front.get("tags")),

@@ -206,8 +206,9 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                     "memory, or raise [tool.nbpress.execute] memory_limit.")
         trace = "\n".join(nb.cells[index() + 1].get("outputs", [{}])[-1].get("traceback", [])) \
             if index() is not None else str(exc)
-        raise _cell_error(doc, index(), f"the code raised {name}: "
-                          f"{strip_ansi(getattr(exc, 'evalue', ''))}.", hint,
+        value = strip_ansi(getattr(exc, "evalue", "") or "").strip().rstrip(".")
+        raise _cell_error(doc, index(), f"the code raised {name}" + (f": {value}." if value
+                                                                     else "."), hint,
                           trace or str(exc)) from None
     except RuntimeError as exc:  # a kernel that failed to start
         raise ExecutionError(f"the kernel could not start: {exc}.", path=doc.post.path,

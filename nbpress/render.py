@@ -129,7 +129,7 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
             index = int(file.path.rsplit("_", 2)[-2])
             warnings.append(BuildWarning(
                 f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); readers "
-                "download all of it: lower the figure's dpi or size, or save it as PNG/JPEG.",
+                "download all of it: lower the figure's dpi or size.",
                 post.path, lines.get(index) or None))
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),

@@ -9,7 +9,8 @@ rendered under.  When nothing changed, a build stops after a few hundred
 posts whose render key is unchanged reuse their HTML and their files from
 the previous ``_site`` (as hard links).
 
-Only the standard library is imported here: this is the no-op build's path.
+Only the standard library (and nbpress.errors) is imported here: this is the
+no-op build's path.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import os
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+from .errors import NbpressError
 
 STATE_DIR = ".nbpress-cache"
 _PACKAGE = Path(__file__).resolve().parent
@@ -101,8 +104,14 @@ def build_lock(root: Path, log) -> Iterator[None]:
     An ``flock`` dies with its process, so a killed build never leaves a stale lock.
     """
     path = root / STATE_DIR / "build.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+    except OSError as exc:
+        raise NbpressError(f"cannot write in the site folder ({exc.strerror}: {path}).",
+                           path=root, hint="Build from a folder you can write to, or fix its "
+                                           "permissions.") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

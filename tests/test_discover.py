@@ -175,8 +175,13 @@ def test_empty_title(root: Path, value: str) -> None:
 
 def test_title_not_a_string(root: Path) -> None:
     post(root, "2024-01-02-a.md", "---\ntitle: [a, b]\n---\n")
-    assert error(root) == ("posts/2024-01-02-a.md:2: the post has no title. "
-                           "Add 'title: Your title' to the front matter.")
+    assert error(root) == ("posts/2024-01-02-a.md:2: the title must be text, not a list. "
+                           'Quote it: title: "…".')
+
+
+def test_title_read_as_a_date_is_text(root: Path) -> None:
+    post(root, "2024-01-02-a.md", "---\ntitle: 2024-01-01\n---\n")
+    assert only(root).title == "2024-01-01"
 
 
 @pytest.mark.parametrize("block, kind", [("- a\n- b\n", "list"), ("just words\n", "str"),
