@@ -85,6 +85,14 @@ plt.plot([1, 4, 9]); plt.show()
 raise ValueError("shown on purpose")
 ```
 
+```python tags=["skip-execution"]
+open("SKIPPED_RAN", "w").write("x")
+```
+
+```python tags=["remove-cell"]
+print("REMOVED CELL OUTPUT")
+```
+
 ```python
 
 ```
@@ -122,13 +130,16 @@ def test_build_renders_outputs_figures_and_tags(make_site, build):
     # Code in a comment and in a bash fence never ran; the bash block is shown.
     assert not (root / "posts/COMMENT_RAN").exists()
     assert not (root / "posts/BASH_RAN").exists()
+    assert not (root / "posts/SKIPPED_RAN").exists()  # skip-execution: shown, not run
+    assert 'open("SKIPPED_RAN"' in page.plain.replace("&quot;", '"')
+    assert "REMOVED CELL OUTPUT" not in page_path.read_text()  # remove-cell: ran, not shown
     assert "touch BASH_RAN" in page.plain
     assert "COMMENT_RAN" not in page_path.read_text()
     assert "title: Numbers" not in page.plain  # front matter never shown
     # The executed notebook is offered for download, with its outputs.
     nb = json.loads((root / "_site/2024/02/03/numbers_files/numbers.ipynb").read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert len(code) == 3 and code[0]["outputs"]
+    assert len(code) == 5 and code[0]["outputs"]
     index = Page((root / "_site/index.html").read_text())
     assert "/blog/2024/02/03/numbers.html" in [a["href"] for a in index.all("a")]
 
