@@ -176,7 +176,13 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
                         "over one of the site's own pages.", path=path, line=_key_line(path, "permalink"),
                         hint="Choose another 'permalink:' (no '..'; not "
                              + ", ".join(sorted(RESERVED - {".nbpress-site"})) + ").")
+    key_lines = {}
+    for number, line in enumerate(text.splitlines()[:body_line - 1], 1):
+        key = re.match(r"([\w-]+)\s*:", line)
+        if key:
+            key_lines.setdefault(key.group(1), number)
     return PostSource(
+        key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
         front_matter=front, body=body, body_line=body_line, tags=_as_list(front.get("tags")),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),

@@ -85,6 +85,11 @@ class PostSource:
     description: str = ""
     layout: str = "post"
     draft: bool = False
+    key_lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line
+
+    def line_of(self, key: str) -> int | None:
+        """The line of a front matter key in the post's file, for messages."""
+        return self.key_lines.get(key)
 
     @property
     def output_path(self) -> str:

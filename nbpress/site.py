@@ -150,13 +150,6 @@ def simple_page(site: Mapping[str, Any], title: str, url: str, *, description: s
             "seo": page_seo(site, title=title, url=url, description=description, kind=kind)}
 
 
-def _front_matter_line(path: Path, key: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
-
-
 def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> OutputFile:
     return OutputFile(path, render_template(env, name, context).encode())
 
@@ -213,7 +206,7 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         if f"{item.post.layout}.html" not in layouts:
             raise PostError(f"'layout: {item.post.layout}' names no template of the theme.",
-                            path=item.post.path, line=_front_matter_line(item.post.path, "layout"),
+                            path=item.post.path, line=item.post.line_of("layout"),
                             hint=f"Add templates/{item.post.layout}.html, or use 'layout: post'.")
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
