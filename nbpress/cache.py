@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
@@ -125,17 +124,6 @@ def load_notebook(root: Path, stem: str) -> Any:
     return nb
 
 
-def load(root: Path, stem: str) -> tuple[Record | None, Any, str]:
-    """(record, notebook, problem): the notebook is None when absent or damaged."""
-    record, problem = load_record(root, stem)
-    if record is None:
-        return None, None, problem
-    try:
-        return record, load_notebook(root, stem), ""
-    except ValueError as exc:
-        return None, None, str(exc)
-
-
 def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None],
                  *, missing_ok: bool = False) -> str:
     """Why ``record`` cannot be used, or "" when it can.
@@ -163,21 +151,6 @@ def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str],
         if now != version:
             return f"{dist} {version} → {now or 'not installed'}"
     return ""
-
-
-def installed_versions() -> Callable[[str], str | None]:
-    """A memoised lookup of installed distribution versions, for one build."""
-    seen: dict[str, str | None] = {}
-
-    def version(dist: str) -> str | None:
-        if dist not in seen:
-            try:
-                seen[dist] = importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                seen[dist] = None
-        return seen[dist]
-
-    return version
 
 
 def _extract_blobs(nb: Any, blobs: Path) -> None:
@@ -211,8 +184,8 @@ def _inline_blobs(nb: Any, blobs: Path) -> None:
 
 def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
           files: dict[str, list], packages: dict[str, str],
-          main_packages: list[str] | None = None) -> None:
-    """Write one entry atomically: a new folder swapped in for the old one."""
+          main_packages: list[str] | None = None) -> Record:
+    """Write one entry atomically (a new folder swapped in for the old one); return its record."""
     import copy
 
     import nbformat
@@ -242,6 +215,7 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
                            f"{exc.strerror or exc}; the cache was left as it was.",
                            path=final, hint="Free some space or fix the folder's permissions, "
                                             "then build again.") from None
+    return record
 
 
 def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:

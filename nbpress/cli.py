@@ -119,8 +119,6 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> 
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")  # `python build.py` is `python build.py build`
     args = _parser(default_root or Path.cwd()).parse_args(argv)
-    if args.command is None:
-        args = _parser(default_root or Path.cwd()).parse_args(["build", *argv])
     signal.signal(signal.SIGTERM, _interrupt)
     # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)

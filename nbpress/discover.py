@@ -95,7 +95,7 @@ def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     return dict(nb.get("metadata", {}).get("nbpress", {}))
 
 
-def _parse_date(value: Any, tz: ZoneInfo, path: Path) -> dt.datetime:
+def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
@@ -103,19 +103,19 @@ def _parse_date(value: Any, tz: ZoneInfo, path: Path) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(str(value).strip().replace(" +", "+"))
     except ValueError:
-        raise PostError(f"'date: {value}' is not a date.", path=path, line=_key_line(path, "date"),
+        raise PostError(f"'date: {value}' is not a date.", path=path, line=line,
                         hint="Write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS +0000'.") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
-def _key_line(path: Path, key: str) -> int | None:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None
+def _key_lines(front_matter_text: str) -> dict[str, int]:
+    """The 1-based line of each top-level front matter key, for messages."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(front_matter_text.splitlines(), 1):
+        key = re.match(r"([\w-]+)\s*:", line)
+        if key:
+            lines.setdefault(key.group(1), number)
+    return lines
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
@@ -138,19 +138,20 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         front, body, body_line = _ipynb_front_matter(path), "", 1
     else:
         front, body, body_line = split_front_matter(text, path)
+    key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
     title = front.get("title")
     if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
         title = str(title)  # "title: 1984" is a title, whatever YAML thinks
     elif title is not None and not isinstance(title, str):
         raise PostError(f"the title must be text, not a {type(title).__name__}.", path=path,
-                        line=_key_line(path, "title"),
+                        line=key_lines.get("title"),
                         hint="Quote it: title: \"…\".")
     if not isinstance(title, str) or not title.strip():
-        raise PostError("the post has no title.", path=path, line=_key_line(path, "title") or 1,
+        raise PostError("the post has no title.", path=path, line=key_lines.get("title") or 1,
                         hint="Add 'title: Your title' to the front matter.")
     match = _DATED_NAME.match(path.stem)
     if "date" in front and front["date"] is not None:
-        date = _parse_date(front["date"], tz, path)
+        date = _parse_date(front["date"], tz, path, key_lines.get("date"))
     elif match:
         try:
             date = dt.datetime(*map(int, match.groups()[:3]), tzinfo=tz)
@@ -167,20 +168,16 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     try:
         check_pattern(pattern)
     except ConfigError as exc:
-        raise PostError(exc.message, path=path, line=_key_line(path, "permalink"),
+        raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
                         hint=exc.hint) from None
     url = expand(pattern, date=date, slug=slugify(slug) or slug, title=title,
                  categories=categories)
     if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
         raise PostError(f"this post's URL {url} would be written outside the site folder or "
-                        "over one of the site's own pages.", path=path, line=_key_line(path, "permalink"),
+                        "over one of the site's own pages.", path=path,
+                        line=key_lines.get("permalink"),
                         hint="Choose another 'permalink:' (no '..'; not "
                              + ", ".join(sorted(RESERVED - {".nbpress-site"})) + ").")
-    key_lines = {}
-    for number, line in enumerate(text.splitlines()[:body_line - 1], 1):
-        key = re.match(r"([\w-]+)\s*:", line)
-        if key:
-            key_lines.setdefault(key.group(1), number)
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,

@@ -11,9 +11,6 @@ user's traceback without ANSI codes.
 from __future__ import annotations
 
 import copy
-import hashlib
-import importlib.metadata
-import json
 import os
 import platform
 import re
@@ -21,12 +18,11 @@ import resource
 import signal
 import tempfile
 import threading
-import sys
 import time
-from pathlib import Path
 
 from typing import Callable
 
+from . import environment
 from .errors import ExecutionError
 from .model import ExecResult, NotebookDoc, SiteConfig
 from .postmeta import imported_modules
@@ -131,9 +127,10 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
 
     def on_notebook_start(**_):
         process = getattr(getattr(client.km, "provisioner", None), "process", None)
-        if kernels is not None and process is not None:
+        if process is not None:  # kept for the whole-post timeout and for interruptions
             current["pid"] = process.pid
-            kernels.add(process.pid)
+            if kernels is not None:
+                kernels.add(process.pid)
 
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index - 1
@@ -222,58 +219,13 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
             kernels.discard(current["pid"])
     seconds = time.perf_counter() - start
     found = unwrap(nb)
-    cache_dir = config.root / ".nbpress-cache"
-    everything = packages(found.modules, cache_dir)
+    env = environment.load(config.root / ".nbpress-cache")
+    everything = env.packages(found.modules)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    main = [d for d in packages(tuple(imported_modules(code)), cache_dir) if d in everything]
+    main = [d for d in env.packages(imported_modules(code)) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), files=found.files,
                       packages=everything, main_packages=tuple(main))
-
-
-def packages(modules: tuple[str, ...], cache_dir: Path) -> dict[str, str]:
-    """Installed distributions (name → version) that provide these top-level modules."""
-    owners, versions = _distributions(cache_dir)
-    found = {}
-    for module in modules:  # in order: the first modules' distributions first
-        for dist in owners.get(module, ()):
-            if dist in versions:
-                found.setdefault(dist, versions[dist])
-    return found
-
-
-def _distributions(cache_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """(module → distributions, distribution → version) of this environment.
-
-    Reading every installed distribution's metadata takes 0.2-0.5 s, so the
-    result is kept in ``cache_dir`` until a folder on ``sys.path`` changes
-    (which is what installing or upgrading a package does).
-    """
-    stamp = []
-    for folder in sys.path:
-        try:
-            stamp.append(f"{folder} {os.stat(folder or '.').st_mtime_ns}")
-        except OSError:
-            continue
-    key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()
-    path = cache_dir / "distributions.json"
-    try:
-        data = json.loads(path.read_text())
-        if data["key"] == key:
-            return data["owners"], data["versions"]
-    except (OSError, ValueError, KeyError):
-        pass
-    owners = importlib.metadata.packages_distributions()
-    versions = {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()
-                if d.metadata["Name"]}
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        tmp.write_text(json.dumps({"key": key, "owners": owners, "versions": versions}))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # only a speed-up
-    return owners, versions
 
 
 def _kernel_env(threads: int | None) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import sys
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -18,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, TextIO
 
-from . import __version__, cache, state
+from . import __version__, cache, environment, state
 from .config import site_variables
 from .errors import BuildWarning, ExecutionError, NbpressError
 from .execute import RunningKernels, execute, link_data
@@ -56,13 +57,7 @@ def check_local_images(posts: list[RenderedPost], paths: set[str], baseurl: str
             if baseurl and target.startswith(baseurl + "/"):
                 target = target[len(baseurl):]
             full = target if target.startswith("/") else str(page_dir / target)
-            parts: list[str] = []
-            for part in full.split("/"):
-                if part == "..":
-                    parts = parts[:-1]
-                elif part not in ("", "."):
-                    parts.append(part)
-            if "/".join(parts) not in paths:
+            if posixpath.normpath(full).lstrip("/") not in paths:
                 warnings.append(BuildWarning(
                     f"the image '{url}' is not in the built site; fix its path or remove it "
                     "(nbpress shows the cells' real outputs, so images exported by hand "
@@ -76,7 +71,7 @@ def _name(doc: NotebookDoc, config: SiteConfig) -> str:
 
 def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     """Decide, per post, whether its cached run is usable, without starting any kernel."""
-    versions = cache.installed_versions()
+    versions = environment.load(config.root / state.STATE_DIR).version
     plans = []
     for doc in docs:
         key = cache.cache_key(doc, config)
@@ -93,9 +88,8 @@ def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     return plans
 
 
-def _from_cache(item: Plan, config: SiteConfig) -> ExecResult:
-    """The cached run of a fresh post, merged into its freshly read notebook."""
-    record = item.record
+def _from_cache(item: Plan, record: cache.Record, config: SiteConfig) -> ExecResult:
+    """The cached run of a post, merged into its freshly read notebook."""
     nb = cache.load_notebook(config.root, item.doc.post.path.stem)
     return ExecResult(doc=item.doc, notebook=cache.merge_outputs(item.doc, nb),
                       seconds=record.seconds, from_cache=True, reason="cached",
@@ -118,8 +112,11 @@ def _declared(doc: NotebookDoc, config: SiteConfig) -> list[str]:
 
 
 def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Callable
-                ) -> tuple[dict[str, ExecResult], list[NbpressError]]:
-    """Run the stale posts in parallel kernels; store each success in the cache."""
+                ) -> tuple[dict[str, ExecResult], dict[str, cache.Record], list[NbpressError]]:
+    """Run the stale posts in parallel kernels; store each success in the cache.
+
+    Returns the runs and their cache records by post stem, and the failures.
+    """
     todo = [p for p in plans if p.reason and not p.doc.post.front_matter.get("exclusive")]
     # Posts that time things ask for the machine to themselves: they run after
     # the others, one at a time, with every core.
@@ -129,10 +126,11 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
     jobs = min(config.jobs or (os.cpu_count() or 1) + 1, max(1, len(todo)))
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
     results: dict[str, ExecResult] = {}
+    records: dict[str, cache.Record] = {}
     errors: list[NbpressError] = []
     kernels = RunningKernels()
 
-    def run(item: Plan) -> ExecResult:
+    def run(item: Plan, threads: int | None) -> None:
         name = _name(item.doc, config)
         progress.start(name, len(item.doc.cells), item.reason)
         try:
@@ -145,31 +143,31 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
         files = sorted(set(result.files) | set(_declared(item.doc, config)))
         prints = {f: cache.fingerprint(config.root / f) for f in files
                   if (config.root / f).is_file()}
-        cache.store(config.root, item.doc.post.path.stem, result.notebook, key=item.key,
-                    seconds=result.seconds, python=result.python, files=prints,
-                    packages=dict(result.packages), main_packages=list(result.main_packages))
-        return ExecResult(**{**result.__dict__, "reason": item.reason})
+        stem = item.doc.post.path.stem
+        records[stem] = cache.store(
+            config.root, stem, result.notebook, key=item.key, seconds=result.seconds,
+            python=result.python, files=prints, packages=dict(result.packages),
+            main_packages=list(result.main_packages))
+        results[stem] = replace(result, reason=item.reason)
 
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        futures = {pool.submit(run, item): item for item in todo}
-        pending = set(futures)
+        pending = {pool.submit(run, item, threads) for item in todo}
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
             for future in done:
                 try:
-                    results[futures[future].doc.post.path.stem] = future.result()
+                    future.result()
                 except NbpressError as exc:
                     errors.append(exc)
             if errors and not config.keep_going:
                 for future in pending:
                     future.cancel()  # posts not started yet; running kernels finish
-        threads = None  # read by run() when called: exclusive posts get every core
         for item in alone:
             if errors and not config.keep_going:
                 break
             try:
-                results[item.doc.post.path.stem] = run(item)
+                run(item, None)  # every core for an exclusive post
             except NbpressError as exc:
                 errors.append(exc)
     except BaseException:  # Ctrl-C, SIGTERM: stop every kernel now, cache nothing more
@@ -177,7 +175,7 @@ def execute_all(plans: list[Plan], config: SiteConfig, progress, executor: Calla
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results, errors
+    return results, records, errors
 
 
 def _bib_digest(root: Path) -> str:
@@ -188,25 +186,24 @@ def _bib_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def render_key(item: Plan, result_id: str, variables: dict, links: dict,
-               config: SiteConfig, bibs: str) -> str:
-    """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter,
-    the site's variables, links and bibliographies, and the executed outputs' identity."""
-    doc = item.doc
+def render_key(doc: NotebookDoc, record: cache.Record, site: str) -> str:
+    """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter and
+    URL, the executed outputs (the cached notebook's hash), and ``site``: a digest of the
+    site's variables, links, bibliographies and nbpress's own code."""
     tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
-    payload = [__version__, doc.markdown, tags, doc.post.front_matter, doc.post.url, variables,
-               links, result_id, config.excerpt_separator, bibs]
+    payload = [doc.markdown, tags, doc.post.front_matter, doc.post.url,
+               record.notebook_sha256, site]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _reuse(entry: dict, post, out: Path) -> RenderedPost | None:
     """The previous build's rendering of a post, if every file it wrote is still there."""
     sources = [OutputFile(path, source=out / path) for path in entry["files"]]
-    if "warnings" not in entry or not all(f.source.is_file() for f in sources):
+    if not all(f.source.is_file() for f in sources):
         return None
     return RenderedPost(post=post, html=entry["html"], excerpt=entry["excerpt"],
                         files=tuple(sources), local_links=tuple(map(tuple, entry["links"])),
-                        execution=entry["execution"], analysis=entry.get("analysis"))
+                        execution=entry["execution"], analysis=entry["analysis"])
 
 
 def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor: Callable | None = None,
@@ -282,63 +279,57 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
         link_data(config)
     progress = make_progress(log)
     try:
-        executed, failures = execute_all(plans, config, progress, executor)
+        executed, records, failures = execute_all(plans, config, progress, executor)
     finally:
         progress.close()
     errors += failures
     if errors:
         raise BuildFailed(errors)
     env = make_environment(config.theme_dirs)
+    site_id = hashlib.sha256(json.dumps(
+        [variables, links, _bib_digest(config.root), config.excerpt_separator,
+         state.code_digest()], sort_keys=True, default=str).encode()).hexdigest()
+    site_bibs = tuple(p for p in [config.root / "references.bib"] if p.is_file())
+    old_posts = previous.get("posts", {})
     rendered: list[RenderedPost] = []
     reports: list[PostReport] = []
-    old_posts = previous.get("posts", {})
-    bibs = _bib_digest(config.root)
-    site_bibs = tuple(p for p in [config.root / "references.bib"] if p.is_file())
     new_posts: dict[str, dict] = {}
-    dependency_files: set[str] = set()
     for item in plans:
         stem = item.doc.post.path.stem
         begin = time.perf_counter()
-        result = executed.get(stem)
-        result_id = item.record.notebook_sha256 if item.record else ""
-        key = render_key(item, result_id, variables, links, config, bibs) if result_id else ""
+        record = item.record or records[stem]
+        key = render_key(item.doc, record, site_id)
         old = old_posts.get(stem, {})
-        page = _reuse(old, item.doc.post, config.out) if key and old.get("render_key") == key \
-            else None
+        page = _reuse(old, item.doc.post, config.out) if old.get("render_key") == key else None
+        result = executed.get(stem)
         found: list[BuildWarning] = []
         if page is not None:  # the warnings its rendering gave, said again
             found = [BuildWarning(m, item.doc.post.path, line) for m, line in old["warnings"]]
-        try:
-            if page is None:
-                result = result or _from_cache(item, config)
-                page, found = render_post(result, site=variables, links=links,
+        else:
+            try:
+                shown = result or _from_cache(item, record, config)
+                page, found = render_post(shown, site=variables, links=links,
                                           excerpt_separator=config.excerpt_separator,
                                           site_bibs=site_bibs)
-                download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
-                                      nbformat.writes(result.notebook).encode())
-                page = replace(page, files=page.files + (download,))
-        except NbpressError as exc:
-            errors.append(exc)
-            continue
-        except ValueError as exc:  # a cache entry damaged since planning
-            errors.append(ExecutionError(str(exc), path=item.doc.post.path,
-                                         hint="Build again: the post will be executed."))
-            continue
-        if page.analysis is None:
-            page = replace(page, analysis=analyze(page, variables))
+            except NbpressError as exc:
+                errors.append(exc)
+                continue
+            except ValueError as exc:  # a cache entry damaged since planning
+                errors.append(ExecutionError(str(exc), path=item.doc.post.path,
+                                             hint="Build again: the post will be executed."))
+                continue
+            download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
+                                  nbformat.writes(shown.notebook).encode())
+            page = replace(page, files=page.files + (download,),
+                           analysis=analyze(page, variables))
         warnings += found
         rendered.append(page)
-        fresh = result is not None and not result.from_cache
-        reports.append(PostReport(_name(item.doc, config), "executed" if fresh else "cached",
-                                  item.reason or "cached",
-                                  result.seconds if fresh else 0.0, time.perf_counter() - begin))
-        record = item.record or cache.load_record(config.root, stem)[0]
-        dependency_files.update(record.files if record else ())
-        new_posts[stem] = {"render_key": render_key(item, record.notebook_sha256, variables, links,
-                                                    config, bibs) if record else "",
-                           "html": page.html, "excerpt": page.excerpt, "links": page.local_links,
-                           "execution": dict(page.execution), "files": [f.path for f in page.files],
-                           "analysis": page.analysis,
+        reports.append(PostReport(_name(item.doc, config),
+                                  "executed" if result else "cached", item.reason or "cached",
+                                  result.seconds if result else 0.0, time.perf_counter() - begin))
+        new_posts[stem] = {"render_key": key, "html": page.html, "excerpt": page.excerpt,
+                           "links": page.local_links, "execution": dict(page.execution),
+                           "files": [f.path for f in page.files], "analysis": page.analysis,
                            "warnings": [[w.message, w.line] for w in found]}
     if errors:
         raise BuildFailed(errors)
@@ -347,8 +338,10 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     warnings += check_local_images(rendered, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
     write_site(files, config.out, build_id)
+    dependency_files = sorted({f for item in plans for f in (item.record or records[
+        item.doc.post.path.stem]).files})
     state.save(state_file, {"fingerprint": fingerprint, "build_id": build_id, "posts": new_posts,
-                            "dependency_files": sorted(dependency_files),
+                            "dependency_files": dependency_files,
                             "executions": state.execution_fingerprint(config.root,
                                                                       dependency_files)})
     seconds = time.perf_counter() - start

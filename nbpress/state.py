@@ -9,8 +9,8 @@ rendered under.  When nothing changed, a build stops after a few hundred
 posts whose render key is unchanged reuse their HTML and their files from
 the previous ``_site`` (as hard links).
 
-Only the standard library (and nbpress.errors) is imported here: this is the
-no-op build's path.
+Only the standard library (and nbpress.errors, nbpress.environment) is
+imported here: this is the no-op build's path.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import fcntl
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from . import environment
 from .errors import NbpressError
 
 STATE_DIR = ".nbpress-cache"
@@ -57,6 +57,12 @@ def _stat(path: Path | str) -> str:
         return f"{path} -"
 
 
+def code_digest() -> str:
+    """A hash of nbpress's own source files (by size and mtime): renderings made by
+    other code are not reused."""
+    return _hash(_walk(_PACKAGE))
+
+
 def _hash(parts: Iterable[str], seed: Any = None) -> str:
     digest = hashlib.sha256(json.dumps(seed, sort_keys=True, default=str).encode())
     for part in parts:
@@ -74,12 +80,11 @@ def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> s
     posts = root / "posts"
     parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in (".md", ".ipynb"))
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
-    parts += _walk(_PACKAGE)
+    parts.append(code_digest())
     for theme in theme_dirs:
         parts += _walk(theme / "templates")
         parts += _walk(theme / "assets")
-    # A pip install or upgrade changes the folders it writes to.
-    parts += [_stat(p) for p in sys.path if p]
+    parts.append(environment.stamp())  # a pip install or upgrade changes it
     return _hash(parts, options)
 
 

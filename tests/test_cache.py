@@ -98,11 +98,15 @@ def test_store_and_load_keep_images_once_by_hash(tmp_path):
                     packages={})
     assert len(list((tmp_path / "_executed/_blobs").iterdir())) == 1
     assert png not in (tmp_path / "_executed/a/notebook.ipynb").read_text()
-    record, loaded, problem = cache.load(tmp_path, "a")
-    assert problem == "" and loaded.cells[0].outputs[0]["data"]["image/png"] == png
-    assert cache.load(tmp_path, "missing")[2] == "not executed yet"
+    record, problem = cache.load_record(tmp_path, "a")
+    assert problem == "" and record.key == "k"
+    assert cache.load_notebook(tmp_path, "a").cells[0].outputs[0]["data"]["image/png"] == png
+    assert cache.load_record(tmp_path, "missing") == (None, "not executed yet")
+    blob = next((tmp_path / "_executed/_blobs").iterdir())
+    blob.unlink()  # a missing image is found before anything is rendered
+    assert cache.load_record(tmp_path, "b")[1].startswith("cache entry damaged (image ")
     (tmp_path / "_executed/a/record.json").write_text("{not json")
-    assert cache.load(tmp_path, "a")[2].startswith("cache entry damaged")
+    assert cache.load_record(tmp_path, "a")[1].startswith("cache entry damaged")
 
 
 def test_missing_files_are_trusted_only_when_never_executing(tmp_path):

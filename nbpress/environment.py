@@ -1,0 +1,72 @@
+"""The Python environment posts run in: its installed distributions and their versions.
+
+Reading every installed distribution's metadata takes 0.2-0.5 s, so the map
+is kept in the site's ``.nbpress-cache/`` until a folder on ``sys.path``
+changes, which is what installing or upgrading a package does.  The same
+stamp tells a no-op build that packages changed.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def stamp() -> str:
+    """A hash of the modification times of the folders on ``sys.path``."""
+    parts = []
+    for folder in sys.path:
+        try:
+            parts.append(f"{folder} {os.stat(folder or '.').st_mtime_ns}")
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """module → distributions providing it, and distribution → version."""
+
+    owners: dict[str, list[str]] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+
+    def packages(self, modules: tuple[str, ...] | list[str]) -> dict[str, str]:
+        """Distributions (name → version) providing these top-level modules, in their order."""
+        found: dict[str, str] = {}
+        for module in modules:
+            for dist in self.owners.get(module, ()):
+                if dist in self.versions:
+                    found.setdefault(dist, self.versions[dist])
+        return found
+
+    def version(self, dist: str) -> str | None:
+        return self.versions.get(dist)
+
+
+def load(cache_dir: Path) -> Environment:
+    """This environment's map, from ``cache_dir`` when still current, else read and kept."""
+    key = stamp()
+    path = cache_dir / "distributions.json"
+    try:
+        data = json.loads(path.read_text())
+        if data["key"] == key:
+            return Environment(data["owners"], data["versions"])
+    except (OSError, ValueError, KeyError):
+        pass
+    owners = importlib.metadata.packages_distributions()
+    versions = {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()
+                if d.metadata["Name"]}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(json.dumps({"key": key, "owners": owners, "versions": versions}))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a speed-up
+    return Environment(owners, versions)
