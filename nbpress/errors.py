@@ -41,8 +41,6 @@ class NbpressError(Exception):
     carries a block of text shown verbatim below (e.g. a cell's traceback).
     """
 
-    kind = "error"
-
     def __init__(
         self,
         message: str,

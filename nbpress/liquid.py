@@ -11,6 +11,7 @@ else is an error naming the file and line.  Code cells never reach here.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -41,7 +42,7 @@ def _apply_filter(value: Any, name: str, site: Mapping[str, Any]) -> Any:
     if name == "absolute_url":
         return site.get("url", "") + site.get("baseurl", "") + "/" + text.lstrip("/")
     if name in ("escape", "xml_escape"):
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return html.escape(text, quote=False)
     raise KeyError(f"|{name}")
 
 

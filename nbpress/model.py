@@ -24,6 +24,12 @@ def parse_size(text: str) -> int | None:
     return int(value) if value > 0 else None
 
 
+def output_path(url: str) -> str:
+    """The file for a URL path: ``/page2/`` → ``page2/index.html``; ``/p.html`` → ``p.html``."""
+    path = url.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
 @dataclass(frozen=True)
 class ExecuteConfig:
     """``[tool.nbpress.execute]``: how posts' code runs."""
@@ -94,10 +100,7 @@ class PostSource:
     @property
     def output_path(self) -> str:
         """The page's file path relative to the site folder."""
-        path = self.url.lstrip("/")
-        if not path or path.endswith("/"):
-            path += "index.html"
-        return path
+        return output_path(self.url)
 
     @property
     def files_dir(self) -> str:

@@ -122,10 +122,7 @@ def split(body: str, *, path: Path, line_offset: int, keep_comment: str = ""
             source = "\n".join(lines[i + 1:end])
             if source.strip():  # empty code cells are dropped
                 cells.append(_Cell(i, source, options))
-                doc.append(CELL_MARK.format(len(cells) - 1))
-            else:
-                doc.append("")
-            doc.extend([""] * (end - i))
+            doc.extend([""] * (end - i + 1))  # the caller puts the cell's mark at line i
         else:
             if ".noeval" in options:  # shown as ordinary Python, without the option
                 line = f"{indent}{ticks}{language}"
@@ -142,22 +139,16 @@ def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = ""
                                        keep_comment=keep_comment)
     nb = nbformat.v4.new_notebook()
     code_cells: list[CodeCell] = []
-    prose: list[str] = []
 
-    def flush() -> None:
-        text = "\n".join(prose).strip("\n")
+    def prose(lines: list[str]) -> None:
+        text = "\n".join(lines).strip("\n")
         if text.strip():
             nb.cells.append(nbformat.from_dict({"cell_type": "markdown", "metadata": {},
                                                 "source": text}))
-        prose.clear()
 
-    for line in doc_lines:
-        mark = CELL_MARK_RE.fullmatch(line)
-        if mark is None:
-            prose.append(line)
-            continue
-        flush()
-        cell = cells[int(mark.group(1))]
+    start = 0
+    for cell in cells:
+        prose(doc_lines[start:cell.line])
         metadata = {k: v for k, v in cell.metadata.items() if not k.startswith(".")}
         # Built as plain nodes: nbformat's constructors validate each cell against the
         # schema, a tenth of a second per build that changes nothing here.
@@ -165,14 +156,14 @@ def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = ""
                                             "metadata": metadata, "outputs": [],
                                             "source": cell.source}))
         code_cells.append(CodeCell(len(nb.cells) - 1, post.body_line + cell.line))
-    flush()
+        # The mark names the notebook cell index, so output files follow nbconvert's naming.
+        doc_lines[cell.line] = CELL_MARK.format(len(nb.cells) - 1)
+        start = cell.line + 1
+    prose(doc_lines[start:])
     for number, nb_cell in enumerate(nb.cells):  # stable ids: same post, same notebook bytes
         nb_cell.id = f"cell-{number}"
     _set_metadata(nb, post, kernel)
-    # Placeholders name notebook cell indices, so output files can follow nbconvert's naming.
-    markdown = CELL_MARK_RE.sub(lambda m: CELL_MARK.format(code_cells[int(m.group(1))].index),
-                                 "\n".join(doc_lines))
-    return NotebookDoc(post, nb, markdown, tuple(code_cells)), warnings
+    return NotebookDoc(post, nb, "\n".join(doc_lines), tuple(code_cells)), warnings
 
 
 def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import re
 import struct
 from dataclasses import dataclass
@@ -21,8 +22,6 @@ from .model import OutputFile
 MIME_ORDER = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown",
               "text/latex", "text/plain")
 _EXTENSIONS = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
-HIDE_TAGS = ("remove-cell", "remove-input", "remove-output", "hide-input", "hide-output",
-             "hide-cell")
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class CellContext:
     files_dir: str  # folder of the post's files, relative to the site
     baseurl: str
     render_markdown: Callable[[str], str]
-    max_output_lines: int = 5000
+    max_output_lines: int
 
 
 def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
@@ -128,53 +127,39 @@ def _overwrite(line: str) -> str:
     return shown
 
 
-def _coalesce(outputs: list) -> list:
-    """Join consecutive stream outputs and apply carriage returns, as a terminal would."""
-    merged: list = []
-    for out in outputs:
-        if (out.get("output_type") == "stream" and merged
-                and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == out.get("name")):
-            merged[-1] = {**merged[-1], "text": merged[-1]["text"] + out["text"]}
-        else:
-            merged.append(dict(out))
-    for out in merged:
-        if out.get("output_type") == "stream":
-            text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
-            out["text"] = "\n".join(map(_overwrite, text.replace("\r\n", "\n").split("\n")))
-    return merged
+def _stream_text(outputs: list) -> str:
+    """Adjacent stream outputs as one text, with carriage returns applied as a terminal would."""
+    text = "".join("".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+                   for o in outputs)
+    return "\n".join(map(_overwrite, text.replace("\r\n", "\n").split("\n")))
+
+
+def _stream_name(item: tuple[int, dict]) -> str | None:
+    output = item[1]
+    return output.get("name") if output.get("output_type") == "stream" else None
 
 
 def render_outputs(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:
-    """A cell's outputs → HTML and files."""
+    """A cell's outputs → HTML and files, in notebook order; adjacent streams of the same
+    name are joined (as Jupyter shows them)."""
     parts, files = [], []
-    for n, output in enumerate(cell.get("outputs", [])):
-        kind = output.get("output_type")
-        if kind == "stream":
-            continue  # rendered below, after coalescing
-        if kind in ("execute_result", "display_data"):
-            part, file = _rich(output, cell, index, n, ctx)
-            parts.append((n, part))
-            if file:
-                files.append(file)
-        elif kind == "error":
-            trace = "\n".join(output.get("traceback", [])) or \
-                f"{output.get('ename')}: {output.get('evalue')}"
-            parts.append((n, _text_block(trace, "error", ctx.max_output_lines)))
-    streams = [(n, o) for n, o in enumerate(cell.get("outputs", []))
-               if o.get("output_type") == "stream"]
-    # Coalesce runs of adjacent stream outputs but keep their place among rich outputs.
-    run: list = []
-    for n, out in streams + [(None, None)]:
-        if run and (out is None or n != run[-1][0] + 1 or out.get("name") != run[-1][1]["name"]):
-            text = _coalesce([o for _, o in run])[0]["text"]
-            cls = "stderr" if run[0][1]["name"] == "stderr" else "stdout"
-            parts.append((run[0][0], _text_block(text.rstrip("\n"), cls, ctx.max_output_lines)))
-            run = []
-        if out is not None:
-            run.append((n, out))
-    parts.sort(key=lambda p: p[0])
-    return "".join(p for _, p in parts if p), files
+    for name, group in itertools.groupby(enumerate(cell.get("outputs", [])), key=_stream_name):
+        if name is not None:
+            text = _stream_text([output for _, output in group]).rstrip("\n")
+            cls = "stderr" if name == "stderr" else "stdout"
+            parts.append(_text_block(text, cls, ctx.max_output_lines))
+            continue
+        for n, output in group:  # n: the output's index, which nbconvert's file names use
+            kind = output.get("output_type")
+            if kind in ("execute_result", "display_data"):
+                part, file = _rich(output, cell, index, n, ctx)
+                parts.append(part)
+                files += [file] if file else []
+            elif kind == "error":
+                trace = "\n".join(output.get("traceback", [])) or \
+                    f"{output.get('ename')}: {output.get('evalue')}"
+                parts.append(_text_block(trace, "error", ctx.max_output_lines))
+    return "".join(parts), files
 
 
 def render_cell(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from .model import output_path
+
 
 @dataclass(frozen=True)
 class Page:
@@ -26,12 +28,6 @@ def page_url(number: int, paginate_path: str = "/page:num/") -> str:
     if number <= 1:
         return "/"
     return "/" + paginate_path.replace(":num", str(number)).lstrip("/")
-
-
-def output_path(url: str) -> str:
-    """The file for a URL: ``/page2/`` → ``page2/index.html``; ``/p2.html`` → ``p2.html``."""
-    path = url.lstrip("/")
-    return path + "index.html" if not path or path.endswith("/") else path
 
 
 def paginate(items: Sequence[Any], per_page: int, *, paginate_path: str = "/page:num/",

@@ -238,6 +238,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     import nbformat
 
+    from . import citations
     from .discover import discover
     from .notebook import read_post_notebook
     from .render import render_post
@@ -289,7 +290,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     site_id = hashlib.sha256(json.dumps(
         [variables, links, _bib_digest(config.root), config.excerpt_separator,
          state.code_digest()], sort_keys=True, default=str).encode()).hexdigest()
-    site_bibs = tuple(p for p in [config.root / "references.bib"] if p.is_file())
+    site_bib = config.root / "references.bib"
+    site_references: dict | None = None  # loaded when a post first needs rendering
     old_posts = previous.get("posts", {})
     rendered: list[RenderedPost] = []
     reports: list[PostReport] = []
@@ -307,10 +309,13 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             found = [BuildWarning(m, item.doc.post.path, line) for m, line in old["warnings"]]
         else:
             try:
+                if site_references is None:
+                    site_references = {}  # a broken references.bib is reported once
+                    site_references = citations.load_references(
+                        [site_bib] if site_bib.is_file() else [], None, origin=site_bib)
                 shown = result or _from_cache(item, record, config)
-                page, found = render_post(shown, site=variables, links=links,
-                                          excerpt_separator=config.excerpt_separator,
-                                          site_bibs=site_bibs)
+                page, found = render_post(shown, config=config, site=variables, links=links,
+                                          site_references=site_references)
             except NbpressError as exc:
                 errors.append(exc)
                 continue

@@ -17,7 +17,7 @@ from . import citations
 from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import make_markdown
-from .model import ExecResult, RenderedPost
+from .model import ExecResult, RenderedPost, SiteConfig
 from .notebook import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
@@ -75,10 +75,10 @@ def _excerpt(markdown: str, body: str, separator: str, md) -> str:
     return match.group(0) if match else ""
 
 
-def _bibliographies(post, site_bibs: tuple[Path, ...]) -> list[Path]:
-    """The site's references.bib, then the post's ``bibliography:`` files (beside the post)."""
+def _bibliographies(post) -> list[Path]:
+    """The post's ``bibliography:`` files (relative to the post)."""
     named = post.front_matter.get("bibliography") or []
-    files = list(site_bibs)
+    files = []
     for name in [named] if isinstance(named, str) else named:
         path = post.path.parent / str(name)
         if not path.is_file():
@@ -88,10 +88,14 @@ def _bibliographies(post, site_bibs: tuple[Path, ...]) -> list[Path]:
     return files
 
 
-def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[str, str],
-                excerpt_separator: str, site_bibs: tuple[Path, ...] = ()
+def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, Any],
+                links: Mapping[str, str], site_references: Mapping[str, citations.Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
-    """Render one executed post: Liquid, citations, Markdown, then the cells' outputs."""
+    """Render one executed post: Liquid, citations, Markdown, then the cells' outputs.
+
+    ``site`` is Liquid's ``site.*`` scope; ``site_references`` the site's
+    references.bib, loaded once per build (a post's own sources override it).
+    """
     doc = result.doc
     post = doc.post
     page = dict(post.front_matter)
@@ -99,8 +103,8 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
                 date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
     markdown = resolve(doc.markdown, site=site, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
-    references = citations.load_references(_bibliographies(post, site_bibs),
-                                           post.front_matter.get("references"), origin=post.path)
+    references = {**site_references, **citations.load_references(
+        _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations.citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
     md = make_markdown(cite)
@@ -110,31 +114,31 @@ def render_post(result: ExecResult, *, site: Mapping[str, Any], links: Mapping[s
     body = citations.place_references(body, citations.references_html(env))
     warnings = citations.check_manual_anchors(body, markdown, path=post.path,
                                               line_offset=post.body_line - 1)
-    ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=site.get("baseurl", ""),
-                      render_markdown=lambda text: make_markdown().render(text),
-                      max_output_lines=site.get("output_lines", 5000))
+    ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
+                      render_markdown=make_markdown().render,
+                      max_output_lines=config.output_lines)
     files = []
     cells = result.notebook.cells
+    lines = {cell.index: cell.line for cell in doc.cells}
 
     def cell_html(match: re.Match) -> str:
         index = int(match.group(1))
         html, cell_files = render_cell(cells[index], index, ctx)
         files.extend(cell_files)
+        for file in cell_files:
+            if len(file.data) > LARGE_IMAGE:
+                warnings.append(BuildWarning(
+                    f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); "
+                    "readers download all of it: lower the figure's dpi or size.",
+                    post.path, lines.get(index) or None))
         return html
 
     body = CELL_MARK_RE.sub(cell_html, body)
-    lines = {cell.index: cell.line for cell in doc.cells}
-    for file in files:
-        if len(file.data) > LARGE_IMAGE:
-            index = int(file.path.rsplit("_", 2)[-2])
-            warnings.append(BuildWarning(
-                f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); readers "
-                "download all of it: lower the figure's dpi or size.",
-                post.path, lines.get(index) or None))
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),
                  "python": result.python, "packages": dict(sorted(result.packages.items())),
                  "main_packages": list(result.main_packages), "code_cells": len(doc.cells)}
-    rendered = RenderedPost(post=post, html=body, excerpt=_excerpt(markdown, body, excerpt_separator, md),
+    rendered = RenderedPost(post=post, html=body,
+                            excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files), local_links=links_found, execution=execution)
     return rendered, warnings

@@ -23,6 +23,7 @@ import jinja2
 from .errors import PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
 from .model import OutputFile, RenderedPost, SiteConfig
+from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, notebook_code, reproducibility, table_of_contents
 from .seo import absolute, as_datetime, page_seo, shorten
@@ -35,8 +36,8 @@ WORDS_PER_MINUTE = 230
 
 def tag_slug(tag: str) -> str:
     """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'."""
-    text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tag"
+    # Accents folded first (a tag "Données" lives at /tags/donnees/); posts' slugs keep theirs.
+    return slugify(unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()) or "tag"
 
 
 def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:

@@ -364,3 +364,11 @@ def test_ipynb_post(root: Path) -> None:
         ("markdown", "Intro."), ("code", "x = 1"), ("markdown", "End.")]
     assert doc.cells == (CodeCell(1, 0),)
     assert doc.markdown == f"Intro.\n\n{CELL_MARK.format(1)}\n\nEnd."
+
+
+def test_placeholder_text_shown_in_a_fence_is_not_a_cell(root: Path) -> None:
+    # A post about nbpress may show its own placeholder; it must stay text and run nothing twice.
+    doc, _ = read(root, "```html\n<!--nbpress:cell:0-->\n```\n\n```python\nx = 1\n```\n")
+    assert [c.cell_type for c in doc.notebook.cells] == ["markdown", "code"]
+    assert code_sources(doc) == ["x = 1"]
+    assert doc.markdown.count(CELL_MARK.format(1)) == 1

@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_output
 
 from nbpress.errors import PostError
-from nbpress.model import ExecResult, PostSource
+from nbpress.model import ExecResult, PostSource, SiteConfig
 from nbpress.notebook import read_markdown_post
 from nbpress.render import render_post
 
@@ -59,8 +59,10 @@ def render(body: str, outputs: dict[int, list] | None = None, separator: str = "
     nb = doc.notebook
     for n, cell in enumerate(doc.cells):
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
-    rendered, warnings = render_post(ExecResult(doc, nb, 0.1), site=SITE, links=links or {},
-                                     excerpt_separator=separator)
+    config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
+                        baseurl=SITE["baseurl"], url=SITE["url"], excerpt_separator=separator)
+    rendered, warnings = render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
+                                     links=links or {}, site_references={})
     assert warnings == []
     return rendered
 
