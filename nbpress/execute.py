@@ -25,8 +25,7 @@ from typing import Callable
 from . import environment
 from .errors import ExecutionError
 from .model import ExecResult, NotebookDoc, SiteConfig
-from .postmeta import imported_modules
-from .tracking import unwrap, wrap
+from .tracking import imported_modules, unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
 # so that N kernels side by side do not each start one thread per core.

@@ -242,7 +242,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     from .discover import discover
     from .notebook import read_post_notebook
     from .render import render_post
-    from .site import analyze, site_context, site_files
+    from .site import analyze, layout_errors, site_context, site_files
     from .templates import make_environment
 
     posts = discover(config)
@@ -263,6 +263,10 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             continue
         docs.append(doc)
         warnings += found
+    env = make_environment(config.theme_dirs)
+    errors += layout_errors(env, posts)
+    if errors and not config.keep_going:
+        raise BuildFailed(errors)
     plans = plan(docs, config)
     if explain:
         for item in plans:
@@ -286,7 +290,6 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     errors += failures
     if errors:
         raise BuildFailed(errors)
-    env = make_environment(config.theme_dirs)
     site_id = hashlib.sha256(json.dumps(
         [variables, links, _bib_digest(config.root), config.excerpt_separator,
          state.code_digest()], sort_keys=True, default=str).encode()).hexdigest()
@@ -339,7 +342,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     if errors:
         raise BuildFailed(errors)
     site = site_context(variables, rendered)
-    files = site_files(env, config, site, rendered, {})  # notebooks are among posts' files
+    files = site_files(env, config, site, rendered)
     warnings += check_local_images(rendered, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
     write_site(files, config.out, build_id)

@@ -11,7 +11,6 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import posixpath
 import re
 import unicodedata
@@ -22,16 +21,25 @@ import jinja2
 
 from .errors import PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
-from .model import OutputFile, RenderedPost, SiteConfig
+from .model import OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
-from .postmeta import colab_url, notebook_code, reproducibility, table_of_contents
+from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, as_datetime, page_seo, shorten
 from .templates import render_template
 
 FEED_POSTS = 10  # jekyll-feed's posts_limit
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 WORDS_PER_MINUTE = 230
+
+
+def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[PostError]:
+    """Posts whose ``layout:`` names no template: found before any kernel runs."""
+    layouts = set(env.list_templates())
+    return [PostError(f"'layout: {post.layout}' names no template of the theme.",
+                      path=post.path, line=post.line_of("layout"),
+                      hint=f"Add templates/{post.layout}.html, or use 'layout: post'.")
+            for post in posts if f"{post.layout}.html" not in layouts]
 
 
 def tag_slug(tag: str) -> str:
@@ -167,54 +175,19 @@ def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
         return f"posts/{path.name}"
 
 
-def _notebook(item: RenderedPost, notebooks: Mapping[str, bytes]) -> bytes | None:
-    """The executed notebook's bytes: given, or among the post's files (maybe reused on disk)."""
-    if item.post.slug in notebooks:
-        return notebooks[item.post.slug]
-    name = f"{item.post.files_dir}/{item.post.slug}.ipynb"
-    for file in item.files:
-        if file.path == name:
-            if file.data or file.source is None:
-                return file.data
-            try:
-                return file.source.read_bytes()
-            except OSError:
-                return None
-    return None
-
-
-def _distributions() -> Mapping[str, Sequence[str]]:
-    try:
-        return importlib.metadata.packages_distributions()
-    except Exception:  # a broken distribution's metadata must not break the build
-        return {}
-
-
 def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
-               posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
+               posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
-    layouts = set(env.list_templates())
     for i, item in enumerate(posts):
-        # Runs recorded before main_packages existed: find the code's imports the slow way.
-        legacy = "main_packages" not in item.execution and item.execution.get("packages")
-        code = notebook_code(_notebook(item, notebooks), item.post.body) if legacy else ""
-        distributions = _distributions() if legacy else {}
         page = {**site["posts"][i],
                 "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
-                "execution": reproducibility(item.execution, code, distributions)}
+                "execution": reproducibility(item.execution)}
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
-        if f"{item.post.layout}.html" not in layouts:
-            raise PostError(f"'layout: {item.post.layout}' names no template of the theme.",
-                            path=item.post.path, line=item.post.line_of("layout"),
-                            hint=f"Add templates/{item.post.layout}.html, or use 'layout: post'.")
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
         files.extend(item.files)
-        if item.post.slug in notebooks:
-            files.append(OutputFile(f"{item.post.files_dir}/{item.post.slug}.ipynb",
-                                    notebooks[item.post.slug]))
     return files
 
 
@@ -304,9 +277,9 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
-               posts: Sequence[RenderedPost], notebooks: Mapping[str, bytes]) -> list[OutputFile]:
+               posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return (asset_files(config) + post_pages(env, config, site, posts, notebooks)
+    return (asset_files(config) + post_pages(env, config, site, posts)
             + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
             + not_found_page(env, site) + feed_files(env, site))
 

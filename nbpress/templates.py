@@ -34,7 +34,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
                             ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template '{exc.name}' not found in the theme.",
-                            hint="Add it to templates/ or fix the layout: in the front matter."
+                            hint="Add it to templates/, or fix the {% extends %} or {% include %} naming it."
                             ) from None
     except jinja2.UndefinedError as exc:
         import traceback

@@ -11,7 +11,10 @@ executed notebook before it is cached or rendered.
 
 from __future__ import annotations
 
+import ast
 import json
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,34 @@ def _nbpress_report(root, opened, before):
 _nbpress_report({root!r}, _nbpress_opened, _nbpress_before)
 del _nbpress_report, _nbpress_opened, _nbpress_before
 '''
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))",
+                     re.M)
+
+
+def imported_modules(code: str) -> list[str]:
+    """Top-level modules the code imports, in order, without the standard library's."""
+    names: list[str] = []
+    try:  # IPython magics and shell escapes are not Python: drop them first
+        tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                                   for line in code.splitlines()))
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [(node.lineno, node.col_offset, a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append((node.lineno, node.col_offset, node.module))
+        names = [name for *_, name in sorted(found)]
+    except SyntaxError:
+        for match in _IMPORT.finditer(code):
+            names += re.split(r"\s*,\s*", match.group(1) or match.group(2))
+    seen: list[str] = []
+    for name in names:
+        top = name.split(".")[0]
+        if top not in seen and top not in sys.stdlib_module_names and not top.startswith("_"):
+            seen.append(top)
+    return seen
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,11 @@ from conftest import REPO
 pytestmark = pytest.mark.kernel
 
 QUICK = "---\ntitle: Quick\n---\n\nText.\n\n```python\nprint('quick')\n```\n"
-SLOW = "---\ntitle: Slow\n---\n\nText.\n\n```python\nimport time\nprint('started', flush=True)\ntime.sleep(120)\n```\n"
+# The slow cell says it has started (a file beside the post), then waits for RELEASE.
+SLOW = ("---\ntitle: Slow\n---\n\nText.\n\n```python\nimport os, time\n"
+        "open('STARTED', 'w').close()\n"
+        "for _ in range(1200):\n    if os.path.exists('RELEASE'):\n        break\n"
+        "    time.sleep(0.1)\n```\n")
 
 
 def snapshot(root: Path) -> dict:
@@ -51,14 +55,14 @@ def start_build(root: Path, mark: str) -> subprocess.Popen:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_kernel(mark: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_for_slow_cell(root: Path, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the slow cell is running in its kernel."""
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        if len(kernels_marked(mark)) >= 2 and process.poll() is None:  # nbpress + a kernel
-            time.sleep(3)  # let the kernel reach the slow cell
+    while time.time() < deadline and process.poll() is None:
+        if (root / "posts/STARTED").exists():
             return
-        time.sleep(0.2)
-    raise AssertionError("no kernel started")
+        time.sleep(0.1)
+    raise AssertionError("the slow cell never started")
 
 
 def wait_no_kernels(mark: str, timeout: float = 20) -> None:
@@ -78,7 +82,8 @@ def test_interrupted_execution_leaves_site_and_cache_as_they_were(make_site, bui
     (root / "posts/2024-01-02-slow.md").write_text(SLOW)
     mark = uuid.uuid4().hex
     process = start_build(root, mark)
-    wait_for_kernel(mark, process)
+    wait_for_slow_cell(root, process)
+    assert kernels_marked(mark)  # the test can see the build's kernel
     process.send_signal(sig)
     code = process.wait(timeout=30)
     if sig == signal.SIGKILL:
@@ -92,19 +97,22 @@ def test_interrupted_execution_leaves_site_and_cache_as_they_were(make_site, bui
     assert not list(root.glob("._site.staging-*"))
     # The next build (here without the slow post) succeeds.
     (root / "posts/2024-01-02-slow.md").unlink()
+    (root / "posts/STARTED").unlink()
     assert build("--root", str(root)).returncode == 0
 
 
 def test_a_second_build_waits_for_the_first(make_site, build):
-    root = make_site({"posts/2024-01-01-slowish.md": SLOW.replace("120", "4")})
-    mark = uuid.uuid4().hex
-    first = start_build(root, mark)
-    wait_for_kernel(mark, first)
-    second = build("--root", str(root))
+    root = make_site({"posts/2024-01-01-slow.md": SLOW})
+    first = start_build(root, uuid.uuid4().hex)
+    wait_for_slow_cell(root, first)
+    second = start_build(root, uuid.uuid4().hex)
+    message = second.stderr.readline()  # blocks until the second build says something
+    assert "another build of this site is running (pid" in message
+    assert "waiting for it to finish" in message
+    assert second.poll() is None  # it waits…
+    (root / "posts/RELEASE").touch()
     assert first.wait(timeout=60) == 0
-    assert second.returncode == 0
-    assert "another build of this site is running (pid" in second.stderr
-    assert "waiting for it to finish" in second.stderr
+    assert second.wait(timeout=60) == 0  # …and builds once the first is done
 
 
 def test_post_timeout_and_memory_limit(make_site, build):

@@ -481,23 +481,23 @@ def test_table_of_contents_rules() -> None:
     assert table_of_contents(three, False) == []
 
 
-def test_main_packages_come_from_the_posts_imports() -> None:
-    from nbpress.postmeta import imported_modules, main_packages, reproducibility
+def test_imported_modules_and_the_reproducibility_line() -> None:
+    from nbpress.postmeta import reproducibility
+    from nbpress.tracking import imported_modules
 
     code = ("%matplotlib inline\n!pip list\nimport os, sys\nimport numpy as np\n"
             "from sklearn.linear_model import LinearRegression\nimport yaml\n"
             "from . import local\nimport matplotlib.pyplot as plt\n")
     assert imported_modules(code) == ["numpy", "sklearn", "yaml", "matplotlib"]
+    assert imported_modules("import numpy as np\nthis is not python\n") == ["numpy"]
     recorded = {"numpy": "2.0", "scikit-learn": "1.5", "PyYAML": "6.0", "matplotlib": "3.9",
                 "pyzmq": "26"}
-    found = main_packages(imported_modules(code), recorded,
-                          {"sklearn": ["scikit-learn"], "yaml": ["PyYAML"]})
-    assert [p["name"] for p in found] == ["numpy", "scikit-learn", "PyYAML", "matplotlib"]
-    assert imported_modules("import numpy as np\nthis is not python\n") == ["numpy"]
-    assert reproducibility({}, "import numpy", {}) is None
+    assert reproducibility({"code_cells": 0, "executed_at": "2024-05-06"}) is None
     run = reproducibility({"executed_at": "2024-05-06T07:08:09+0000", "seconds": 3723,
-                           "python": "3.12.1", "packages": recorded}, code, {})
+                           "python": "3.12.1", "packages": recorded, "code_cells": 2,
+                           "main_packages": ["numpy", "scikit-learn", "gone"]})
     assert run["executed_label"] == "May 6, 2024" and run["duration"] == "1 h 2 min"
+    assert [p["name"] for p in run["main"]] == ["numpy", "scikit-learn"]
     assert [p["name"] for p in run["all"]][:2] == ["matplotlib", "numpy"]
 
 
@@ -568,32 +568,3 @@ def test_pages_workflow_builds_from_the_cache_and_deploys() -> None:
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert "pip install" in "\n".join(runs) and "--execute always" not in "\n".join(runs)
-
-
-def test_reproducibility_reads_the_code_from_the_posts_notebook_file(tmp_path: Path) -> None:
-    import datetime as dt
-
-    import nbformat
-
-    from nbpress.config import DEFAULT_THEME, load_config, site_variables
-    from nbpress.model import OutputFile, PostSource, RenderedPost
-    from nbpress.site import post_pages, site_context
-    from nbpress.templates import make_environment
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nimport matplotlib.pyplot as plt")]
-    post = PostSource(path=tmp_path / "posts/nb.ipynb", slug="nb", title="NB",
-                      date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), url="/nb.html",
-                      front_matter={}, body="", body_line=1)
-    reused = tmp_path / "old_site_copy.ipynb"  # a file reused from the previous build
-    reused.write_text(nbformat.writes(nb))
-    item = RenderedPost(post=post, html="<p>x</p>", excerpt="<p>x</p>",
-                        files=(OutputFile("nb_files/nb.ipynb", source=reused),),
-                        execution={"executed_at": "2024-01-01T00:00:00+00:00", "seconds": 1.0,
-                                   "python": "3.12.0", "packages": PACKAGES})
-    config = load_config(tmp_path)
-    site = site_context(site_variables(config), [item])
-    files = post_pages(make_environment((tmp_path, DEFAULT_THEME)), config, site, [item], {})
-    html = next(f.data.decode() for f in files if f.path == "nb.html")
-    assert "numpy&nbsp;2.4.6" in html and "matplotlib&nbsp;3.11.2" in html
-    assert "pyzmq==27.3.0" in html

@@ -125,8 +125,8 @@ def test_undefined_is_not_rendered_empty_in_tests(dirs) -> None:
 
 def test_missing_template(dirs) -> None:
     assert fails(dirs, "gallery.html") == (
-        "template 'gallery.html' not found in the theme. Add it to templates/ or fix the "
-        "layout: in the front matter.")
+        "template 'gallery.html' not found in the theme. Add it to templates/, or fix the "
+        "{% extends %} or {% include %} naming it.")
 
 
 def test_default_theme_templates_render(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import nbpress.writer as writer
 from nbpress.errors import NbpressError
 from nbpress.model import OutputFile
 from nbpress.writer import MARKER, write_site
@@ -170,14 +169,14 @@ def test_stale_staging_folders_are_cleaned(out: Path) -> None:
 def test_swap_without_renameat2(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(FIRST, out)
     # The swap falls back to two renames where renameat2 is missing (not Linux).
-    try:
-        import nbpress.fsutil as fsutil
-    except ImportError:  # the exchange call used to live in the writer itself
-        monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
-    else:
-        monkeypatch.setattr(fsutil, "exchange", lambda a, b: False)
+    import nbpress.fsutil as fsutil
+
+    calls = []
+    monkeypatch.setattr(fsutil, "exchange", lambda a, b: calls.append((a, b)) or False)
     write_site([OutputFile("index.html", b"v2")], out)
+    assert len(calls) == 1  # the exchange was tried, and the fallback did the swap
     assert set(files_of(out)) == {"index.html", MARKER}
+    assert not list(out.parent.glob(f".{out.name}.old-*"))
     assert (out / "index.html").read_bytes() == b"v2"
     assert leftovers(out) == []
 
