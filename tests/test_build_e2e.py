@@ -3,47 +3,12 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 
 import pytest
 
+from conftest import Page
+
 pytestmark = pytest.mark.kernel
-
-
-class Page(HTMLParser):
-    """The parts of a built page these tests look at."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.stack: list[str] = []
-        self.details_cells = 0
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag == "div" and "cell" in attrs.get("class", "").split() and "details" in self.stack:
-            self.details_cells += 1
-        if tag not in ("img", "br", "meta", "link", "input", "hr", "source"):
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in self.stack:
-            while self.stack.pop() != tag:
-                pass
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def all(self, tag: str, **attrs) -> list[dict]:
-        return [a for t, a in self.tags if t == tag
-                and all(k in a and v in a[k].split() for k, v in attrs.items())]
-
-    @property
-    def plain(self) -> str:
-        return "".join(self.text)
 
 
 POST = """\

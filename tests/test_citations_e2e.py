@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 
 import pytest
+
+from conftest import Page
 
 pytestmark = pytest.mark.kernel
 
@@ -48,31 +49,17 @@ print("[@paszke2019] in code is untouched")
 """
 
 
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: list[str] = []
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.append(attrs["id"])
-        if tag == "a" and attrs.get("href", "").startswith("#"):
-            self.hrefs.append(attrs["href"][1:])
-
-
 def test_citations_number_link_and_back_link(make_site, build):
     root = make_site({"references.bib": BIB, "posts/2024-01-01-cited.md": POST})
     result = build("--root", str(root))
     assert result.returncode == 0, result.stderr
     html = (root / "_site/2024/01/01/cited.html").read_text()
-    links = Links()
-    links.feed(html)
-    for target in links.hrefs:  # every #ref-N and #cite-N-k link has exactly one target
+    links = Page(html)
+    anchors = [h[1:] for h in links.hrefs if h.startswith("#")]
+    for target in anchors:  # every #ref-N and #cite-N-k link has exactly one target
         assert links.ids.count(target) == 1, target
-    assert [h for h in links.hrefs if h.startswith("ref-")] == ["ref-1", "ref-2", "ref-1", "ref-3"]
-    assert {h for h in links.hrefs if h.startswith("cite-")} == \
+    assert [h for h in anchors if h.startswith("ref-")] == ["ref-1", "ref-2", "ref-1", "ref-3"]
+    assert {h for h in anchors if h.startswith("cite-")} == \
         {"cite-1-1", "cite-1-2", "cite-2-1", "cite-3-1"}
     assert "[@paszke2019] in code is untouched" in html
     assert "a@b.com" in html and "@property" in html

@@ -9,30 +9,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 
 import pytest
 
-from conftest import REPO, run_build
+from conftest import REPO, parse, run_build
 
 pytestmark = [pytest.mark.kernel, pytest.mark.full]
-
-
-class Anchors(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: list[str] = []
-        self.hrefs: list[str] = []
-        self.imgs: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.append(attrs["id"])
-        if tag == "a" and "href" in attrs:
-            self.hrefs.append(attrs["href"])
-        if tag == "img":
-            self.imgs.append(attrs)
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +34,11 @@ def sample_site(tmp_path_factory):
     return root / "_site", result.stderr
 
 
-def _parse(path):
-    parsed = Anchors()
-    parsed.feed(path.read_text())
-    return parsed
-
-
 def test_first_post_has_real_outputs(sample_site):
     out, stderr = sample_site
     page = out / "2024/03/19/pytorch-and-jax.html"
     html = page.read_text()
-    parsed = _parse(page)
+    parsed = parse(page)
     files = out / "2024/03/19/pytorch-and-jax_files"
     srcs = [img["src"] for img in parsed.imgs]
     pngs = [s for s in srcs if s.endswith(".png") and "pytorch-and-jax_files" in s]
@@ -94,7 +70,7 @@ def test_second_post_uses_citations_math_tags_and_assets(sample_site):
     out, _ = sample_site
     page = out / "2024/04/02/jit-grad-vmap.html"
     html = page.read_text()
-    parsed = _parse(page)
+    parsed = parse(page)
     refs = [h for h in parsed.hrefs if h.startswith("#ref-")]
     assert refs and all(parsed.ids.count(h[1:]) == 1 for h in refs)
     assert "<math" in html  # $…$ and $$…$$ as MathML
@@ -107,7 +83,7 @@ def test_second_post_uses_citations_math_tags_and_assets(sample_site):
 
 def test_index_lists_both_posts(sample_site):
     out, _ = sample_site
-    parsed = _parse(out / "index.html")
+    parsed = parse(out / "index.html")
     assert "/2024/03/19/pytorch-and-jax.html" in parsed.hrefs
     assert "/2024/04/02/jit-grad-vmap.html" in parsed.hrefs
 

@@ -158,21 +158,16 @@ def test_full_disk_while_writing_is_a_clear_error(make_site, monkeypatch, tmp_pa
     assert not list(root.glob("._site.staging-*"))
 
 
-def test_huge_output_is_truncated_and_huge_image_warned(make_site, build):
+def test_huge_output_is_truncated(make_site, build):
     root = make_site({
         "pyproject.toml": "[tool.nbpress]\noutput_lines = 100\n",
-        "posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\nfor i in range(200000):\n"
-                                    "    print('line', i)\n```\n\n```python\n"
-                                    "from IPython.display import Image\nimport numpy as np, io, zlib, struct\n"
-                                    "def png(w, h):\n    raw = b''.join(b'\\x00' + np.random.bytes(w * 3) for _ in range(h))\n"
-                                    "    chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))\n"
-                                    "    return b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw, 0)) + chunk(b'IEND', b'')\n"
-                                    "Image(png(2400, 1700))\n```\n",
+        "posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\n"
+                                    "print('\\n'.join(f'line {i}' for i in range(200000)))\n"
+                                    "```\n",
     })
     result = build("--root", str(root), timeout=300)
     assert result.returncode == 0, result.stderr
     page = (root / "_site/2024/01/01/loud.html").read_text()
     assert "line 99" in page and "line 100\n" not in page
     assert "199,900 more lines not shown (output_lines limit: 100)" in page
-    assert len(page) < 200_000
-    assert "2024-01-01-loud.md:10: warning: a cell produced a 12 MB image" in result.stderr
+    assert len(page) < 200_000  # (the large-image warning: test_render.py)

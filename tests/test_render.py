@@ -53,7 +53,14 @@ def make_post(body: str, **front) -> PostSource:
 
 def render(body: str, outputs: dict[int, list] | None = None, separator: str = "<!--more-->",
            links: dict | None = None, **front):
-    """Read ``body``, give the n-th code cell ``outputs[n]`` and render it."""
+    """Read ``body``, give the n-th code cell ``outputs[n]`` and render it (no warnings)."""
+    rendered, warnings = render_with_warnings(body, outputs, separator, links, **front)
+    assert warnings == []
+    return rendered
+
+
+def render_with_warnings(body: str, outputs: dict[int, list] | None = None,
+                         separator: str = "<!--more-->", links: dict | None = None, **front):
     doc, _ = read_markdown_post(make_post(body, **front), kernel="python3",
                                 keep_comment=separator)
     nb = doc.notebook
@@ -61,10 +68,8 @@ def render(body: str, outputs: dict[int, list] | None = None, separator: str = "
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
     config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
                         baseurl=SITE["baseurl"], url=SITE["url"], excerpt_separator=separator)
-    rendered, warnings = render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
-                                     links=links or {}, site_references={})
-    assert warnings == []
-    return rendered
+    return render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
+                       links=links or {}, site_references={})
 
 
 class Tree(HTMLParser):
@@ -272,3 +277,17 @@ def test_image_line_inside_a_paragraph_and_a_figure() -> None:
             "</figure>\n")
     rendered = render(body)
     assert rendered.local_links == (("images/b.png", 6), ("images/c.png", 9))
+
+
+def test_a_huge_image_is_a_warning_naming_its_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbpress import render as render_module
+
+    monkeypatch.setattr(render_module, "LARGE_IMAGE", 50)
+    image = new_output("display_data", data={"image/png": base64.b64encode(png(40, 30)).decode(),
+                                             "text/plain": "<Figure>"})
+    body = "Text.\n\n```python\nsmall()\n```\n\n```python\nbig()\n```\n"
+    _, warnings = render_with_warnings(body, {1: [image]})
+    assert [str(w).split(": warning: ")[1] for w in warnings] == [
+        "a cell produced a 0 MB image (2024/01/02/the-post_files/the-post_2_0.png); readers "
+        "download all of it: lower the figure's dpi or size."]
+    assert warnings[0].line == BODY_LINE + 6  # the fence of the cell that drew it
