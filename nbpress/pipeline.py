@@ -238,7 +238,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     import nbformat
 
-    from . import citations
+    from .bibliography import load_references
     from .discover import discover
     from .notebook import read_post_notebook
     from .render import render_post
@@ -314,7 +314,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
             try:
                 if site_references is None:
                     site_references = {}  # a broken references.bib is reported once
-                    site_references = citations.load_references(
+                    site_references = load_references(
                         [site_bib] if site_bib.is_file() else [], None, origin=site_bib)
                 shown = result or _from_cache(item, record, config)
                 page, found = render_post(shown, config=config, site=variables, links=links,

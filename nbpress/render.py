@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citations
+from .anchors import check_manual_anchors
+from .bibliography import Reference, load_references
+from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import make_markdown
@@ -89,7 +91,7 @@ def _bibliographies(post) -> list[Path]:
 
 
 def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, Any],
-                links: Mapping[str, str], site_references: Mapping[str, citations.Reference]
+                links: Mapping[str, str], site_references: Mapping[str, Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
     """Render one executed post: Liquid, citations, Markdown, then the cells' outputs.
 
@@ -103,17 +105,17 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
                 date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
     markdown = resolve(doc.markdown, site=site, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
-    references = {**site_references, **citations.load_references(
+    references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
-    cite = partial(citations.citations_plugin, references=references, path=post.path,
+    cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
     md = make_markdown(cite)
     env: dict = {}
-    tokens = md.parse(citations.mark_references(markdown), env)
+    tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
-    body = citations.place_references(body, citations.references_html(env))
-    warnings = citations.check_manual_anchors(body, markdown, path=post.path,
-                                              line_offset=post.body_line - 1)
+    body = place_references(body, references_html(env))
+    warnings = check_manual_anchors(body, markdown, path=post.path,
+                                   line_offset=post.body_line - 1)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
                       max_output_lines=config.output_lines)

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nbpress.markdown import highlight, make_markdown, math, slugify_heading
+from nbpress.markdown import fenced_lines, highlight, make_markdown, math, slugify_heading
 
 
 def render(text: str) -> str:
@@ -150,3 +150,14 @@ def test_plugins_are_applied() -> None:
     seen = []
     make_markdown(lambda md: seen.append(md))
     assert len(seen) == 1
+
+
+def test_fenced_lines_follow_commonmark_fences() -> None:
+    lines = ["Text", "```python", "x = 1", "~~~", "````", "", "~~~~ {.note}", "```", "~~~",
+             "~~~~", "``` `not a fence`", "   ```", "more", "```` ", "after"]
+    assert fenced_lines(lines) == [False, True, True, True, True, False, True, True, True,
+                                   True, False, True, True, True, False]
+
+
+def test_fenced_lines_unclosed_fence_runs_to_the_end() -> None:
+    assert fenced_lines(["a", "~~~", "b", "```", "c"]) == [False, True, True, True, True]
