@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
+from .model import CACHE_DIR, STATE_DIR
+
 TYPES = {".svg": "image/svg+xml", ".ipynb": "application/x-ipynb+json",
          ".xml": "application/xml", ".js": "text/javascript", ".css": "text/css",
          ".html": "text/html; charset=utf-8", ".json": "application/json",
@@ -184,7 +186,7 @@ def make_handler(site: Path, baseurl: str, live: LiveState) -> type[BaseHTTPRequ
 
 def watch_filter(root: Path, out: Path) -> Callable:
     """Changes that matter: sources, theme, bibliographies, configuration — not outputs."""
-    ignored = [str(p) for p in (out, root / "_executed", root / ".nbpress-cache",
+    ignored = [str(p) for p in (out, root / CACHE_DIR, root / STATE_DIR,
                                 root / "posts" / "data")]
 
     def keep(change, path: str) -> bool:

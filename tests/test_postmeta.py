@@ -3,6 +3,7 @@ reproducibility line, Colab link."""
 
 from __future__ import annotations
 
+from nbpress.model import Execution
 from nbpress.postmeta import colab_url, duration, reproducibility, table_of_contents
 
 
@@ -21,10 +22,10 @@ def test_table_of_contents_rules() -> None:
 def test_reproducibility_line() -> None:
     recorded = {"numpy": "2.0", "scikit-learn": "1.5", "PyYAML": "6.0", "matplotlib": "3.9",
                 "pyzmq": "26"}
-    assert reproducibility({"code_cells": 0, "executed_at": "2024-05-06"}) is None
-    run = reproducibility({"executed_at": "2024-05-06T07:08:09+0000", "seconds": 3723,
-                           "python": "3.12.1", "packages": recorded, "code_cells": 2,
-                           "main_packages": ["numpy", "scikit-learn", "gone"]})
+    assert reproducibility(Execution(code_cells=0, executed_at="2024-05-06")) is None
+    run = reproducibility(Execution(executed_at="2024-05-06T07:08:09+0000", seconds=3723,
+                                    python="3.12.1", packages=recorded, code_cells=2,
+                                    main_packages=("numpy", "scikit-learn", "gone")))
     assert run["executed_label"] == "May 6, 2024" and run["duration"] == "1 h 2 min"
     assert run["executed_at"] == "2024-05-06T07:08:09+00:00" and run["python"] == "3.12.1"
     assert run["main"] == [{"name": "numpy", "version": "2.0"},

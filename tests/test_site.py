@@ -316,16 +316,17 @@ def test_tag_slugs() -> None:
 
 
 def test_post_context_from_a_hand_made_post() -> None:
-    from nbpress.model import PostSource, RenderedPost
+    from nbpress.model import PostSource, RenderedPost, SiteConfig
     from nbpress.site import post_context
 
     post = PostSource(path=Path("posts/2024-01-01-x.md"), slug="x", title="X",
                       date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
                       url="/2024/01/01/x/", front_matter={"image": "/assets/cover.png"},
-                      body="", body_line=1, tags=("a b",))
+                      body="", body_line=1, tags=("a b",), image="/assets/cover.png")
     item = RenderedPost(post=post, html='<h1 id="t">T</h1><p>Body <img src="fig.png" alt="f"></p>',
                         excerpt='<h1 id="t">T</h1><p><a href="fig.png">f</a></p>', files=())
-    ctx = post_context(item, {"baseurl": "/b", "url": "https://e.org", "title": "S"})
+    config = SiteConfig(root=Path("."), out=Path("_site"), theme_dirs=())
+    ctx = post_context(item, {"baseurl": "/b", "url": "https://e.org", "title": "S"}, config)
     assert ctx["url"] == "/b/2024/01/01/x/"
     assert ctx["id"] == "/b/2024/01/01/x"  # jekyll-feed's entry id: the URL's folder + slug
     assert ctx["content"].startswith('<h2 id="t">')
