@@ -25,6 +25,15 @@ _REFERENCE = re.compile(r"(\]\(\s*<?|\bsrc\s*=\s*[\"']?)attachment:([^\s)\"'<>]+
 _PREFERRED = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
+def cell_title(cell: Any) -> str:
+    """A Markdown cell named as its author sees it (numbers shift: a front matter cell is
+    not a cell of the post): "the Markdown cell that begins '…'"."""
+    first = next((line.strip() for line in cell.get("source", "").splitlines() if line.strip()),
+                 "")
+    first = first if len(first) <= 40 else first[:39].rstrip() + "…"
+    return f"the Markdown cell that begins '{first}'"
+
+
 def _data(mime: str, value: Any) -> bytes | None:
     """The attachment's bytes: base64, or (SVG as some tools write it) the text itself."""
     text = "".join(value) if isinstance(value, list) else str(value)
@@ -46,7 +55,7 @@ def _attachment(cell: Any, index: int, reference: str, slug: str, files_dir: str
     """The file for one ``attachment:`` reference of a cell, or why there is none."""
     attachments = cell.get("attachments") or {}
     name = reference if reference in attachments else unquote(reference)
-    where = f"notebook cell {index + 1} (Markdown) refers to 'attachment:{reference}'"
+    where = f"{cell_title(cell)} refers to 'attachment:{reference}'"
     if name not in attachments or not attachments[name]:
         return (f"{where}, which that cell does not have, so the image is broken; paste the "
                 "image again in Jupyter, or save it as a file next to the post and link that.")

@@ -71,13 +71,13 @@ def math(tex: str, display: bool) -> str:
     return f'<code class="{cls}">{html.escape(tex)}</code>'
 
 
-MATH_PROBLEMS = "nbpress_math"  # the renderer's env key: [(0-based line, message)]
+MATH_PROBLEMS = "nbpress_math"  # the renderer's env key: [(0-based line, source, message)]
 
 
 def _math_problem(env: dict, line: int, source: str, problem: str) -> None:
     shown = " ".join(source.split())
     shown = shown if len(shown) <= 60 else shown[:57] + "…"
-    env.setdefault(MATH_PROBLEMS, []).append((line, (
+    env.setdefault(MATH_PROBLEMS, []).append((line, source, (
         f"the math '{shown}' is shown as written: {problem}. Fix the TeX, or write \\$ for "
         "a dollar sign that is not math.")))
 

@@ -148,7 +148,7 @@ def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 def _markdown(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     env: dict = {}
     rendered = ctx.render_markdown(_joined(value), env)
-    notes = tuple(f"in a text/markdown output, {message}" for _, message in
+    notes = tuple(f"in a text/markdown output, {message}" for _, _, message in
                   env.get(MATH_PROBLEMS, []))
     return Shown(f'<div class="output markdown">{rendered}</div>', notes=notes)
 

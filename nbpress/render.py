@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from . import citations
 from .errors import BuildWarning, PostError
 from .liquid import resolve
-from .attachments import link_attachments
+from .attachments import cell_title, link_attachments
 from .markdown import MATH_PROBLEMS, make_markdown
 from .model import ExecResult, OutputFile, RenderedPost, SiteConfig
 from .notebook import CELL_MARK_RE
@@ -90,6 +90,22 @@ def _bibliographies(post) -> list[Path]:
     return files
 
 
+def _math_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
+    """A warning per math problem: at its line in a text post; in an ``.ipynb``, whose
+    document lines are no lines of the file, naming the Markdown cell that holds it."""
+    post = result.doc.post
+    if post.path.suffix != ".ipynb":
+        return [BuildWarning(message, post.path, post.body_line + line)
+                for line, _, message in problems]
+    found = []
+    for _, source, message in problems:
+        cell = next((c for c in result.notebook.cells
+                     if c.cell_type != "code" and source in c.source), None)
+        where = f"in {cell_title(cell)}, " if cell else ""
+        found.append(BuildWarning(where + message, post.path))
+    return found
+
+
 def _cells_html(body: str, result: ExecResult, ctx: CellContext
                 ) -> tuple[str, list[OutputFile], list[BuildWarning]]:
     """Each cell's placeholder in ``body`` replaced by its input and outputs; the files
@@ -147,8 +163,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
     body = citations.place_references(body, citations.references_html(env))
     warnings += citations.check_manual_anchors(body, markdown, path=post.path,
                                                line_offset=post.body_line - 1)
-    warnings += [BuildWarning(message, post.path, post.body_line + line)
-                 for line, message in env.get(MATH_PROBLEMS, [])]
+    warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
                       max_output_lines=config.output_lines)

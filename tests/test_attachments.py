@@ -68,11 +68,12 @@ def test_missing_and_damaged_attachments_are_noted() -> None:
     assert files == []
     assert markdown == "![lost](attachment:image.png)\n\n![bad](attachment:bad.png)"
     assert notes == [
-        "notebook cell 1 (Markdown) refers to 'attachment:image.png', which that cell does not "
-        "have, so the image is broken; paste the image again in Jupyter, or save it as a file "
-        "next to the post and link that.",
-        "notebook cell 2 (Markdown) refers to 'attachment:bad.png', whose image/png data is not "
-        "valid base64, so the image is broken."]
+        "the Markdown cell that begins '![lost](attachment:image.png)' refers to "
+        "'attachment:image.png', which that cell does not have, so the image is broken; paste "
+        "the image again in Jupyter, or save it as a file next to the post and link that.",
+        "the Markdown cell that begins '![bad](attachment:bad.png)' refers to "
+        "'attachment:bad.png', whose image/png data is not valid base64, so the image is "
+        "broken."]
 
 
 def test_attachment_word_in_prose_or_code_cells_is_left_alone() -> None:

@@ -128,22 +128,22 @@ def test_empty_display_math_in_a_paragraph_is_its_source_text() -> None:
     # The case: a "$$ $$" typed in a sentence rendered as a <div> inside a <p>.
     html, problems = render_env("The loss is\nminimised where $$ $$ [] holds.\n")
     assert html == "<p>The loss is\nminimised where $$ $$ [] holds.</p>\n"
-    assert problems == [(1, "the math '$$ $$' is shown as written: it is empty. Fix the TeX, "
-                            "or write \\$ for a dollar sign that is not math.")]
+    assert problems == [(1, "$$ $$", "the math '$$ $$' is shown as written: it is empty. Fix "
+                                     "the TeX, or write \\$ for a dollar sign that is not math.")]
     assert parse(html).errors == []
 
 
 def test_empty_display_math_block_is_a_paragraph_of_source() -> None:
     html, problems = render_env("Intro.\n\n$$\n\n$$\n\nAfter.\n")
     assert html == ('<p>Intro.</p>\n<p class="math-source">$$\n\n$$</p>\n<p>After.</p>\n')
-    assert [line for line, _ in problems] == [2]
+    assert [(line, source) for line, source, _ in problems] == [(2, "$$\n\n$$")]
 
 
 def test_unconvertible_inline_math_names_the_converter_error() -> None:
     html, problems = render_env("First line.\nBroken $x^$ math.")
     assert html == "<p>First line.\nBroken $x^$ math.</p>\n"
-    ((line, message),) = problems
-    assert line == 1
+    ((line, source, message),) = problems
+    assert (line, source) == (1, "$x^$")
     assert message.startswith("the math '$x^$' is shown as written: latex2mathml cannot "
                               "convert it (MissingSuperScriptOrSubscriptError")
 
@@ -152,9 +152,10 @@ def test_unpaired_braces_are_reported_though_latex2mathml_accepts_them() -> None
     html, problems = render_env("Text.\n\n$$\n\\frac{a}{b\n$$\n")
     assert '<p class="math-source">$$\n\\frac{a}{b\n$$</p>' in html
     assert "<math" not in html
-    assert problems == [(2, "the math '$$ \\frac{a}{b $$' is shown as written: its braces { } do "
-                            "not pair up. Fix the TeX, or write \\$ for a dollar sign that is "
-                            "not math.")]
+    assert problems == [(2, "$$\n\\frac{a}{b\n$$",
+                         "the math '$$ \\frac{a}{b $$' is shown as written: its braces { } do "
+                         "not pair up. Fix the TeX, or write \\$ for a dollar sign that is "
+                         "not math.")]
 
 
 def test_labelled_equation_source_keeps_its_label() -> None:
