@@ -14,12 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citations
+from .anchors import check_manual_anchors
+from .attachments import cell_title, link_attachments
+from .bibliography import Reference, load_references
+from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
-from .attachments import cell_title, link_attachments
 from .markdown import MATH_PROBLEMS, make_markdown
-from .model import ExecResult, OutputFile, RenderedPost, SiteConfig
+from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .notebook import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
@@ -79,9 +81,8 @@ def _excerpt(markdown: str, body: str, separator: str, md) -> str:
 
 def _bibliographies(post) -> list[Path]:
     """The post's ``bibliography:`` files (relative to the post)."""
-    named = post.front_matter.get("bibliography") or []
     files = []
-    for name in [named] if isinstance(named, str) else named:
+    for name in post.bibliography:
         path = post.path.parent / str(name)
         if not path.is_file():
             raise PostError(f"the bibliography '{name}' does not exist (looked for {path}).",
@@ -134,12 +135,12 @@ def _cells_html(body: str, result: ExecResult, ctx: CellContext
     return CELL_MARK_RE.sub(cell_html, body), files, warnings
 
 
-def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, Any],
-                links: Mapping[str, str], site_references: Mapping[str, citations.Reference]
+def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[str, Any],
+                links: Mapping[str, str], site_references: Mapping[str, Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
     """Render one executed post: attachments, Liquid, citations, Markdown, then the cells.
 
-    ``site`` is Liquid's ``site.*`` scope; ``site_references`` the site's
+    ``variables`` is Liquid's ``site.*`` scope; ``site_references`` the site's
     references.bib, loaded once per build (a post's own sources override it).
     """
     doc = result.doc
@@ -150,28 +151,28 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
     markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
                                               files_dir=post.files_dir, baseurl=config.baseurl)
     warnings = [BuildWarning(note, post.path) for note in notes]
-    markdown = resolve(markdown, site=site, page=page, links=links, path=post.path,
+    markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
-    references = {**site_references, **citations.load_references(
+    references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
-    cite = partial(citations.citations_plugin, references=references, path=post.path,
+    cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
     md = make_markdown(cite)
     env: dict = {}
-    tokens = md.parse(citations.mark_references(markdown), env)
+    tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
-    body = citations.place_references(body, citations.references_html(env))
-    warnings += citations.check_manual_anchors(body, markdown, path=post.path,
-                                               line_offset=post.body_line - 1)
+    body = place_references(body, references_html(env))
+    warnings += check_manual_anchors(body, markdown, path=post.path,
+                                     line_offset=post.body_line - 1)
     warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
                       max_output_lines=config.output_lines)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
-    execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),
-                 "python": result.python, "packages": dict(sorted(result.packages.items())),
-                 "main_packages": list(result.main_packages), "code_cells": len(doc.cells)}
+    execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
+                          python=result.python, packages=dict(sorted(result.packages.items())),
+                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,

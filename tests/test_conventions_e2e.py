@@ -16,12 +16,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
-from conftest import Page
-from test_outputs import png
+from conftest import Page, png_bytes
 
 pytestmark = pytest.mark.kernel
 
-SCREENSHOT = png(12, 8)
+SCREENSHOT = png_bytes(12, 8)
 
 
 def notebook() -> str:

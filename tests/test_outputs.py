@@ -6,7 +6,6 @@ import base64
 import re
 import struct
 import zlib
-from html.parser import HTMLParser
 
 import pytest
 from nbformat.v4 import new_code_cell, new_output
@@ -14,6 +13,8 @@ from nbformat.v4 import new_code_cell, new_output
 from nbpress.markdown import highlight, make_markdown
 from nbpress.model import OutputFile
 from nbpress.outputs import CellContext, CellHTML, image_size, render_cell, render_outputs
+
+from conftest import Page
 
 
 def png(width: int, height: int) -> bytes:
@@ -57,21 +58,6 @@ def outputs_html(*outputs, baseurl: str = "/blog", limit: int = 5000, index: int
     html, files, notes = outputs_rendered(*outputs, index=index, baseurl=baseurl, limit=limit)
     assert notes == []
     return html, files
-
-
-class Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html: str) -> list[tuple[str, dict]]:
-    parser = Collect()
-    parser.feed(html)
-    return parser.tags
 
 
 # --- MIME priority --------------------------------------------------------------------------
@@ -133,7 +119,7 @@ def test_png_file_name_src_and_size() -> None:
     html, files = outputs_html(*outputs)
     # nbconvert's naming: <slug>_<cell index>_<output index>.<ext>, in the post's files folder.
     assert files == [OutputFile("2024/01/02/post_files/post_3_2.png", data)]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert img == {"src": "/blog/2024/01/02/post_files/post_3_2.png",
                    "alt": "Figure produced by code cell 3", "width": "640", "height": "480",
                    "loading": "lazy"}
@@ -142,7 +128,7 @@ def test_png_file_name_src_and_size() -> None:
 def test_image_src_without_baseurl() -> None:
     html, _ = outputs_html(new_output("display_data", data={"image/png": b64(png(1, 1))}),
                            baseurl="")
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert img["src"] == "/2024/01/02/post_files/post_3_0.png"
 
 
@@ -150,13 +136,13 @@ def test_several_images_in_one_cell() -> None:
     html, files = outputs_html(*[new_output("display_data", data={"image/png": b64(png(n, n))})
                                  for n in (1, 2, 3)], index=7)
     assert [f.path for f in files] == [f"2024/01/02/post_files/post_7_{n}.png" for n in range(3)]
-    assert [a["width"] for t, a in tags(html) if t == "img"] == ["1", "2", "3"]
+    assert [a["width"] for a in Page(html).imgs] == ["1", "2", "3"]
 
 
 def test_svg_is_a_file_with_size_from_pt() -> None:
     html, files = outputs_html(new_output("display_data", data={"image/svg+xml": SVG}))
     assert files == [OutputFile("2024/01/02/post_files/post_3_0.svg", SVG.encode())]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert (img["src"], img["width"], img["height"]) == (
         "/blog/2024/01/02/post_files/post_3_0.svg", "96", "48")
     assert "<svg" not in html
@@ -189,14 +175,14 @@ def test_jpeg_output() -> None:
     data = jpeg(120, 90)
     html, files = outputs_html(new_output("display_data", data={"image/jpeg": b64(data)}))
     assert files == [OutputFile("2024/01/02/post_files/post_3_0.jpg", data)]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert (img["width"], img["height"]) == ("120", "90")
 
 
 def test_size_from_output_metadata_wins() -> None:
     out = new_output("display_data", data={"image/png": b64(png(200, 100))},
                      metadata={"image/png": {"width": 100, "height": 50}})
-    (img,) = [a for t, a in tags(outputs_html(out)[0]) if t == "img"]
+    (img,) = Page(outputs_html(out)[0]).imgs
     assert (img["width"], img["height"]) == ("100", "50")
 
 
@@ -204,10 +190,10 @@ def test_alt_text_from_cell_metadata_and_plain_text() -> None:
     out = new_output("display_data", data={"image/png": b64(png(1, 1)),
                                            "text/plain": 'A "chart"'})
     cell = new_code_cell("x", outputs=[out])
-    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx()).html) if t == "img"]
+    (img,) = Page(render_outputs(cell, 0, ctx())[0]).imgs
     assert img["alt"] == 'A "chart"'
     cell.metadata["alt"] = "Loss curve"
-    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx()).html) if t == "img"]
+    (img,) = Page(render_outputs(cell, 0, ctx())[0]).imgs
     assert img["alt"] == "Loss curve"
 
 
@@ -382,7 +368,7 @@ def test_gif_and_webp_are_image_files() -> None:
                                new_output("display_data", data={"image/webp": b64(b"RIFF")}))
     assert [f.path for f in files] == ["2024/01/02/post_files/post_3_0.gif",
                                        "2024/01/02/post_files/post_3_1.webp"]
-    assert [(a.get("width"), a.get("height")) for t, a in tags(html) if t == "img"] == [
+    assert [(a.get("width"), a.get("height")) for a in Page(html).imgs] == [
         ("32", "16"), (None, None)]
 
 
@@ -469,7 +455,7 @@ def test_remove_stdout_and_stderr(tag: str, kept: str) -> None:
     cell = new_code_cell("fit()", metadata={"tags": [tag]}, outputs=[
         stream("epoch 1\n"), stream("UserWarning: lr is high\n", "stderr")])
     html = render_outputs(cell, 1, ctx()).html
-    assert [a["class"] for t, a in tags(html)] == [f"output {kept}"]
+    assert [e["class"] for e in Page(html).all("pre")] == [f"output {kept}"]
 
 
 # --- other tools' tags and options, as rendered ---------------------------------------------
@@ -488,9 +474,12 @@ def test_quarto_caption_and_label_make_a_figure() -> None:
     assert notes == [] and len(files) == 1
     assert html.startswith('<div class="cell" id="cell-5"><div class="outputs">'
                            '<figure class="output image" id="fig-loss"><img ')
-    assert [t for t, _ in tags(html)][3:6] == ["img", "figcaption", "em"]
+    (figure,) = Page(html).all("figure")
+    assert [e.tag for e in figure.node.iterdescendants()] == ["img", "figcaption", "em", "span",
+                                                              "math", "mrow", "mi"]
+    assert Page(html).errors == []
     assert "<figcaption>The <em>training</em> loss, " in html and "</figcaption></figure>" in html
-    (img,) = [a for t, a in tags(html) if t == "img"]
+    (img,) = Page(html).imgs
     assert img["alt"] == "The *training* loss, $L$"  # the caption's text, until fig-alt says
 
 
@@ -498,8 +487,9 @@ def test_several_captions_alts_and_labels() -> None:
     cell = figure_cell("#| label: fig-curves\n#| fig-cap: [Loss, Accuracy]\n"
                        "#| fig-alt: [Loss falls, Accuracy rises]\nplot_both()", png(1, 1), png(2, 2))
     html = render_cell(cell, 2, ctx()).html
-    assert [a.get("id") for t, a in tags(html) if t == "figure"] == ["fig-curves", "fig-curves-2"]
-    assert [a["alt"] for t, a in tags(html) if t == "img"] == ["Loss falls", "Accuracy rises"]
+    page = Page(html)
+    assert [a.get("id") for a in page.all("figure")] == ["fig-curves", "fig-curves-2"]
+    assert [a["alt"] for a in page.imgs] == ["Loss falls", "Accuracy rises"]
 
 
 def test_label_without_a_figure_names_the_cell() -> None:

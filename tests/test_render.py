@@ -75,7 +75,7 @@ def render_with_warnings(body: str, outputs: dict[int, list] | None = None,
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
     config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
                         baseurl=SITE["baseurl"], url=SITE["url"], excerpt_separator=separator)
-    return render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
+    return render_post(ExecResult(doc, nb, 0.1), config=config, variables=SITE,
                        links=links or {}, site_references={})
 
 
@@ -341,7 +341,7 @@ def test_cell_attachments_become_files_with_baseurl() -> None:
     config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
                         baseurl="/blog")
     rendered, warnings = render_post(ExecResult(doc, doc.notebook, 0.1), config=config,
-                                     site=SITE, links={}, site_references={})
+                                     variables=SITE, links={}, site_references={})
     assert warnings == []
     assert [(f.path, f.data) for f in rendered.files] == [
         ("2024/01/02/the-post_files/the-post_0_image.png", first),
