@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 from jupytext.cell_metadata import text_to_metadata
 
+from .cellopts import normalise
 from .errors import BuildWarning, PostError
 from .model import CodeCell, NotebookDoc, PostSource
 
@@ -198,7 +199,7 @@ def _set_metadata(nb, post: PostSource, kernel: str) -> None:
 
 def read_post_notebook(post: PostSource, *, kernel: str, keep_comment: str = ""
                        ) -> tuple[NotebookDoc, list[BuildWarning]]:
-    """Read a post of either kind."""
+    """Read a post of either kind, its other tools' tags and options mapped (cellopts)."""
     if post.path.suffix == ".ipynb":
-        return read_ipynb_post(post, kernel=kernel), []
-    return read_markdown_post(post, kernel=kernel, keep_comment=keep_comment)
+        return normalise(read_ipynb_post(post, kernel=kernel))
+    return normalise(*read_markdown_post(post, kernel=kernel, keep_comment=keep_comment))
