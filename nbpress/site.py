@@ -164,11 +164,12 @@ def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> Ou
 
 
 def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
-    """The post's file in the repository; its paired notebook when there is one (Colab opens those)."""
+    """What Colab opens: an ``.ipynb`` post itself, else the post's executed notebook in the
+    committed cache (Colab cannot open a ``.md`` post)."""
     path = item.post.path
-    paired = path.with_suffix(".ipynb")
-    if path.suffix == ".md" and paired.is_file():
-        path = paired
+    if path.suffix != ".ipynb":
+        # cache.entry_dir's layout; a stage does not import another stage
+        path = config.root / "_executed" / path.stem / "notebook.ipynb"
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:
