@@ -28,14 +28,16 @@ def stamp() -> str:
     Installing, removing or upgrading a distribution adds, removes or renames one of
     them (the name holds the version).  The folders' own modification times are not
     used: under ``python -m`` the current folder is on ``sys.path``, and every build
-    changes it.
+    changes it; folders without distributions (the script's, the current one) count
+    for nothing, so ``nbpress`` and ``python -m nbpress`` see the same stamp.
     """
     parts = []
     for folder in sys.path:
         try:
             with os.scandir(folder or ".") as entries:
                 names = sorted(e.name for e in entries if e.name.endswith(_METADATA))
-            parts.append(f"{folder} {' '.join(names)}")
+            if names:  # the same stamp whichever script or folder sys.path starts with
+                parts.append(f"{folder} {' '.join(names)}")
         except NotADirectoryError:  # a zip archive on sys.path: replaced as a whole
             with contextlib.suppress(OSError):
                 parts.append(f"{folder} {os.stat(folder).st_mtime_ns}")

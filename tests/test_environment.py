@@ -12,9 +12,11 @@ from nbpress import environment
 
 def test_stamp_follows_distributions_not_folder_times(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    # A folder on sys.path, as the blog folder is under `python -m nbpress`.
-    monkeypatch.syspath_prepend(str(tmp_path))
     before = environment.stamp()
+    # A folder on sys.path, as the blog folder is under `python -m nbpress` (and bin/ under
+    # the `nbpress` script): without distributions, it changes nothing.
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert environment.stamp() == before
     (tmp_path / "_site").mkdir()  # what a build does to the blog folder
     (tmp_path / "notes.txt").write_text("x\n")
     os.utime(tmp_path, ns=(1, 1))
