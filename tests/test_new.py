@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from conftest import pages_workflow_runs
 
 from nbpress.config import load_config
 from nbpress.errors import NbpressError
@@ -81,11 +81,8 @@ def test_gitignore_keeps_the_cache_committed(blog: Path) -> None:
 
 def test_workflow_installs_only_nbpress_and_never_executes(tmp_path: Path) -> None:
     root = create(tmp_path / "blog", pin=PIN).root
-    workflow = yaml.safe_load((root / ".github/workflows/pages.yml").read_text())
-    runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
-    installs = [r for r in runs if "pip install" in r]
-    assert installs == [f'python -m pip install "nbpress @ {PIN}"']
-    assert "nbpress build --execute never" in runs
+    runs = pages_workflow_runs(root / ".github/workflows/pages.yml")
+    assert [r for r in runs if "pip" in r] == [f'python -m pip install "nbpress @ {PIN}"']
     assert f'"nbpress @ {PIN}"' in (root / "README.md").read_text()
 
 
