@@ -87,7 +87,8 @@ def _config(args: argparse.Namespace) -> SiteConfig:
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs))
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
-                           hint="Pass --root with the folder that holds posts/.")
+                           hint="Run it in the blog's folder or pass --root with the folder "
+                                "that holds posts/; `nbpress new DIR` starts a new blog.")
     return config
 
 

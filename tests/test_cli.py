@@ -76,3 +76,11 @@ def test_no_op_from_the_blog_folder(make_site) -> None:
     again = run_module(cwd=root)
     assert again.returncode == 0
     assert again.stderr.startswith(f"{root / '_site'} is up to date (")
+
+
+def test_outside_a_blog_points_to_new(tmp_path: Path) -> None:
+    result = run_module(cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: there is no posts/ folder in {tmp_path}. Run it in the blog's folder or pass "
+        "--root with the folder that holds posts/; `nbpress new DIR` starts a new blog.\n")

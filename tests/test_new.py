@@ -127,8 +127,12 @@ def test_a_fresh_git_repository_counts_as_empty(tmp_path: Path) -> None:
 
 def test_refuses_a_file(tmp_path: Path) -> None:
     (tmp_path / "blog").write_text("")
-    with pytest.raises(NbpressError, match="this is a file, not a folder"):
+    with pytest.raises(NbpressError) as info:
         create(tmp_path / "blog")
+    assert (info.value.message, info.value.hint) == (
+        "cannot create a blog here: this is a file, not a folder.",
+        "Give the name of a new or empty folder.")
+    assert info.value.location.path == tmp_path / "blog"
 
 
 def test_summary_names_the_next_commands_and_the_pin_to_set(blog: Path) -> None:
