@@ -1,7 +1,9 @@
 """A post's text → an unexecuted notebook and one Markdown document.
 
-jupytext's Markdown reader runs code hidden in HTML comments, runs ```bash as
-``%%bash`` and splits HTML blocks (see ../shared/design/jupytext-traps.md).  So
+jupytext's Markdown reader knows nothing of HTML comments or HTML blocks: a
+```python fence inside a multi-line ``<!-- … -->`` becomes a cell that runs, a
+```bash fence becomes a ``%%bash`` cell that runs shell commands on the build
+machine, and a fence inside ``<details>`` splits that HTML block.  So
 the cell boundaries are found here, by a scanner that knows CommonMark fences
 and HTML comments, and jupytext is used for what it does well: parsing a
 fence's options (``tags=[...]``, ``.noeval``) and reading ``.ipynb`` posts.

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import pages_workflow_runs
+import yaml
+from conftest import pages_workflow_runs, run_workflow_step
 
 from nbpress.config import load_config
 from nbpress.errors import NbpressError
@@ -56,7 +57,8 @@ def test_example_post_is_a_post_with_light_code(blog: Path) -> None:
     from nbpress.discover import discover
     from nbpress.notebook import read_post_notebook
 
-    posts = discover(load_config(blog))
+    posts, errors = discover(load_config(blog))
+    assert errors == []
     assert [p.path.name for p in posts] == ["2025-01-02-welcome.md"]
     assert posts[0].date.date() == DAY
     doc, warnings = read_post_notebook(posts[0], kernel="python3")
@@ -88,6 +90,17 @@ def test_workflow_installs_only_nbpress_and_never_executes(tmp_path: Path) -> No
 
 def test_workflow_keeps_a_placeholder_when_the_origin_is_unknown(blog: Path) -> None:
     assert PLACEHOLDER in (blog / ".github/workflows/pages.yml").read_text()
+
+
+def test_workflow_uses_the_python_the_posts_ran_with(blog: Path) -> None:
+    steps = yaml.safe_load((blog / ".github/workflows/pages.yml").read_text())["jobs"]["build"][
+        "steps"]
+    (step,) = [s for s in steps if s.get("id") == "recorded"]
+    assert run_workflow_step(step["run"], blog) == "python=3.12\n"  # nothing has run yet
+    record = blog / "_executed/2025-01-02-welcome/record.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"python": "3.11.7", "packages": {}}))
+    assert run_workflow_step(step["run"], blog) == "python=3.11.7\n"
 
 
 def test_readme_shows_the_three_commands(blog: Path) -> None:

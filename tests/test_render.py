@@ -68,7 +68,7 @@ def render_with_warnings(body: str, outputs: dict[int, list] | None = None,
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
     config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
                         baseurl=SITE["baseurl"], url=SITE["url"], excerpt_separator=separator)
-    return render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
+    return render_post(ExecResult(doc, nb, 0.1), config=config, variables=SITE,
                        links=links or {}, site_references={})
 
 

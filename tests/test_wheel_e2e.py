@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, parse
+from conftest import REPO, Page
 
 pytestmark = [pytest.mark.install, pytest.mark.kernel]
 
@@ -69,13 +69,13 @@ def test_new_blog_builds_with_the_installed_wheel(venv, tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     post = next(blog.glob("posts/*-welcome.md")).stem
     year, month, day = post.split("-")[:3]
-    page = parse(blog / "_site" / year / month / day / "welcome.html")
+    page = Page.read(blog / "_site" / year / month / day / "welcome.html")
     assert "5 days, 23.2 mm in all, wettest: Wed" in page.plain  # the cell's real output
     assert "['Wed', 'Thu', 'Mon']" in page.plain
     assert page.all("link", rel="stylesheet")  # the theme came with the wheel
     for link in page.all("link", rel="stylesheet"):
         assert (blog / "_site" / link["href"].lstrip("/")).is_file(), link
-    home = parse(blog / "_site" / "index.html")
+    home = Page.read(blog / "_site" / "index.html")
     assert f"/{year}/{month}/{day}/welcome.html" in home.hrefs
     assert (blog / "_executed" / post / "notebook.ipynb").is_file()
     again = run([bin_dir / "python", "-m", "nbpress"], blog, env)  # from the blog folder
@@ -94,7 +94,7 @@ def test_sample_blog_renders_from_its_committed_cache(venv, tmp_path: Path) -> N
         shutil.copytree(REPO / name, sample / name, ignore=shutil.ignore_patterns("data"))
     built = run([bin_dir / "nbpress", "build", "--execute", "never"], sample, env)
     assert built.returncode == 0, built.stderr
-    page = parse(sample / "_site/2024/04/02/jit-grad-vmap.html")
+    page = Page.read(sample / "_site/2024/04/02/jit-grad-vmap.html")
     assert page.all("img", src="/assets/images/jax-transforms.svg")
     assert (sample / "_site/assets/images/jax-transforms.svg").is_file()
     assert "executing" not in built.stderr
