@@ -133,7 +133,7 @@ def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
             tags = sorted(t for t in cell.get("metadata", {}).get("tags", []) if t in EXEC_TAGS)
             cells.append([cell.source, tags])
     payload = {
-        "format": FORMAT, "kernel": config.execute.kernel, "cwd": config.execute.cwd,
+        "format": FORMAT, "kernel": doc.kernel.name, "cwd": config.execute.cwd,
         "python": platform.python_version(), "cells": cells,
         "depends": sorted(doc.post.depends),
     }

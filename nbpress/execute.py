@@ -75,7 +75,7 @@ class _Run:
     """One post's run: the nbclient client, the kernel's pid, the cell running, the timer."""
 
     def __init__(self, doc: NotebookDoc, config: SiteConfig, nb, *, kernels,
-                 on_cell: Callable[[int, int], None] | None) -> None:
+                 on_cell: Callable[[int, int], None] | None, shift: int) -> None:
         from nbclient import NotebookClient
 
         self.doc, self.config, self.nb = doc, config, nb
@@ -83,10 +83,11 @@ class _Run:
         self.pid: int | None = None
         self.index: int | None = None  # the user's cell running (index in doc.notebook)
         self.overtime = False
+        self.shift = shift  # the tracking cell before the user's cells, when there is one
         self.numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
         cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
         self.client = NotebookClient(
-            nb, timeout=config.execute.timeout, kernel_name=config.execute.kernel,
+            nb, timeout=config.execute.timeout, kernel_name=doc.kernel.name,
             resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
             record_timing=False, on_cell_start=self._cell_start, shutdown_kernel="immediate",
             on_notebook_start=self._notebook_start)
@@ -99,7 +100,7 @@ class _Run:
                 self.kernels.add(process.pid)
 
     def _cell_start(self, cell, cell_index: int, **_) -> None:
-        self.index = cell_index - 1  # the tracking cell shifts indices by one while running
+        self.index = cell_index - self.shift
         if self.on_cell and self.index in self.numbers:
             self.on_cell(self.numbers[self.index], len(self.doc.cells))
 
@@ -137,7 +138,7 @@ class _Run:
             from jupyter_client.kernelspec import find_kernel_specs
 
             return ExecutionError(
-                f"the kernel '{execute.kernel}' is not installed.", path=self.doc.post.path,
+                f"the kernel '{self.doc.kernel.name}' is not installed.", path=self.doc.post.path,
                 hint="Set [tool.nbpress.execute] kernel to one of: "
                      + ", ".join(sorted(find_kernel_specs())) + " (or install it with ipykernel).")
         if isinstance(exc, CellTimeoutError):
@@ -177,7 +178,7 @@ class _Run:
         elif name == "MemoryError" and self.config.execute.memory_bytes:
             hint = (f"The kernel reached memory_limit ({self.config.execute.memory_limit}): use "
                     "less memory, or raise [tool.nbpress.execute] memory_limit.")
-        trace = "\n".join(self.nb.cells[self.index + 1].get("outputs", [{}])[-1]
+        trace = "\n".join(self.nb.cells[self.index + self.shift].get("outputs", [{}])[-1]
                           .get("traceback", [])) if self.index is not None else str(exc)
         value = strip_ansi(getattr(exc, "evalue", "") or "").strip().rstrip(".")
         return _cell_error(self.doc, self.index, f"the code raised {name}"
@@ -197,8 +198,10 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     if not doc.cells:  # nothing to run: no kernel to start
         return ExecResult(doc=doc, notebook=nb, seconds=0.0, python=platform.python_version(),
                           executed_at=executed_at)
-    wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
-    run = _Run(doc, config, nb, kernels=kernels, on_cell=on_cell)
+    tracked = doc.kernel.is_python  # the tracking cells are Python
+    if tracked:
+        wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
+    run = _Run(doc, config, nb, kernels=kernels, on_cell=on_cell, shift=int(tracked))
     start = time.perf_counter()
     # The kernel process's own stderr (not the cells' output, which comes over
     # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
@@ -211,6 +214,8 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                 raise
             raise error from None
     seconds = time.perf_counter() - start
+    if not tracked:
+        return ExecResult(doc=doc, notebook=nb, seconds=seconds, executed_at=executed_at)
     found = unwrap(nb)
     env = environment.load(config.root / STATE_DIR)
     everything = env.packages(found.modules)

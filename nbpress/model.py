@@ -46,6 +46,7 @@ class ExecuteConfig:
     data_links: Mapping[str, str] = field(default_factory=dict)
     post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
+    kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
 
     @property
     def memory_bytes(self) -> int | None:
@@ -134,6 +135,19 @@ class CodeCell:
 
 
 @dataclass(frozen=True)
+class Kernel:
+    """The Jupyter kernel a post runs in (``jupyter kernelspec list`` names)."""
+
+    name: str = "python3"
+    language: str = "python"
+    display_name: str = "Python 3"
+
+    @property
+    def is_python(self) -> bool:
+        return self.language.lower() in ("python", "python3", "ipython", "ipython3")
+
+
+@dataclass(frozen=True)
 class NotebookDoc:
     """A post read into a notebook (unexecuted).
 
@@ -145,6 +159,7 @@ class NotebookDoc:
     notebook: Any  # nbformat.NotebookNode
     markdown: str
     cells: tuple[CodeCell, ...]
+    kernel: Kernel = field(default_factory=Kernel)  # chosen by the read stage (kernels.py)
 
 
 @dataclass(frozen=True)

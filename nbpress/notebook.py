@@ -191,8 +191,7 @@ def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
 
 
 def _set_metadata(nb, post: PostSource, kernel: str) -> None:
-    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
+    # The notebook's own kernelspec is kept: the read stage chooses the kernel (kernels.py).
     # Front matter dates are not JSON; store it as JSON-safe text values.
     nb.metadata["nbpress"] = json.loads(json.dumps(dict(post.front_matter), default=str))
 

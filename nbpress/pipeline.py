@@ -8,13 +8,14 @@ by a build in which every post succeeded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 import time
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from . import __version__, cache, state
+from . import __version__, cache, kernels, state
 from .config import site_variables
 from .errors import BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .execute import execute, link_data
@@ -113,10 +114,14 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
     from .notebook import read_post_notebook
 
     docs, warnings = [], []
+    find_installed = functools.cache(kernels.installed_kernels)
     for post in posts:
         try:
             doc, found = read_post_notebook(post, kernel=config.execute.kernel,
                                             keep_comment=config.excerpt_separator)
+            kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
+                                          config, find_installed)
+            doc, found = kernels.assign(doc, kernel), found + more
         except NbpressError as exc:
             errors.append(exc)
             _stop_if(errors, config.keep_going)

@@ -117,7 +117,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                                    line_offset=post.body_line - 1)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines)
+                      max_output_lines=config.output_lines, language=doc.kernel.language)
     files = []
     cells = result.notebook.cells
     lines = {cell.index: cell.line for cell in doc.cells}

@@ -248,6 +248,30 @@ def build_fixture_site(tmp_path, fake_executor):
     return make
 
 
+# --- more Jupyter kernels -----------------------------------------------------------------------
+
+@pytest.fixture
+def extra_kernels(tmp_path_factory, monkeypatch) -> Path:
+    """Two more installed kernels, seen through JUPYTER_PATH (by this process and the builds it
+    starts): ``py-second`` (another Python kernelspec) and ``bash`` (bash_kernel from PyPI)."""
+    where = tmp_path_factory.mktemp("jupyter")
+    specs = {
+        "py-second": {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f",
+                               "{connection_file}"],
+                      "display_name": "Python (second)", "language": "python"},
+        "bash": {"argv": [sys.executable, "-m", "bash_kernel", "-f", "{connection_file}"],
+                 "display_name": "Bash", "language": "bash", "env": {"PS1": "$"}},
+    }
+    for name, spec in specs.items():
+        folder = where / "kernels" / name
+        folder.mkdir(parents=True)
+        (folder / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(where))
+    return where
+
+
+# --- GitHub Pages workflows ---------------------------------------------------------------------
+
 def pages_workflow_runs(path: Path) -> list[str]:
     """Check a GitHub Pages workflow's shape (triggers, permissions, a build from the cache
     with ``--execute never`` before the upload, the deploy job); return its build commands."""
