@@ -9,14 +9,17 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 from .model import ExecuteConfig, SiteConfig, parse_size
 
-# The default theme: the templates/ and assets/ beside the nbpress package.
-DEFAULT_THEME = Path(__file__).resolve().parent.parent
+# The default theme: templates/ and assets/ shipped inside the package as package data, so
+# that any install (editable, wheel, `pip install git+…`) has it.  A wheel is always
+# unpacked on disk, so the resource is a real folder.
+DEFAULT_THEME = Path(str(files("nbpress") / "theme")).resolve()
 
 _SITE_KEYS = {
     "title": str,
