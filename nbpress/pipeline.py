@@ -78,6 +78,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     env = make_environment(config.theme_dirs)
     errors += layout_errors(env, posts)
     _stop_if(errors, config.keep_going)
+    link_data(config)  # before planning: a linked dataset is a file the cache checks
     plans = cache.plan(docs, config)
     if explain:
         _explain(plans, config, log)
@@ -163,7 +164,6 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
     if not stale:
         _stop_if(errors, False)
         return {}
-    link_data(config)
     records: dict[str, cache.Record] = {}
 
     def on_done(job: cache.Plan, result: ExecResult) -> None:
