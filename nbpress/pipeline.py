@@ -240,7 +240,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Callable, explain: bool
 
     from . import citations
     from .discover import discover
-    from .notebook import read_post_notebook
+    from .readers import read_post_notebook
     from .render import render_post
     from .site import analyze, layout_errors, site_context, site_files
     from .templates import make_environment

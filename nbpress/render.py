@@ -18,7 +18,7 @@ from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import make_markdown
 from .model import ExecResult, RenderedPost, SiteConfig
-from .notebook import CELL_MARK_RE
+from .readers import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning

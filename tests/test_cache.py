@@ -10,7 +10,7 @@ import nbformat
 from nbpress import cache
 from nbpress.config import load_config
 from nbpress.discover import read_post
-from nbpress.notebook import read_post_notebook
+from nbpress.readers import read_post_notebook
 
 BASE = """\
 ---

@@ -21,7 +21,7 @@ from nbpress.discover import split_front_matter
 from nbpress.errors import NbpressError, PostError
 from nbpress.liquid import resolve
 from nbpress.markdown import make_markdown
-from nbpress.notebook import _FENCE, split
+from nbpress.readers.markdown import _FENCE, split
 
 PATH = Path("p.md")
 SYNTAX = "`{}%<>!-@[];\n"

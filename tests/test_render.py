@@ -18,7 +18,7 @@ from nbformat.v4 import new_output
 
 from nbpress.errors import PostError
 from nbpress.model import ExecResult, PostSource, SiteConfig
-from nbpress.notebook import read_markdown_post
+from nbpress.readers.markdown import read_markdown_post
 from nbpress.render import render_post
 
 SITE = {"baseurl": "/blog", "url": "https://example.org", "title": "Site", "description": "",

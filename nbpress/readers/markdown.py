@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 from jupytext.cell_metadata import text_to_metadata
 
-from .errors import BuildWarning, PostError
-from .model import CodeCell, NotebookDoc, PostSource
+from ..errors import BuildWarning, PostError
+from ..model import CodeCell, NotebookDoc, PostSource
 
 RUN_LANGUAGES = {"python", "python3"}
 # Fence languages that look like Python but are shown, not run (jupytext ignores them too).

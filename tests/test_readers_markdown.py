@@ -1,4 +1,4 @@
-"""A post's text → unexecuted notebook + one Markdown document (nbpress/notebook.py).
+"""A post's text → unexecuted notebook + one Markdown document (nbpress/readers/markdown.py).
 
 Each case is one of the traps in shared/design/jupytext-traps.md.
 """
@@ -17,7 +17,7 @@ from nbpress.discover import read_post
 from nbpress.errors import PostError
 from nbpress.markdown import make_markdown
 from nbpress.model import CodeCell
-from nbpress.notebook import CELL_MARK, CELL_MARK_RE, read_post_notebook
+from nbpress.readers import CELL_MARK, CELL_MARK_RE, read_post_notebook
 
 FRONT = "---\ntitle: T\ndate: 2024-01-02\n---\n"  # the body starts on line 5
 
