@@ -1,8 +1,10 @@
 """``posts/`` → ``[PostSource]``: front matter, dates, slugs, URLs.
 
-Front matter is Jekyll's YAML block at the top of a ``.md`` post (or the
-first raw cell of an ``.ipynb`` post).  A ``.md`` and an ``.ipynb`` with the
-same stem are one post (jupytext pairing); the ``.md`` holds the input.
+Front matter is the YAML header at the top of a text notebook (``.md``,
+``.Rmd``, or ``# ---`` comment lines in a ``.py`` script), less its jupytext
+metadata; for an ``.ipynb`` it is the first raw cell, or the notebook's
+metadata.  A text file and an ``.ipynb`` with the same stem are one post
+(jupytext pairing); the text file holds the input.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import ConfigError, PostError
+from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
+                      uncomment_header)
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -92,7 +96,11 @@ def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     source = "".join(source) if isinstance(source, list) else source
     if first.get("cell_type") == "raw" and source.lstrip().startswith("---"):
         return split_front_matter(source, path)[0]
-    return dict(nb.get("metadata", {}).get("nbpress", {}))
+    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    # nbformat's documented title and authors, the keys tools add, then nbpress's own.
+    front = {k: metadata[k] for k in ("title", "authors", "date", "tags") if k in metadata}
+    own = metadata.get("nbpress")
+    return page_front_matter({**front, **(own if isinstance(own, dict) else {})})
 
 
 def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.datetime:
@@ -137,7 +145,9 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     if path.suffix == ".ipynb":
         front, body, body_line = _ipynb_front_matter(path), "", 1
     else:
+        text = uncomment_header(text) if path.suffix == ".py" else text
         front, body, body_line = split_front_matter(text, path)
+        front = page_front_matter(front)
     key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
     title = front.get("title")
     if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
@@ -187,6 +197,25 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     )
 
 
+def post_files(folder: Path) -> list[Path]:
+    """The files in ``folder`` that are posts, one per post.
+
+    A ``.py`` is a post only when it is a jupytext notebook (posts import helper
+    modules from their folder).  Files sharing a stem are one jupytext pairing:
+    the first text file in ``TEXT_SUFFIXES`` order holds the input.
+    """
+    files = sorted(p for p in folder.glob("*") if p.suffix in POST_SUFFIXES and p.is_file()
+                   and not p.name.startswith((".", "_")))
+    files = [p for p in files if p.suffix != ".py" or is_notebook_script(
+        p.read_text(encoding="utf-8", errors="replace"))]
+    rank = {suffix: n for n, suffix in enumerate(TEXT_SUFFIXES + (".ipynb",))}
+    chosen: dict[str, Path] = {}
+    for path in files:
+        if path.stem not in chosen or rank[path.suffix] < rank[chosen[path.stem].suffix]:
+            chosen[path.stem] = path
+    return sorted(chosen.values())
+
+
 def discover(config: SiteConfig) -> list[PostSource]:
     """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
 
@@ -202,15 +231,9 @@ def discover(config: SiteConfig) -> list[PostSource]:
         check_pattern(config.permalink)
     except ConfigError as exc:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
-    folder = config.root / "posts"
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".md", ".ipynb") and p.is_file()
-                   and not p.name.startswith((".", "_")))
-    stems_with_md = {p.stem for p in files if p.suffix == ".md"}
     posts: list[PostSource] = []
     seen: dict[str, Path] = {}
-    for path in files:
-        if path.suffix == ".ipynb" and path.stem in stems_with_md:
-            continue  # the paired .md holds the input
+    for path in post_files(config.root / "posts"):
         post = read_post(path, config, tz)
         if post.draft and not config.drafts:
             continue

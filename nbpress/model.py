@@ -129,6 +129,9 @@ class NotebookDoc:
     notebook: Any  # nbformat.NotebookNode
     markdown: str
     cells: tuple[CodeCell, ...]
+    format: str = "markdown"  # how it was read: "markdown", "ipynb" or a jupytext format name
+    kernel_name: str = ""  # the kernelspec the post names (header or notebook metadata), or ""
+    language: str = ""  # its code cells' language, as the reader found it, or ""
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,8 @@ def render_key(doc: NotebookDoc, record: cache.Record, site: str) -> str:
     URL, the executed outputs (the cached notebook's hash), and ``site``: a digest of the
     site's variables, links, bibliographies and nbpress's own code."""
     tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
-    payload = [doc.markdown, tags, doc.post.front_matter, doc.post.url,
+    raw = [c.source for c in doc.notebook.cells if c.cell_type == "raw"]  # shown, not executed
+    payload = [doc.markdown, tags, raw, doc.post.front_matter, doc.post.url,
                record.notebook_sha256, site]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

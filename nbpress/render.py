@@ -123,6 +123,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
 
     def cell_html(match: re.Match) -> str:
         index = int(match.group(1))
+        if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
+            return cells[index].source
         html, cell_files = render_cell(cells[index], index, ctx)
         files.extend(cell_files)
         for file in cell_files:

@@ -167,7 +167,7 @@ def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
     """The post's file in the repository; its paired notebook when there is one (Colab opens those)."""
     path = item.post.path
     paired = path.with_suffix(".ipynb")
-    if path.suffix == ".md" and paired.is_file():
+    if path.suffix != ".ipynb" and paired.is_file():
         path = paired
     try:
         return path.relative_to(config.root).as_posix()

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from . import environment
 from .errors import NbpressError
+from .formats import POST_SUFFIXES
 
 STATE_DIR = ".nbpress-cache"
 _PACKAGE = Path(__file__).resolve().parent
@@ -78,7 +79,7 @@ def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> s
     """
     parts: list[str] = [_stat(root / "pyproject.toml")]
     posts = root / "posts"
-    parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in (".md", ".ipynb"))
+    parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
     parts.append(code_digest())
     for theme in theme_dirs:

@@ -1,5 +1,43 @@
-"""Readers: one per kind of post file, each returning the same ``NotebookDoc``."""
+"""Readers: one per kind of post file, each returning the same ``NotebookDoc``.
 
-from .markdown import CELL_MARK, CELL_MARK_RE, read_post_notebook
+``nbpress.formats.detect_format`` decides which reads a post: ``.ipynb`` files
+(``ipynb.py``), plain Markdown with nbpress's safety rules (``markdown.py``),
+and every other jupytext text format, read by jupytext (``text.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import BuildWarning
+from ..formats import detect_format
+from ..model import NotebookDoc, PostSource
+from .doc import CELL_MARK, CELL_MARK_RE, kernel_of
+from .ipynb import read_ipynb_post
+from .markdown import read_markdown_post
+from .text import read_text_post
 
 __all__ = ["CELL_MARK", "CELL_MARK_RE", "read_post_notebook"]
+
+
+def read_post_notebook(post: PostSource, *, kernel: str, keep_comment: str = ""
+                       ) -> tuple[NotebookDoc, list[BuildWarning]]:
+    """Read a post of any kind into its unexecuted notebook and Markdown document.
+
+    ``kernel`` is the kernel the build runs (written into the notebook);
+    ``keep_comment`` the HTML comment that plain Markdown keeps (the excerpt
+    separator).
+    """
+    if post.path.suffix == ".ipynb":
+        return read_ipynb_post(post, kernel=kernel), []
+    text = post.path.read_text(encoding="utf-8").replace("\r\n", "\n").removeprefix("\ufeff")
+    fmt = detect_format(post.path, text)
+    if fmt != "markdown":
+        return read_text_post(post, text, fmt, kernel=kernel)
+    from jupytext.formats import read_metadata  # the header's jupyter: block
+
+    kernel_name, language = kernel_of(read_metadata(text, post.path.suffix))
+    doc, warnings = read_markdown_post(post, kernel=kernel, keep_comment=keep_comment,
+                                       language=language or "python")
+    return replace(doc, kernel_name=kernel_name,
+                   language=language or ("python" if doc.cells else "")), warnings

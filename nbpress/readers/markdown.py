@@ -1,20 +1,22 @@
-"""A post's text → an unexecuted notebook and one Markdown document.
+"""A plain Markdown post (jupytext's ``md`` format) → notebook and one Markdown document.
 
 jupytext's Markdown reader runs code hidden in HTML comments, runs ```bash as
 ``%%bash`` and splits HTML blocks (see ../shared/design/jupytext-traps.md).  So
 the cell boundaries are found here, by a scanner that knows CommonMark fences
 and HTML comments, and jupytext is used for what it does well: parsing a
-fence's options (``tags=[...]``, ``.noeval``) and reading ``.ipynb`` posts.
+fence's options (``tags=[...]``, ``.noeval``) and a region marker's metadata.
 
 Only backtick fences at column 0 in the kernel's language become code cells;
-every other fence is shown, highlighted, never run.  The Markdown document
+every other fence is shown, highlighted, never run.  jupytext's region markers
+are honoured: ``<!-- #region -->``/``<!-- #md -->``/``<!-- #markdown -->`` …
+``<!-- #end… -->`` hold Markdown (fences inside are shown, never run) and
+``<!-- #raw -->`` … ``<!-- #endraw -->`` a raw cell.  The Markdown document
 keeps the source's line numbers: each code cell is replaced by a placeholder
 line plus blank lines, so a line in the document is a line in the file.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,28 +26,37 @@ from jupytext.cell_metadata import text_to_metadata
 
 from ..errors import BuildWarning, PostError
 from ..model import CodeCell, NotebookDoc, PostSource
+from .doc import CELL_MARK, set_metadata, shown_raw, stable_ids
 
 RUN_LANGUAGES = {"python", "python3"}
 # Fence languages that look like Python but are shown, not run (jupytext ignores them too).
 _NEAR_MISSES = {"Python", "py", "ipython", "ipython3", "{python}", "Python3"}
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-CELL_MARK = "<!--nbpress:cell:{}-->"
-CELL_MARK_RE = re.compile(r"<!--nbpress:cell:(\d+)-->")
+# jupytext's own pattern (MarkdownCellReader.start_region_re): a whole line, at column 0.
+_REGION = re.compile(r"^<!--\s*#(region|markdown|md|raw)(.*)-->\s*$")
 
 
 @dataclass(frozen=True)
 class _Cell:
-    """A code cell found by the scanner."""
+    """A cell found by the scanner: a code fence, or a jupytext region."""
 
-    line: int  # 0-based line of the opening fence in the body
+    line: int  # 0-based line of the opening fence (or region marker) in the body
     source: str
     metadata: dict
+    kind: str = "code"  # "code", "raw" (a #raw region) or "markdown" (another region)
+    end: int = -1  # a region's closing marker line
 
 
-def _closing(lines: list[str], start: int, fence: str) -> int | None:
-    """Index of the line closing the fence opened at ``start``, if any."""
+def run_languages(language: str) -> set[str]:
+    """The fence languages that run for a kernel of ``language`` (python by default)."""
+    language = language or "python"
+    return RUN_LANGUAGES if language.lower() == "python" else {language, language.lower()}
+
+
+def _closing(lines: list[str], start: int, stop: int, fence: str) -> int | None:
+    """Index of the line closing the fence opened at ``start`` (before ``stop``), if any."""
     close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-    for i in range(start + 1, len(lines)):
+    for i in range(start + 1, stop):
         if close.match(lines[i]):
             return i
     return None
@@ -82,122 +93,144 @@ def _strip_comments(line: str, in_comment: bool, keep: str) -> tuple[str, bool]:
     return "".join(out), in_comment
 
 
-def split(body: str, *, path: Path, line_offset: int, keep_comment: str = ""
-          ) -> tuple[list[str], list[_Cell], list[BuildWarning]]:
-    """Scan a post body into Markdown lines (cells replaced) and its code cells."""
-    lines = body.split("\n")
-    doc: list[str] = []
-    cells: list[_Cell] = []
-    warnings: list[BuildWarning] = []
-    in_comment = False
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        fence = None if in_comment else _FENCE.match(line)
-        if fence is None:
-            text, in_comment = _strip_comments(line, in_comment, keep_comment)
-            doc.append(text if text.strip() or not line.strip() else "")
-            i += 1
-            continue
-        indent, ticks, info = fence.groups()
-        if ticks[0] == "`" and "`" in info:
-            doc.append(line)  # not a fence (CommonMark: no backtick in a backtick info string)
-            i += 1
-            continue
-        end = _closing(lines, i, ticks)
+class _Scanner:
+    """One pass over a post's body: Markdown lines out, cells found, warnings."""
+
+    def __init__(self, lines: list[str], path: Path, line_offset: int, keep: str,
+                 language: str) -> None:
+        self.lines, self.path, self.line_offset, self.keep = lines, path, line_offset, keep
+        self.run = run_languages(language)
+        self.python = self.run == RUN_LANGUAGES
+        self.doc: list[str] = []
+        self.cells: list[_Cell] = []
+        self.warnings: list[BuildWarning] = []
+
+    def block(self, start: int, stop: int, in_region: bool = False) -> None:
+        """Scan lines ``start`` to ``stop``; inside a region no fence runs."""
+        in_comment = False
+        i = start
+        while i < stop:
+            line = self.lines[i]
+            fence = None if in_comment else _FENCE.match(line)
+            region = None if in_comment or in_region else _REGION.match(line)
+            if region and self.region(i, region):
+                i = self.cells[-1].end + 1
+            elif fence and fence.group(2)[0] == "`" and "`" in fence.group(3):
+                self.doc.append(line)  # not a fence (CommonMark: no backtick in a backtick info string)
+                i += 1
+            elif fence:
+                i = self.fence(i, stop, fence, in_region) + 1
+            else:
+                text, in_comment = _strip_comments(line, in_comment, self.keep)
+                self.doc.append(text if text.strip() or not line.strip() else "")
+                i += 1
+
+    def region(self, i: int, match: re.Match) -> bool:
+        """A jupytext region opened at line ``i``; False when it is never closed."""
+        name, options = match.groups()
+        end_re = re.compile(rf"^<!--\s*#end{name}\s*-->\s*$")
+        end = next((j for j in range(i + 1, len(self.lines)) if end_re.match(self.lines[j])), None)
+        if end is None:  # jupytext would run it to the end of the post
+            self.warnings.append(BuildWarning(
+                f"'<!-- #{name} -->' opens a jupytext region that no '<!-- #end{name} -->' "
+                "closes, so it is read as an HTML comment; close it, or reword the comment.",
+                self.path, self.line_offset + i))
+            return False
+        # jupytext's reading of the marker's options: key=value pairs or JSON, a title.
+        title, metadata = text_to_metadata(options, allow_title=True)
+        if title:
+            metadata["title"] = title
+        if name in ("markdown", "md"):
+            metadata["region_name"] = name
+        if name == "raw":
+            self.doc.extend([""] * (end - i + 1))  # the caller puts the cell's mark at line i
+            source = "\n".join(self.lines[i + 1:end])
+        else:
+            self.doc.append("")
+            self.block(i + 1, end, in_region=True)
+            self.doc.append("")
+            source = "\n".join(self.doc[i + 1:end]).strip("\n")
+        self.cells.append(_Cell(i, source, metadata, "raw" if name == "raw" else "markdown", end))
+        return True
+
+    def fence(self, i: int, stop: int, match: re.Match, in_region: bool) -> int:
+        """A fence opened at line ``i``: a code cell, or shown; returns its closing line."""
+        indent, ticks, info = match.groups()
+        end = _closing(self.lines, i, stop, ticks)
         if end is None:
             raise PostError(
                 f"this {ticks} code fence is never closed, so it would swallow the rest of the post.",
-                path=path, line=line_offset + i,
+                path=self.path, line=self.line_offset + i,
                 hint=f"Close it with a line of {len(ticks)} {ticks[0]!r} characters.",
             )
         language, options = text_to_metadata(info.strip(), allow_title=True) if info.strip() \
             else ("", {})
-        if language in _NEAR_MISSES:
-            warnings.append(BuildWarning(
+        if language in _NEAR_MISSES and self.python and not in_region:
+            self.warnings.append(BuildWarning(
                 f"'{ticks}{language}' is shown but not run; write '{ticks}python' to run it "
-                f"or '{ticks}python .noeval' to silence this warning.", path, line_offset + i))
-        if ticks[0] == "`" and not indent and language in RUN_LANGUAGES \
-                and ".noeval" not in options:
-            source = "\n".join(lines[i + 1:end])
+                f"or '{ticks}python .noeval' to silence this warning.", self.path,
+                self.line_offset + i))
+        if ticks[0] == "`" and not indent and language in self.run \
+                and ".noeval" not in options and not in_region:
+            source = "\n".join(self.lines[i + 1:end])
             if source.strip():  # empty code cells are dropped
-                cells.append(_Cell(i, source, options))
-            doc.extend([""] * (end - i + 1))  # the caller puts the cell's mark at line i
+                self.cells.append(_Cell(i, source, options))
+            self.doc.extend([""] * (end - i + 1))  # the caller puts the cell's mark at line i
         else:
+            line = self.lines[i]
             if ".noeval" in options:  # shown as ordinary Python, without the option
                 line = f"{indent}{ticks}{language}"
-            doc.append(line)
-            doc.extend(lines[i + 1:end + 1])
-        i = end + 1
-    return doc, cells, warnings
+            self.doc.append(line)
+            self.doc.extend(self.lines[i + 1:end + 1])
+        return end
 
 
-def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = ""
-                       ) -> tuple[NotebookDoc, list[BuildWarning]]:
-    """A ``.md`` post → notebook (Markdown and code cells) and its Markdown document."""
+def split(body: str, *, path: Path, line_offset: int, keep_comment: str = "",
+          language: str = "python") -> tuple[list[str], list[_Cell], list[BuildWarning]]:
+    """Scan a post body into Markdown lines (cells replaced) and its cells, in order."""
+    lines = body.split("\n")
+    scanner = _Scanner(lines, path, line_offset, keep_comment, language)
+    scanner.block(0, len(lines))
+    return scanner.doc, scanner.cells, scanner.warnings
+
+
+def _node(kind: str, source: str, metadata: dict):
+    # Built as plain nodes: nbformat's constructors validate each cell against the
+    # schema, a tenth of a second per build that changes nothing here.
+    extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+    return nbformat.from_dict({"cell_type": kind, "metadata": metadata, "source": source,
+                               **extra})
+
+
+def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = "",
+                       language: str = "python") -> tuple[NotebookDoc, list[BuildWarning]]:
+    """A ``.md`` post → notebook (Markdown, code and raw cells) and its Markdown document.
+
+    ``language`` is the kernel's, from the header's ``jupyter.kernelspec``: the
+    fences in that language run.
+    """
     doc_lines, cells, warnings = split(post.body, path=post.path, line_offset=post.body_line,
-                                       keep_comment=keep_comment)
+                                       keep_comment=keep_comment, language=language)
     nb = nbformat.v4.new_notebook()
     code_cells: list[CodeCell] = []
 
     def prose(lines: list[str]) -> None:
         text = "\n".join(lines).strip("\n")
         if text.strip():
-            nb.cells.append(nbformat.from_dict({"cell_type": "markdown", "metadata": {},
-                                                "source": text}))
+            nb.cells.append(_node("markdown", text, {}))
 
     start = 0
     for cell in cells:
         prose(doc_lines[start:cell.line])
         metadata = {k: v for k, v in cell.metadata.items() if not k.startswith(".")}
-        # Built as plain nodes: nbformat's constructors validate each cell against the
-        # schema, a tenth of a second per build that changes nothing here.
-        nb.cells.append(nbformat.from_dict({"cell_type": "code", "execution_count": None,
-                                            "metadata": metadata, "outputs": [],
-                                            "source": cell.source}))
-        code_cells.append(CodeCell(len(nb.cells) - 1, post.body_line + cell.line))
-        # The mark names the notebook cell index, so output files follow nbconvert's naming.
-        doc_lines[cell.line] = CELL_MARK.format(len(nb.cells) - 1)
-        start = cell.line + 1
+        nb.cells.append(_node(cell.kind, cell.source, metadata))
+        start = cell.end + 1 if cell.kind == "markdown" else cell.line + 1
+        if cell.kind == "code":
+            code_cells.append(CodeCell(len(nb.cells) - 1, post.body_line + cell.line))
+        if cell.kind == "code" or (cell.kind == "raw" and shown_raw(nb.cells[-1])):
+            # The mark names the notebook cell index, so output files follow nbconvert's naming.
+            doc_lines[cell.line] = CELL_MARK.format(len(nb.cells) - 1)
     prose(doc_lines[start:])
-    for number, nb_cell in enumerate(nb.cells):  # stable ids: same post, same notebook bytes
-        nb_cell.id = f"cell-{number}"
-    _set_metadata(nb, post, kernel)
+    stable_ids(nb)
+    set_metadata(nb, post, kernel)
     return NotebookDoc(post, nb, "\n".join(doc_lines), tuple(code_cells)), warnings
-
-
-def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
-    """An ``.ipynb`` post → the same shape; its Markdown cells joined into one document."""
-    try:
-        nb = nbformat.read(post.path, as_version=4)
-    except Exception as exc:  # nbformat raises many kinds for a damaged file
-        raise PostError(f"this notebook cannot be read: {exc}.", path=post.path,
-                        hint="Open and save it in Jupyter, or restore it from version control."
-                        ) from None
-    if nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.lstrip().startswith("---"):
-        nb.cells.pop(0)  # the front matter is metadata, never a cell
-    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
-    parts, code_cells = [], []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            parts.append(cell.source)
-        elif cell.cell_type == "code":
-            parts.append(CELL_MARK.format(index))
-            code_cells.append(CodeCell(index, 0))
-    _set_metadata(nb, post, kernel)
-    return NotebookDoc(post, nb, "\n\n".join(parts), tuple(code_cells))
-
-
-def _set_metadata(nb, post: PostSource, kernel: str) -> None:
-    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    # Front matter dates are not JSON; store it as JSON-safe text values.
-    nb.metadata["nbpress"] = json.loads(json.dumps(dict(post.front_matter), default=str))
-
-
-def read_post_notebook(post: PostSource, *, kernel: str, keep_comment: str = ""
-                       ) -> tuple[NotebookDoc, list[BuildWarning]]:
-    """Read a post of either kind."""
-    if post.path.suffix == ".ipynb":
-        return read_ipynb_post(post, kernel=kernel), []
-    return read_markdown_post(post, kernel=kernel, keep_comment=keep_comment)

@@ -1,0 +1,28 @@
+"""An ``.ipynb`` post → ``NotebookDoc``: its Markdown cells joined into one document."""
+
+from __future__ import annotations
+
+import nbformat
+
+from ..errors import PostError
+from ..model import NotebookDoc, PostSource
+from .doc import join_cells, kernel_of, set_metadata
+
+
+def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
+    """Read a notebook file; its front matter raw cell (read by ``discover``) is left out,
+    and so are empty code cells."""
+    try:
+        nb = nbformat.read(post.path, as_version=4)
+    except Exception as exc:  # nbformat raises many kinds for a damaged file
+        raise PostError(f"this notebook cannot be read: {exc}.", path=post.path,
+                        hint="Open and save it in Jupyter, or restore it from version control."
+                        ) from None
+    if nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.lstrip().startswith("---"):
+        nb.cells.pop(0)  # the front matter is metadata, never a cell
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
+    kernel_name, language = kernel_of(nb.metadata)
+    markdown, code = join_cells(nb.cells)
+    set_metadata(nb, post, kernel)
+    return NotebookDoc(post, nb, markdown, code, format="ipynb", kernel_name=kernel_name,
+                       language=language)

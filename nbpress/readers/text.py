@@ -1,0 +1,94 @@
+"""jupytext's text notebooks (MyST, percent and light scripts, R Markdown…) → ``NotebookDoc``.
+
+jupytext reads them: the cells, their metadata and tags are exactly its
+reading, so no ``{code-cell}``, ``:tags:``, ``+++`` or ``# %%`` line ever
+reaches the page.  Its cells carry no line numbers, so each cell is found
+again in the file (its first lines, in order), and the Markdown document and
+the code cells keep the file's lines, as the plain Markdown reader does.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any, Sequence
+
+import jupytext
+import nbformat
+
+from ..errors import BuildWarning, PostError
+from ..model import NotebookDoc, PostSource
+from .doc import assemble, kernel_of, set_metadata, stable_ids
+
+_TRIES = 3  # a cell's first lines tried in turn (jupytext adds a first "%%R" line, for one)
+
+
+def _same(line: str, target: str, script: bool) -> bool:
+    """Whether a file line holds a cell's (stripped) source line: verbatim, or in a
+    script, behind the ``#`` that jupytext removed (Markdown, commented magics)."""
+    text = line.strip()
+    return text == target or (script and text.startswith("#") and text[1:].strip() == target)
+
+
+def locate(cells: Sequence[Any], lines: Sequence[str], script: bool) -> list[int]:
+    """The file line (0-based) where each cell's first source line stands.
+
+    Cells are searched in order, each after the one before; jupytext keeps a
+    cell's lines one for one, so a cell found at line ``i`` ends at ``i`` plus its
+    length.  A cell not found is put where the one before it ended.
+    """
+    rows: list[int] = []
+    pos = 0
+    for cell in cells:
+        source = cell.source.split("\n")
+        tried = [(k, s.strip()) for k, s in enumerate(source) if s.strip()][:_TRIES]
+        row = None
+        for k, target in tried:
+            row = next((i - k for i in range(pos + k, len(lines))
+                        if _same(lines[i], target, script)), None)
+            if row is not None:
+                break
+        rows.append(pos if row is None else row)
+        pos = pos if row is None else row + len(source)
+    return rows
+
+
+def _language(nb: Any, suffix: str) -> str:
+    """The code's language when no kernelspec names it: jupytext's reading, the extension."""
+    info = nb.metadata.get("jupytext", {})
+    lexer = str(info.get("main_language") or info.get("default_lexer") or "")
+    if lexer.startswith("ipython"):  # MyST's ```{code-cell} ipython3
+        lexer = "python"
+    return lexer or {".py": "python"}.get(suffix, "")
+
+
+def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
+                   ) -> tuple[NotebookDoc, list[BuildWarning]]:
+    """A text notebook in jupytext format ``fmt`` → notebook and one Markdown document.
+
+    ``text`` is the whole file.  The header's raw cell (the front matter, which
+    ``discover`` read) and empty code cells are left out.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:  # by extension: jupytext detects the format, with its options, as it always does
+            nb = jupytext.reads(text, fmt=post.path.suffix.lstrip("."))
+        except Exception as exc:  # jupytext raises many kinds for a malformed notebook
+            raise PostError(f"jupytext cannot read this {fmt} notebook: {exc}.", path=post.path,
+                            hint="Fix the cell marker or metadata it names.") from None
+    found = [BuildWarning(f"jupytext: {w.message}", post.path) for w in caught]
+    # YAML in MyST headers and cell options gives dates, which notebook JSON cannot hold.
+    nb = nbformat.from_dict(json.loads(json.dumps(nb, default=str)))
+    kernel_name, language = kernel_of(nb.metadata)
+    rows = locate(nb.cells, text.split("\n"), script=post.path.suffix == ".py")
+    header = post.body_line - 1  # the file's lines before the body: its YAML header
+    kept = [(cell, row - header) for cell, row in zip(nb.cells, rows)
+            if not (cell.cell_type == "raw" and row < header)
+            and not (cell.cell_type == "code" and not cell.source.strip())]
+    nb.cells = [cell for cell, _ in kept]
+    markdown, code = assemble(nb.cells, [row for _, row in kept], post.body_line)
+    language = language or _language(nb, post.path.suffix)
+    stable_ids(nb)
+    set_metadata(nb, post, kernel)
+    return NotebookDoc(post, nb, markdown, code, format=fmt, kernel_name=kernel_name,
+                       language=language), found
