@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jupytext
 import nbformat
 import pytest
 
@@ -20,14 +21,6 @@ from nbpress.model import CodeCell
 from nbpress.readers import CELL_MARK, CELL_MARK_RE, read_post_notebook
 
 FRONT = "---\ntitle: T\ndate: 2024-01-02\n---\n"  # the body starts on line 5
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    site = tmp_path / "site"
-    (site / "posts").mkdir(parents=True)
-    monkeypatch.chdir(site)
-    return site
 
 
 def read(root: Path, body: str, name: str = "2024-01-02-p.md"):
@@ -326,10 +319,14 @@ def test_details_split_by_a_cell_keeps_placeholder_inside(root: Path) -> None:
 
 
 def test_raw_marker_comments_are_just_comments(root: Path) -> None:
-    doc, _ = read(root, "<!-- #raw this is my note -->\nText.\n\n```python\nx = 1\n```\n")
+    doc, warnings = read(root, "<!-- #raw this is my note -->\nText.\n\n```python\nx = 1\n```\n")
     assert code_sources(doc) == ["x = 1"]
     assert [c.cell_type for c in doc.notebook.cells] == ["markdown", "code"]
     assert "#raw" not in all_text(doc)
+    # jupytext would make everything after it one raw cell: say why it is not.
+    assert warnings == ["posts/2024-01-02-p.md:5: warning: '<!-- #raw -->' opens a jupytext "
+                        "region that no '<!-- #endraw -->' closes, so it is read as an HTML "
+                        "comment; close it, or reword the comment."]
 
 
 def test_windows_line_endings(root: Path) -> None:
@@ -372,3 +369,141 @@ def test_placeholder_text_shown_in_a_fence_is_not_a_cell(root: Path) -> None:
     assert [c.cell_type for c in doc.notebook.cells] == ["markdown", "code"]
     assert code_sources(doc) == ["x = 1"]
     assert doc.markdown.count(CELL_MARK.format(1)) == 1
+
+
+# --- jupytext regions, side by side with jupytext's own reading ------------------------------
+
+REGIONS = """Intro.
+
+<!-- #region tags=["note"] -->
+To reset the cache by hand:
+
+```python
+open("RESET", "w").write("")
+```
+<!-- #endregion -->
+
+```python
+x = 1
+```
+
+<!-- #md -->
+```python
+print("md region")
+```
+<!-- #endmd -->
+
+<!-- #markdown -->
+Markdown region.
+<!-- #endmarkdown -->
+
+<!-- #region Setup notes {"slideshow": {"slide_type": "skip"}} -->
+Titled region with JSON metadata.
+<!-- #endregion -->
+
+<!-- #raw raw_mimetype="text/html" -->
+<div class="shown">HTML raw</div>
+<!-- #endraw -->
+
+<!-- #raw active="" -->
+plain raw
+<!-- #endraw -->
+
+<!-- #raw raw_mimetype="text/latex" -->
+\\section{LaTeX only}
+<!-- #endraw -->
+
+End.
+"""
+
+
+def jupytext_cells(root: Path, kinds: tuple[str, ...]) -> list[tuple[str, str, dict]]:
+    nb = jupytext.read(root / "posts" / "2024-01-02-p.md")
+    return [(c.cell_type, c.source, dict(c.metadata)) for c in nb.cells[1:]  # [0]: front matter
+            if c.cell_type in kinds]
+
+
+def test_regions_are_read_as_jupytext_reads_them(root: Path) -> None:
+    doc, warnings = read(root, REGIONS)
+    assert warnings == []
+    ours = [(c.cell_type, c.source, dict(c.metadata)) for c in doc.notebook.cells]
+    theirs = jupytext_cells(root, ("code", "raw", "markdown"))
+    # Code and raw cells, and region cells with their metadata, are jupytext's exactly; plain
+    # prose is split differently (jupytext splits it at two blank lines), which changes nothing.
+    regions = [c for c in theirs if c[0] != "markdown" or c[2]]
+    assert len(regions) == 8
+    assert [c for c in ours if c[0] != "markdown" or c[2]] == regions
+    assert code_sources(doc) == ["x = 1"]
+
+
+def test_fences_inside_regions_are_shown_never_run(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    assert '```python\nopen("RESET", "w").write("")\n```' in doc.markdown
+    assert '```python\nprint("md region")\n```' in doc.markdown
+    html = make_markdown().render(doc.markdown)
+    assert '<code class="language-python">' in html
+    for marker in ("#region", "#endregion", "#md", "#raw", "slideshow", "Setup notes"):
+        assert marker not in doc.markdown
+
+
+def test_raw_regions_follow_nbconvert_s_html_rule(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    marked = [doc.notebook.cells[int(i)] for i in CELL_MARK_RE.findall(doc.markdown)]
+    assert [(c.cell_type, c.source) for c in marked] == [
+        ("code", "x = 1"), ("raw", '<div class="shown">HTML raw</div>'), ("raw", "plain raw")]
+    assert "LaTeX only" not in doc.markdown
+
+
+def test_region_lines_are_file_lines(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    lines = doc.markdown.split("\n")
+    for text in ("To reset the cache by hand:", "Markdown region.", "End."):
+        assert lines.index(text) + 5 == file_line(root, text)
+    raw = next(i for i, c in enumerate(doc.notebook.cells) if c.source.startswith("<div"))
+    marker = '<!-- #raw raw_mimetype="text/html" -->'
+    assert lines.index(CELL_MARK.format(raw)) + 5 == file_line(root, marker)
+
+
+def test_near_misses_inside_regions_do_not_warn(root: Path) -> None:
+    _, warnings = read(root, "<!-- #region -->\n```Python\nx = 1\n```\n<!-- #endregion -->\n")
+    assert warnings == []
+
+
+def test_region_marker_must_be_the_whole_line(root: Path) -> None:
+    # As for jupytext: mid-line it is an ordinary comment (removed), and the fence runs.
+    doc, warnings = read(root, "Text <!-- #region --> more.\n\n```python\nx = 1\n```\n")
+    assert code_sources(doc) == ["x = 1"]
+    assert "Text  more." in doc.markdown
+    assert warnings == []
+
+
+def test_comments_inside_regions_are_removed(root: Path) -> None:
+    doc, _ = read(root, "<!-- #region -->\nKept <!-- a note --> text.\n<!-- #endregion -->\n")
+    assert doc.markdown.split("\n")[1] == "Kept  text."
+    assert doc.notebook.cells[0].source == "Kept  text."
+
+
+def test_unclosed_fence_inside_a_region_is_an_error(root: Path) -> None:
+    text = fails(root, "<!-- #region -->\n```python\nx = 1\n<!-- #endregion -->\n\nAfter.\n")
+    assert text.startswith("posts/2024-01-02-p.md:6: this ``` code fence is never closed")
+
+
+def test_kernel_language_decides_which_fences_run(root: Path) -> None:
+    header = ("---\ntitle: T\ndate: 2024-01-02\njupyter:\n  kernelspec:\n    display_name: R\n"
+              "    language: R\n    name: ir\n---\n")
+    path = root / "posts" / "2024-01-02-p.md"
+    path.write_text(header + "```r\nsummary(cars)\n```\n\n```python\nprint(1)\n```\n\n"
+                    "```Python\nx\n```\n")
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    doc, warnings = read_post_notebook(post, kernel="python3")
+    assert code_sources(doc) == ["summary(cars)"]
+    assert (doc.kernel_name, doc.language) == ("ir", "R")
+    assert warnings == []  # ```Python is a near miss only in a Python post
+    assert "jupyter" not in post.front_matter  # notebook metadata, not the page's
+
+
+def test_plain_markdown_records_python_when_it_has_code(root: Path) -> None:
+    doc, _ = read(root, "```python\nx = 1\n```\n")
+    assert (doc.format, doc.kernel_name, doc.language) == ("markdown", "", "python")
+    doc, _ = read(root, "Only prose.\n")
+    assert (doc.kernel_name, doc.language) == ("", "")

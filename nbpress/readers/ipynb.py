@@ -18,7 +18,8 @@ def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
         raise PostError(f"this notebook cannot be read: {exc}.", path=post.path,
                         hint="Open and save it in Jupyter, or restore it from version control."
                         ) from None
-    if nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.lstrip().startswith("---"):
+    first = nb.cells[0] if nb.cells else None
+    if first and first.cell_type == "raw" and first.source.lstrip().startswith("---"):
         nb.cells.pop(0)  # the front matter is metadata, never a cell
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
     kernel_name, language = kernel_of(nb.metadata)

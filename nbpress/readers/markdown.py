@@ -116,7 +116,8 @@ class _Scanner:
             if region and self.region(i, region):
                 i = self.cells[-1].end + 1
             elif fence and fence.group(2)[0] == "`" and "`" in fence.group(3):
-                self.doc.append(line)  # not a fence (CommonMark: no backtick in a backtick info string)
+                # not a fence (CommonMark: no backtick in a backtick fence's info string)
+                self.doc.append(line)
                 i += 1
             elif fence:
                 i = self.fence(i, stop, fence, in_region) + 1
@@ -159,7 +160,8 @@ class _Scanner:
         end = _closing(self.lines, i, stop, ticks)
         if end is None:
             raise PostError(
-                f"this {ticks} code fence is never closed, so it would swallow the rest of the post.",
+                f"this {ticks} code fence is never closed, so it would swallow the rest of "
+                "the post.",
                 path=self.path, line=self.line_offset + i,
                 hint=f"Close it with a line of {len(ticks)} {ticks[0]!r} characters.",
             )

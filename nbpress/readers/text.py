@@ -10,6 +10,7 @@ the code cells keep the file's lines, as the plain Markdown reader does.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from typing import Any, Sequence
 
@@ -74,7 +75,9 @@ def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
         try:  # by extension: jupytext detects the format, with its options, as it always does
             nb = jupytext.reads(text, fmt=post.path.suffix.lstrip("."))
         except Exception as exc:  # jupytext raises many kinds for a malformed notebook
+            where = re.search(r"at line (\d+)", str(exc))  # MyST's metadata errors say where
             raise PostError(f"jupytext cannot read this {fmt} notebook: {exc}.", path=post.path,
+                            line=int(where.group(1)) if where else None,
                             hint="Fix the cell marker or metadata it names.") from None
     found = [BuildWarning(f"jupytext: {w.message}", post.path) for w in caught]
     # YAML in MyST headers and cell options gives dates, which notebook JSON cannot hold.
