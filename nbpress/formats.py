@@ -95,6 +95,9 @@ def detect_format(path: Path, text: str) -> str:
     """
     if path.suffix == ".ipynb":
         return "ipynb"
+    mystish = "{code-cell}" in text or "{raw-cell}" in text
+    if path.suffix == ".md" and "jupytext" not in text and not mystish:
+        return "markdown"  # only a jupytext block or a directive makes it anything else
     import yaml
     from jupytext.formats import guess_format, read_format_from_metadata
     from jupytext.myst import matches_mystnb
@@ -102,7 +105,6 @@ def detect_format(path: Path, text: str) -> str:
     try:
         name = read_format_from_metadata(text, path.suffix)
         if name is None and path.suffix == ".md":
-            mystish = "{code-cell}" in text or "{raw-cell}" in text  # cheap before a full parse
             name = "myst" if mystish and matches_mystnb(text, ".md", requires_meta=False) \
                 else "markdown"
         elif name is None:

@@ -34,9 +34,11 @@ def read_post_notebook(post: PostSource, *, kernel: str, keep_comment: str = ""
     fmt = detect_format(post.path, text)
     if fmt != "markdown":
         return read_text_post(post, text, fmt, kernel=kernel)
-    from jupytext.formats import read_metadata  # the header's jupyter: block
+    kernel_name, language = "", ""
+    if "kernelspec" in text:  # the header's jupyter: block names the kernel
+        from jupytext.formats import read_metadata
 
-    kernel_name, language = kernel_of(read_metadata(text, post.path.suffix))
+        kernel_name, language = kernel_of(read_metadata(text, post.path.suffix))
     doc, warnings = read_markdown_post(post, kernel=kernel, keep_comment=keep_comment,
                                        language=language or "python")
     return replace(doc, kernel_name=kernel_name,
