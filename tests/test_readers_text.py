@@ -184,3 +184,16 @@ def test_locate_never_goes_back_to_an_earlier_copy() -> None:
     lines = ["# %% [markdown]", "# print(1)", "", "# %%", "print(1)"]
     nb = jupytext.reads("\n".join(lines), "py:percent")
     assert locate(nb.cells, lines, script=True) == [1, 4]
+
+
+def test_myst_cells_nested_in_lists_or_quotes_are_shown_with_a_warning(root: Path) -> None:
+    text = ("---\ntitle: T\ndate: 2024-01-02\n---\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
+            "1. First, load the data:\n\n   ```{code-cell} ipython3\n   data = [1, 2]\n   ```\n\n"
+            "> ```{code-cell} ipython3\n> y = 2\n> ```\n\n"
+            "````markdown\n```{code-cell} ipython3\nan example, in a fence\n```\n````\n")
+    doc, warnings = read(root, "2024-01-02-t.md", text)
+    assert [c.source for c in doc.notebook.cells if c.cell_type == "code"] == ["x = 1"]
+    assert warnings == [
+        f"posts/2024-01-02-t.md:{line}: warning: this {{code-cell}} is inside a list item or a "
+        "quote, where MyST notebooks have no cells: it is shown, never run; move it to the top "
+        "level." for line in (12, 16)]

@@ -54,6 +54,19 @@ def locate(cells: Sequence[Any], lines: Sequence[str], script: bool) -> list[int
     return rows
 
 
+def nested_directives(text: str) -> list[int]:
+    """Lines (1-based) of MyST ``{code-cell}``/``{raw-cell}`` directives that jupytext leaves
+    in the Markdown, never run: those nested in a list item or a quote."""
+    from jupytext.myst import get_parser
+
+    found, level = [], 0
+    for token in get_parser().parse(text + "\n"):
+        level += token.nesting  # as jupytext counts it: only top-level fences are cells
+        if level and token.type == "fence" and token.info.startswith(("{code-cell}", "{raw-cell}")):
+            found.append(token.map[0] + 1)
+    return found
+
+
 def _language(nb: Any, suffix: str) -> str:
     """The code's language when no kernelspec names it: jupytext's reading, the extension."""
     info = nb.metadata.get("jupytext", {})
@@ -80,6 +93,10 @@ def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
                             line=int(where.group(1)) if where else None,
                             hint="Fix the cell marker or metadata it names.") from None
     found = [BuildWarning(f"jupytext: {w.message}", post.path) for w in caught]
+    found += [BuildWarning("this {code-cell} is inside a list item or a quote, where MyST "
+                           "notebooks have no cells: it is shown, never run; move it to the "
+                           "top level.", post.path, line)
+              for line in (nested_directives(text) if fmt == "myst" else [])]
     # YAML in MyST headers and cell options gives dates, which notebook JSON cannot hold.
     nb = nbformat.from_dict(json.loads(json.dumps(nb, default=str)))
     kernel_name, language = kernel_of(nb.metadata)
