@@ -24,6 +24,7 @@ NOTEBOOK_KEYS = ("jupyter", "jupytext", "kernelspec")
 JUPYTEXT_FORMATS = ("myst", "rmarkdown", "percent", "light", "hydrogen", "nomarker", "sphinx")
 _DELIMITER = re.compile(r"^#\s?---\s*$")
 _PREAMBLE = re.compile(r"^#!|^#.*coding[:=]")  # a shebang or an encoding line before the header
+_POST_KEY = re.compile(r"^# ?(jupyter|title)\s*:")  # top-level keys of a post's header
 
 
 def _script_header(lines: list[str]) -> tuple[int, int] | None:
@@ -58,8 +59,11 @@ def uncomment_header(text: str) -> str:
 
 def is_notebook_script(text: str) -> bool:
     """A ``.py`` file is a post when jupytext would see a notebook in it: a YAML header
-    or ``# %%`` cell markers.  A helper module that posts import has neither."""
-    if _script_header(text.split("\n")) is not None:
+    naming ``jupyter:`` or ``title:``, or ``# %%`` cell markers.  A helper module that
+    posts import has neither (a ``# ---`` banner around a comment is not a header)."""
+    lines = text.split("\n")
+    span = _script_header(lines)
+    if span is not None and any(_POST_KEY.match(line) for line in lines[span[0]:span[1]]):
         return True
     if "%%" not in text:
         return False

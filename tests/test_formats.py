@@ -80,6 +80,7 @@ def test_a_header_makes_a_script_a_notebook() -> None:
     "import os\n\n\ndef here():\n    return os.getcwd()\n",
     '"""Docs mention # %% markers:\n# %%\n"""\nX = 1\n',  # inside a string: jupytext ignores it
     "# -------\n# A banner comment, not a header\n# -------\nX = 1\n",
+    "# ---\n# Helpers for the posts: loading data, plotting\n# ---\nX = 1\n",
     "X = 1  # %% not at the start of a line\n",
 ])
 def test_helper_modules_are_not_notebooks(text: str) -> None:
