@@ -134,6 +134,15 @@ def _as_list(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def read_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, 1-based line of the body) of any kind of post; a script's
+    ``text`` with its header uncommented."""
+    if path.suffix == ".ipynb":
+        return _ipynb_front_matter(path), "", 1
+    front, body, body_line = split_front_matter(text, path)
+    return page_front_matter(front), body, body_line
+
+
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """Read one post's front matter and decide its date, slug and URL."""
     try:
@@ -142,12 +151,9 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise PostError(f"the file is not UTF-8 text (byte {exc.start}).", path=path, line=line,
                         hint="Save it as UTF-8 in your editor.") from None
-    if path.suffix == ".ipynb":
-        front, body, body_line = _ipynb_front_matter(path), "", 1
-    else:
-        text = uncomment_header(text) if path.suffix == ".py" else text
-        front, body, body_line = split_front_matter(text, path)
-        front = page_front_matter(front)
+    if path.suffix == ".py":
+        text = uncomment_header(text)  # same lines, so messages name the script's own
+    front, body, body_line = read_front_matter(path, text)
     key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
     title = front.get("title")
     if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
