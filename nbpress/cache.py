@@ -28,11 +28,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import NbpressError
+from . import environment
+from .errors import CacheDamaged, NbpressError
 from .fsutil import replace_dir
-from .model import NotebookDoc, SiteConfig
-
-CACHE_DIR = "_executed"
+from .model import CACHE_DIR, STATE_DIR, ExecResult, NotebookDoc, SiteConfig
 FORMAT = 1
 EXEC_TAGS = ("raises-exception", "skip-execution")  # tags that change what runs
 _BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
@@ -54,6 +53,78 @@ class Record:
     format: int = FORMAT
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What to do with one post: use the cached run, or execute and why."""
+
+    doc: NotebookDoc
+    name: str  # the post's path relative to the site root, for messages
+    key: str
+    reason: str  # "" when the cached run can be used
+    record: Record | None  # the cached run's record, when usable
+
+
+def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
+    """Decide, per post, whether its cached run is usable, without starting any kernel."""
+    versions = environment.load(config.root / STATE_DIR).version
+    plans = []
+    for doc in docs:
+        key = cache_key(doc, config)
+        stem = doc.post.path.stem
+        name = doc.post.path.relative_to(config.root).as_posix()
+        if not doc.cells:  # nothing to run: no kernel, no cache entry
+            plans.append(Plan(doc, name, key, "", None))
+            continue
+        record, reason = load_record(config.root, stem)
+        if record is not None:
+            reason = stale_reason(record, key, config.root, versions,
+                                  missing_ok=config.mode == "never")
+        if config.mode == "always":
+            reason = "--execute always"
+        elif stem in config.refresh or name in config.refresh:
+            reason = "--refresh"
+        plans.append(Plan(doc, name, key, reason, None if reason else record))
+    return plans
+
+
+def restore(item: Plan, root: Path) -> ExecResult:
+    """The cached run of a post, merged into its freshly read notebook.
+
+    Raises ``CacheDamaged`` when the entry was damaged since planning.
+    """
+    record = item.record
+    if record is None:  # a post without code: its notebook is its own "run"
+        return ExecResult(doc=item.doc, notebook=item.doc.notebook, seconds=0.0,
+                          reason="no code")
+    nb = load_notebook(root, item.doc.post.path.stem)
+    return ExecResult(doc=item.doc, notebook=merge_outputs(item.doc, nb),
+                      seconds=record.seconds, from_cache=True, reason="cached",
+                      executed_at=record.executed_at, python=record.python,
+                      files=tuple(record.files), packages=record.packages,
+                      main_packages=tuple(record.main_packages))
+
+
+def declared_files(doc: NotebookDoc, root: Path) -> list[str]:
+    """``depends:`` files of the front matter, relative to the site root."""
+    found = []
+    for name in doc.post.depends:
+        path = (doc.post.path.parent / name).resolve()
+        try:
+            found.append(path.relative_to(root).as_posix())
+        except ValueError:
+            continue  # outside the site: nothing a clone could check
+    return found
+
+
+def save_run(item: Plan, result: ExecResult, root: Path) -> Record:
+    """Store a successful run of a planned post, with the files it read or declared."""
+    files = sorted(set(result.files) | set(declared_files(item.doc, root)))
+    prints = {f: fingerprint(root / f) for f in files if (root / f).is_file()}
+    return store(root, item.doc.post.path.stem, result.notebook, key=item.key,
+                 seconds=result.seconds, python=result.python, files=prints,
+                 packages=dict(result.packages), main_packages=list(result.main_packages))
+
+
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
     """The hash of everything that decides a post's outputs (and nothing else)."""
     cells = []
@@ -61,11 +132,10 @@ def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
         if cell.cell_type == "code":
             tags = sorted(t for t in cell.get("metadata", {}).get("tags", []) if t in EXEC_TAGS)
             cells.append([cell.source, tags])
-    depends = doc.post.front_matter.get("depends") or []
     payload = {
-        "format": FORMAT, "kernel": config.execute.kernel, "cwd": config.execute.cwd,
+        "format": FORMAT, "kernel": doc.kernel.name, "cwd": config.execute.cwd,
         "python": platform.python_version(), "cells": cells,
-        "depends": sorted(map(str, depends if isinstance(depends, list) else [depends])),
+        "depends": sorted(doc.post.depends),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -112,15 +182,18 @@ def load_record(root: Path, stem: str) -> tuple[Record | None, str]:
 
 
 def load_notebook(root: Path, stem: str) -> Any:
-    """The cached executed notebook with its images put back; ``ValueError`` if damaged."""
+    """The cached executed notebook with its images put back; ``CacheDamaged`` if damaged."""
     import nbformat
 
-    raw = (entry_dir(root, stem) / "notebook.ipynb").read_text()
-    nb = nbformat.reads(raw, as_version=4)
+    try:
+        raw = (entry_dir(root, stem) / "notebook.ipynb").read_text()
+        nb = nbformat.reads(raw, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise CacheDamaged(f"cache entry damaged ({type(exc).__name__}: {exc})") from None
     try:
         _inline_blobs(nb, root / CACHE_DIR / "_blobs")
     except OSError as exc:
-        raise ValueError(f"cache entry damaged (missing image: {exc.filename})") from None
+        raise CacheDamaged(f"cache entry damaged (missing image: {exc.filename})") from None
     return nb
 
 

@@ -36,7 +36,7 @@ _SITE_KEYS = {
     "execute": dict,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
-                 "post_timeout": int, "memory_limit": str}
+                 "post_timeout": int, "memory_limit": str, "kernels": dict}
 
 
 def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> None:
@@ -98,6 +98,10 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
             parse_size(execute_table["memory_limit"]) is None:
         problems.append("'tool.nbpress.execute.memory_limit' must be a size such as \"4G\" or "
                         "\"512M\"")
+    kernels = execute_table.get("kernels", {})
+    if isinstance(kernels, dict) and not all(isinstance(v, str) and v for v in kernels.values()):
+        problems.append("'tool.nbpress.execute.kernels' maps a notebook's kernel name to an "
+                        "installed kernel's name (strings)")
     links = execute_table.get("data_links", {})
     if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
         problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")

@@ -21,12 +21,12 @@ import yaml
 from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
                       uncomment_header)
-from .model import PostSource, SiteConfig
+from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
 # Pages and folders of the site itself, which a post's URL must not take.
 RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
-            "archive", ".nbpress-site"}
+            "archive", SITE_MARKER}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _FENCE = re.compile(r"^---\s*$")
 _HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
@@ -103,6 +103,15 @@ def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     return page_front_matter({**front, **(own if isinstance(own, dict) else {})})
 
 
+def read_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, 1-based line of the body) of any kind of post; a script's
+    ``text`` with its header uncommented."""
+    if path.suffix == ".ipynb":
+        return _ipynb_front_matter(path), "", 1
+    front, body, body_line = split_front_matter(text, path)
+    return page_front_matter(front), body, body_line
+
+
 def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -126,21 +135,71 @@ def _key_lines(front_matter_text: str) -> dict[str, int]:
     return lines
 
 
-def _as_list(value: Any) -> tuple[str, ...]:
+def _as_list(value: Any, key: str, path: Path, key_lines: dict[str, int]) -> tuple[str, ...]:
+    """Tags or categories: a list, or words in one text (Jekyll's "tags: a b c")."""
     if value is None:
         return ()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # "tags: 2024" is the tag "2024"
     if isinstance(value, str):
-        return tuple(value.split())  # Jekyll: "tags: a b c"
-    return tuple(str(v) for v in value)
+        return tuple(value.split())
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) and
+                                       not isinstance(v, bool) for v in value):
+        return tuple(s for s in (str(v).strip() for v in value) if s)
+    raise PostError(f"'{key}:' must be a list of names or names separated by spaces.",
+                    path=path, line=key_lines.get(key),
+                    hint=f"Write e.g. '{key}: [machine-learning, jax]'.")
 
 
-def read_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, 1-based line of the body) of any kind of post; a script's
-    ``text`` with its header uncommented."""
-    if path.suffix == ".ipynb":
-        return _ipynb_front_matter(path), "", 1
-    front, body, body_line = split_front_matter(text, path)
-    return page_front_matter(front), body, body_line
+def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int]) -> str:
+    title = front.get("title")
+    if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
+        title = str(title)  # "title: 1984" is a title, whatever YAML thinks
+    elif title is not None and not isinstance(title, str):
+        raise PostError(f"the title must be text, not a {type(title).__name__}.", path=path,
+                        line=key_lines.get("title"),
+                        hint="Quote it: title: \"…\".")
+    if not isinstance(title, str) or not title.strip():
+        raise PostError("the post has no title.", path=path, line=key_lines.get("title") or 1,
+                        hint="Add 'title: Your title' to the front matter.")
+    return title
+
+
+def _date(front: dict[str, Any], match: re.Match | None, path: Path,
+          key_lines: dict[str, int], tz: ZoneInfo) -> dt.datetime:
+    """The front matter's ``date:``, else the date in a YYYY-MM-DD-slug file name."""
+    if "date" in front and front["date"] is not None:
+        return _parse_date(front["date"], tz, path, key_lines.get("date"))
+    if not match:
+        raise PostError("the post has no date.", path=path, line=1,
+                        hint="Name the file YYYY-MM-DD-slug.md or add 'date: YYYY-MM-DD' "
+                             "to the front matter.")
+    try:
+        return dt.datetime(*map(int, match.groups()[:3]), tzinfo=tz)
+    except ValueError:
+        raise PostError(f"the date in the file name '{path.name}' is impossible.", path=path,
+                        hint="Rename it to YYYY-MM-DD-slug with a real date.") from None
+
+
+def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
+         **values: Any) -> str:
+    """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
+    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
+                          key_lines)
+    pattern = str(front.get("permalink") or config.permalink)
+    try:
+        check_pattern(pattern)
+    except ConfigError as exc:
+        raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
+                        hint=exc.hint) from None
+    url = expand(pattern, categories=categories, **values)
+    if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
+        raise PostError(f"this post's URL {url} would be written outside the site folder or "
+                        "over one of the site's own pages.", path=path,
+                        line=key_lines.get("permalink"),
+                        hint="Choose another 'permalink:' (no '..'; not "
+                             + ", ".join(sorted(RESERVED - {SITE_MARKER})) + ").")
+    return url
 
 
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
@@ -155,52 +214,99 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         text = uncomment_header(text)  # same lines, so messages name the script's own
     front, body, body_line = read_front_matter(path, text)
     key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
-    title = front.get("title")
-    if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
-        title = str(title)  # "title: 1984" is a title, whatever YAML thinks
-    elif title is not None and not isinstance(title, str):
-        raise PostError(f"the title must be text, not a {type(title).__name__}.", path=path,
-                        line=key_lines.get("title"),
-                        hint="Quote it: title: \"…\".")
-    if not isinstance(title, str) or not title.strip():
-        raise PostError("the post has no title.", path=path, line=key_lines.get("title") or 1,
-                        hint="Add 'title: Your title' to the front matter.")
+    title = _title(front, path, key_lines)
     match = _DATED_NAME.match(path.stem)
-    if "date" in front and front["date"] is not None:
-        date = _parse_date(front["date"], tz, path, key_lines.get("date"))
-    elif match:
-        try:
-            date = dt.datetime(*map(int, match.groups()[:3]), tzinfo=tz)
-        except ValueError:
-            raise PostError(f"the date in the file name '{path.name}' is impossible.", path=path,
-                            hint="Rename it to YYYY-MM-DD-slug with a real date.") from None
-    else:
-        raise PostError("the post has no date.", path=path, line=1,
-                        hint="Name the file YYYY-MM-DD-slug.md or add 'date: YYYY-MM-DD' "
-                             "to the front matter.")
+    date = _date(front, match, path, key_lines, tz)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
-    categories = _as_list(front.get("categories") or front.get("category"))
-    pattern = str(front.get("permalink") or config.permalink)
-    try:
-        check_pattern(pattern)
-    except ConfigError as exc:
-        raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
-                        hint=exc.hint) from None
-    url = expand(pattern, date=date, slug=slugify(slug) or slug, title=title,
-                 categories=categories)
-    if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
-        raise PostError(f"this post's URL {url} would be written outside the site folder or "
-                        "over one of the site's own pages.", path=path,
-                        line=key_lines.get("permalink"),
-                        hint="Choose another 'permalink:' (no '..'; not "
-                             + ", ".join(sorted(RESERVED - {".nbpress-site"})) + ").")
+    url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
+               title=title)
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
-        front_matter=front, body=body, body_line=body_line, tags=_as_list(front.get("tags")),
+        front_matter=front, body=body, body_line=body_line,
+        tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
-        draft=bool(front.get("draft")) or front.get("published") is False,
+        draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
+        **typed_fields(front, path, key_lines, tz),
     )
+
+
+def _flag(front: dict[str, Any], key: str, path: Path, key_lines: dict[str, int]) -> bool:
+    """A yes/no key; ``draft: "false"`` (text) is refused rather than read as true."""
+    value = front.get(key)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise PostError(f"'{key}: {value}' must be true or false.", path=path,
+                    line=key_lines.get(key), hint=f"Write '{key}: true' or '{key}: false' "
+                                                  "without quotes.")
+
+
+def _files(front: dict[str, Any], key: str, path: Path, key_lines: dict[str, int]
+           ) -> tuple[str, ...]:
+    """A file name or a list of file names (``depends:``, ``bibliography:``)."""
+    value = front.get(key)
+    if value is None or value == []:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) and v.strip() for v in items):
+        raise PostError(f"'{key}:' must be a file name or a list of file names.", path=path,
+                        line=key_lines.get(key), hint=f"Write e.g. '{key}: [data/table.csv]', "
+                                                      "paths relative to the post's folder.")
+    return tuple(v.strip() for v in items)
+
+
+def _image(front: dict[str, Any], path: Path, key_lines: dict[str, int]) -> tuple[str, str]:
+    """jekyll-seo-tag's ``image:``: a path or URL, or ``{path: …, alt: …}``."""
+    value = front.get("image")
+    alt = ""
+    if isinstance(value, dict):  # jekyll-seo-tag also accepts {path: …, alt: …}
+        value, alt = value.get("path"), str(value.get("alt") or "")
+    if value is None or value == "":
+        return "", alt
+    text = str(value).strip() if isinstance(value, str) else ""
+    if not text or re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) and \
+            not text.lower().startswith(("http:", "https:")):
+        raise PostError(f"'image: {value}' is not an image path or an http(s) URL.", path=path,
+                        line=key_lines.get("image"), hint="Give a path such as "
+                        "/assets/images/x.png, or an https:// URL.")
+    return text, alt
+
+
+def _resources(front: dict[str, Any], path: Path, key_lines: dict[str, int]
+               ) -> dict[str, float]:
+    value = front.get("resources") or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+            and v > 0 for k, v in value.items()):
+        raise PostError("'resources:' must map resource names to positive numbers.", path=path,
+                        line=key_lines.get("resources"), hint="Write e.g. 'resources: {GPU: 1}'.")
+    return {k: float(v) for k, v in value.items()}
+
+
+def typed_fields(front: dict[str, Any], path: Path, key_lines: dict[str, int], tz: ZoneInfo
+                 ) -> dict[str, Any]:
+    """The front matter keys nbpress reads, checked once, as ``PostSource`` fields."""
+    toc = front.get("toc")
+    if toc is not None and not isinstance(toc, bool):
+        raise PostError(f"'toc: {toc}' must be true or false.", path=path,
+                        line=key_lines.get("toc"), hint="Write 'toc: true' or 'toc: false'.")
+    author = front.get("author")
+    if isinstance(author, dict):  # jekyll-seo-tag: {name: …, url: …}
+        author = author.get("name")
+    elif isinstance(author, list):
+        author = ", ".join(str(a.get("name") if isinstance(a, dict) else a) for a in author)
+    modified = front.get("last_modified_at")
+    image, image_alt = _image(front, path, key_lines)
+    return {
+        "depends": _files(front, "depends", path, key_lines),
+        "bibliography": _files(front, "bibliography", path, key_lines),
+        "exclusive": _flag(front, "exclusive", path, key_lines),
+        "image": image, "image_alt": image_alt, "toc": toc,
+        "author": str(author or ""),
+        "modified": _parse_date(modified, tz, path, key_lines.get("last_modified_at"))
+        if modified else None,
+        "resources": _resources(front, path, key_lines),
+    }
 
 
 def post_files(folder: Path) -> list[Path]:
@@ -222,10 +328,11 @@ def post_files(folder: Path) -> list[Path]:
     return sorted(chosen.values())
 
 
-def discover(config: SiteConfig) -> list[PostSource]:
+def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
 
-    Raises the first ``PostError`` met; URL collisions name both files.
+    Returns the posts and every bad post's error (all of them, like config);
+    URL collisions name both files.  Site-wide problems raise ``ConfigError``.
     """
     try:
         tz = ZoneInfo(config.timezone)
@@ -238,16 +345,23 @@ def discover(config: SiteConfig) -> list[PostSource]:
     except ConfigError as exc:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
     posts: list[PostSource] = []
+    errors: list[PostError] = []
     seen: dict[str, Path] = {}
     for path in post_files(config.root / "posts"):
-        post = read_post(path, config, tz)
+        try:
+            post = read_post(path, config, tz)
+        except PostError as exc:
+            errors.append(exc)
+            continue
         if post.draft and not config.drafts:
             continue
         if post.output_path in seen:
             other = seen[post.output_path].relative_to(config.root)
-            raise PostError(f"this post has the same URL ({post.url}) as {other}.",
-                            path=path, hint="Give one of them another 'permalink:' or 'slug:'.")
+            errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",
+                                    path=path, hint="Give one of them another 'permalink:' or "
+                                                    "'slug:'."))
+            continue
         seen[post.output_path] = path
         posts.append(post)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
-    return posts
+    return posts, errors

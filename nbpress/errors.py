@@ -83,6 +83,21 @@ class TemplateError(NbpressError):
     """A theme template is wrong."""
 
 
+class CacheDamaged(Exception):
+    """An entry of the execution cache cannot be used; the post is executed again.
+
+    Not a user error: the message is the reason shown by ``--explain``.
+    """
+
+
+class BuildFailed(Exception):
+    """Raised with every error when a build cannot produce a site."""
+
+    def __init__(self, errors: list[NbpressError]) -> None:
+        self.errors = errors
+        super().__init__("\n\n".join(map(str, errors)))
+
+
 @dataclass(frozen=True)
 class BuildWarning:
     """A problem worth telling the user about that does not stop the build."""

@@ -24,7 +24,7 @@ from typing import Callable
 
 from . import environment
 from .errors import ExecutionError
-from .model import ExecResult, NotebookDoc, SiteConfig
+from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
 from .tracking import imported_modules, unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
@@ -71,159 +71,158 @@ def _cell_error(doc: NotebookDoc, index: int | None, message: str, hint: str,
                           detail=strip_ansi(traceback) if traceback else None)
 
 
-class RunningKernels:
-    """The kernel processes of one build, so an interruption can stop them all at once.
+class _Run:
+    """One post's run: the nbclient client, the kernel's pid, the cell running, the timer."""
 
-    Killing the process makes nbclient raise ``DeadKernelError`` in the thread
-    running that post, so every worker ends promptly and nothing is cached.
-    """
+    def __init__(self, doc: NotebookDoc, config: SiteConfig, nb, *, kernels,
+                 on_cell: Callable[[int, int], None] | None, shift: int) -> None:
+        from nbclient import NotebookClient
 
-    def __init__(self) -> None:
-        self._pids: set[int] = set()
-        self._lock = threading.Lock()
-        self.cancelled = False
+        self.doc, self.config, self.nb = doc, config, nb
+        self.kernels, self.on_cell = kernels, on_cell
+        self.pid: int | None = None
+        self.index: int | None = None  # the user's cell running (index in doc.notebook)
+        self.overtime = False
+        self.shift = shift  # the tracking cell before the user's cells, when there is one
+        self.numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
+        cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
+        self.client = NotebookClient(
+            nb, timeout=config.execute.timeout, kernel_name=doc.kernel.name,
+            resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
+            record_timing=False, on_cell_start=self._cell_start, shutdown_kernel="immediate",
+            on_notebook_start=self._notebook_start)
 
-    def add(self, pid: int) -> None:
-        with self._lock:
-            if self.cancelled:
-                os.kill(pid, signal.SIGKILL)
-            self._pids.add(pid)
-
-    def discard(self, pid: int) -> None:
-        with self._lock:
-            self._pids.discard(pid)
-
-    def kill_all(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            for pid in self._pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-
-
-def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
-            on_cell: Callable[[int, int], None] | None = None,
-            kernels: RunningKernels | None = None) -> ExecResult:
-    """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure.
-
-    ``threads`` caps each numeric library's threads in the kernel; ``on_cell``
-    is called with (cell number, number of cells) as each code cell starts.
-    """
-    from jupyter_client.kernelspec import NoSuchKernel
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    nb = copy.deepcopy(doc.notebook)
-    if not doc.cells:  # nothing to run: no kernel to start
-        return ExecResult(doc=doc, notebook=nb, seconds=0.0, python=platform.python_version(),
-                          executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
-    cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
-    current: dict[str, int] = {}
-    code_numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
-
-    def on_notebook_start(**_):
-        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    def _notebook_start(self, **_) -> None:
+        process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
         if process is not None:  # kept for the whole-post timeout and for interruptions
-            current["pid"] = process.pid
-            if kernels is not None:
-                kernels.add(process.pid)
+            self.pid = process.pid
+            if self.kernels is not None:
+                self.kernels.add(process.pid)
 
-    def on_cell_start(cell, cell_index, **_):
-        current["index"] = cell_index - 1
-        if on_cell and cell_index - 1 in code_numbers:
-            on_cell(code_numbers[cell_index - 1], len(doc.cells))
+    def _cell_start(self, cell, cell_index: int, **_) -> None:
+        self.index = cell_index - self.shift
+        if self.on_cell and self.index in self.numbers:
+            self.on_cell(self.numbers[self.index], len(self.doc.cells))
 
-    client = NotebookClient(
-        nb, timeout=config.execute.timeout, kernel_name=config.execute.kernel,
-        resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
-        record_timing=False, on_cell_start=on_cell_start, shutdown_kernel="immediate",
-        on_notebook_start=on_notebook_start,
-    )
-    start = time.perf_counter()
-    def index() -> int | None:  # read after a failure: the user's cell that was running
-        return current.get("index")
+    def _stop_overtime(self) -> None:  # the whole post ran too long: end its kernel
+        self.overtime = True
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
 
-    # The kernel process's own stderr (not the cells' output, which comes over
-    # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
-    kernel_log = tempfile.TemporaryFile(mode="w+b")
-    limit = config.execute.memory_bytes
-    timer = None
-    if config.execute.post_timeout:
-        def overtime() -> None:  # the whole post ran too long: end its kernel
-            current["overtime"] = 1
-            if "pid" in current:
-                os.kill(current["pid"], signal.SIGKILL)
+    def run(self, threads: int | None, kernel_log) -> None:
+        """Execute every cell; nbclient's exceptions propagate to ``failure``."""
+        limit = self.config.execute.memory_bytes
+        timer = None
+        if self.config.execute.post_timeout:
+            timer = threading.Timer(self.config.execute.post_timeout, self._stop_overtime)
+            timer.daemon = True
+            timer.start()
+        try:
+            self.client.execute(
+                env=_kernel_env(threads), stderr=kernel_log,
+                preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+                if limit else None)
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if self.kernels is not None and self.pid is not None:
+                self.kernels.discard(self.pid)
 
-        timer = threading.Timer(config.execute.post_timeout, overtime)
-        timer.daemon = True
-        timer.start()
-    try:
-        client.execute(env=_kernel_env(threads), stderr=kernel_log,
-                       preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
-                       if limit else None)
-    except NoSuchKernel:
-        from jupyter_client.kernelspec import find_kernel_specs
+    def failure(self, exc: BaseException, kernel_log) -> ExecutionError | None:
+        """The user's message for what nbclient raised; None when it is not a post's failure."""
+        from jupyter_client.kernelspec import NoSuchKernel
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        raise ExecutionError(
-            f"the kernel '{config.execute.kernel}' is not installed.", path=doc.post.path,
-            hint="Set [tool.nbpress.execute] kernel to one of: "
-                 + ", ".join(sorted(find_kernel_specs())) + " (or install it with ipykernel)."
-        ) from None
-    except CellTimeoutError:
-        raise _cell_error(doc, index(), f"the cell did not finish within "
-                          f"{config.execute.timeout} s and was stopped.",
-                          "Make it faster, or raise [tool.nbpress.execute] timeout.") from None
-    except DeadKernelError:
-        if "overtime" in current:
-            raise _cell_error(doc, index(), f"the post did not finish within "
-                              f"{config.execute.post_timeout} s and was stopped.",
-                              "Make it faster, or raise [tool.nbpress.execute] post_timeout."
-                              ) from None
+        execute = self.config.execute
+        if isinstance(exc, NoSuchKernel):
+            from jupyter_client.kernelspec import find_kernel_specs
+
+            return ExecutionError(
+                f"the kernel '{self.doc.kernel.name}' is not installed.", path=self.doc.post.path,
+                hint="Set [tool.nbpress.execute] kernel to one of: "
+                     + ", ".join(sorted(find_kernel_specs())) + " (or install it with ipykernel).")
+        if isinstance(exc, CellTimeoutError):
+            return _cell_error(self.doc, self.index, f"the cell did not finish within "
+                               f"{execute.timeout} s and was stopped.",
+                               "Make it faster, or raise [tool.nbpress.execute] timeout.")
+        if isinstance(exc, DeadKernelError):
+            return self._dead(kernel_log)
+        if isinstance(exc, CellExecutionError):
+            return self._raised(exc)
+        if isinstance(exc, RuntimeError):  # a kernel that failed to start
+            return ExecutionError(f"the kernel could not start: {exc}.", path=self.doc.post.path,
+                                  hint="Check that ipykernel is installed in this environment.")
+        return None
+
+    def _dead(self, kernel_log) -> ExecutionError:
+        execute = self.config.execute
+        if self.overtime:
+            return _cell_error(self.doc, self.index, f"the post did not finish within "
+                               f"{execute.post_timeout} s and was stopped.",
+                               "Make it faster, or raise [tool.nbpress.execute] post_timeout.")
         kernel_log.seek(0)
         tail = kernel_log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
-        raise _cell_error(doc, index(), "the kernel died while running this cell "
-                          "(killed by a signal, os._exit() or out of memory).",
-                          "Run the post in Jupyter to see what ends the process"
-                          + (f"; it may have exceeded memory_limit ({config.execute.memory_limit})."
-                             if limit else "."),
-                          "\n".join(line for line in tail if "without encryption" not in line)
-                          ) from None
-    except CellExecutionError as exc:
+        return _cell_error(self.doc, self.index, "the kernel died while running this cell "
+                           "(killed by a signal, os._exit() or out of memory).",
+                           "Run the post in Jupyter to see what ends the process"
+                           + (f"; it may have exceeded memory_limit ({execute.memory_limit})."
+                              if execute.memory_bytes else "."),
+                           "\n".join(line for line in tail if "without encryption" not in line))
+
+    def _raised(self, exc) -> ExecutionError:
         name = getattr(exc, "ename", "Error")
         hint = ("Fix the code, or add tags=[\"raises-exception\"] to the cell's fence if the "
                 "error is meant to be shown.")
         if name == "StdinNotImplementedError":
             hint = "Posts cannot ask for input at build time: replace input() with a value."
-        elif name == "MemoryError" and limit:
-            hint = (f"The kernel reached memory_limit ({config.execute.memory_limit}): use less "
-                    "memory, or raise [tool.nbpress.execute] memory_limit.")
-        trace = "\n".join(nb.cells[index() + 1].get("outputs", [{}])[-1].get("traceback", [])) \
-            if index() is not None else str(exc)
+        elif name == "MemoryError" and self.config.execute.memory_bytes:
+            hint = (f"The kernel reached memory_limit ({self.config.execute.memory_limit}): use "
+                    "less memory, or raise [tool.nbpress.execute] memory_limit.")
+        trace = "\n".join(self.nb.cells[self.index + self.shift].get("outputs", [{}])[-1]
+                          .get("traceback", [])) if self.index is not None else str(exc)
         value = strip_ansi(getattr(exc, "evalue", "") or "").strip().rstrip(".")
-        raise _cell_error(doc, index(), f"the code raised {name}" + (f": {value}." if value
-                                                                     else "."), hint,
-                          trace or str(exc)) from None
-    except RuntimeError as exc:  # a kernel that failed to start
-        raise ExecutionError(f"the kernel could not start: {exc}.", path=doc.post.path,
-                             hint="Check that ipykernel is installed in this environment."
-                             ) from None
-    finally:
-        if timer is not None:
-            timer.cancel()
-        kernel_log.close()
-        if kernels is not None and "pid" in current:
-            kernels.discard(current["pid"])
+        return _cell_error(self.doc, self.index, f"the code raised {name}"
+                           + (f": {value}." if value else "."), hint, trace or str(exc))
+
+
+def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
+            on_cell: Callable[[int, int], None] | None = None, kernels=None) -> ExecResult:
+    """Execute ``doc`` and return the executed copy; raise ``ExecutionError`` on failure.
+
+    ``threads`` caps each numeric library's threads in the kernel; ``on_cell``
+    is called with (cell number, number of cells) as each code cell starts;
+    ``kernels`` (``scheduler.RunningKernels``) is told the kernel's pid.
+    """
+    nb = copy.deepcopy(doc.notebook)
+    executed_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    if not doc.cells:  # nothing to run: no kernel to start
+        return ExecResult(doc=doc, notebook=nb, seconds=0.0, python=platform.python_version(),
+                          executed_at=executed_at)
+    tracked = doc.kernel.is_python  # the tracking cells are Python
+    if tracked:
+        wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
+    run = _Run(doc, config, nb, kernels=kernels, on_cell=on_cell, shift=int(tracked))
+    start = time.perf_counter()
+    # The kernel process's own stderr (not the cells' output, which comes over
+    # ZeroMQ) holds start-up chatter and, when it dies, the reason: keep it aside.
+    with tempfile.TemporaryFile(mode="w+b") as kernel_log:
+        try:
+            run.run(threads, kernel_log)
+        except Exception as exc:
+            error = run.failure(exc, kernel_log)
+            if error is None:
+                raise
+            raise error from None
     seconds = time.perf_counter() - start
+    if not tracked:
+        return ExecResult(doc=doc, notebook=nb, seconds=seconds, executed_at=executed_at)
     found = unwrap(nb)
-    env = environment.load(config.root / ".nbpress-cache")
+    env = environment.load(config.root / STATE_DIR)
     everything = env.packages(found.modules)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     main = [d for d in env.packages(imported_modules(code)) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
-                      executed_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), files=found.files,
+                      executed_at=executed_at, files=found.files,
                       packages=everything, main_packages=tuple(main))
 
 

@@ -1,11 +1,15 @@
 """Jekyll's Liquid variables in a post's Markdown, resolved before rendering.
 
-nbconvert percent-encodes ``{{…}}`` inside link targets, so substitution has
-to happen on the Markdown text.  Supported: ``{{ site.x }}``, ``{{ page.x }}``
-(with or without spaces, with the ``relative_url``/``absolute_url`` filters),
-``{% raw %}…{% endraw %}``, ``{% post_url NAME %}`` and ``{% link PATH %}``.
-``{% bibliography %}`` is left in place for the citations stage.  Anything
-else is an error naming the file and line.  Code cells never reach here.
+Liquid is substituted in the Markdown text, before any Markdown renderer sees
+it: a Markdown renderer percent-encodes ``{{…}}`` in link targets
+(``[a]({{site.baseurl}}/p)`` would link to ``%7B%7Bsite.baseurl%7D%7D/p``), and
+with spaces (``{{ site.baseurl }}``) does not see a link at all.
+
+Supported: ``{{ site.x }}``, ``{{ page.x }}`` (with or without spaces, with the
+``relative_url``/``absolute_url`` filters), ``{% raw %}…{% endraw %}``,
+``{% post_url NAME %}`` and ``{% link PATH %}``.  ``{% bibliography %}`` is
+left in place for the citations stage.  Anything else is an error naming the
+file and line.  Code cells never reach here.
 """
 
 from __future__ import annotations

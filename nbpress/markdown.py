@@ -2,7 +2,9 @@
 
 CommonMark with raw HTML, GFM tables and strikethrough, footnotes, heading
 ids, ``$…$``/``$$…$$`` math turned into MathML on the server (readable with no
-network and no JavaScript), and code highlighted by Pygments.
+network and no JavaScript), and code highlighted by Pygments.  ``fenced_lines``
+tells which lines of a Markdown text are fenced code, for the stages that read
+the text line by line (the citation marker, the hand-written-anchor lint).
 """
 
 from __future__ import annotations
@@ -64,3 +66,18 @@ def make_markdown(*plugins) -> MarkdownIt:
     for plugin in plugins:
         plugin(md)
     return md
+
+
+def fenced_lines(lines: list[str]) -> list[bool]:
+    """For each line: is it part of a fenced code block (``` or ~~~)?"""
+    flags, fence = [], ""
+    for line in lines:
+        found = re.match(r" {0,3}(`{3,}|~{3,})(.*)", line.rstrip("\r\n"))
+        mark, rest = found.groups() if found else ("", "")
+        if fence:  # a closing fence: same character, at least as long, nothing after
+            flags.append(True)
+            fence = "" if mark.startswith(fence) and not rest.strip() else fence
+        else:  # CommonMark: a ``` fence's info string has no backtick
+            fence = mark if mark and not (mark[0] == "`" and "`" in rest) else ""
+            flags.append(bool(fence))
+    return flags

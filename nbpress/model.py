@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 
+# Names of what nbpress keeps on disk, in one place.
+CACHE_DIR = "_executed"  # the execution cache at the site root (committed)
+STATE_DIR = ".nbpress-cache"  # what the last build saw (not committed)
+SITE_MARKER = ".nbpress-site"  # in every built site folder: the build that wrote it
+
+
 def parse_size(text: str) -> int | None:
     """Bytes in "4G", "512M", "100k" or "1000000"; None when it is not a size."""
     units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
@@ -40,6 +46,7 @@ class ExecuteConfig:
     data_links: Mapping[str, str] = field(default_factory=dict)
     post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
+    kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
 
     @property
     def memory_bytes(self) -> int | None:
@@ -92,6 +99,16 @@ class PostSource:
     layout: str = "post"
     draft: bool = False
     key_lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line
+    # Front matter keys nbpress itself reads, parsed and checked once by discover:
+    depends: tuple[str, ...] = ()  # files the code reads, relative to the post's folder
+    exclusive: bool = False  # run alone, after the others, with every core
+    bibliography: tuple[str, ...] = ()  # .bib files, relative to the post's folder
+    image: str = ""  # jekyll-seo-tag's ``image:`` (path or URL), "" for the first figure
+    image_alt: str = ""
+    toc: bool | None = None  # None: a table of contents from three headings on
+    author: str = ""
+    modified: dt.datetime | None = None  # ``last_modified_at``
+    resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
 
     def line_of(self, key: str) -> int | None:
         """The line of a front matter key in the post's file, for messages."""
@@ -118,6 +135,19 @@ class CodeCell:
 
 
 @dataclass(frozen=True)
+class Kernel:
+    """The Jupyter kernel a post runs in (``jupyter kernelspec list`` names)."""
+
+    name: str = "python3"
+    language: str = "python"
+    display_name: str = "Python 3"
+
+    @property
+    def is_python(self) -> bool:
+        return self.language.lower() in ("python", "python3", "ipython", "ipython3")
+
+
+@dataclass(frozen=True)
 class NotebookDoc:
     """A post read into a notebook (unexecuted).
 
@@ -129,9 +159,8 @@ class NotebookDoc:
     notebook: Any  # nbformat.NotebookNode
     markdown: str
     cells: tuple[CodeCell, ...]
+    kernel: Kernel = field(default_factory=Kernel)  # chosen by the read stage (kernels.py)
     format: str = "markdown"  # how it was read: "markdown", "ipynb" or a jupytext format name
-    kernel_name: str = ""  # the kernelspec the post names (header or notebook metadata), or ""
-    language: str = ""  # its code cells' language, as the reader found it, or ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,31 @@ class ExecResult:
 
 
 @dataclass(frozen=True)
+class Execution:
+    """What a post page says about the run that produced its outputs."""
+
+    executed_at: str = ""
+    seconds: float = 0.0
+    python: str = ""
+    packages: Mapping[str, str] = field(default_factory=dict)
+    main_packages: tuple[str, ...] = ()
+    code_cells: int = 0
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the site's pages derive from a post's HTML (kept with the rendering for reuse)."""
+
+    content: str  # the body with headings shifted under the page's h1
+    excerpt: str  # the excerpt with URLs resolved, headings under the listing's titles
+    words: int
+    image: str  # URL (with baseurl) of the post's image, "" when none
+    image_alt: str
+    excerpt_text: str
+    toc: tuple[Any, ...] = ()  # nested {id, text, children} entries
+
+
+@dataclass(frozen=True)
 class OutputFile:
     """One file of the built site: path relative to the site folder, and its bytes.
 
@@ -177,16 +231,19 @@ class RenderedPost:
     excerpt: str
     files: tuple[OutputFile, ...]
     local_links: tuple[tuple[str, int], ...] = ()  # (URL, source line) of local images/links to check
-    execution: Mapping[str, Any] = field(default_factory=dict)  # executed_at, seconds, python, packages
-    analysis: Mapping[str, Any] | None = None  # what pages derive from the HTML (site.analyze)
+    execution: Execution = field(default_factory=Execution)
+    analysis: Analysis | None = None  # filled by the site stage's ``analyze``
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did, for the command line to print."""
+    """What a build did, for the command line to print.
+
+    ``posts`` are the built posts' paths relative to the site root; a build that
+    fails raises instead of returning, so a report holds warnings, never errors.
+    """
 
     posts: tuple[str, ...]
-    errors: tuple[Any, ...]
     warnings: tuple[Any, ...]
     seconds: float
     lines: tuple[str, ...] = ()  # the per-post report, ready to print

@@ -33,6 +33,7 @@ class CellContext:
     baseurl: str
     render_markdown: Callable[[str], str]
     max_output_lines: int
+    language: str = "python"  # the kernel's language, for highlighting the cells' code
 
 
 def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
@@ -167,7 +168,7 @@ def render_cell(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[Outp
     tags = set(cell.get("metadata", {}).get("tags", []))
     if "remove-cell" in tags:
         return "", []
-    source = highlight(cell.get("source", ""), "python")
+    source = highlight(cell.get("source", ""), ctx.language)
     outputs, files = ("", []) if "remove-output" in tags else render_outputs(cell, index, ctx)
     parts = []
     if "remove-input" not in tags:

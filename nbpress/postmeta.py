@@ -7,9 +7,10 @@ and its execution record (``RenderedPost.execution``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any
 
 from .htmlrewrite import Heading, headings
+from .model import Execution
 
 TOC_MIN_HEADINGS = 3  # a post gets a table of contents from this many headings on
 MAIN_PACKAGES = 8  # at most this many packages in the short list
@@ -47,26 +48,26 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
-def reproducibility(execution: Mapping[str, Any]) -> dict[str, Any] | None:
+def reproducibility(execution: Execution) -> dict[str, Any] | None:
     """When, how long, which Python and which packages ran the post; None if it has no run."""
-    executed_at = str(execution.get("executed_at") or "")
-    if not executed_at or not execution.get("code_cells"):
+    executed_at = execution.executed_at
+    if not executed_at or not execution.code_cells:
         return None
     try:
         when = dt.datetime.fromisoformat(executed_at)
         label, iso = f"{when:%B} {when.day}, {when.year}", when.isoformat()
     except ValueError:
         label, iso = executed_at, ""
-    packages = dict(execution.get("packages") or {})
+    packages = dict(execution.packages)
     everything = [{"name": k, "version": v} for k, v in sorted(packages.items(),
                                                                 key=lambda kv: kv[0].lower())]
     return {
         "executed_at": iso,
         "executed_label": label,
-        "seconds": float(execution.get("seconds") or 0),
-        "duration": duration(float(execution.get("seconds") or 0)),
-        "python": str(execution.get("python") or ""),
-        "main": [{"name": n, "version": packages[n]} for n in execution["main_packages"]
+        "seconds": execution.seconds,
+        "duration": duration(execution.seconds),
+        "python": execution.python,
+        "main": [{"name": n, "version": packages[n]} for n in execution.main_packages
                  if n in packages][:MAIN_PACKAGES],
         "all": everything,
     }

@@ -13,11 +13,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citations
+from .anchors import check_manual_anchors
+from .bibliography import Reference, load_references
+from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import make_markdown
-from .model import ExecResult, RenderedPost, SiteConfig
+from .model import ExecResult, Execution, RenderedPost, SiteConfig
 from .readers import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
@@ -77,9 +79,8 @@ def _excerpt(markdown: str, body: str, separator: str, md) -> str:
 
 def _bibliographies(post) -> list[Path]:
     """The post's ``bibliography:`` files (relative to the post)."""
-    named = post.front_matter.get("bibliography") or []
     files = []
-    for name in [named] if isinstance(named, str) else named:
+    for name in post.bibliography:
         path = post.path.parent / str(name)
         if not path.is_file():
             raise PostError(f"the bibliography '{name}' does not exist (looked for {path}).",
@@ -88,12 +89,12 @@ def _bibliographies(post) -> list[Path]:
     return files
 
 
-def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, Any],
-                links: Mapping[str, str], site_references: Mapping[str, citations.Reference]
+def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[str, Any],
+                links: Mapping[str, str], site_references: Mapping[str, Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
     """Render one executed post: Liquid, citations, Markdown, then the cells' outputs.
 
-    ``site`` is Liquid's ``site.*`` scope; ``site_references`` the site's
+    ``variables`` is Liquid's ``site.*`` scope; ``site_references`` the site's
     references.bib, loaded once per build (a post's own sources override it).
     """
     doc = result.doc
@@ -101,22 +102,22 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
     page = dict(post.front_matter)
     page.update(title=post.title, url=post.url, tags=list(post.tags),
                 date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
-    markdown = resolve(doc.markdown, site=site, page=page, links=links, path=post.path,
+    markdown = resolve(doc.markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
-    references = {**site_references, **citations.load_references(
+    references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
-    cite = partial(citations.citations_plugin, references=references, path=post.path,
+    cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
     md = make_markdown(cite)
     env: dict = {}
-    tokens = md.parse(citations.mark_references(markdown), env)
+    tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
-    body = citations.place_references(body, citations.references_html(env))
-    warnings = citations.check_manual_anchors(body, markdown, path=post.path,
-                                              line_offset=post.body_line - 1)
+    body = place_references(body, references_html(env))
+    warnings = check_manual_anchors(body, markdown, path=post.path,
+                                   line_offset=post.body_line - 1)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines)
+                      max_output_lines=config.output_lines, language=doc.kernel.language)
     files = []
     cells = result.notebook.cells
     lines = {cell.index: cell.line for cell in doc.cells}
@@ -137,9 +138,9 @@ def render_post(result: ExecResult, *, config: SiteConfig, site: Mapping[str, An
 
     body = CELL_MARK_RE.sub(cell_html, body)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
-    execution = {"executed_at": result.executed_at, "seconds": round(result.seconds, 1),
-                 "python": result.python, "packages": dict(sorted(result.packages.items())),
-                 "main_packages": list(result.main_packages), "code_cells": len(doc.cells)}
+    execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
+                          python=result.python, packages=dict(sorted(result.packages.items())),
+                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files), local_links=links_found, execution=execution)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
+from .model import CACHE_DIR, STATE_DIR
+
 TYPES = {".svg": "image/svg+xml", ".ipynb": "application/x-ipynb+json",
          ".xml": "application/xml", ".js": "text/javascript", ".css": "text/css",
          ".html": "text/html; charset=utf-8", ".json": "application/json",
@@ -101,83 +103,90 @@ def inject(page: bytes, state: dict, baseurl: str) -> bytes:
     return page[:index] + data + page[index:] if index >= 0 else page + data
 
 
-def make_handler(site: Path, baseurl: str, live: LiveState) -> type[BaseHTTPRequestHandler]:
-    """A request handler class bound to one site folder."""
+class _Handler(BaseHTTPRequestHandler):
+    """Serves one site folder with live reload; ``make_handler`` binds the folder."""
 
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "nbpress"
+    server_version = "nbpress"
+    site: Path  # the three are set per server by make_handler
+    baseurl: str
+    live: LiveState
 
-        def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
+    def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        site, baseurl, live = self.site, self.baseurl, self.live
+        path = urlsplit(self.path).path
+        if baseurl and path in ("/", ""):
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", baseurl + "/")
+            self.end_headers()
+            return
+        if path.startswith(baseurl + _CLIENT):
+            return self._client(path[len(baseurl + _CLIENT):])
+        target = resolve_path(site, path, baseurl)
+        if target is None:
+            missing = resolve_path(site, baseurl + "/404.html", baseurl)
+            body = missing.read_bytes() if missing else b"<h1>Not found</h1></body>"
+            return self._send(404, inject(body, live.snapshot(), baseurl), TYPES[".html"])
+        kind = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] \
+            or "application/octet-stream"
+        body = target.read_bytes()
+        if target.suffix == ".html":
+            body = inject(body, live.snapshot(), baseurl)
+        self._send(200, body, kind)
+
+    def _client(self, name: str) -> None:
+        state = self.live.snapshot()
+        if name == "reload.js":
+            script = _SCRIPT % {"events": self.baseurl + _CLIENT + "events",
+                                "generation": state["generation"]}
+            return self._send(200, script.encode(), TYPES[".js"])
+        if name == "status":
+            return self._send(200, json.dumps(state).encode(), TYPES[".json"])
+        if name == "events":
+            return self._events(state["generation"])
+        self._send(404, b"not found", TYPES[".txt"])
+
+    def _events(self, seen: int) -> None:
+        """Server-sent events: one 'build' event whenever a build finishes."""
+        live = self.live
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            while not getattr(self.server, "stopping", False):
+                with live.changed:
+                    live.changed.wait_for(lambda: live.generation != seen, timeout=15)
+                    state = {"generation": live.generation, "error": live.error}
+                seen = state["generation"]
+                self.wfile.write(f"event: build\ndata: {json.dumps(state)}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
             pass
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
 
-        def do_HEAD(self) -> None:
-            self.do_GET()
-
-        def do_GET(self) -> None:
-            path = urlsplit(self.path).path
-            if baseurl and path in ("/", ""):
-                self.send_response(HTTPStatus.FOUND)
-                self.send_header("Location", baseurl + "/")
-                self.end_headers()
-                return
-            if path.startswith(baseurl + _CLIENT):
-                return self._client(path[len(baseurl + _CLIENT):])
-            target = resolve_path(site, path, baseurl)
-            if target is None:
-                missing = resolve_path(site, baseurl + "/404.html", baseurl)
-                body = missing.read_bytes() if missing else b"<h1>Not found</h1></body>"
-                return self._send(404, inject(body, live.snapshot(), baseurl), TYPES[".html"])
-            kind = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] \
-                or "application/octet-stream"
-            body = target.read_bytes()
-            if target.suffix == ".html":
-                body = inject(body, live.snapshot(), baseurl)
-            self._send(200, body, kind)
-
-        def _client(self, name: str) -> None:
-            state = live.snapshot()
-            if name == "reload.js":
-                script = _SCRIPT % {"events": baseurl + _CLIENT + "events",
-                                    "generation": state["generation"]}
-                return self._send(200, script.encode(), TYPES[".js"])
-            if name == "status":
-                return self._send(200, json.dumps(state).encode(), TYPES[".json"])
-            if name == "events":
-                return self._events(state["generation"])
-            self._send(404, b"not found", TYPES[".txt"])
-
-        def _events(self, seen: int) -> None:
-            """Server-sent events: one 'build' event whenever a build finishes."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            try:
-                while not getattr(self.server, "stopping", False):
-                    with live.changed:
-                        live.changed.wait_for(lambda: live.generation != seen, timeout=15)
-                        state = {"generation": live.generation, "error": live.error}
-                    seen = state["generation"]
-                    self.wfile.write(f"event: build\ndata: {json.dumps(state)}\n\n".encode())
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    return Handler
+def make_handler(site: Path, baseurl: str, live: LiveState) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one site folder."""
+    return type("Handler", (_Handler,), {"site": site, "baseurl": baseurl, "live": live})
 
 
 def watch_filter(root: Path, out: Path) -> Callable:
     """Changes that matter: sources, theme, bibliographies, configuration — not outputs."""
-    ignored = [str(p) for p in (out, root / "_executed", root / ".nbpress-cache",
+    ignored = [str(p) for p in (out, root / CACHE_DIR, root / STATE_DIR,
                                 root / "posts" / "data")]
 
     def keep(change, path: str) -> bool:

@@ -14,18 +14,18 @@ import datetime as dt
 import posixpath
 import re
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
 import jinja2
 
-from .errors import PostError
+from .errors import BuildWarning, PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
-from .model import OutputFile, PostSource, RenderedPost, SiteConfig
+from .model import Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
-from .seo import absolute, as_datetime, page_seo, shorten
+from .seo import absolute, page_seo, shorten
 from .templates import render_template
 
 FEED_POSTS = 10  # jekyll-feed's posts_limit
@@ -42,6 +42,24 @@ def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[
             for post in posts if f"{post.layout}.html" not in layouts]
 
 
+def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
+    """Warn about images in posts that point at files the site does not have."""
+    warnings = []
+    for item in posts:
+        page_dir = PurePosixPath("/" + item.post.output_path).parent
+        for url, line in item.local_links:
+            target = url.split("#")[0].split("?")[0]
+            if baseurl and target.startswith(baseurl + "/"):
+                target = target[len(baseurl):]
+            full = target if target.startswith("/") else str(page_dir / target)
+            if posixpath.normpath(full).lstrip("/") not in paths:
+                warnings.append(BuildWarning(
+                    f"the image '{url}' is not in the built site; fix its path or remove it "
+                    "(nbpress shows the cells' real outputs, so images exported by hand "
+                    "are not needed).", item.post.path, line))
+    return warnings
+
+
 def tag_slug(tag: str) -> str:
     """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'."""
     # Accents folded first (a tag "Données" lives at /tags/donnees/); posts' slugs keep theirs.
@@ -50,16 +68,11 @@ def tag_slug(tag: str) -> str:
 
 def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:
     """(URL path with baseurl, alt) of the front matter's ``image:`` or the post's first figure."""
-    chosen = item.post.front_matter.get("image")
-    if isinstance(chosen, Mapping):  # jekyll-seo-tag also accepts {path: …, alt: …}
-        chosen, alt = chosen.get("path"), str(chosen.get("alt") or "")
-    else:
-        alt = ""
-    if isinstance(chosen, str) and chosen.strip():
-        chosen = chosen.strip()
+    chosen = item.post.image
+    if chosen:
         if chosen.startswith("/") and not chosen.startswith(baseurl + "/"):
             chosen = baseurl + chosen
-        return resolve_url(chosen, url), alt
+        return resolve_url(chosen, url), item.post.image_alt
     for img in images(content):
         src = img.get("src", "")
         if src and not src.startswith("data:"):
@@ -67,8 +80,8 @@ def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tu
     return "", ""
 
 
-def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """What pages need from a post's HTML (JSON-able, so a build can keep it for the next).
+def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> Analysis:
+    """What pages need from a post's HTML (kept with the post's rendering for the next build).
 
     These parse the whole post several times; the pipeline stores the result
     beside the post's rendering and reuses both while the post is unchanged.
@@ -83,23 +96,20 @@ def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
     excerpt = rewrite(item.excerpt, url=lambda u: resolve_url(u, url),
                       heading_shift=max(0, 3 - top) if top else 0)  # under the list's h2 titles
     image, image_alt = _first_image(item, content, url, baseurl)
-    return {"content": content, "excerpt": excerpt, "words": len(plain_text(item.html).split()),
-            "image": image, "image_alt": image_alt, "excerpt_text": plain_text(item.excerpt),
-            "toc": table_of_contents(content, post.front_matter.get("toc"))}
+    return Analysis(content=content, excerpt=excerpt, words=len(plain_text(item.html).split()),
+                    image=image, image_alt=image_alt, excerpt_text=plain_text(item.excerpt),
+                    toc=tuple(table_of_contents(content, post.toc)))
 
 
-def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, Any]:
+def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteConfig
+                 ) -> dict[str, Any]:
     """What templates see as ``page`` for one post (and as an entry of ``site.posts``)."""
     post = item.post
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
     derived = item.analysis or analyze(item, variables)
-    content, excerpt, words = derived["content"], derived["excerpt"], derived["words"]
-    image, image_alt = derived["image"], derived["image_alt"]
-    modified = as_datetime(post.front_matter.get("last_modified_at"), post.date) \
-        if post.front_matter.get("last_modified_at") else post.date
-    description = post.description or shorten(derived["excerpt_text"])
-    author = str(post.front_matter.get("author") or "")
+    modified = post.modified or post.date
+    description = post.description or shorten(derived.excerpt_text)
     return {
         "title": post.title,
         "date": post.date,
@@ -110,23 +120,24 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any]) -> dict[str, 
         "tag_links": [{"name": t, "slug": tag_slug(t), "url": f"{baseurl}/tags/{tag_slug(t)}/"}
                       for t in post.tags],
         "description": description,
-        "excerpt": excerpt,
-        "content": content,
+        "excerpt": derived.excerpt,
+        "content": derived.content,
         "slug": post.slug,
         "layout": post.layout,
-        "author": author,
-        "words": words,
-        "reading_minutes": max(1, round(words / WORDS_PER_MINUTE)),
+        "author": post.author,
+        "words": derived.words,
+        "reading_minutes": max(1, round(derived.words / WORDS_PER_MINUTE)),
         "notebook_url": f"{baseurl}/{post.files_dir}/{post.slug}.ipynb",
-        "image": image,
-        "image_alt": image_alt,
-        "toc": derived["toc"],
+        "image": derived.image,
+        "image_alt": derived.image_alt,
+        "toc": list(derived.toc),
         "front_matter": dict(post.front_matter),
         "seo": page_seo(variables, title=post.title, url=url, description=description,
-                        kind="post", image=image, image_alt=image_alt, published=post.date,
-                        modified=modified, author=author, tags=post.tags),
-        "colab_url": "",
-        "execution": None,
+                        kind="post", image=derived.image, image_alt=derived.image_alt,
+                        published=post.date, modified=modified, author=post.author,
+                        tags=post.tags),
+        "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
+        "execution": reproducibility(item.execution),
     }
 
 
@@ -142,10 +153,11 @@ def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda t: (t["name"].lower(), t["slug"]))
 
 
-def site_context(config_vars: Mapping[str, Any], posts: Sequence[RenderedPost]) -> dict[str, Any]:
+def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
+                 posts: Sequence[RenderedPost]) -> dict[str, Any]:
     """What templates see as ``site``: the settings, every post newest first, and the tags."""
     baseurl = config_vars.get("baseurl", "")
-    contexts = [post_context(p, config_vars) for p in posts]
+    contexts = [post_context(p, config_vars, config) for p in posts]
     return {**config_vars, "posts": contexts, "tags": _tags(contexts),
             "feed_url": absolute(config_vars, baseurl + "/feed.xml"),
             "home_url": absolute(config_vars, baseurl + "/")}
@@ -180,9 +192,7 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
     """Each post's page, its images and its executed notebook for download."""
     files = []
     for i, item in enumerate(posts):
-        page = {**site["posts"][i],
-                "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
-                "execution": reproducibility(item.execution)}
+        page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,

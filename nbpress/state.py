@@ -20,15 +20,74 @@ import fcntl
 import hashlib
 import json
 import os
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import environment
 from .errors import NbpressError
 from .formats import POST_SUFFIXES
+from .model import (CACHE_DIR, SITE_MARKER, STATE_DIR, Analysis, Execution, NotebookDoc,
+                    OutputFile, PostSource, RenderedPost)
 
-STATE_DIR = ".nbpress-cache"
 _PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """One post's rendering as the last build made it, to reuse while its key is unchanged."""
+
+    render_key: str
+    html: str
+    excerpt: str
+    links: tuple[tuple[str, int], ...]
+    execution: Execution
+    files: tuple[str, ...]  # paths relative to the site folder
+    analysis: Analysis
+    warnings: tuple[tuple[str, int | None], ...]  # (message, line) its rendering gave
+
+    @classmethod
+    def of(cls, key: str, page: RenderedPost, warnings: Iterable[Any]) -> "RenderRecord":
+        assert page.analysis is not None, "records are made of analysed pages"
+        return cls(key, page.html, page.excerpt, tuple(page.local_links), page.execution,
+                   tuple(f.path for f in page.files), page.analysis,
+                   tuple((w.message, w.line) for w in warnings))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "RenderRecord":
+        execution = dict(data["execution"])
+        execution["main_packages"] = tuple(execution["main_packages"])
+        analysis = dict(data["analysis"])
+        analysis["toc"] = tuple(analysis["toc"])
+        return cls(data["render_key"], data["html"], data["excerpt"],
+                   tuple(tuple(x) for x in data["links"]), Execution(**execution),
+                   tuple(data["files"]), Analysis(**analysis),
+                   tuple(tuple(x) for x in data["warnings"]))
+
+    def reuse(self, post: PostSource, out: Path) -> RenderedPost | None:
+        """The rendering again, if every file it wrote is still in ``out``."""
+        sources = [OutputFile(path, source=out / path) for path in self.files]
+        if not all(f.source.is_file() for f in sources):
+            return None
+        return RenderedPost(post=post, html=self.html, excerpt=self.excerpt, files=tuple(sources),
+                            local_links=self.links, execution=self.execution,
+                            analysis=self.analysis)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last build into one output folder saw and wrote."""
+
+    fingerprint: str = ""  # of the inputs, taken before it read them
+    build_id: str = ""  # written into the site's marker file
+    posts: dict[str, RenderRecord] = field(default_factory=dict)  # by post stem
+    dependency_files: tuple[str, ...] = ()
+    executions: str = ""  # fingerprint of the cache entries and dependency files after it
+
+    def up_to_date(self, fingerprint: str, root: Path, out: Path) -> bool:
+        """Nothing changed since this state was saved: same inputs, same cache, same site."""
+        return (self.fingerprint == fingerprint and self.executions == execution_fingerprint(
+            root, self.dependency_files) and site_matches(out, self.build_id))
 
 
 def state_path(root: Path, out: Path) -> Path:
@@ -95,7 +154,7 @@ def execution_fingerprint(root: Path, dependency_files: Iterable[str]) -> str:
     Taken after a build, since the build itself writes the cache.
     """
     parts: list[str] = []
-    cache = root / "_executed"
+    cache = root / CACHE_DIR
     if cache.is_dir():
         for entry in sorted(cache.iterdir()):
             parts += [_stat(entry / "record.json"), _stat(entry / "notebook.ipynb")]
@@ -137,26 +196,50 @@ def build_lock(root: Path, log) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The previous build's state, or an empty one."""
+def load(path: Path) -> State:
+    """The previous build's state, or an empty one (a lost or old state costs only work)."""
     try:
         data = json.loads(path.read_text())
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        posts = {stem: RenderRecord.from_json(r) for stem, r in data.pop("posts").items()}
+        return State(posts=posts, fingerprint=data["fingerprint"], build_id=data["build_id"],
+                     dependency_files=tuple(data["dependency_files"]),
+                     executions=data["executions"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return State()
 
 
-def save(path: Path, data: dict[str, Any]) -> None:
+def save(path: Path, state: State) -> None:
     """Write atomically; a lost state file only costs the next build some work."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True))
+    tmp.write_text(json.dumps(asdict(state), sort_keys=True))
     os.replace(tmp, path)
 
 
-def site_matches(out: Path, build_id: str, marker: str) -> bool:
+def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:
+    """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter and
+    URL, the executed outputs (the cached notebook's hash), and ``site_digest``
+    (the site's variables, links, bibliographies and nbpress's own code)."""
+    tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
+    raw = [c.source for c in doc.notebook.cells if c.cell_type == "raw"]  # shown, not executed
+    payload = [doc.markdown, tags, raw, doc.post.front_matter, doc.post.url, notebook_sha256,
+               site_digest]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def site_digest(root: Path, *parts: Any) -> str:
+    """A hash of what every post's rendering depends on: ``parts`` (JSON-able), the site's
+    bibliographies and nbpress's own code."""
+    bibs = hashlib.sha256()
+    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib")}):
+        bibs.update(str(path).encode() + path.read_bytes())
+    return hashlib.sha256(json.dumps([parts, bibs.hexdigest(), code_digest()], sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
+def site_matches(out: Path, build_id: str) -> bool:
     """Whether ``out`` is still the folder the state describes (nobody replaced it)."""
     try:
-        return (out / marker).read_text().strip().endswith(build_id)
+        return bool(build_id) and (out / SITE_MARKER).read_text().strip().endswith(build_id)
     except OSError:
         return False

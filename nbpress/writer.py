@@ -14,9 +14,9 @@ from typing import Sequence
 
 from .errors import NbpressError
 from .fsutil import replace_dir
-from .model import OutputFile
+from .model import SITE_MARKER, OutputFile
 
-MARKER = ".nbpress-site"  # tells a folder nbpress made from one it must never replace
+MARKER = SITE_MARKER  # tells a folder nbpress made from one it must never replace
 
 
 def _check_paths(files: Sequence[OutputFile]) -> None:

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from test_site import build_sample
-
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,13 +36,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The sample site served as GitHub serves a project site: under /blog/."""
-    where = tmp_path_factory.mktemp("browser")
-    site = build_sample(where)
-    served = where / "served"
+def server(tmp_path_factory, fixture_site):
+    """The fixture site served as GitHub serves a project site: under /blog/."""
+    served = tmp_path_factory.mktemp("browser") / "served"
     served.mkdir()
-    (served / "blog").symlink_to(site, target_is_directory=True)
+    (served / "blog").symlink_to(fixture_site, target_is_directory=True)
     handler = functools.partial(_Quiet, directory=str(served))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -102,7 +98,7 @@ def test_post_figures_fit_and_code_gets_copy_buttons(server, browser) -> None:
         assert page.evaluate("document.images.length") >= 3
         widths = page.evaluate("""() => [...document.querySelectorAll('.post-content img')]
             .map(img => img.getBoundingClientRect().right)""")
-        assert all(right <= 375 for right in widths), widths
+        assert len(widths) >= 3 and all(right <= 375 for right in widths), widths
         buttons = page.locator(".code-block .copy-button")
         assert buttons.count() == page.locator(".post-content pre.highlight").count() >= 3
         buttons.first.click()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from nbpress import cache
+from nbpress import cache, kernels
 from nbpress.config import load_config
 from nbpress.discover import read_post
 from nbpress.readers import read_post_notebook
@@ -41,8 +41,11 @@ def _key(tmp_path: Path, text: str, **execute) -> str:
     config = load_config(root)
     from zoneinfo import ZoneInfo
 
-    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")), kernel="python3")
-    return cache.cache_key(doc, config)
+    post = read_post(path, config, ZoneInfo("UTC"))
+    doc, _ = read_post_notebook(post)
+    chosen, _ = kernels.choose(post, kernels.requested(post, doc.notebook.metadata), config,
+                               kernels.installed_kernels)
+    return cache.cache_key(kernels.assign(doc, chosen), config)
 
 
 def test_key_ignores_prose_title_tags_and_presentation_tags(tmp_path):
@@ -54,8 +57,12 @@ def test_key_ignores_prose_title_tags_and_presentation_tags(tmp_path):
     assert _key(tmp_path, BASE.replace('```python tags=["hide-input"]', "```python")) == base
 
 
-def test_key_changes_with_code_order_exec_tags_and_kernel(tmp_path):
+def test_key_changes_with_code_order_exec_tags_and_kernel(tmp_path, extra_kernels):
     base = _key(tmp_path, BASE)
+    second = "jupyter:\n  kernelspec: {name: py-second, language: python}\n"
+    assert _key(tmp_path, BASE.replace("tags: [a]\n", second)) != base
+    missing = "jupyter:\n  kernelspec: {name: python2, language: python}\n"
+    assert _key(tmp_path, BASE.replace("tags: [a]\n", missing)) == base  # runs in python3
     assert _key(tmp_path, BASE.replace("x = 1", "x = 2")) != base
     assert _key(tmp_path, BASE.replace('tags=["hide-input"]', 'tags=["raises-exception"]')) != base
     assert _key(tmp_path, BASE.replace('tags=["hide-input"]', 'tags=["skip-execution"]')) != base

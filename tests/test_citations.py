@@ -1,5 +1,5 @@
-"""Tests for nbpress.citations: loading references, the markdown-it plugin,
-the generated reference list and the lint for hand-numbered citations."""
+"""Tests for nbpress.citations: the markdown-it plugin, numbering, unknown keys,
+the generated reference list and where it is placed."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from nbpress.bibliography import Reference, load_references
 from nbpress.citations import (
     REFERENCES_MARKER,
-    Reference,
-    check_manual_anchors,
     citations_plugin,
-    load_references,
     mark_references,
     place_references,
     references_html,
@@ -76,99 +74,6 @@ def make_md(references, line_offset: int = 0) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     citations_plugin(md, references=references, path=POST, line_offset=line_offset)
     return md
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def test_two_bib_files_later_overrides_earlier(refs):
-    assert set(refs) == {"paszke2019", "frostig2018", "doe:2020a", "smith.j-2019", "knuth1984"}
-    assert refs["smith.j-2019"].title == "A Website"  # extra.bib replaced main.bib's entry
-    assert refs["smith.j-2019"].url == "https://example.org/smith_2019"  # from \url{...}
-    assert refs["knuth1984"] == Reference(
-        key="knuth1984", title="The TeXbook", authors=("Donald E. Knuth",), year="1984",
-        venue="Addison-Wesley", url=None, doi=None)
-
-
-def test_bib_fields_are_plain_text(refs):
-    paszke = refs["paszke2019"]
-    assert paszke.title == PASZKE_TITLE  # {PyTorch} braces gone
-    assert paszke.authors == ("Adam Paszke", "Sam Gross", "Francisco Massa")
-    assert paszke.year == "2019"
-    assert paszke.venue == "Advances in Neural Information Processing Systems"
-    doe = refs["doe:2020a"]
-    assert doe.title == "Café Lattè and the GPU & TPU"
-    assert doe.authors == ("Jörg Müller", "Ludwig van\xa0Beethoven")
-    assert doe.venue == "Journal of Stränge Results"
-    assert doe.doi == "10.1000/xyz_123"
-    assert refs["frostig2018"].authors == ("Roy Frostig", "Matthew James Johnson", "Chris Leary")
-
-
-def test_inline_references_all_author_forms_and_override(refs):
-    inline = [
-        {"id": "paszke2019", "title": "Overridden", "author": "Paszke, Adam and Sam Gross",
-         "year": 2019},
-        {"id": "csl", "title": "CSL item", "author": [{"family": "Doe", "given": "Jane"},
-                                                     {"family": "van Rossum", "given": "Guido"}],
-         "issued": {"date-parts": [[2018, 5]]}, "container-title": "Proc.", "DOI": "10.1/x"},
-        {"id": "plain", "title": "Plain", "author": ["John Smith", "Doe, J."],
-         "issued": "2021-03-04", "venue": "Blog", "url": "https://example.org"},
-        {"id": "2020", "title": 1984},
-    ]
-    loaded = load_references([FIXTURES / "main.bib"], inline, origin=POST)
-    assert loaded["paszke2019"].title == "Overridden"
-    assert loaded["paszke2019"].authors == ("Adam Paszke", "Sam Gross")
-    assert loaded["csl"] == Reference("csl", "CSL item", ("Jane Doe", "Guido van\xa0Rossum"),
-                                      "2018", "Proc.", None, "10.1/x")
-    assert loaded["plain"] == Reference("plain", "Plain", ("John Smith", "J. Doe"), "2021",
-                                        "Blog", "https://example.org", None)
-    assert loaded["2020"].title == "1984"
-    assert loaded["frostig2018"].title.startswith("Compiling")
-
-
-def test_no_inline_references():
-    assert load_references([], None, origin=POST) == {}
-    assert load_references([], [], origin=POST) == {}
-
-
-@pytest.mark.parametrize("inline, complaint", [
-    ({"id": "x"}, "must be a list"),
-    (["just a string"], "item 1: expected a mapping"),
-    ([{"id": "ok", "title": "t"}, {"title": "no id"}], "item 2: `id` must be a citation key"),
-    ([{"id": "has space"}], "`id` must be a citation key"),
-    ([{"id": "a", "author": 5}], "`author` must be a name or a list"),
-    ([{"id": "a", "author": [{"given": "Only"}]}], "{family, given}"),
-    ([{"id": "a", "year": "someday"}], "the year must be a year"),
-    ([{"id": "a", "title": ["list"]}], "`title` must be text"),
-])
-def test_bad_inline_item_names_the_post(inline, complaint):
-    with pytest.raises(PostError) as info:
-        load_references([], inline, origin=POST)
-    assert info.value.location.path == POST
-    assert complaint in info.value.message
-
-
-def test_malformed_bib_names_file_and_line():
-    with pytest.raises(PostError) as info:
-        load_references([FIXTURES / "main.bib", FIXTURES / "malformed.bib"], None, origin=POST)
-    assert info.value.location.path == FIXTURES / "malformed.bib"
-    assert info.value.location.line == 9  # the line after the missing comma, as pybtex says
-    assert str(info.value).startswith(f"{info.value.location}: bad BibTeX")
-    assert str(info.value.location).endswith("malformed.bib:9")
-
-
-def test_duplicate_bib_entry_names_its_line():
-    with pytest.raises(PostError) as info:
-        load_references([FIXTURES / "duplicate.bib"], None, origin=POST)
-    assert (info.value.location.path, info.value.location.line) == (
-        FIXTURES / "duplicate.bib", 5)
-    assert "twice" in info.value.message
-
-
-def test_missing_bib_file():
-    with pytest.raises(PostError) as info:
-        load_references([FIXTURES / "nope.bib"], None, origin=POST)
-    assert info.value.location.path == FIXTURES / "nope.bib"
 
 
 # --------------------------------------------------------------------------- citation forms
@@ -455,59 +360,6 @@ def test_list_appended_without_marker_and_marker_removed_without_list():
         "<p>a</p>\n<section>refs</section>\n")
     assert place_references("<p>a</p>\n<!--nbpress:references-->\n", "") == "<p>a</p>\n\n"
     assert place_references("<p>a</p>\n", "") == "<p>a</p>\n"
-
-
-# --------------------------------------------------------------------------- hand-numbered posts
-
-MANUAL = (
-    "Cite like this [[1](#ref-1)]. Pytorch was first introduced [[1](#ref-1)] and JAX "
-    "[[2](#ref-2)].\n"
-    "\n"
-    "### References  \n"
-    '[1] <a id="ref-1"></a> [https://proceedings.neurips.cc/paper_files/paper/2019/file/'
-    "bdbca288fee7f92f2bfa9f7012727740-Paper.pdf](https://proceedings.neurips.cc/paper_files/"
-    "paper/2019/file/bdbca288fee7f92f2bfa9f7012727740-Paper.pdf)  \n"
-    '[2] <a id="ref-2"></a> [https://mlsys.org/Conferences/doc/2018/146.pdf]'
-    "(https://mlsys.org/Conferences/doc/2018/146.pdf)  \n"
-    '[3] <a id="ref-3"></a> []()  \n'
-    '[4] <a id="ref-4"></a> []()  \n'
-    '[5] <a id="ref-5"></a> []()  \n'
-)
-
-
-def manual_warnings(markdown: str, line_offset: int = 0):
-    html = MarkdownIt("commonmark", {"html": True}).render(markdown)
-    return check_manual_anchors(html, markdown, path=POST, line_offset=line_offset)
-
-
-def test_manual_anchors_warn_only_for_empty_entries():
-    warnings = manual_warnings(MANUAL)
-    assert [(w.path, w.line) for w in warnings] == [(POST, 6), (POST, 7), (POST, 8)]
-    for number, warning in zip((3, 4, 5), warnings):
-        assert f'"ref-{number}"' in warning.message and "[]()" in warning.message
-    assert not any("ref-1" in w.message or "ref-2" in w.message for w in warnings)
-
-
-def test_manual_anchor_without_target():
-    markdown = MANUAL.replace('<a id="ref-2"></a> ', "")
-    warnings = manual_warnings(markdown, line_offset=10)
-    dangling = [w for w in warnings if "no target" in w.message]
-    assert [(w.line, w.message.split(":")[0]) for w in dangling] == [
-        (11, 'link to "#ref-2" has no target')]
-    assert [w.line for w in warnings if w not in dangling] == [16, 17, 18]
-
-
-def test_manual_anchors_each_occurrence_gets_its_line():
-    markdown = ("<!-- [x](#ref-9) in a comment -->\n\n```\n[x](#ref-9)\n```\n\n"
-                "First [[9](#ref-9)].\n\nSecond [[9](#ref-9)] and [[10](#ref-10)].\n")
-    warnings = manual_warnings(markdown)
-    assert [(w.line, "#ref-10" in w.message) for w in warnings] == [
-        (7, False), (9, False), (9, True)]
-
-
-def test_manual_anchors_clean_post_has_no_warnings():
-    markdown = ('See [[1](#ref-1)].\n\n[1] <a id="ref-1"></a> [Paper](https://x.org)\n')
-    assert manual_warnings(markdown) == []
 
 
 # --------------------------------------------------------------------------- robustness

@@ -12,7 +12,7 @@ from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, execute, lang, "
          "output_lines, paginate, paginate_path, permalink, repository, timezone, title, url; "
-         "execute: cwd, data_links, kernel, memory_limit, post_timeout, timeout.")
+         "execute: cwd, data_links, kernel, kernels, memory_limit, post_timeout, timeout.")
 
 
 @pytest.fixture
@@ -136,6 +136,24 @@ def test_unknown_execute_key(site: Path) -> None:
         "pyproject.toml: invalid [tool.nbpress] settings: unknown key "
         "'tool.nbpress.execute.timout' (did you mean 'timeout'?). " + VALID)
 
+
+
+def test_publishing_keys_are_read_and_checked(site: Path) -> None:
+    write(site, '[tool.nbpress]\npaginate = 5\npaginate_path = "/p/:num/"\nrepository = "o/r"\n'
+                'branch = "gh-pages"\nlang = "fr"\n')
+    config = load_config(site)
+    assert (config.paginate, config.paginate_path, config.repository, config.branch,
+            config.lang) == (5, "/p/:num/", "o/r", "gh-pages", "fr")
+    assert load_config(site / "missing").paginate == 10
+    write(site, '[tool.nbpress]\npaginate = -1\npaginate_path = "page"\nrepository = "nope"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    message = str(info.value)
+    assert message.startswith("pyproject.toml: invalid [tool.nbpress] settings: ")
+    assert "'tool.nbpress.paginate' must be 0" in message
+    assert "'tool.nbpress.paginate_path' must start with '/' and contain ':num'" in message
+    assert "'tool.nbpress.repository' must be \"owner/name\", not 'nope'" in message
+    assert message.endswith(VALID)
 
 @pytest.mark.parametrize("line, problem", [
     ('title = 3', "'tool.nbpress.title' must be str, not int (3)"),

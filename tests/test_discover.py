@@ -40,16 +40,24 @@ def ipynb(root: Path, name: str, cells: list, metadata: dict | None = None) -> P
     return path
 
 
+def posts_of(root: Path, **kwargs) -> list:
+    """The posts discover finds, asserting it found no bad post."""
+    posts, errors = discover(load_config(root, **kwargs))
+    assert errors == []
+    return posts
+
+
 def only(root: Path, **kwargs):
-    posts = discover(load_config(root, **kwargs))
+    posts = posts_of(root, **kwargs)
     assert len(posts) == 1
     return posts[0]
 
 
 def error(root: Path, **kwargs) -> str:
-    with pytest.raises(PostError) as info:
-        discover(load_config(root, **kwargs))
-    return str(info.value)
+    """The one error discover reports."""
+    posts, errors = discover(load_config(root, **kwargs))
+    assert len(errors) == 1 and isinstance(errors[0], PostError)
+    return str(errors[0])
 
 
 # --- front matter ---------------------------------------------------------------------------
@@ -317,9 +325,9 @@ def test_drafts_left_out_unless_asked(root: Path) -> None:
     post(root, "2024-02-01-draft.md", "---\ntitle: D\ndraft: true\n---\n")
     post(root, "2024-02-02-unpublished.md", "---\ntitle: U\npublished: false\n---\n")
     post(root, "2024-02-03-published.md", "---\ntitle: P\npublished: true\ndraft: false\n---\n")
-    names = [p.path.name for p in discover(load_config(root))]
+    names = [p.path.name for p in posts_of(root)]
     assert names == ["2024-02-03-published.md", "2024-01-01-live.md"]
-    with_drafts = discover(load_config(root, drafts=True))
+    with_drafts = posts_of(root, drafts=True)
     assert [(p.path.name, p.draft) for p in with_drafts] == [
         ("2024-02-03-published.md", False),
         ("2024-02-02-unpublished.md", True),
@@ -385,7 +393,7 @@ def test_newest_first(root: Path) -> None:
     post(root, "2024-01-01-newest.md", "---\ntitle: N\n---\n")
     post(root, "2020-01-01-oldest.md", "---\ntitle: O\n---\n")
     post(root, "zz-dated.md", "---\ntitle: Z\ndate: 2023-07-01 12:00:00\n---\n")
-    names = [p.path.name for p in discover(load_config(root))]
+    names = [p.path.name for p in posts_of(root)]
     assert names == ["2024-01-01-newest.md", "zz-dated.md", "2023-06-01-middle.md",
                      "2020-01-01-oldest.md"]
 
@@ -401,4 +409,4 @@ def test_ignored_files(root: Path) -> None:
 
 
 def test_no_posts(root: Path) -> None:
-    assert discover(load_config(root)) == []
+    assert posts_of(root) == []

@@ -26,13 +26,25 @@ def names(root: Path) -> list[str]:
     return [p.name for p in post_files(root / "posts")]
 
 
+def posts_of(root: Path) -> list:
+    posts, errors = discover(load_config(root))
+    assert errors == []
+    return posts
+
+
+def error(root: Path) -> str:
+    """The one error discover reports."""
+    _, errors = discover(load_config(root))
+    assert len(errors) == 1 and isinstance(errors[0], PostError)
+    return str(errors[0])
+
+
 def test_every_fixture_format_is_a_post_and_helpers_are_not(root: Path) -> None:
     for fixture in FIXTURES.iterdir():
         shutil.copy(fixture, root / "posts" / fixture.name)
     write(root, {"__init__.py": "", "_private.md": "---\ntitle: x\n---\n", "notes.txt": "x"})
     assert names(root) == sorted(p.name for p in FIXTURES.iterdir() if p.name != "fibhelp.py")
-    posts = discover(load_config(root))
-    assert [p.title for p in posts] == [
+    assert [p.title for p in posts_of(root)] == [
         "A notebook of raw cells", "Word counts in a light script", "Regions, as jupytext "
         "writes them", "Spread of a small sample", "Fibonacci numbers, three ways",
         "Estimating π by throwing darts"]
@@ -42,10 +54,8 @@ def test_percent_script_without_header_is_a_post(root: Path) -> None:
     write(root, {"2024-01-02-cells.py": "# %% [markdown]\n# Text\n\n# %%\nx = 1\n"})
     assert names(root) == ["2024-01-02-cells.py"]
     # A post still needs a title: the error says so, for the script.
-    with pytest.raises(PostError) as info:
-        discover(load_config(root))
-    assert str(info.value) == ("posts/2024-01-02-cells.py:1: the post has no title. Add "
-                               "'title: Your title' to the front matter.")
+    assert error(root) == ("posts/2024-01-02-cells.py:1: the post has no title. Add "
+                           "'title: Your title' to the front matter.")
 
 
 @pytest.mark.parametrize("text", ["# %% [markdown]\n# Text\n", "# ---\n# title: x\n# ---\n"])
@@ -78,17 +88,15 @@ def test_helper_module_beside_a_notebook_of_its_name(root: Path) -> None:
 def test_script_front_matter_lines_are_the_file_s(root: Path) -> None:
     write(root, {"p.py": "# ---\n# jupyter:\n#   kernelspec:\n#     name: python3\n"
                          "# title: T\n# date: 2024-02-30\n# ---\n\n# %%\nx = 1\n"})
-    with pytest.raises(PostError) as info:
-        discover(load_config(root))
-    assert str(info.value) == ("posts/p.py:6: the front matter has a value YAML cannot turn into "
-                               "data ('date: 2024-02-30': day is out of range for month). Check "
-                               "dates (a real YYYY-MM-DD) and '!!' tags; quote a value to keep it "
-                               "as text.")
+    assert error(root) == ("posts/p.py:6: the front matter has a value YAML cannot turn into "
+                           "data ('date: 2024-02-30': day is out of range for month). Check "
+                           "dates (a real YYYY-MM-DD) and '!!' tags; quote a value to keep it "
+                           "as text.")
 
 
 def test_script_front_matter_leaves_out_jupytext_metadata(root: Path) -> None:
     write(root, {"2024-01-02-p.py": (FIXTURES / "2024-05-11-fibonacci.py").read_text()})
-    (post,) = discover(load_config(root))
+    (post,) = posts_of(root)
     assert dict(post.front_matter) == {"title": "Fibonacci numbers, three ways",
                                        "date": post.date.date(), "tags": ["python", "recursion"]}
     assert post.line_of("title") == 14 and post.body_line == 18
@@ -96,5 +104,5 @@ def test_script_front_matter_leaves_out_jupytext_metadata(root: Path) -> None:
 
 def test_myst_top_level_metadata_is_not_front_matter(root: Path) -> None:
     shutil.copy(FIXTURES / "2024-05-04-darts.md", root / "posts")
-    (post,) = discover(load_config(root))
+    (post,) = posts_of(root)
     assert set(post.front_matter) == {"title", "date", "tags", "authors", "author"}

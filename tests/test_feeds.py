@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
+import feedparser
+import lxml.etree as etree
 
-from test_site import FIXTURE, build_sample
-
-feedparser = pytest.importorskip("feedparser")
-etree = pytest.importorskip("lxml.etree")
+from conftest import FIXTURE_SITE, Page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -24,25 +21,8 @@ POST_URL = "https://example.org/blog/2024/02/10/plots-and-tables.html"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    return build_sample(tmp_path_factory.mktemp("feeds"))
-
-
-class Urls(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.urls: list[tuple[str, str]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value is not None:
-                self.urls.append((tag, value))
-
-
-def test_feed_parses_cleanly_with_feedparser(sample: Path) -> None:
-    parsed = feedparser.parse((sample / "feed.xml").read_bytes())
+def test_feed_parses_cleanly_with_feedparser(fixture_site: Path) -> None:
+    parsed = feedparser.parse((fixture_site / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     assert parsed.feed.title == "Lab notes"
@@ -62,13 +42,14 @@ def test_feed_parses_cleanly_with_feedparser(sample: Path) -> None:
     assert parsed.entries[2].updated_parsed[:3] == (2024, 1, 2)  # last_modified_at
 
 
-def test_feed_has_full_content_with_absolute_urls(sample: Path) -> None:
-    parsed = feedparser.parse((sample / "feed.xml").read_bytes())
+def test_feed_has_full_content_with_absolute_urls(fixture_site: Path) -> None:
+    parsed = feedparser.parse((fixture_site / "feed.xml").read_bytes())
     content = parsed.entries[0].content[0]
     assert content.type == "text/html"
     html = content.value
     assert "ran cell 0" in html and "Long lines" in html  # the whole post, not the excerpt
-    urls = Urls(html).urls
+    urls = [(tag, url) for tag, _, url in Page(html).urls]
+    assert len(urls) > 5
     assert ("img", "https://example.org/blog/2024/02/10/plots-and-tables_files/"
                    "plots-and-tables_3_0.png") in urls
     assert ("img", "https://example.org/blog/assets/img/diagram.svg") in urls
@@ -79,8 +60,8 @@ def test_feed_has_full_content_with_absolute_urls(sample: Path) -> None:
         assert url.startswith(("https://", "http://")), (tag, url)
 
 
-def test_feed_follows_rfc_4287(sample: Path) -> None:
-    root = etree.fromstring((sample / "feed.xml").read_bytes())
+def test_feed_follows_rfc_4287(fixture_site: Path) -> None:
+    root = etree.fromstring((fixture_site / "feed.xml").read_bytes())
     assert root.tag == f"{ATOM}feed"
 
     def one(element, name):
@@ -116,10 +97,10 @@ def test_feed_follows_rfc_4287(sample: Path) -> None:
     assert thumbnail.get("url").endswith("/plots-and-tables_3_0.png")
 
 
-def test_feed_keeps_the_ten_newest_posts(tmp_path: Path) -> None:
+def test_feed_keeps_the_ten_newest_posts(build_fixture_site) -> None:
     posts = {f"2022-01-{day:02d}-p{day}.md": f"---\ntitle: Post {day}\n---\n\nText {day}.\n"
              for day in range(1, 13)}
-    site = build_sample(tmp_path, posts=posts)
+    site = build_fixture_site(posts=posts)
     parsed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not parsed.bozo
     assert len(parsed.entries) == 10
@@ -136,9 +117,9 @@ def test_feed_drops_characters_xml_cannot_hold() -> None:
     assert entry["absolute_url"] == "https://e.org/p.html"
 
 
-def test_sitemap_is_valid_and_lists_the_sites_pages(sample: Path) -> None:
-    schema = etree.XMLSchema(etree.parse(str(FIXTURE / "sitemap.xsd")))
-    document = etree.parse(str(sample / "sitemap.xml"))
+def test_sitemap_is_valid_and_lists_the_sites_pages(fixture_site: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(FIXTURE_SITE / "sitemap.xsd")))
+    document = etree.parse(str(fixture_site / "sitemap.xml"))
     schema.assertValid(document)
     locs = [u.findtext(f"{SITEMAP}loc") for u in document.getroot()]
     assert len(locs) == len(set(locs))
@@ -155,17 +136,17 @@ def test_sitemap_is_valid_and_lists_the_sites_pages(sample: Path) -> None:
     # every URL in the sitemap is a page of the site
     for loc in locs:
         rel = loc.removeprefix("https://example.org/blog/")
-        assert (sample / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)).is_file()
+        assert (fixture_site / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)).is_file()
 
 
-def test_sitemap_leaves_out_posts_that_ask(tmp_path: Path) -> None:
-    site = build_sample(tmp_path, posts={"2022-05-05-hidden.md": "---\ntitle: Hidden\n"
+def test_sitemap_leaves_out_posts_that_ask(build_fixture_site) -> None:
+    site = build_fixture_site(posts={"2022-05-05-hidden.md": "---\ntitle: Hidden\n"
                                                                  "sitemap: false\n---\nText.\n"})
     assert "hidden" not in (site / "sitemap.xml").read_text()
     assert (site / "2022/05/05/hidden.html").is_file()
 
 
-def test_robots_points_at_the_sitemap(sample: Path) -> None:
-    lines = (sample / "robots.txt").read_text().splitlines()
+def test_robots_points_at_the_sitemap(fixture_site: Path) -> None:
+    lines = (fixture_site / "robots.txt").read_text().splitlines()
     assert "Sitemap: https://example.org/blog/sitemap.xml" in lines
     assert lines[0] == "User-agent: *"

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO, parse, run_build
+from conftest import REPO, Page, run_build
 
 pytestmark = [pytest.mark.kernel, pytest.mark.full]
 
@@ -38,7 +38,7 @@ def test_first_post_has_real_outputs(sample_site):
     out, stderr = sample_site
     page = out / "2024/03/19/pytorch-and-jax.html"
     html = page.read_text()
-    parsed = parse(page)
+    parsed = Page.read(page)
     files = out / "2024/03/19/pytorch-and-jax_files"
     srcs = [img["src"] for img in parsed.imgs]
     pngs = [s for s in srcs if s.endswith(".png") and "pytorch-and-jax_files" in s]
@@ -70,7 +70,7 @@ def test_second_post_uses_citations_math_tags_and_assets(sample_site):
     out, _ = sample_site
     page = out / "2024/04/02/jit-grad-vmap.html"
     html = page.read_text()
-    parsed = parse(page)
+    parsed = Page.read(page)
     refs = [h for h in parsed.hrefs if h.startswith("#ref-")]
     assert refs and all(parsed.ids.count(h[1:]) == 1 for h in refs)
     assert "<math" in html  # $…$ and $$…$$ as MathML
@@ -83,7 +83,7 @@ def test_second_post_uses_citations_math_tags_and_assets(sample_site):
 
 def test_index_lists_both_posts(sample_site):
     out, _ = sample_site
-    parsed = parse(out / "index.html")
+    parsed = Page.read(out / "index.html")
     assert "/2024/03/19/pytorch-and-jax.html" in parsed.hrefs
     assert "/2024/04/02/jit-grad-vmap.html" in parsed.hrefs
 

@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
-from nbpress.markdown import highlight, make_markdown, math, slugify_heading
+from nbpress.markdown import fenced_lines, highlight, make_markdown, math, slugify_heading
+
+from conftest import Page
 
 
 def render(text: str) -> str:
     return make_markdown().render(text)
-
-
-class Tags(HTMLParser):
-    """Start tags with their attributes, and whether every element is closed."""
-
-    VOID = {"img", "br", "hr", "meta", "link", "input", "source"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.starts: list[tuple[str, dict]] = []
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.starts.append((tag, dict(attrs)))
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.starts.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"unexpected </{tag}> with open {self.stack}")
-        else:
-            self.stack.pop()
-
-
-def parse(html: str) -> Tags:
-    parser = Tags()
-    parser.feed(html)
-    parser.close()
-    return parser
 
 
 def test_table() -> None:
@@ -63,20 +30,20 @@ def test_footnotes() -> None:
                            "</sup>.</p>\n")
     assert '<li id="fn1" class="footnote-item"><p>The note. <a href="#fnref1" ' \
            'class="footnote-backref">' in html
-    assert parse(html).errors == []
+    assert Page(html).errors == []
 
 
 def test_heading_ids() -> None:
     html = render("# Hello, World!\n\n## Sub Section 2\n")
-    tags = parse(html)
-    ids = [attrs["id"] for tag, attrs in tags.starts if tag in ("h1", "h2")]
+    page = Page(html)
+    ids = [h["id"] for h in page.all("h1") + page.all("h2")]
     assert ids == ["hello-world", "sub-section-2"]
     assert '<a class="header-anchor" href="#hello-world">#</a>' in html
 
 
 def test_duplicate_headings_get_distinct_ids() -> None:
     html = render("## Setup\n\n## Setup\n")
-    ids = [attrs["id"] for tag, attrs in parse(html).starts if tag == "h2"]
+    ids = [h["id"] for h in Page(html).all("h2")]
     assert len(set(ids)) == 2 and ids[0] == "setup"
 
 
@@ -99,7 +66,7 @@ def test_display_math_to_mathml() -> None:
     html = render("$$\n\\frac{a}{b}\n$$\n")
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html
     assert "<mfrac>" in html
-    assert parse(html).errors == []
+    assert Page(html).errors == []
 
 
 def test_dollar_amounts_are_not_math() -> None:
@@ -150,3 +117,14 @@ def test_plugins_are_applied() -> None:
     seen = []
     make_markdown(lambda md: seen.append(md))
     assert len(seen) == 1
+
+
+def test_fenced_lines_follow_commonmark_fences() -> None:
+    lines = ["Text", "```python", "x = 1", "~~~", "````", "", "~~~~ {.note}", "```", "~~~",
+             "~~~~", "``` `not a fence`", "   ```", "more", "```` ", "after"]
+    assert fenced_lines(lines) == [False, True, True, True, True, False, True, True, True,
+                                   True, False, True, True, True, False]
+
+
+def test_fenced_lines_unclosed_fence_runs_to_the_end() -> None:
+    assert fenced_lines(["a", "~~~", "b", "```", "c"]) == [False, True, True, True, True]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
-from html.parser import HTMLParser
 
 import pytest
 from nbformat.v4 import new_code_cell, new_output
@@ -13,6 +12,8 @@ from nbformat.v4 import new_code_cell, new_output
 from nbpress.markdown import highlight, make_markdown
 from nbpress.model import OutputFile
 from nbpress.outputs import CellContext, image_size, render_cell, render_outputs
+
+from conftest import Page
 
 
 def png(width: int, height: int) -> bytes:
@@ -49,21 +50,6 @@ def ctx(baseurl: str = "/blog", limit: int = 5000) -> CellContext:
 def outputs_html(*outputs, baseurl: str = "/blog", limit: int = 5000, index: int = 3):
     cell = new_code_cell("x", outputs=list(outputs))
     return render_outputs(cell, index, ctx(baseurl, limit))
-
-
-class Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html: str) -> list[tuple[str, dict]]:
-    parser = Collect()
-    parser.feed(html)
-    return parser.tags
 
 
 # --- MIME priority --------------------------------------------------------------------------
@@ -123,7 +109,7 @@ def test_png_file_name_src_and_size() -> None:
     html, files = outputs_html(*outputs)
     # nbconvert's naming: <slug>_<cell index>_<output index>.<ext>, in the post's files folder.
     assert files == [OutputFile("2024/01/02/post_files/post_3_2.png", data)]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert img == {"src": "/blog/2024/01/02/post_files/post_3_2.png",
                    "alt": "Figure produced by code cell 3", "width": "640", "height": "480",
                    "loading": "lazy"}
@@ -132,7 +118,7 @@ def test_png_file_name_src_and_size() -> None:
 def test_image_src_without_baseurl() -> None:
     html, _ = outputs_html(new_output("display_data", data={"image/png": b64(png(1, 1))}),
                            baseurl="")
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert img["src"] == "/2024/01/02/post_files/post_3_0.png"
 
 
@@ -140,13 +126,13 @@ def test_several_images_in_one_cell() -> None:
     html, files = outputs_html(*[new_output("display_data", data={"image/png": b64(png(n, n))})
                                  for n in (1, 2, 3)], index=7)
     assert [f.path for f in files] == [f"2024/01/02/post_files/post_7_{n}.png" for n in range(3)]
-    assert [a["width"] for t, a in tags(html) if t == "img"] == ["1", "2", "3"]
+    assert [a["width"] for a in Page(html).imgs] == ["1", "2", "3"]
 
 
 def test_svg_is_a_file_with_size_from_pt() -> None:
     html, files = outputs_html(new_output("display_data", data={"image/svg+xml": SVG}))
     assert files == [OutputFile("2024/01/02/post_files/post_3_0.svg", SVG.encode())]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert (img["src"], img["width"], img["height"]) == (
         "/blog/2024/01/02/post_files/post_3_0.svg", "96", "48")
     assert "<svg" not in html
@@ -179,14 +165,14 @@ def test_jpeg_output() -> None:
     data = jpeg(120, 90)
     html, files = outputs_html(new_output("display_data", data={"image/jpeg": b64(data)}))
     assert files == [OutputFile("2024/01/02/post_files/post_3_0.jpg", data)]
-    (img,) = [attrs for tag, attrs in tags(html) if tag == "img"]
+    (img,) = Page(html).imgs
     assert (img["width"], img["height"]) == ("120", "90")
 
 
 def test_size_from_output_metadata_wins() -> None:
     out = new_output("display_data", data={"image/png": b64(png(200, 100))},
                      metadata={"image/png": {"width": 100, "height": 50}})
-    (img,) = [a for t, a in tags(outputs_html(out)[0]) if t == "img"]
+    (img,) = Page(outputs_html(out)[0]).imgs
     assert (img["width"], img["height"]) == ("100", "50")
 
 
@@ -194,10 +180,10 @@ def test_alt_text_from_cell_metadata_and_plain_text() -> None:
     out = new_output("display_data", data={"image/png": b64(png(1, 1)),
                                            "text/plain": 'A "chart"'})
     cell = new_code_cell("x", outputs=[out])
-    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx())[0]) if t == "img"]
+    (img,) = Page(render_outputs(cell, 0, ctx())[0]).imgs
     assert img["alt"] == 'A "chart"'
     cell.metadata["alt"] = "Loss curve"
-    (img,) = [a for t, a in tags(render_outputs(cell, 0, ctx())[0]) if t == "img"]
+    (img,) = Page(render_outputs(cell, 0, ctx())[0]).imgs
     assert img["alt"] == "Loss curve"
 
 

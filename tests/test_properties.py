@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from nbpress import citations
+from nbpress.bibliography import Reference
 from nbpress.discover import split_front_matter
 from nbpress.errors import NbpressError, PostError
 from nbpress.liquid import resolve
@@ -128,8 +129,8 @@ def test_raw_shows_anything_that_is_not_a_tag(text):
 
 # --------------------------------------------------------------------------- citations
 
-REFERENCES = {key: citations.Reference(key, f"Title of {key}", ("Ada Lovelace", "Alan Turing"),
-                                       "2019", None, "https://example.com", None)
+REFERENCES = {key: Reference(key, f"Title of {key}", ("Ada Lovelace", "Alan Turing"),
+                             "2019", None, "https://example.com", None)
               for key in ("paszke2019", "frostig2018", "knuth:1984", "a")}
 CITE = ["[@", "@", "]", "[", "paszke2019", "frostig2018", "knuth:1984", "a", "unknown", "; ",
         ", p. 3", "see ", "-@", "\\@", "\\]", "(", ")", "](http://x)", "![", "`", "``", "*",

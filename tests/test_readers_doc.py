@@ -1,5 +1,5 @@
-"""What the readers share (nbpress/readers/doc.py): nbconvert's raw-cell rule, kernels,
-and the one Markdown document built from placed cells."""
+"""What the readers share (nbpress/readers/doc.py): nbconvert's raw-cell rule and the one
+Markdown document built from placed cells."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from nbpress.model import CodeCell
-from nbpress.readers.doc import CELL_MARK, assemble, join_cells, kernel_of, shown_raw
+from nbpress.readers.doc import CELL_MARK, assemble, join_cells, shown_raw
 
 MIMETYPES = [None, "", "text/html", "Text/HTML", "text/latex", "text/restructuredtext",
              "text/markdown", "text/x-python", "application/pdf"]
@@ -24,14 +24,6 @@ def test_raw_cells_follow_nbconvert_s_html_exporter(mime: str | None) -> None:
     html, _ = HTMLExporter().from_notebook_node(nb)
     assert shown_raw(nb.cells[0]) == (f"RAW-CELL-{mime}" in html)
     assert shown_raw(nb.cells[0]) == (mime in (None, "", "text/html", "Text/HTML"))
-
-
-def test_kernel_of_notebook_metadata() -> None:
-    spec = {"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}
-    assert kernel_of(spec) == ("ir", "R")
-    assert kernel_of({"language_info": {"name": "julia"}}) == ("", "julia")
-    assert kernel_of({}) == ("", "")
-    assert kernel_of({"kernelspec": "python3"}) == ("", "")  # not a mapping: nothing named
 
 
 def test_assemble_puts_cells_on_their_lines() -> None:

@@ -13,11 +13,12 @@ import jupytext
 import nbformat
 import pytest
 
+from nbpress import kernels
 from nbpress.config import load_config
 from nbpress.discover import read_post
 from nbpress.errors import PostError
 from nbpress.markdown import make_markdown
-from nbpress.model import CodeCell
+from nbpress.model import CodeCell, Kernel
 from nbpress.readers import CELL_MARK, CELL_MARK_RE, read_post_notebook
 
 FRONT = "---\ntitle: T\ndate: 2024-01-02\n---\n"  # the body starts on line 5
@@ -27,7 +28,7 @@ def read(root: Path, body: str, name: str = "2024-01-02-p.md"):
     path = root / "posts" / name
     path.write_text(FRONT + body, encoding="utf-8")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3", keep_comment="<!--more-->")
+    doc, warnings = read_post_notebook(post, keep_comment="<!--more-->")
     return doc, [str(w) for w in warnings]
 
 
@@ -296,7 +297,7 @@ def test_front_matter_is_never_a_cell(root: Path) -> None:
     doc, _ = read(root, "Body.\n")
     assert [c.cell_type for c in doc.notebook.cells] == ["markdown"]
     assert "title:" not in all_text(doc)
-    assert doc.notebook.metadata["kernelspec"]["name"] == "python3"
+    assert "kernelspec" not in doc.notebook.metadata  # the read stage's kernels.assign sets it
     # The front matter goes to metadata as JSON-safe values (dates as text).
     assert doc.notebook.metadata["nbpress"] == {"title": "T", "date": "2024-01-02"}
     nbformat.validate(doc.notebook)
@@ -334,7 +335,7 @@ def test_windows_line_endings(root: Path) -> None:
     path.write_bytes(b"---\r\ntitle: T\r\n---\r\nText.\r\n\r\n```python\r\nprint(1)\r\n```\r\n"
                      b"\r\nAfter.\r\n")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, _ = read_post_notebook(post, kernel="python3")
+    doc, _ = read_post_notebook(post)
     assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
         ("markdown", "Text."), ("code", "print(1)"), ("markdown", "After.")]
     assert doc.cells == (CodeCell(1, 6),)
@@ -355,7 +356,7 @@ def test_ipynb_post(root: Path) -> None:
     nbformat.write(nb, path)
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
     assert post.date == dt.datetime(2024, 2, 3, tzinfo=ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3")
+    doc, warnings = read_post_notebook(post)
     assert warnings == []
     assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
         ("markdown", "Intro."), ("code", "x = 1"), ("markdown", "End.")]
@@ -495,15 +496,16 @@ def test_kernel_language_decides_which_fences_run(root: Path) -> None:
     path.write_text(header + "```r\nsummary(cars)\n```\n\n```python\nprint(1)\n```\n\n"
                     "```Python\nx\n```\n")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3")
+    doc, warnings = read_post_notebook(post)
     assert code_sources(doc) == ["summary(cars)"]
-    assert (doc.kernel_name, doc.language) == ("ir", "R")
+    # The header's kernelspec is kept in the notebook, where the read stage finds it.
+    assert doc.notebook.metadata["kernelspec"] == {"display_name": "R", "language": "R",
+                                                   "name": "ir"}
+    assert kernels.requested(post, doc.notebook.metadata) == Kernel("ir", "R", "R")
     assert warnings == []  # ```Python is a near miss only in a Python post
     assert "jupyter" not in post.front_matter  # notebook metadata, not the page's
 
 
-def test_plain_markdown_records_python_when_it_has_code(root: Path) -> None:
+def test_plain_markdown_without_header_names_no_kernel(root: Path) -> None:
     doc, _ = read(root, "```python\nx = 1\n```\n")
-    assert (doc.format, doc.kernel_name, doc.language) == ("markdown", "", "python")
-    doc, _ = read(root, "Only prose.\n")
-    assert (doc.kernel_name, doc.language) == ("", "")
+    assert doc.format == "markdown" and "kernelspec" not in doc.notebook.metadata

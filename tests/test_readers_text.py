@@ -31,7 +31,7 @@ def read(root: Path, name: str, text: str | None = None):
     else:
         path.write_text(text, encoding="utf-8")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3")
+    doc, warnings = read_post_notebook(post)
     return doc, [str(w) for w in warnings]
 
 
@@ -86,7 +86,7 @@ def test_code_cells_know_their_lines(root: Path, name: str) -> None:
 
 def test_myst_post(root: Path) -> None:
     doc, _ = read(root, "2024-05-04-darts.md")
-    assert (doc.format, doc.kernel_name, doc.language) == ("myst", "python3", "python")
+    assert (doc.format, doc.notebook.metadata["kernelspec"]["name"]) == ("myst", "python3")
     assert doc.post.title == "Estimating π by throwing darts"
     assert doc.post.tags == ("numpy", "probability")
     assert doc.post.front_matter["author"] == "Ada Example"
@@ -103,7 +103,7 @@ def test_myst_post(root: Path) -> None:
 
 def test_percent_script(root: Path) -> None:
     doc, _ = read(root, "2024-05-11-fibonacci.py")
-    assert (doc.format, doc.kernel_name, doc.language) == ("percent", "python3", "python")
+    assert (doc.format, doc.notebook.metadata["kernelspec"]["name"]) == ("percent", "python3")
     assert doc.post.title == "Fibonacci numbers, three ways"
     assert doc.post.line_of("date") == 15
     assert "## The recursive definition" in doc.markdown.split("\n")
@@ -115,22 +115,22 @@ def test_percent_script(root: Path) -> None:
 
 def test_r_markdown(root: Path) -> None:
     doc, _ = read(root, "2024-05-18-spread.Rmd")
-    assert (doc.format, doc.kernel_name, doc.language) == ("rmarkdown", "python3", "python")
+    assert (doc.format, doc.notebook.metadata["kernelspec"]["name"]) == ("rmarkdown", "python3")
     assert dict(doc.post.front_matter) == {"title": "Spread of a small sample",
                                            "date": doc.post.date.date(),
                                            "output": "html_document"}
     assert '```bash\necho "shown, never run"\n```' in doc.markdown
 
 
-def test_script_without_header_has_no_kernel_but_a_language(root: Path) -> None:
+def test_script_without_header_names_no_kernel(root: Path) -> None:
     text = "# %% [markdown]\n# Intro.\n\n# %%\nx = 1\n"
     path = root / "posts" / "bare.py"
     path.write_text(text)
     post = PostSource(path=path, slug="bare", title="Bare", url="/bare.html", front_matter={},
                       date=dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc), body=text,
                       body_line=1)
-    doc, _ = read_post_notebook(post, kernel="python3")
-    assert (doc.format, doc.kernel_name, doc.language) == ("percent", "", "python")
+    doc, _ = read_post_notebook(post)
+    assert doc.format == "percent" and "kernelspec" not in doc.notebook.metadata
     assert [c.source for c in doc.notebook.cells] == ["Intro.", "x = 1"]
     assert doc.markdown == f"\nIntro.\n\n{CELL_MARK.format(1)}\n"
 

@@ -61,14 +61,13 @@ def render(body: str, outputs: dict[int, list] | None = None, separator: str = "
 
 def render_with_warnings(body: str, outputs: dict[int, list] | None = None,
                          separator: str = "<!--more-->", links: dict | None = None, **front):
-    doc, _ = read_markdown_post(make_post(body, **front), kernel="python3",
-                                keep_comment=separator)
+    doc, _ = read_markdown_post(make_post(body, **front), keep_comment=separator)
     nb = doc.notebook
     for n, cell in enumerate(doc.cells):
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
     config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
                         baseurl=SITE["baseurl"], url=SITE["url"], excerpt_separator=separator)
-    return render_post(ExecResult(doc, nb, 0.1), config=config, site=SITE,
+    return render_post(ExecResult(doc, nb, 0.1), config=config, variables=SITE,
                        links=links or {}, site_references={})
 
 

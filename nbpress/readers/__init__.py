@@ -7,12 +7,12 @@ and every other jupytext text format, read by jupytext (``text.py``).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any, Mapping
 
 from ..errors import BuildWarning
 from ..formats import detect_format
 from ..model import NotebookDoc, PostSource
-from .doc import CELL_MARK, CELL_MARK_RE, kernel_of
+from .doc import CELL_MARK, CELL_MARK_RE
 from .ipynb import read_ipynb_post
 from .markdown import read_markdown_post
 from .text import read_text_post
@@ -20,26 +20,24 @@ from .text import read_text_post
 __all__ = ["CELL_MARK", "CELL_MARK_RE", "read_post_notebook"]
 
 
-def read_post_notebook(post: PostSource, *, kernel: str, keep_comment: str = ""
+def read_post_notebook(post: PostSource, *, keep_comment: str = ""
                        ) -> tuple[NotebookDoc, list[BuildWarning]]:
     """Read a post of any kind into its unexecuted notebook and Markdown document.
 
-    ``kernel`` is the kernel the build runs (written into the notebook);
-    ``keep_comment`` the HTML comment that plain Markdown keeps (the excerpt
-    separator).
+    ``keep_comment`` is the HTML comment that plain Markdown keeps (the excerpt
+    separator).  The notebook's metadata keeps the kernelspec the post names, for
+    the read stage to choose its kernel (kernels.py).
     """
     if post.path.suffix == ".ipynb":
-        return read_ipynb_post(post, kernel=kernel), []
+        return read_ipynb_post(post), []
     text = post.path.read_text(encoding="utf-8").replace("\r\n", "\n").removeprefix("\ufeff")
     fmt = detect_format(post.path, text)
     if fmt != "markdown":
-        return read_text_post(post, text, fmt, kernel=kernel)
-    kernel_name, language = "", ""
+        return read_text_post(post, text, fmt)
+    spec: Any = None
     if "kernelspec" in text:  # the header's jupyter: block names the kernel
         from jupytext.formats import read_metadata
 
-        kernel_name, language = kernel_of(read_metadata(text, post.path.suffix))
-    doc, warnings = read_markdown_post(post, kernel=kernel, keep_comment=keep_comment,
-                                       language=language or "python")
-    return replace(doc, kernel_name=kernel_name,
-                   language=language or ("python" if doc.cells else "")), warnings
+        spec = read_metadata(text, post.path.suffix).get("kernelspec")
+    return read_markdown_post(post, keep_comment=keep_comment,
+                              kernelspec=spec if isinstance(spec, Mapping) else None)

@@ -1,5 +1,5 @@
 """What every reader shares: the cell placeholder, nbconvert's rule for raw cells, the
-notebook's kernel and metadata, and one Markdown document built from placed cells.
+notebook's metadata, and one Markdown document built from placed cells.
 
 A post's Markdown is rendered as one document (so HTML that cells split stays
 whole).  Each code cell, and each raw cell that the page shows, is a
@@ -27,20 +27,11 @@ def shown_raw(cell: Mapping[str, Any]) -> bool:
     return str(mime).lower() in HTML_RAW_MIMETYPES
 
 
-def kernel_of(metadata: Mapping[str, Any]) -> tuple[str, str]:
-    """(kernel name, language) that a notebook's metadata names; "" where it names none."""
-    spec = metadata.get("kernelspec") or {}
-    info = metadata.get("language_info") or {}
-    spec = spec if isinstance(spec, Mapping) else {}
-    info = info if isinstance(info, Mapping) else {}
-    return str(spec.get("name") or ""), str(spec.get("language") or info.get("name") or "")
+def set_metadata(nb: Any, post: PostSource) -> None:
+    """The front matter, as JSON-safe values (dates as text), in the notebook's metadata.
 
-
-def set_metadata(nb: Any, post: PostSource, kernel: str) -> None:
-    """The kernel the build runs, and the front matter as JSON-safe values."""
-    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    # Front matter dates are not JSON; store it as JSON-safe text values.
+    The notebook's own kernelspec is kept: the read stage chooses the kernel from it
+    (kernels.py)."""
     nb.metadata["nbpress"] = json.loads(json.dumps(dict(post.front_matter), default=str))
 
 

@@ -6,10 +6,10 @@ import nbformat
 
 from ..errors import PostError
 from ..model import NotebookDoc, PostSource
-from .doc import join_cells, kernel_of, set_metadata
+from .doc import join_cells, set_metadata
 
 
-def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
+def read_ipynb_post(post: PostSource) -> NotebookDoc:
     """Read a notebook file; its front matter raw cell (read by ``discover``) is left out,
     and so are empty code cells."""
     try:
@@ -22,8 +22,6 @@ def read_ipynb_post(post: PostSource, *, kernel: str) -> NotebookDoc:
     if first and first.cell_type == "raw" and first.source.lstrip().startswith("---"):
         nb.cells.pop(0)  # the front matter is metadata, never a cell
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
-    kernel_name, language = kernel_of(nb.metadata)
     markdown, code = join_cells(nb.cells)
-    set_metadata(nb, post, kernel)
-    return NotebookDoc(post, nb, markdown, code, format="ipynb", kernel_name=kernel_name,
-                       language=language)
+    set_metadata(nb, post)
+    return NotebookDoc(post, nb, markdown, code, format="ipynb")

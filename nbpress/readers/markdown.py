@@ -1,7 +1,9 @@
 """A plain Markdown post (jupytext's ``md`` format) → notebook and one Markdown document.
 
-jupytext's Markdown reader runs code hidden in HTML comments, runs ```bash as
-``%%bash`` and splits HTML blocks (see ../shared/design/jupytext-traps.md).  So
+jupytext's Markdown reader knows nothing of HTML comments or HTML blocks: a
+```python fence inside a multi-line ``<!-- … -->`` becomes a cell that runs, a
+```bash fence becomes a ``%%bash`` cell that runs shell commands on the build
+machine, and a fence inside ``<details>`` splits that HTML block.  So
 the cell boundaries are found here, by a scanner that knows CommonMark fences
 and HTML comments, and jupytext is used for what it does well: parsing a
 fence's options (``tags=[...]``, ``.noeval``) and a region marker's metadata.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
 import nbformat
 from jupytext.cell_metadata import text_to_metadata
@@ -204,13 +207,15 @@ def _node(kind: str, source: str, metadata: dict):
                                **extra})
 
 
-def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = "",
-                       language: str = "python") -> tuple[NotebookDoc, list[BuildWarning]]:
+def read_markdown_post(post: PostSource, *, keep_comment: str = "",
+                       kernelspec: Mapping[str, Any] | None = None
+                       ) -> tuple[NotebookDoc, list[BuildWarning]]:
     """A ``.md`` post → notebook (Markdown, code and raw cells) and its Markdown document.
 
-    ``language`` is the kernel's, from the header's ``jupyter.kernelspec``: the
-    fences in that language run.
+    ``kernelspec`` is the header's ``jupyter.kernelspec``: the fences in its language
+    (Python when it names none) run, and the notebook's metadata keeps it.
     """
+    language = str((kernelspec or {}).get("language") or "python")
     doc_lines, cells, warnings = split(post.body, path=post.path, line_offset=post.body_line,
                                        keep_comment=keep_comment, language=language)
     nb = nbformat.v4.new_notebook()
@@ -234,5 +239,7 @@ def read_markdown_post(post: PostSource, *, kernel: str, keep_comment: str = "",
             doc_lines[cell.line] = CELL_MARK.format(len(nb.cells) - 1)
     prose(doc_lines[start:])
     stable_ids(nb)
-    set_metadata(nb, post, kernel)
+    if kernelspec:
+        nb.metadata["kernelspec"] = dict(kernelspec)
+    set_metadata(nb, post)
     return NotebookDoc(post, nb, "\n".join(doc_lines), tuple(code_cells)), warnings

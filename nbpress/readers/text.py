@@ -19,7 +19,7 @@ import nbformat
 
 from ..errors import BuildWarning, PostError
 from ..model import NotebookDoc, PostSource
-from .doc import assemble, kernel_of, set_metadata, stable_ids
+from .doc import assemble, set_metadata, stable_ids
 
 _TRIES = 3  # a cell's first lines tried in turn (jupytext adds a first "%%R" line, for one)
 
@@ -67,16 +67,7 @@ def nested_directives(text: str) -> list[int]:
     return found
 
 
-def _language(nb: Any, suffix: str) -> str:
-    """The code's language when no kernelspec names it: jupytext's reading, the extension."""
-    info = nb.metadata.get("jupytext", {})
-    lexer = str(info.get("main_language") or info.get("default_lexer") or "")
-    if lexer.startswith("ipython"):  # MyST's ```{code-cell} ipython3
-        lexer = "python"
-    return lexer or {".py": "python"}.get(suffix, "")
-
-
-def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
+def read_text_post(post: PostSource, text: str, fmt: str
                    ) -> tuple[NotebookDoc, list[BuildWarning]]:
     """A text notebook in jupytext format ``fmt`` → notebook and one Markdown document.
 
@@ -99,7 +90,6 @@ def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
               for line in (nested_directives(text) if fmt == "myst" else [])]
     # YAML in MyST headers and cell options gives dates, which notebook JSON cannot hold.
     nb = nbformat.from_dict(json.loads(json.dumps(nb, default=str)))
-    kernel_name, language = kernel_of(nb.metadata)
     rows = locate(nb.cells, text.split("\n"), script=post.path.suffix == ".py")
     header = post.body_line - 1  # the file's lines before the body: its YAML header
     kept = [(cell, row - header) for cell, row in zip(nb.cells, rows)
@@ -107,8 +97,6 @@ def read_text_post(post: PostSource, text: str, fmt: str, *, kernel: str
             and not (cell.cell_type == "code" and not cell.source.strip())]
     nb.cells = [cell for cell, _ in kept]
     markdown, code = assemble(nb.cells, [row for _, row in kept], post.body_line)
-    language = language or _language(nb, post.path.suffix)
     stable_ids(nb)
-    set_metadata(nb, post, kernel)
-    return NotebookDoc(post, nb, markdown, code, format=fmt, kernel_name=kernel_name,
-                       language=language), found
+    set_metadata(nb, post)
+    return NotebookDoc(post, nb, markdown, code, format=fmt), found

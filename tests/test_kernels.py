@@ -1,0 +1,111 @@
+"""Which kernel runs a post (nbpress/kernels.py): the notebook's own, never silently another."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbpress import kernels
+from nbpress.config import load_config
+from nbpress.errors import ConfigError, PostError
+from nbpress.model import Kernel, PostSource
+
+INSTALLED = {"python3": Kernel("python3", "python", "Python 3"),
+             "bash": Kernel("bash", "bash", "Bash"),
+             "ir-4.3": Kernel("ir-4.3", "R", "R 4.3")}
+
+
+def post(front_matter: dict | None = None) -> PostSource:
+    return PostSource(path=Path("posts/2024-01-01-x.md"), slug="x", title="X",
+                      date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), url="/x.html",
+                      front_matter=front_matter or {}, body="", body_line=1,
+                      key_lines={"jupyter": 3})
+
+
+def config(tmp_path: Path, text: str = ""):
+    (tmp_path / "posts").mkdir(exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text(text)
+    return load_config(tmp_path)
+
+
+def choose(tmp_path, wanted, text: str = ""):
+    return kernels.choose(post(), wanted, config(tmp_path, text), lambda: INSTALLED)
+
+
+def test_requested_from_front_matter_then_notebook_metadata() -> None:
+    front = {"jupyter": {"kernelspec": {"name": "bash", "language": "bash",
+                                        "display_name": "Bash"}}}
+    assert kernels.requested(post(front), {}) == Kernel("bash", "bash", "Bash")
+    meta = {"kernelspec": {"name": "ir", "display_name": "R"}, "language_info": {"name": "R"}}
+    assert kernels.requested(post(), meta) == Kernel("ir", "R", "R")
+    assert kernels.requested(post(), {"kernelspec": {"name": "conda-env-torch-py"}}
+                             ).language == "python"
+    assert kernels.requested(post(), {"kernelspec": {"name": "fastai"}}).language == ""
+    assert kernels.requested(post(), {}) is None
+
+
+def test_the_site_kernel_runs_posts_that_name_none(tmp_path: Path) -> None:
+    assert choose(tmp_path, None) == (Kernel("python3", "python", "python3"), [])
+
+
+def test_an_installed_kernel_runs(tmp_path: Path) -> None:
+    assert choose(tmp_path, Kernel("bash", "bash", "Bash")) == (INSTALLED["bash"], [])
+
+
+def test_a_missing_python_kernel_runs_in_the_default_with_one_warning(tmp_path: Path) -> None:
+    chosen, warnings = choose(tmp_path, Kernel("jax-dev", "python", "JAX"))
+    assert chosen == INSTALLED["python3"]
+    assert [str(w) for w in warnings] == [
+        "posts/2024-01-01-x.md:3: warning: the notebook's kernel 'jax-dev' is not installed; "
+        "its language is Python, so it runs in 'python3'. Map it in "
+        "[tool.nbpress.execute.kernels] (jax-dev = \"python3\") to silence this."]
+    mapped, none = choose(tmp_path, Kernel("jax-dev", "python", "JAX"),
+                          '[tool.nbpress.execute.kernels]\njax-dev = "python3"\n')
+    assert mapped == INSTALLED["python3"] and none == []
+
+
+def test_a_missing_kernel_of_another_language_fails_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(PostError) as info:
+        choose(tmp_path, Kernel("julia-1.10", "julia", "Julia 1.10"))
+    assert str(info.value) == (
+        "posts/2024-01-01-x.md:3: the notebook's kernel 'julia-1.10' (julia) is not installed "
+        "here; installed kernels: bash (bash), ir-4.3 (R), python3 (python). Install a julia "
+        "kernel (see `jupyter kernelspec list`), or map it to an installed kernel of the same "
+        "language in [tool.nbpress.execute.kernels], e.g. julia-1.10 = \"<kernel name>\".")
+
+
+def test_mapping_onto_another_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PostError) as info:
+        choose(tmp_path, Kernel("ir", "R", "R"), '[tool.nbpress.execute.kernels]\nir = "python3"\n')
+    assert "the notebook's kernel 'ir' runs R, but [tool.nbpress.execute.kernels] maps it to " \
+           "'python3', which runs python. Map it to an installed R kernel" in str(info.value)
+    chosen, _ = choose(tmp_path, Kernel("ir", "R", "R"), '[tool.nbpress.execute.kernels]\n'
+                                                          'ir = "ir-4.3"\n')
+    assert chosen == INSTALLED["ir-4.3"]
+
+
+def test_a_missing_site_kernel_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        choose(tmp_path, Kernel("bash", "bash", "Bash"),
+               '[tool.nbpress.execute]\nkernel = "py311"\n')
+    assert "the kernel 'py311' set in [tool.nbpress.execute] is not installed" in str(info.value)
+
+
+def test_installed_kernels_lists_kernelspecs(extra_kernels: Path) -> None:
+    found = kernels.installed_kernels()
+    assert found["bash"] == Kernel("bash", "bash", "Bash")
+    assert found["py-second"].is_python and found["python3"].is_python
+
+
+def test_assign_writes_the_kernel_into_the_notebook() -> None:
+    from nbpress.model import NotebookDoc
+
+    doc = NotebookDoc(post(), nbformat.v4.new_notebook(), "", ())
+    done = kernels.assign(doc, INSTALLED["bash"])
+    assert done.kernel == INSTALLED["bash"]
+    assert json.loads(nbformat.writes(done.notebook))["metadata"]["kernelspec"] == {
+        "name": "bash", "language": "bash", "display_name": "Bash"}

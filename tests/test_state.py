@@ -1,0 +1,84 @@
+"""What the last build saw (nbpress/state.py): records round-trip, up-to-date checks, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import nbformat
+
+from nbpress import state
+from nbpress.errors import BuildWarning
+from nbpress.model import (SITE_MARKER, Analysis, Execution, NotebookDoc, OutputFile,
+                           PostSource, RenderedPost)
+
+POST = PostSource(path=Path("posts/2024-01-01-x.md"), slug="x", title="X",
+                  date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), url="/2024/01/01/x.html",
+                  front_matter={"title": "X"}, body="", body_line=1)
+ANALYSIS = Analysis(content="<p>c</p>", excerpt="<p>e</p>", words=1, image="", image_alt="",
+                    excerpt_text="e", toc=({"id": "a", "text": "A", "children": []},))
+EXECUTION = Execution(executed_at="2024-01-01T00:00:00+0000", seconds=1.5, python="3.11.7",
+                      packages={"numpy": "2.0"}, main_packages=("numpy",), code_cells=2)
+
+
+def page(files=("2024/01/01/x_files/x_1_0.png",)) -> RenderedPost:
+    return RenderedPost(post=POST, html="<p>c</p>", excerpt="<p>e</p>",
+                        files=tuple(OutputFile(f, b"data") for f in files),
+                        local_links=(("fig.png", 4),), execution=EXECUTION, analysis=ANALYSIS)
+
+
+def test_a_saved_state_loads_back_as_the_same_records(tmp_path: Path) -> None:
+    record = state.RenderRecord.of("key", page(), [BuildWarning("careful", POST.path, 3)])
+    saved = state.State(fingerprint="f", build_id="b", posts={"posts/2024-01-01-x.md": record},
+                        dependency_files=("posts/data.csv",), executions="e")
+    path = tmp_path / "state.json"
+    state.save(path, saved)
+    assert state.load(path) == saved
+    assert record.warnings == (("careful", 3),)
+
+
+def test_a_damaged_or_old_state_is_an_empty_one(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    for text in ("{not json", "[]", '{"posts": {}}', '{"posts": {"a": {"html": 1}}}'):
+        path.write_text(text)
+        assert state.load(path) == state.State()
+    assert state.load(tmp_path / "missing.json") == state.State()
+
+
+def test_reuse_needs_every_file_the_page_wrote(tmp_path: Path) -> None:
+    record = state.RenderRecord.of("key", page(), [])
+    assert record.reuse(POST, tmp_path) is None
+    image = tmp_path / "2024/01/01/x_files/x_1_0.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"data")
+    again = record.reuse(POST, tmp_path)
+    assert again is not None
+    assert again.files == (OutputFile("2024/01/01/x_files/x_1_0.png", source=image),)
+    assert (again.html, again.execution, again.analysis) == ("<p>c</p>", EXECUTION, ANALYSIS)
+
+
+def test_up_to_date_needs_same_inputs_cache_and_site(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / SITE_MARKER).write_text("built by nbpress, build abc123\n")
+    executions = state.execution_fingerprint(tmp_path, [])
+    current = state.State(fingerprint="f", build_id="abc123", executions=executions)
+    assert current.up_to_date("f", tmp_path, out)
+    assert not current.up_to_date("other", tmp_path, out)
+    assert not state.State(fingerprint="f", build_id="zzz", executions=executions
+                           ).up_to_date("f", tmp_path, out)
+    (tmp_path / "_executed" / "a").mkdir(parents=True)
+    (tmp_path / "_executed" / "a" / "record.json").write_text("{}")
+    assert not current.up_to_date("f", tmp_path, out)
+    assert not state.State().up_to_date("", tmp_path, tmp_path / "nowhere")
+
+
+def test_render_key_follows_markdown_tags_url_outputs_and_site() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    doc = NotebookDoc(post=POST, notebook=nb, markdown="Hello", cells=())
+    base = state.render_key(doc, "sha", "site")
+    assert state.render_key(doc, "sha", "site") == base
+    assert state.render_key(doc, "other", "site") != base
+    assert state.render_key(doc, "sha", "other") != base
+    edited = NotebookDoc(post=POST, notebook=nb, markdown="Hello!", cells=())
+    assert state.render_key(edited, "sha", "site") != base
