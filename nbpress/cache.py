@@ -1,56 +1,35 @@
-"""The execution cache: ``_executed/`` at the site root, meant to be committed.
+"""The execution cache's policy: which posts can use their cached run, and why not.
 
-Why that name: it holds executed notebooks (what Quarto calls ``_freeze/``),
-and the leading underscore keeps it out of Jekyll-style content.  Layout::
+``_executed/`` at the site root (its entries: ``entries.py``) is meant to be
+committed; it holds executed notebooks (what Quarto calls ``_freeze/``).  The
+key covers only what decides the outputs: code cells in order, the tags that
+change execution, the kernel, Python's minor version, execution settings and
+the format's version — never prose, titles or presentation-only tags.  The
+record adds what the run was found to depend on (files, package versions);
+a change there makes the entry stale, with a one-line reason.
 
-    _executed/<post stem>/notebook.ipynb   outputs; images replaced by blob references
-    _executed/<post stem>/record.json      key, dependencies, timings, versions
-    _executed/_blobs/<sha256>.<ext>         each image once, by content hash
-
-The key covers only what decides the outputs: code cells in order, the tags
-that change execution, kernel, Python version, execution settings and this
-format's version — never prose, titles or presentation-only tags.  The record
-adds what the run was found to depend on (files, local modules, package
-versions); any change there makes the entry stale, with a one-line reason.
+Which package changes count (``[tool.nbpress.execute] packages``):
+``"imported"`` (default) the distributions of the modules the post's code
+imports itself; ``"all"`` every distribution the kernel loaded; ``"ignore"``
+none.  Under ``--execute never`` (publishing from the cache) packages never
+make a post stale: the differences are only listed.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import re
-import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from . import environment
-from .errors import CacheDamaged, NbpressError
-from .fsutil import replace_dir
-from .model import CACHE_DIR, STATE_DIR, ExecResult, NotebookDoc, SiteConfig
-FORMAT = 1
+from .entries import (FORMAT, Record, entry_dir, fingerprint, load_notebook, load_record,
+                      safe_file, sha256_file, store, unused)
+from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
+
 EXEC_TAGS = ("raises-exception", "skip-execution")  # tags that change what runs
-_BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
-_BLOB_PREFIX = "nbpress-blob:"
-
-
-@dataclass(frozen=True)
-class Record:
-    """What is stored beside each executed notebook."""
-
-    key: str
-    executed_at: str
-    seconds: float
-    python: str
-    notebook_sha256: str
-    files: dict[str, list] = field(default_factory=dict)  # path → [size, mtime_ns, sha256]
-    packages: dict[str, str] = field(default_factory=dict)
-    main_packages: list[str] = field(default_factory=list)
-    format: int = FORMAT
 
 
 @dataclass(frozen=True)
@@ -67,6 +46,7 @@ class Plan:
 def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     """Decide, per post, whether its cached run is usable, without starting any kernel."""
     versions = environment.load(config.root / STATE_DIR).version
+    orphans = unused(config.root, post_stems(config.root))[0]
     plans = []
     for doc in docs:
         key = cache_key(doc, config)
@@ -76,15 +56,39 @@ def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
             plans.append(Plan(doc, name, key, "", None))
             continue
         record, reason = load_record(config.root, stem)
+        if record is None and reason == "not executed yet":
+            record, reason = _renamed(config.root, stem, key, orphans)
         if record is not None:
             reason = stale_reason(record, key, config.root, versions,
-                                  missing_ok=config.mode == "never")
+                                  missing_ok=config.mode == "never",
+                                  packages=config.execute.packages)
         if config.mode == "always":
             reason = "--execute always"
         elif stem in config.refresh or name in config.refresh:
             reason = "--refresh"
         plans.append(Plan(doc, name, key, reason, None if reason else record))
     return plans
+
+
+def post_stems(root: Path) -> set[str]:
+    """Stems of every file in ``posts/`` (drafts included): entries the cache keeps."""
+    folder = root / "posts"
+    return {p.stem for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _renamed(root: Path, stem: str, key: str, orphans: list[Path]) -> tuple[Record | None, str]:
+    """The entry of a post renamed since its run (same code key, old name gone), moved to
+    the new name; else (None, "not executed yet")."""
+    for folder in orphans:
+        record, _ = load_record(root, folder.name)
+        if record is not None and record.key == key:
+            try:
+                folder.rename(entry_dir(root, stem))
+            except OSError:
+                break
+            orphans.remove(folder)
+            return record, ""
+    return None, "not executed yet"
 
 
 def restore(item: Plan, root: Path) -> ExecResult:
@@ -134,161 +138,49 @@ def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
             cells.append([cell.source, tags])
     payload = {
         "format": FORMAT, "kernel": doc.kernel.name, "cwd": config.execute.cwd,
-        "python": platform.python_version(), "cells": cells,
+        "python": ".".join(platform.python_version_tuple()[:2]), "cells": cells,
         "depends": sorted(doc.post.depends),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def fingerprint(path: Path) -> list:
-    """[size, mtime_ns, sha256] of a file."""
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, _sha256(path)]
-
-
-def entry_dir(root: Path, stem: str) -> Path:
-    return root / CACHE_DIR / stem
-
-
-def load_record(root: Path, stem: str) -> tuple[Record | None, str]:
-    """(record, problem): the record is None when absent or damaged.
-
-    The notebook's bytes are checked against the record's hash here, so a
-    damaged entry is found before anything is rendered from it.
-    """
-    folder = entry_dir(root, stem)
-    if not (folder / "record.json").exists():
-        return None, "not executed yet"
-    try:
-        record = Record(**json.loads((folder / "record.json").read_text()))
-        raw = (folder / "notebook.ipynb").read_bytes()
-    except (OSError, ValueError, TypeError) as exc:
-        return None, f"cache entry damaged ({type(exc).__name__}: {exc})"
-    if hashlib.sha256(raw).hexdigest() != record.notebook_sha256:
-        return None, "cache entry damaged (notebook does not match its record)"
-    blobs = root / CACHE_DIR / "_blobs"
-    for name in set(re.findall(rb"nbpress-blob:([0-9a-f]{64}\.[a-z]+)", raw)):
-        if not (blobs / name.decode()).is_file():
-            return None, f"cache entry damaged (image {name.decode()} is missing)"
-    return record, ""
-
-
-def load_notebook(root: Path, stem: str) -> Any:
-    """The cached executed notebook with its images put back; ``CacheDamaged`` if damaged."""
-    import nbformat
-
-    try:
-        raw = (entry_dir(root, stem) / "notebook.ipynb").read_text()
-        nb = nbformat.reads(raw, as_version=4)
-    except (OSError, ValueError) as exc:
-        raise CacheDamaged(f"cache entry damaged ({type(exc).__name__}: {exc})") from None
-    try:
-        _inline_blobs(nb, root / CACHE_DIR / "_blobs")
-    except OSError as exc:
-        raise CacheDamaged(f"cache entry damaged (missing image: {exc.filename})") from None
-    return nb
-
-
 def stale_reason(record: Record, key: str, root: Path, versions: Callable[[str], str | None],
-                 *, missing_ok: bool = False) -> str:
+                 *, missing_ok: bool = False, packages: str = "imported") -> str:
     """Why ``record`` cannot be used, or "" when it can.
 
     With ``missing_ok`` (``--execute never``: CI without the datasets), a file the
-    run read that is absent here is trusted; one that is present but changed is not.
+    run read that is absent here is trusted, one present but changed is not, and
+    package versions are not checked.  ``packages`` is the policy (module docstring).
     """
     if record.format != FORMAT:
         return f"cache format {record.format} → {FORMAT}"
     if record.key != key:
         return "code changed"
     for name, (size, mtime, digest) in sorted(record.files.items()):
-        path = root / name
-        try:
-            stat = path.stat()
-        except OSError:
-            if missing_ok:
+        path = safe_file(root, name)  # a regular file inside the site, or None
+        if path is None:
+            if missing_ok and not (root / name).exists() and ".." not in name:
                 continue
             return f"{name} is gone"
+        stat = path.stat()
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime) and \
-                (stat.st_size != size or _sha256(path) != digest):
+                (stat.st_size != size or sha256_file(path) != digest):
             return f"{name} changed"
-    for dist, version in sorted(record.packages.items()):
-        now = versions(dist)
-        if now != version:
-            return f"{dist} {version} → {now or 'not installed'}"
-    return ""
+    if missing_ok:
+        return ""
+    drift = package_drift(record, versions, packages)
+    return drift[0] if drift else ""
 
 
-def _extract_blobs(nb: Any, blobs: Path) -> None:
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            for mime, ext in _BLOB_MIMES.items():
-                value = output.get("data", {}).get(mime)
-                if value is None:
-                    continue
-                text = "".join(value) if isinstance(value, list) else value
-                raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text)
-                digest = hashlib.sha256(raw).hexdigest()
-                target = blobs / f"{digest}{ext}"
-                if not target.exists():  # stored once, whoever produced it
-                    tmp = target.with_name(f".{digest}.{os.getpid()}.tmp")
-                    tmp.write_bytes(raw)
-                    os.replace(tmp, target)
-                output["data"][mime] = f"{_BLOB_PREFIX}{digest}{ext}"
-
-
-def _inline_blobs(nb: Any, blobs: Path) -> None:
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            for mime in _BLOB_MIMES:
-                value = output.get("data", {}).get(mime)
-                if isinstance(value, str) and value.startswith(_BLOB_PREFIX):
-                    raw = (blobs / value[len(_BLOB_PREFIX):]).read_bytes()
-                    output["data"][mime] = raw.decode() if mime == "image/svg+xml" \
-                        else base64.b64encode(raw).decode()
-
-
-def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
-          files: dict[str, list], packages: dict[str, str],
-          main_packages: list[str] | None = None) -> Record:
-    """Write one entry atomically (a new folder swapped in for the old one); return its record."""
-    import copy
-
-    import nbformat
-
-    blobs = root / CACHE_DIR / "_blobs"
-    blobs.mkdir(parents=True, exist_ok=True)
-    nb = copy.deepcopy(nb)
-    _extract_blobs(nb, blobs)
-    raw = nbformat.writes(nb).encode()
-    record = Record(key=key, executed_at=dt.datetime.now(dt.timezone.utc).isoformat(
-        timespec="seconds"), seconds=round(seconds, 2), python=python,
-        notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
-        packages=dict(sorted(packages.items())), main_packages=list(main_packages or []))
-    final = entry_dir(root, stem)
-    tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
-    for stale in final.parent.glob(f".{stem}.*.tmp"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        (tmp / "notebook.ipynb").write_bytes(raw)
-        (tmp / "record.json").write_text(json.dumps(asdict(record), indent=1, sort_keys=True)
-                                         + "\n")
-        replace_dir(tmp, final)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise NbpressError(f"could not save the executed notebook in {CACHE_DIR}/: "
-                           f"{exc.strerror or exc}; the cache was left as it was.",
-                           path=final, hint="Free some space or fix the folder's permissions, "
-                                            "then build again.") from None
-    return record
+def package_drift(record: Record, versions: Callable[[str], str | None], packages: str
+                  ) -> list[str]:
+    """The recorded packages whose installed version differs, under the ``packages`` policy."""
+    if packages == "ignore":
+        return []
+    names = record.packages if packages == "all" else \
+        [d for d in record.main_packages if d in record.packages]
+    return [f"{dist} {record.packages[dist]} → {versions(dist) or 'not installed'}"
+            for dist in sorted(names) if versions(dist) != record.packages[dist]]
 
 
 def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:

@@ -11,44 +11,73 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .config import load_config
 from .errors import NbpressError
 from .model import SiteConfig
 from .pipeline import BuildFailed, build
 
 
-def _parser(default_root: Path) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py",
-                                     description="Build a blog whose posts' code runs at build time.")
-    site = argparse.ArgumentParser(add_help=False)
-    site.add_argument("--root", type=Path, default=default_root,
-                      help="site root holding posts/ (default: %(default)s)")
-    site.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
-    site.add_argument("--drafts", action="store_true", help="include draft and unpublished posts")
-    run = argparse.ArgumentParser(add_help=False)
-    run.add_argument("--execute", choices=("auto", "never", "always"), default="auto",
-                     dest="mode", help="auto: run posts whose cached run is stale (default); "
-                     "never: fail if any is stale; always: run every post")
-    run.add_argument("--refresh", action="append", default=[], metavar="POST",
-                     help="run this post even if its cached run is fresh (stem or path; repeatable)")
-    run.add_argument("--jobs", "-j", type=int, default=0,
-                     help="kernels running at once (default: the number of cores + 1)")
-    commands = parser.add_subparsers(dest="command")
-    b = commands.add_parser("build", parents=[site, run],
-                            help="build the site into _site/ (the default)")
-    b.add_argument("--keep-going", action="store_true",
-                   help="build every post and report all failures at the end")
-    b.add_argument("--explain", action="store_true",
-                   help="say for each post whether it would run, and why; build nothing")
+def _site_options(parser: Any,
+                  default_root: Path) -> None:
+    parser.add_argument("--root", type=Path, default=default_root,
+                        help="site root holding posts/ (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: ROOT/_site)")
+    parser.add_argument("--drafts", action="store_true",
+                        help="include draft and unpublished posts")
+
+
+def _run_options(parser: Any) -> None:
+    parser.add_argument("--execute", choices=("auto", "never", "always"), default="auto",
+                        dest="mode", help="auto: run posts whose cached run is stale (default); "
+                        "never: fail if any is stale; always: run every post")
+    parser.add_argument("--refresh", action="append", default=[], metavar="POST",
+                        help="run this post even if its cached run is fresh (stem or path; "
+                        "repeatable)")
+    parser.add_argument("--jobs", "-j", type=int, default=0,
+                        help="kernels running at once (default: the number of cores + 1)")
+
+
+def _build_options(parser: Any,
+                   default_root: Path) -> None:
+    _site_options(parser, default_root)
+    _run_options(parser)
+    parser.add_argument("--keep-going", action="store_true",
+                        help="build every post and report all failures at the end")
+    parser.add_argument("--explain", action="store_true",
+                        help="say for each post whether it would run, and why; build nothing")
+
+
+def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog, usage="%(prog)s [build] [build options]\n       %(prog)s {check,serve,new} "
+        "[options]  (%(prog)s COMMAND -h: its options)",
+        description="Build a blog whose posts' code runs at build time. Without a command, "
+        "builds the site (the options below are build's).")
+    parser.add_argument("--version", action="version", version=f"nbpress {__version__}")
+    # Listed here too because `PROG --drafts` means `PROG build --drafts` (see main).
+    _build_options(parser.add_argument_group("build options"), default_root)
+    commands = parser.add_subparsers(dest="command", title="commands", prog=parser.prog)
+    _build_options(commands.add_parser("build", help="build the site into _site/ (the default)"),
+                   default_root)
     c = commands.add_parser("check", help="check the built site: links, anchors, images, "
                                           "leftover Liquid")
     c.add_argument("--root", type=Path, default=default_root, help="site root (default: %(default)s)")
     c.add_argument("--out", type=Path, default=None, help="built site (default: ROOT/_site)")
-    s = commands.add_parser("serve", parents=[site, run],
-                            help="build, serve on localhost, rebuild and reload on changes")
+    s = commands.add_parser("serve", help="build, serve on localhost, rebuild and reload on "
+                                          "changes")
+    _site_options(s, default_root)
+    _run_options(s)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any)")
+    n = commands.add_parser("new", help="create a new blog in DIR: settings, an example post, "
+                                        ".gitignore, the GitHub Pages workflow, a README")
+    n.add_argument("dir", type=Path, metavar="DIR", help="the blog's folder (new or empty)")
+    n.add_argument("--force", action="store_true",
+                   help="write into a folder that is not empty (existing files are kept)")
     return parser
 
 
@@ -58,7 +87,8 @@ def _config(args: argparse.Namespace) -> SiteConfig:
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs))
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
-                           hint="Pass --root with the folder that holds posts/.")
+                           hint="Run it in the blog's folder or pass --root with the folder "
+                                "that holds posts/; `nbpress new DIR` starts a new blog.")
     return config
 
 
@@ -113,16 +143,26 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C: kernels killed, site untouched
 
 
-def main(argv: list[str] | None = None, *, default_root: Path | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def main(argv: list[str] | None = None, *, default_root: Path | None = None,
+         prog: str | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    ``prog`` is the name usage messages give the program (argparse's default, the
+    script's file name, is right for ``build.py`` and ``nbpress`` but not ``python -m``).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "build")  # `python build.py` is `python build.py build`
-    args = _parser(default_root or Path.cwd()).parse_args(argv)
+    args = _parser(default_root or Path.cwd(), prog).parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     try:
+        if args.command == "new":
+            from .new import create, summary
+
+            print(summary(create(args.dir, force=args.force)))
+            return 0
         if args.command == "check":
             from .check import report
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 from .model import ExecuteConfig, SiteConfig, parse_size
 
-# The default theme: the templates/ and assets/ beside the nbpress package.
-DEFAULT_THEME = Path(__file__).resolve().parent.parent
+# The default theme: templates/ and assets/ shipped inside the package as package data, so
+# that any install (editable, wheel, `pip install git+…`) has it.  A wheel is always
+# unpacked on disk, so the resource is a real folder.
+DEFAULT_THEME = Path(str(files("nbpress") / "theme")).resolve()
 
 _SITE_KEYS = {
     "title": str,
@@ -36,7 +39,8 @@ _SITE_KEYS = {
     "execute": dict,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
-                 "post_timeout": int, "memory_limit": str, "kernels": dict}
+                 "post_timeout": int, "memory_limit": str, "kernels": dict,
+                 "packages": str}
 
 
 def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> None:
@@ -50,6 +54,28 @@ def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> 
                 f"'{prefix}{key}' must be {valid[key].__name__.replace('dict', 'a table')}, "
                 f"not {type(value).__name__} ({value!r})"
             )
+
+
+def _check_execute_values(table: dict, problems: list[str]) -> None:
+    """``[tool.nbpress.execute]`` values of the right type that still cannot work."""
+    if table.get("cwd", "post") not in ("post", "root"):
+        problems.append("'tool.nbpress.execute.cwd' must be \"post\" or \"root\"")
+    if isinstance(table.get("timeout"), int) and table["timeout"] <= 0:
+        problems.append("'tool.nbpress.execute.timeout' must be a positive number of seconds")
+    if isinstance(table.get("memory_limit"), str) and table["memory_limit"] and \
+            parse_size(table["memory_limit"]) is None:
+        problems.append("'tool.nbpress.execute.memory_limit' must be a size such as \"4G\" or "
+                        "\"512M\"")
+    if table.get("packages", "imported") not in ("imported", "all", "ignore"):
+        problems.append("'tool.nbpress.execute.packages' must be \"imported\", \"all\" or "
+                        "\"ignore\"")
+    kernels = table.get("kernels", {})
+    if isinstance(kernels, dict) and not all(isinstance(v, str) and v for v in kernels.values()):
+        problems.append("'tool.nbpress.execute.kernels' maps a notebook's kernel name to an "
+                        "installed kernel's name (strings)")
+    links = table.get("data_links", {})
+    if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
+        problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")
 
 
 def _check_site_values(table: dict, problems: list[str]) -> None:
@@ -89,22 +115,8 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
     _check_table(table, _SITE_KEYS, "tool.nbpress.", problems)
     execute_table = table.get("execute", {}) if isinstance(table.get("execute"), dict) else {}
     _check_table(execute_table, _EXECUTE_KEYS, "tool.nbpress.execute.", problems)
-    if execute_table.get("cwd", "post") not in ("post", "root"):
-        problems.append("'tool.nbpress.execute.cwd' must be \"post\" or \"root\"")
-    if isinstance(execute_table.get("timeout"), int) and execute_table["timeout"] <= 0:
-        problems.append("'tool.nbpress.execute.timeout' must be a positive number of seconds")
+    _check_execute_values(execute_table, problems)
     _check_site_values(table, problems)
-    if isinstance(execute_table.get("memory_limit"), str) and execute_table["memory_limit"] and \
-            parse_size(execute_table["memory_limit"]) is None:
-        problems.append("'tool.nbpress.execute.memory_limit' must be a size such as \"4G\" or "
-                        "\"512M\"")
-    kernels = execute_table.get("kernels", {})
-    if isinstance(kernels, dict) and not all(isinstance(v, str) and v for v in kernels.values()):
-        problems.append("'tool.nbpress.execute.kernels' maps a notebook's kernel name to an "
-                        "installed kernel's name (strings)")
-    links = execute_table.get("data_links", {})
-    if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
-        problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")
     if problems:
         valid = ", ".join(sorted(_SITE_KEYS)) + "; execute: " + ", ".join(sorted(_EXECUTE_KEYS))
         raise ConfigError(

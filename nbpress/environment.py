@@ -1,13 +1,14 @@
 """The Python environment posts run in: its installed distributions and their versions.
 
 Reading every installed distribution's metadata takes 0.2-0.5 s, so the map
-is kept in the site's ``.nbpress-cache/`` until a folder on ``sys.path``
-changes, which is what installing or upgrading a package does.  The same
+is kept in the site's ``.nbpress-cache/`` until the distributions' metadata
+on ``sys.path`` changes, which is what installing or upgrading a package does.  The same
 stamp tells a no-op build that packages changed.  Standard library only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -18,12 +19,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+_METADATA = (".dist-info", ".egg-info")  # what importlib.metadata reads distributions from
+
+
 def stamp() -> str:
-    """A hash of the modification times of the folders on ``sys.path``."""
+    """A hash of the names of the distributions' metadata on ``sys.path``.
+
+    Installing, removing or upgrading a distribution adds, removes or renames one of
+    them (the name holds the version).  The folders' own modification times are not
+    used: under ``python -m`` the current folder is on ``sys.path``, and every build
+    changes it; folders without distributions (the script's, the current one) count
+    for nothing, so ``nbpress`` and ``python -m nbpress`` see the same stamp.
+    """
     parts = []
     for folder in sys.path:
         try:
-            parts.append(f"{folder} {os.stat(folder or '.').st_mtime_ns}")
+            with os.scandir(folder or ".") as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(_METADATA))
+            if names:  # the same stamp whichever script or folder sys.path starts with
+                parts.append(f"{folder} {' '.join(names)}")
+        except NotADirectoryError:  # a zip archive on sys.path: replaced as a whole
+            with contextlib.suppress(OSError):
+                parts.append(f"{folder} {os.stat(folder).st_mtime_ns}")
         except OSError:
             continue
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -2,9 +2,12 @@
 
 CommonMark with raw HTML, GFM tables and strikethrough, footnotes, heading
 ids, ``$…$``/``$$…$$`` math turned into MathML on the server (readable with no
-network and no JavaScript), and code highlighted by Pygments.  ``fenced_lines``
-tells which lines of a Markdown text are fenced code, for the stages that read
-the text line by line (the citation marker, the hand-written-anchor lint).
+network and no JavaScript), and code highlighted by Pygments.  Math that cannot
+become MathML (empty, unpaired braces, TeX latex2mathml does not know) is shown
+as its source text and listed in the render env under ``MATH_PROBLEMS``.
+``fenced_lines`` tells which lines of a Markdown text are fenced code, for the
+stages that read the text line by line (the citation marker, the
+hand-written-anchor lint).
 """
 
 from __future__ import annotations
@@ -36,16 +39,76 @@ def highlight(code: str, language: str, _attrs: str = "") -> str:
     return f'<pre class="highlight"><code{cls}>{body}</code></pre>'
 
 
+def _balanced(tex: str) -> bool:
+    """Whether the TeX's unescaped braces pair up (latex2mathml accepts ``\\frac{a}{b``)."""
+    depth = 0
+    for brace in re.findall(r"\\.|[{}]", tex):
+        depth += {"{": 1, "}": -1}.get(brace, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 @lru_cache(maxsize=4096)
-def math(tex: str, display: bool) -> str:
-    """TeX → MathML; unconvertible TeX is shown as code rather than failing the build."""
+def mathml(tex: str, display: bool) -> tuple[str, str]:
+    """TeX → (MathML, ""), or ("", why it cannot be converted)."""
+    if not tex.strip():
+        return "", "it is empty"
+    if not _balanced(tex):
+        return "", "its braces { } do not pair up"
     from latex2mathml.converter import convert  # only posts with math pay for the import
 
     try:
-        return convert(tex.strip(), display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds on TeX it does not know
-        cls = "math display" if display else "math"
-        return f'<code class="{cls}">{html.escape(tex)}</code>'
+        return convert(tex.strip(), display="block" if display else "inline"), ""
+    except Exception as exc:  # latex2mathml raises many kinds on TeX it does not know
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return "", f"latex2mathml cannot convert it ({detail})"
+
+
+def math(tex: str, display: bool) -> str:
+    """TeX → MathML; unconvertible TeX is shown as code rather than failing the build."""
+    converted, _ = mathml(tex, display)
+    if converted:
+        return converted
+    cls = "math display" if display else "math"
+    return f'<code class="{cls}">{html.escape(tex)}</code>'
+
+
+MATH_PROBLEMS = "nbpress_math"  # the renderer's env key: [(0-based line, source, message)]
+
+
+def _math_problem(env: dict, line: int, source: str, problem: str) -> None:
+    shown = " ".join(source.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "…"
+    env.setdefault(MATH_PROBLEMS, []).append((line, source, (
+        f"the math '{shown}' is shown as written: {problem}. Fix the TeX, or write \\$ for "
+        "a dollar sign that is not math.")))
+
+
+def _check_math(state) -> None:
+    """Core rule: math that cannot become MathML is turned back into its source text and
+    reported in ``env``, instead of empty or broken markup."""
+    for token in state.tokens:
+        if token.type in ("math_block", "math_block_label"):
+            problem = mathml(token.content, True)[1]
+            if problem:
+                label = f" ({token.info})" if token.type == "math_block_label" else ""
+                token.type, token.content = "math_source", f"$${token.content}$${label}"
+                _math_problem(state.env, token.map[0] if token.map else 0, token.content, problem)
+        elif token.type == "inline":
+            cursor = 0
+            for child in token.children or []:
+                if child.type not in ("math_inline", "math_inline_double"):
+                    continue
+                source = child.markup + child.content + child.markup
+                position = token.content.find(source, cursor)
+                cursor = position + len(source) if position >= 0 else cursor
+                problem = mathml(child.content, child.type == "math_inline_double")[1]
+                if problem:
+                    line = (token.map[0] if token.map else 0) + \
+                        token.content.count("\n", 0, max(position, 0))
+                    child.type, child.content = "text", source
+                    _math_problem(state.env, line, source, problem)
 
 
 def slugify_heading(text: str) -> str:
@@ -63,6 +126,12 @@ def make_markdown(*plugins) -> MarkdownIt:
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            renderer=lambda content, options: math(content, bool(options.get("display_mode"))))
+    md.core.ruler.push("nbpress_math_check", _check_math)
+    # $$…$$ inside a paragraph: a <span>, since the plugin's <div> cannot be inside a <p>.
+    md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env:
+                       f'<span class="math display">{math(tokens[i].content, True)}</span>')
+    md.add_render_rule("math_source", lambda self, tokens, i, options, env:
+                       f'<p class="math-source">{html.escape(tokens[i].content)}</p>\n')
     for plugin in plugins:
         plugin(md)
     return md

@@ -47,6 +47,7 @@ class ExecuteConfig:
     post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
+    packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
 
     @property
     def memory_bytes(self) -> int | None:

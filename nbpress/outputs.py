@@ -1,27 +1,41 @@
-"""One executed code cell → HTML and the image files it produced.
+"""One executed code cell → HTML, the image files it produced, and notes for warnings.
 
-Outputs come in notebook order; each rich output shows its best MIME type
-(SVG, PNG, JPEG, HTML, Markdown, LaTeX, plain text).  Images are written as
-files named as nbconvert's ExtractOutputPreprocessor names them
-(``<slug>_<cell>_<n>.<ext>``) and linked with their width and height.
+Outputs come in notebook order.  ``RENDERERS`` maps each MIME type nbpress can
+show to its renderer, in order of preference; a rich output shows its first
+type found there.  Every other type in an output gives one note per cell (a
+build warning naming post, cell and type): nothing is dropped silently.
+Images are written as files named as nbconvert's ExtractOutputPreprocessor
+names them (``<slug>_<cell>_<n>.<ext>``) and linked with their width and
+height; a ``fig-cap``/``label`` option (cellopts) makes them a ``<figure>``.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import html
 import itertools
+import json
 import re
 import struct
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
-from .markdown import highlight, math
+from .cellopts import CellOptions, cell_options, cell_tags
+from .markdown import MATH_PROBLEMS, highlight, mathml
 from .model import OutputFile
 
-MIME_ORDER = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown",
-              "text/latex", "text/plain")
-_EXTENSIONS = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
+IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg",
+               "image/gif": ".gif", "image/webp": ".webp"}
+# Why some types are not shown, for their warning; other types get a generic one.
+_NOT_SHOWN = {
+    "application/vnd.jupyter.widget-view+json":
+        "Jupyter widgets need a live kernel, and a static page has none",
+    "application/vnd.plotly.v1+json":
+        "interactive Plotly figures are not rendered yet; fig.show('png') shows a static one",
+    "application/pdf": "a web page cannot show PDF output inline",
+    "application/javascript": "JavaScript outputs are not run on the page",
+}
 
 
 @dataclass(frozen=True)
@@ -31,15 +45,44 @@ class CellContext:
     slug: str
     files_dir: str  # folder of the post's files, relative to the site
     baseurl: str
-    render_markdown: Callable[[str], str]
+    render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
     language: str = "python"  # the kernel's language, for highlighting the cells' code
+
+
+class CellHTML(NamedTuple):
+    """A rendered cell (or its outputs): HTML, the files it links, and problems to warn of."""
+
+    html: str
+    files: list[OutputFile]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class _Rich:
+    """One rich output being rendered, with where it is and its image's alt text."""
+
+    output: dict
+    index: int  # the cell's index in the notebook
+    n: int  # the output's index in the cell (nbconvert's file names use it)
+    alt: str
+
+
+class Shown(NamedTuple):
+    """What a renderer made of one output."""
+
+    html: str
+    file: OutputFile | None = None
+    notes: tuple[str, ...] = ()
+    figure: bool = False  # an image, which a caption may go with
 
 
 def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
     """Pixel width and height read from the image's header, when it says."""
     if mime == "image/png" and data[12:16] == b"IHDR":
         return struct.unpack(">II", data[16:24])
+    if mime == "image/gif" and data[:3] == b"GIF" and len(data) >= 10:
+        return struct.unpack("<HH", data[6:10])
     if mime == "image/svg+xml":
         head = data[:4000].decode("utf-8", "replace")
         tag = re.search(r"<svg\b[^>]*>", head, re.S)
@@ -78,10 +121,96 @@ def _text_block(text: str, cls: str, limit: int) -> str:
     return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
 
 
-def _alt_text(cell: Any, index: int, output: dict) -> str:
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    text = _joined(value)
+    try:
+        raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return Shown("", notes=(f"an {mime} output is not valid base64 data, so it is not "
+                                "shown; the notebook may be damaged.",))
+    name = f"{ctx.slug}_{item.index}_{item.n}{IMAGE_TYPES[mime]}"
+    meta = item.output.get("metadata", {}).get(mime, {})
+    size = (meta["width"], meta["height"]) if "width" in meta and "height" in meta \
+        else image_size(mime, raw)
+    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
+    return Shown(f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} '
+                 'loading="lazy">', OutputFile(f"{ctx.files_dir}/{name}", raw), figure=True)
+
+
+def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    return Shown(f'<div class="output html">{_joined(value)}</div>')
+
+
+def _markdown(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    env: dict = {}
+    rendered = ctx.render_markdown(_joined(value), env)
+    notes = tuple(f"in a text/markdown output, {message}" for _, _, message in
+                  env.get(MATH_PROBLEMS, []))
+    return Shown(f'<div class="output markdown">{rendered}</div>', notes=notes)
+
+
+def _latex(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    text = _joined(value).strip()
+    # IPython's Math and SymPy wrap the TeX in $…$, $$…$$ or \[…\].
+    tex = re.sub(r"^(\$\$|\$|\\\[)(.*?)(\$\$|\$|\\\])$", r"\2", text, flags=re.S)
+    converted, problem = mathml(tex, True)
+    if converted:
+        return Shown(f'<div class="output latex">{converted}</div>')
+    return Shown(_text_block(text, "latex", ctx.max_output_lines), notes=(
+        f"a text/latex output is shown as LaTeX source: {problem}.",))
+
+
+def _json(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    text = json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
+    return Shown(_text_block(text, "json", ctx.max_output_lines))
+
+
+def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    return Shown(_text_block(_joined(value), "text", ctx.max_output_lines))
+
+
+Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
+# Every MIME type nbpress shows, best first: an output shows the first one it has.
+RENDERERS: dict[str, Renderer] = {
+    **{mime: _image for mime in IMAGE_TYPES},
+    "text/html": _html, "text/markdown": _markdown, "text/latex": _latex,
+    "application/json": _json, "text/plain": _plain,
+}
+
+
+def _not_shown(mime: str, chosen: str | None) -> str:
+    why = f" ({_NOT_SHOWN[mime]})" if mime in _NOT_SHOWN else ""
+    instead = f"the page shows its {chosen} form instead" if chosen else \
+        "nothing is shown in its place"
+    return f"an output of type {mime} is not shown{why}; {instead}."
+
+
+def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
+    """The output's best representation; each type it has that nbpress cannot show is noted."""
+    data = item.output.get("data", {})
+    chosen = next((mime for mime in RENDERERS if mime in data), None)
+    for mime in data:
+        if mime not in RENDERERS:
+            notes.setdefault(mime, _not_shown(mime, chosen))
+    if chosen is None:
+        return Shown("")
+    shown = RENDERERS[chosen](chosen, data[chosen], item, ctx)
+    for note in shown.notes:
+        notes.setdefault(note, note)
+    return shown
+
+
+def _alt_text(cell: Any, output: dict, options: CellOptions, figure: int, index: int) -> str:
     meta = cell.get("metadata", {})
-    plain = output.get("data", {}).get("text/plain", "")
-    plain = "".join(plain) if isinstance(plain, list) else plain
+    plain = _joined(output.get("data", {}).get("text/plain", ""))
+    for choice in (options.alts, options.captions):
+        if figure < len(choice):
+            return choice[figure]
     if meta.get("alt") or meta.get("caption"):
         return str(meta.get("alt") or meta.get("caption"))
     if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)", plain):
@@ -89,35 +218,22 @@ def _alt_text(cell: Any, index: int, output: dict) -> str:
     return f"Figure produced by code cell {index}"
 
 
-def _rich(output: dict, cell: Any, index: int, n: int, ctx: CellContext
-          ) -> tuple[str, OutputFile | None]:
-    data = output.get("data", {})
-    for mime in MIME_ORDER:
-        if mime not in data:
-            continue
-        value = data[mime]
-        value = "".join(value) if isinstance(value, list) else value
-        if mime in _EXTENSIONS:
-            raw = value.encode() if mime == "image/svg+xml" else base64.b64decode(value)
-            name = f"{ctx.slug}_{index}_{n}{_EXTENSIONS[mime]}"
-            file = OutputFile(f"{ctx.files_dir}/{name}", raw)
-            meta = output.get("metadata", {}).get(mime, {})
-            size = (meta["width"], meta["height"]) if "width" in meta and "height" in meta \
-                else image_size(mime, raw)
-            dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
-            src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
-            alt = html.escape(_alt_text(cell, index, output))
-            return (f'<div class="output image"><img src="{html.escape(src)}" alt="{alt}"'
-                    f'{dims} loading="lazy"></div>', file)
-        if mime == "text/html":
-            return f'<div class="output html">{value}</div>', None
-        if mime == "text/markdown":
-            return f'<div class="output markdown">{ctx.render_markdown(value)}</div>', None
-        if mime == "text/latex":
-            tex = value.strip().strip("$")
-            return f'<div class="output latex">{math(tex, True)}</div>', None
-        return _text_block(value, "text", ctx.max_output_lines), None
-    return "", None
+def _inline_markdown(text: str, ctx: CellContext) -> str:
+    """A caption's Markdown (emphasis, math, links) as inline HTML."""
+    rendered = ctx.render_markdown(text, {}).strip()
+    match = re.fullmatch(r"<p>(.*)</p>", rendered, re.S)
+    return match.group(1) if match else rendered
+
+
+def _figure(img: str, options: CellOptions, figure: int, ctx: CellContext) -> str:
+    """An image output: a plain block, or a ``<figure>`` with the cell's caption and label."""
+    caption = options.captions[figure] if figure < len(options.captions) else ""
+    if not caption and not options.label:
+        return f'<div class="output image">{img}</div>'
+    label = options.label if figure == 0 else f"{options.label}-{figure + 1}"
+    ident = f' id="{html.escape(label)}"' if options.label else ""
+    caption = f"<figcaption>{_inline_markdown(caption, ctx)}</figcaption>" if caption else ""
+    return f'<figure class="output image"{ident}>{img}{caption}</figure>'
 
 
 def _overwrite(line: str) -> str:
@@ -140,45 +256,72 @@ def _stream_name(item: tuple[int, dict]) -> str | None:
     return output.get("name") if output.get("output_type") == "stream" else None
 
 
-def render_outputs(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:
-    """A cell's outputs → HTML and files, in notebook order; adjacent streams of the same
-    name are joined (as Jupyter shows them)."""
-    parts, files = [], []
+def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
+             ) -> tuple[CellHTML, int]:
+    """A cell's outputs in notebook order, and how many of them are figures."""
+    tags = set(cell_tags(cell))
+    parts, files, notes = [], [], {}
+    figures = 0
     for name, group in itertools.groupby(enumerate(cell.get("outputs", [])), key=_stream_name):
         if name is not None:
-            text = _stream_text([output for _, output in group]).rstrip("\n")
-            cls = "stderr" if name == "stderr" else "stdout"
-            parts.append(_text_block(text, cls, ctx.max_output_lines))
+            if f"remove-{name}" not in tags:  # MyST-NB's remove-stdout / remove-stderr
+                text = _stream_text([output for _, output in group]).rstrip("\n")
+                cls = "stderr" if name == "stderr" else "stdout"
+                parts.append(_text_block(text, cls, ctx.max_output_lines))
             continue
         for n, output in group:  # n: the output's index, which nbconvert's file names use
             kind = output.get("output_type")
             if kind in ("execute_result", "display_data"):
-                part, file = _rich(output, cell, index, n, ctx)
-                parts.append(part)
-                files += [file] if file else []
+                alt = _alt_text(cell, output, options, figures, index)
+                shown = _rich(_Rich(output, index, n, alt), ctx, notes)
+                parts.append(_figure(shown.html, options, figures, ctx) if shown.figure
+                             else shown.html)
+                figures += shown.figure
+                files += [shown.file] if shown.file else []
             elif kind == "error":
                 trace = "\n".join(output.get("traceback", [])) or \
                     f"{output.get('ename')}: {output.get('evalue')}"
                 parts.append(_text_block(trace, "error", ctx.max_output_lines))
-    return "".join(parts), files
+            else:
+                notes.setdefault(str(kind), f"an output of kind {kind!r} is not shown.")
+    if len(options.captions) > figures:
+        notes["fig-cap"] = (f"'fig-cap' gives {len(options.captions)} caption(s) but the cell "
+                            f"shows {figures} image(s); the extra captions are not shown.")
+    return CellHTML("".join(parts), files, list(notes.values())), figures
 
 
-def render_cell(cell: Any, index: int, ctx: CellContext) -> tuple[str, list[OutputFile]]:
-    """A code cell → ``<div class="cell">`` with its input and outputs, honouring tags."""
-    tags = set(cell.get("metadata", {}).get("tags", []))
+def render_outputs(cell: Any, index: int, ctx: CellContext) -> CellHTML:
+    """A cell's outputs → HTML, files and notes, in notebook order; adjacent streams of the
+    same name are joined (as Jupyter shows them)."""
+    return _outputs(cell, index, ctx, cell_options(cell.get("source", "")))[0]
+
+
+def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
+    """A code cell → ``<div class="cell">`` with its input and outputs, honouring tags; the
+    input is shown without the flag and option lines other tools read (cellopts)."""
+    tags = set(cell_tags(cell))
     if "remove-cell" in tags:
-        return "", []
-    source = highlight(cell.get("source", ""), ctx.language)
-    outputs, files = ("", []) if "remove-output" in tags else render_outputs(cell, index, ctx)
+        return CellHTML("", [], [])
+    options = cell_options(cell.get("source", ""))
+    source = highlight(options.source, ctx.language)
+    outputs, figures = (CellHTML("", [], []), 0) if "remove-output" in tags \
+        else _outputs(cell, index, ctx, options)
     parts = []
     if "remove-input" not in tags:
         if "hide-input" in tags or "hide-cell" in tags:
-            source = f'<details class="hidden-input"><summary>Show code</summary>{source}</details>'
+            shown = " open" if options.fold_open else ""
+            summary = html.escape(options.summary or "Show code")
+            source = (f'<details class="hidden-input"{shown}><summary>{summary}</summary>'
+                      f"{source}</details>")
         parts.append(f'<div class="input">{source}</div>')
-    if outputs:
+    if outputs.html:
+        body = outputs.html
         if "hide-output" in tags or "hide-cell" in tags:
-            outputs = f'<details class="hidden-output"><summary>Show output</summary>{outputs}</details>'
-        parts.append(f'<div class="outputs">{outputs}</div>')
+            body = f'<details class="hidden-output"><summary>Show output</summary>{body}</details>'
+        parts.append(f'<div class="outputs">{body}</div>')
     if not parts:
-        return "", files
-    return f'<div class="cell" id="cell-{index}">{"".join(parts)}</div>', files
+        return CellHTML("", outputs.files, outputs.notes)
+    # A label with no figure to carry it names the cell itself.
+    ident = options.label if options.label and not figures else f"cell-{index}"
+    return CellHTML(f'<div class="cell" id="{html.escape(ident)}">{"".join(parts)}</div>',
+                    outputs.files, outputs.notes)

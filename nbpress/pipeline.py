@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from . import __version__, cache, kernels, state
+from . import __version__, cache, entries, kernels, state
 from .config import site_variables
 from .errors import BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .execute import execute, link_data
-from .model import CACHE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
+from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import write_site
@@ -80,10 +80,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     _stop_if(errors, config.keep_going)
     plans = cache.plan(docs, config)
     if explain:
-        for item in plans:
-            print(f"{item.name}: "
-                  + (f"would execute: {item.reason}" if item.reason else "cached, up to date"),
-                  file=log)
+        _explain(plans, config, log)
         return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0)
     variables = site_variables(config)
     links = _links(plans, config.baseurl)
@@ -96,10 +93,28 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
     write_site(files, config.out, build_id)
+    entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
     _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
                        lines=tuple(report_lines(rendered.reports, seconds)))
+
+
+def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:
+    """``--explain``: what would run and why, package drift, and what the cache would drop."""
+    from .environment import load
+
+    versions = load(config.root / STATE_DIR).version
+    for item in plans:
+        text = f"would execute: {item.reason}" if item.reason else "cached, up to date"
+        if item.record is not None:
+            drift = cache.package_drift(item.record, versions, "all")
+            if drift:
+                text += " (packages differ, not checked by the policy: " + ", ".join(drift) + ")"
+        print(f"{item.name}: {text}", file=log)
+    for path in sum(entries.unused(config.root, cache.post_stems(config.root)), []):
+        print(f"would remove {path.relative_to(config.root).as_posix()} (no post uses it)",
+              file=log)
 
 
 def _stop_if(errors: list[NbpressError], keep_going: bool) -> None:

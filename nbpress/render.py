@@ -2,7 +2,8 @@
 
 The post's Markdown is rendered as one document (so HTML blocks that code
 cells split stay valid), then each cell placeholder is replaced by that
-cell's input and outputs.
+cell's input and outputs.  Cell attachments become files first; math that
+cannot be converted and outputs that cannot be shown become warnings.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .anchors import check_manual_anchors
+from .attachments import cell_title, link_attachments
 from .bibliography import Reference, load_references
 from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
-from .markdown import make_markdown
-from .model import ExecResult, Execution, RenderedPost, SiteConfig
+from .markdown import MATH_PROBLEMS, make_markdown
+from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .readers import CELL_MARK_RE
 from .outputs import CellContext, render_cell
 
@@ -89,10 +91,56 @@ def _bibliographies(post) -> list[Path]:
     return files
 
 
+def _math_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
+    """A warning per math problem: at its line in a text post; in an ``.ipynb``, whose
+    document lines are no lines of the file, naming the Markdown cell that holds it."""
+    post = result.doc.post
+    if post.path.suffix != ".ipynb":
+        return [BuildWarning(message, post.path, post.body_line + line)
+                for line, _, message in problems]
+    found = []
+    for _, source, message in problems:
+        cell = next((c for c in result.notebook.cells
+                     if c.cell_type != "code" and source in c.source), None)
+        where = f"in {cell_title(cell)}, " if cell else ""
+        found.append(BuildWarning(where + message, post.path))
+    return found
+
+
+def _cells_html(body: str, result: ExecResult, ctx: CellContext
+                ) -> tuple[str, list[OutputFile], list[BuildWarning]]:
+    """Each cell's placeholder in ``body`` replaced by its input and outputs; the files
+    they need and a warning for each note a cell gave (naming the code cell)."""
+    doc = result.doc
+    path = doc.post.path
+    cells = result.notebook.cells
+    where = {cell.index: (n, cell.line or None) for n, cell in enumerate(doc.cells, 1)}
+    files: list[OutputFile] = []
+    warnings: list[BuildWarning] = []
+
+    def cell_html(match: re.Match) -> str:
+        index = int(match.group(1))
+        if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
+            return cells[index].source
+        number, line = where.get(index, (index + 1, None))
+        shown = render_cell(cells[index], index, ctx)
+        files.extend(shown.files)
+        warnings.extend(BuildWarning(f"code cell {number}: {note}", path, line)
+                        for note in shown.notes)
+        for file in shown.files:
+            if len(file.data) > LARGE_IMAGE:
+                warnings.append(BuildWarning(
+                    f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); "
+                    "readers download all of it: lower the figure's dpi or size.", path, line))
+        return shown.html
+
+    return CELL_MARK_RE.sub(cell_html, body), files, warnings
+
+
 def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[str, Any],
                 links: Mapping[str, str], site_references: Mapping[str, Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
-    """Render one executed post: Liquid, citations, Markdown, then the cells' outputs.
+    """Render one executed post: attachments, Liquid, citations, Markdown, then the cells.
 
     ``variables`` is Liquid's ``site.*`` scope; ``site_references`` the site's
     references.bib, loaded once per build (a post's own sources override it).
@@ -102,7 +150,10 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     page = dict(post.front_matter)
     page.update(title=post.title, url=post.url, tags=list(post.tags),
                 date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
-    markdown = resolve(doc.markdown, site=variables, page=page, links=links, path=post.path,
+    markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
+                                              files_dir=post.files_dir, baseurl=config.baseurl)
+    warnings = [BuildWarning(note, post.path) for note in notes]
+    markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
     references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
@@ -113,35 +164,19 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
     body = place_references(body, references_html(env))
-    warnings = check_manual_anchors(body, markdown, path=post.path,
-                                   line_offset=post.body_line - 1)
+    warnings += check_manual_anchors(body, markdown, path=post.path,
+                                     line_offset=post.body_line - 1)
+    warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
                       max_output_lines=config.output_lines, language=doc.kernel.language)
-    files = []
-    cells = result.notebook.cells
-    lines = {cell.index: cell.line for cell in doc.cells}
-
-    def cell_html(match: re.Match) -> str:
-        index = int(match.group(1))
-        if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
-            return cells[index].source
-        html, cell_files = render_cell(cells[index], index, ctx)
-        files.extend(cell_files)
-        for file in cell_files:
-            if len(file.data) > LARGE_IMAGE:
-                warnings.append(BuildWarning(
-                    f"a cell produced a {len(file.data) / 1e6:.0f} MB image ({file.path}); "
-                    "readers download all of it: lower the figure's dpi or size.",
-                    post.path, lines.get(index) or None))
-        return html
-
-    body = CELL_MARK_RE.sub(cell_html, body)
+    body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
                           main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
-                            files=tuple(files), local_links=links_found, execution=execution)
-    return rendered, warnings
+                            files=tuple(files + cell_files), local_links=links_found,
+                            execution=execution)
+    return rendered, warnings + cell_warnings

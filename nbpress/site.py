@@ -21,7 +21,7 @@ import jinja2
 
 from .errors import BuildWarning, PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
-from .model import Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
+from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
@@ -176,11 +176,11 @@ def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> Ou
 
 
 def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
-    """The post's file in the repository; its paired notebook when there is one (Colab opens those)."""
+    """What Colab opens: an ``.ipynb`` post itself, else the post's executed notebook in the
+    committed cache (Colab cannot open a ``.md`` post)."""
     path = item.post.path
-    paired = path.with_suffix(".ipynb")
-    if path.suffix != ".ipynb" and paired.is_file():
-        path = paired
+    if path.suffix != ".ipynb":
+        path = config.root / CACHE_DIR / path.stem / "notebook.ipynb"  # cache.entry_dir's
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:

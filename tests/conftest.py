@@ -8,6 +8,7 @@ import copy
 import inspect
 import io
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -277,3 +278,41 @@ def extra_kernels(tmp_path_factory, monkeypatch) -> Path:
         (folder / "kernel.json").write_text(json.dumps(spec))
     monkeypatch.setenv("JUPYTER_PATH", str(where))
     return where
+
+
+# --- GitHub Pages workflows ---------------------------------------------------------------------
+
+def pages_workflow_runs(path: Path) -> list[str]:
+    """Check a GitHub Pages workflow's shape (triggers, permissions, a build from the cache
+    with ``--execute never`` before the upload, the deploy job); return its build commands."""
+    import yaml
+
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "push" in triggers and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build_steps = workflow["jobs"]["build"]["steps"]
+    runs = [step.get("run", "").strip() for step in build_steps]
+    uses = [step.get("uses", "") for step in build_steps]
+    assert any(u.startswith("actions/checkout@") for u in uses)
+    upload = next(s for s in build_steps if s.get("uses", "").startswith(
+        "actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "_site"
+    assert uses.index(upload["uses"]) > runs.index("nbpress build --execute never")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert "--execute always" not in "\n".join(runs)
+    return runs
+
+
+def run_workflow_step(run: str, where: Path) -> str:
+    """Run a workflow step's ``run`` script with bash in ``where``, as the runner does;
+    return what it wrote to $GITHUB_OUTPUT."""
+    output = where / "github_output"
+    output.write_text("")
+    result = subprocess.run(["bash", "-e", "-c", run], cwd=where, capture_output=True, text=True,
+                            env={**os.environ, "GITHUB_OUTPUT": str(output)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return output.read_text()

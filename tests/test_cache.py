@@ -73,7 +73,7 @@ def test_key_changes_with_code_order_exec_tags_and_kernel(tmp_path, extra_kernel
 
 def _record(**overrides) -> cache.Record:
     values = dict(key="k", executed_at="", seconds=1.0, python="3.11", notebook_sha256="",
-                  files={}, packages={"torch": "2.14.1"})
+                  files={}, packages={"torch": "2.14.1"}, main_packages=["torch"])
     values.update(overrides)
     return cache.Record(**values)
 
@@ -125,3 +125,15 @@ def test_missing_files_are_trusted_only_when_never_executing(tmp_path):
     assert cache.stale_reason(record, "k", tmp_path, {}.get, missing_ok=True) == ""
     data.write_text("2\n")
     assert cache.stale_reason(record, "k", tmp_path, {}.get, missing_ok=True) == "data.csv changed"
+
+
+def test_package_policy_imported_all_ignore_and_never(tmp_path):
+    record = _record(packages={"torch": "2.14.1", "PyYAML": "6.0.3"}, main_packages=["torch"])
+    now = {"torch": "2.14.1", "PyYAML": "6.0.4"}.get
+    assert cache.stale_reason(record, "k", tmp_path, now) == ""  # only what the post imports
+    assert cache.stale_reason(record, "k", tmp_path, now, packages="all") == "PyYAML 6.0.3 → 6.0.4"
+    newer = {"torch": "2.15.0", "PyYAML": "6.0.3"}.get
+    assert cache.stale_reason(record, "k", tmp_path, newer) == "torch 2.14.1 → 2.15.0"
+    assert cache.stale_reason(record, "k", tmp_path, newer, packages="ignore") == ""
+    assert cache.stale_reason(record, "k", tmp_path, newer, missing_ok=True) == ""
+    assert cache.package_drift(record, newer, "all") == ["torch 2.14.1 → 2.15.0"]

@@ -12,7 +12,7 @@ from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, execute, lang, "
          "output_lines, paginate, paginate_path, permalink, repository, timezone, title, url; "
-         "execute: cwd, data_links, kernel, kernels, memory_limit, post_timeout, timeout.")
+         "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, timeout.")
 
 
 @pytest.fixture

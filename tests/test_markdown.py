@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nbpress.markdown import fenced_lines, highlight, make_markdown, math, slugify_heading
+from nbpress.markdown import (MATH_PROBLEMS, fenced_lines, highlight, make_markdown, math,
+                              slugify_heading)
 
 from conftest import Page
 
@@ -81,8 +82,68 @@ def test_unconvertible_tex_is_shown_as_code() -> None:
     assert math(r"\begin{nosuchenv} x<y", True) == \
         '<code class="math display">\\begin{nosuchenv} x&lt;y</code>'
     assert math("x^", False) == '<code class="math">x^</code>'
-    assert render("Broken $x^$ math.") == '<p>Broken <span class="math inline"><code ' \
-        'class="math">x^</code></span> math.</p>\n'
+
+
+# --- math that cannot be converted: its source text and a problem naming the line -----------
+
+def render_env(text: str) -> tuple[str, list]:
+    env: dict = {}
+    html = make_markdown().render(text, env)
+    return html, env.get(MATH_PROBLEMS, [])
+
+
+def test_empty_display_math_in_a_paragraph_is_its_source_text() -> None:
+    # The case: a "$$ $$" typed in a sentence rendered as a <div> inside a <p>.
+    html, problems = render_env("The loss is\nminimised where $$ $$ [] holds.\n")
+    assert html == "<p>The loss is\nminimised where $$ $$ [] holds.</p>\n"
+    assert problems == [(1, "$$ $$", "the math '$$ $$' is shown as written: it is empty. Fix "
+                                     "the TeX, or write \\$ for a dollar sign that is not math.")]
+    assert Page(html).errors == []
+
+
+def test_empty_display_math_block_is_a_paragraph_of_source() -> None:
+    html, problems = render_env("Intro.\n\n$$\n\n$$\n\nAfter.\n")
+    assert html == ('<p>Intro.</p>\n<p class="math-source">$$\n\n$$</p>\n<p>After.</p>\n')
+    assert [(line, source) for line, source, _ in problems] == [(2, "$$\n\n$$")]
+
+
+def test_unconvertible_inline_math_names_the_converter_error() -> None:
+    html, problems = render_env("First line.\nBroken $x^$ math.")
+    assert html == "<p>First line.\nBroken $x^$ math.</p>\n"
+    ((line, source, message),) = problems
+    assert (line, source) == (1, "$x^$")
+    assert message.startswith("the math '$x^$' is shown as written: latex2mathml cannot "
+                              "convert it (MissingSuperScriptOrSubscriptError")
+
+
+def test_unpaired_braces_are_reported_though_latex2mathml_accepts_them() -> None:
+    html, problems = render_env("Text.\n\n$$\n\\frac{a}{b\n$$\n")
+    assert '<p class="math-source">$$\n\\frac{a}{b\n$$</p>' in html
+    assert "<math" not in html
+    assert problems == [(2, "$$\n\\frac{a}{b\n$$",
+                         "the math '$$ \\frac{a}{b $$' is shown as written: its braces { } do "
+                         "not pair up. Fix the TeX, or write \\$ for a dollar sign that is "
+                         "not math.")]
+
+
+def test_labelled_equation_source_keeps_its_label() -> None:
+    html, problems = render_env("$$ \\sqrt{ $$ (eq1)\n")
+    assert html == '<p class="math-source">$$ \\sqrt{ $$ (eq1)</p>\n'
+    assert len(problems) == 1
+
+
+def test_escaped_braces_and_good_math_are_not_problems() -> None:
+    html, problems = render_env(r"Sets $\{x \mid x > 0\}$ and $$\frac{1}{2}$$ inline.")
+    assert problems == []
+    assert html.count("<math ") == 2
+
+
+def test_display_math_inside_a_paragraph_is_a_span() -> None:
+    html = render("so $$x^2$$ holds")
+    assert html.startswith('<p>so <span class="math display"><math ')
+    page = Page(html)
+    assert page.errors == []
+    assert page.all("math")[0].ancestors[:2] == ["span", "p"]
 
 
 def test_bash_is_highlighted() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import struct
 import zlib
 
@@ -11,7 +12,7 @@ from nbformat.v4 import new_code_cell, new_output
 
 from nbpress.markdown import highlight, make_markdown
 from nbpress.model import OutputFile
-from nbpress.outputs import CellContext, image_size, render_cell, render_outputs
+from nbpress.outputs import CellContext, CellHTML, image_size, render_cell, render_outputs
 
 from conftest import Page
 
@@ -47,9 +48,16 @@ def ctx(baseurl: str = "/blog", limit: int = 5000) -> CellContext:
                        render_markdown=make_markdown().render, max_output_lines=limit)
 
 
+def outputs_rendered(*outputs, source: str = "x", index: int = 3, **options) -> CellHTML:
+    cell = new_code_cell(source, outputs=list(outputs))
+    return render_outputs(cell, index, ctx(**options))
+
+
 def outputs_html(*outputs, baseurl: str = "/blog", limit: int = 5000, index: int = 3):
-    cell = new_code_cell("x", outputs=list(outputs))
-    return render_outputs(cell, index, ctx(baseurl, limit))
+    """(HTML, files) of outputs that give no warning."""
+    html, files, notes = outputs_rendered(*outputs, index=index, baseurl=baseurl, limit=limit)
+    assert notes == []
+    return html, files
 
 
 # --- MIME priority --------------------------------------------------------------------------
@@ -93,9 +101,11 @@ def test_execute_result_plain_text_is_escaped() -> None:
     assert outputs_html(out)[0] == '<pre class="output text">&lt;Tensor &amp; co&gt;</pre>'
 
 
-def test_output_with_no_known_mime_renders_nothing() -> None:
+def test_output_with_no_known_mime_renders_nothing_and_says_so() -> None:
     out = new_output("display_data", data={"application/vnd.custom+json": {"a": 1}})
-    assert outputs_html(out) == ("", [])
+    assert outputs_rendered(out) == ("", [], [
+        "an output of type application/vnd.custom+json is not shown; nothing is shown in its "
+        "place."])
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -261,8 +271,8 @@ def test_error_output_for_raises_exception() -> None:
         new_output("error", ename="ZeroDivisionError", evalue="division by zero",
                    traceback=["\x1b[0;31m---------\x1b[0m",
                               "\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])])
-    html, files = render_cell(cell, 2, ctx())
-    assert files == []
+    html, files, notes = render_cell(cell, 2, ctx())
+    assert files == notes == []
     assert html.endswith(
         '<div class="outputs"><pre class="output stdout">about to fail</pre>'
         '<pre class="output error"><span class="ansi-red-fg">---------</span>\n'
@@ -289,13 +299,13 @@ OUTPUT = '<pre class="output stdout">shown</pre>'
 def test_untagged_cell() -> None:
     assert INPUT.startswith('<pre class="highlight"><code class="language-python"><span class="n">x')
     assert tagged() == (f'<div class="cell" id="cell-4"><div class="input">{INPUT}</div>'
-                        f'<div class="outputs">{OUTPUT}</div></div>', [])
+                        f'<div class="outputs">{OUTPUT}</div></div>', [], [])
 
 
 def test_remove_cell() -> None:
     cell = new_code_cell("x", metadata={"tags": ["remove-cell"]},
                          outputs=[new_output("display_data", data={"image/png": b64(png(1, 1))})])
-    assert render_cell(cell, 4, ctx()) == ("", [])
+    assert render_cell(cell, 4, ctx()) == ("", [], [])
 
 
 def test_remove_input() -> None:
@@ -329,10 +339,195 @@ def test_hide_output_is_collapsed_details() -> None:
 
 
 def test_remove_input_and_output_leave_nothing() -> None:
-    assert tagged("remove-input", "remove-output") == ("", [])
+    assert tagged("remove-input", "remove-output") == ("", [], [])
 
 
 def test_cell_without_outputs() -> None:
     cell = new_code_cell("x = 1")
     assert render_cell(cell, 0, ctx())[0] == \
         f'<div class="cell" id="cell-0"><div class="input">{INPUT}</div></div>'
+
+
+# --- the MIME registry: every type is shown or named in a note ----------------------------------
+
+GIF = b"GIF89a" + struct.pack("<HH", 32, 16) + b"\x00\x00\x00;"
+PLOTLY = {"application/vnd.plotly.v1+json": {
+    "data": [{"type": "scatter", "x": [1, 2, 3], "y": [0.9, 0.5, 0.3], "name": "loss"}],
+    "layout": {"title": {"text": "Training loss"}}, "config": {"plotlyServerURL": "https://plot.ly"}},
+    "text/html": '<div id="6c1b" class="plotly-graph-div" style="height:525px"></div>'}
+TQDM = {"application/vnd.jupyter.widget-view+json": {
+    "model_id": "9a4e1c0b7d2f4e5a8b3c6d1e2f3a4b5c", "version_major": 2, "version_minor": 0},
+    "text/plain": "  0%|          | 0/938 [00:00<?, ?it/s]"}
+VEGALITE = {"application/vnd.vegalite.v5+json": {
+    "mark": "point", "encoding": {"x": {"field": "Horsepower", "type": "quantitative"}}},
+    "text/plain": "alt.Chart(...)"}
+
+
+def test_gif_and_webp_are_image_files() -> None:
+    html, files = outputs_html(new_output("display_data", data={"image/gif": b64(GIF)}),
+                               new_output("display_data", data={"image/webp": b64(b"RIFF")}))
+    assert [f.path for f in files] == ["2024/01/02/post_files/post_3_0.gif",
+                                       "2024/01/02/post_files/post_3_1.webp"]
+    assert [(a.get("width"), a.get("height")) for a in Page(html).imgs] == [
+        ("32", "16"), (None, None)]
+
+
+def test_application_json_is_pretty_printed() -> None:
+    out = new_output("display_data", data={"application/json": {"lr": 0.001, "tags": ["<a>"]},
+                                           "text/plain": "<IPython.core.display.JSON object>"})
+    assert outputs_html(out)[0] == ('<pre class="output json">{\n  "lr": 0.001,\n  "tags": [\n'
+                                    '    "&lt;a&gt;"\n  ]\n}</pre>')
+
+
+@pytest.mark.parametrize("data, shown, note", [
+    (PLOTLY, '<div class="output html"><div id="6c1b"',
+     "an output of type application/vnd.plotly.v1+json is not shown (interactive Plotly figures "
+     "are not rendered yet; fig.show('png') shows a static one); the page shows its text/html "
+     "form instead."),
+    (TQDM, '<pre class="output text">  0%|',
+     "an output of type application/vnd.jupyter.widget-view+json is not shown (Jupyter widgets "
+     "need a live kernel, and a static page has none); the page shows its text/plain form "
+     "instead."),
+    (VEGALITE, '<pre class="output text">alt.Chart(...)</pre>',
+     "an output of type application/vnd.vegalite.v5+json is not shown; the page shows its "
+     "text/plain form instead."),
+    ({"application/pdf": "JVBERi0xLjQK", "image/png": "PNG", "text/plain": "<Figure size 640x480>"},
+     '<div class="output image"><img ',
+     "an output of type application/pdf is not shown (a web page cannot show PDF output "
+     "inline); the page shows its image/png form instead."),
+    ({"application/javascript": "element.append('hi')"}, "",
+     "an output of type application/javascript is not shown (JavaScript outputs are not run "
+     "on the page); nothing is shown in its place."),
+])
+def test_types_nbpress_cannot_show_are_noted(data: dict, shown: str, note: str) -> None:
+    data = {k: b64(png(2, 2)) if v == "PNG" else v for k, v in data.items()}
+    html, _, notes = outputs_rendered(new_output("display_data", data=data))
+    assert html.startswith(shown)
+    assert notes == [note]
+
+
+def test_one_note_per_cell_and_type() -> None:
+    bars = [new_output("display_data", data=TQDM) for _ in range(5)]
+    _, _, notes = outputs_rendered(*bars, new_output("display_data", data=PLOTLY))
+    assert [n.split(" is not shown")[0] for n in notes] == [
+        "an output of type application/vnd.jupyter.widget-view+json",
+        "an output of type application/vnd.plotly.v1+json"]
+
+
+def test_image_that_is_not_base64_is_noted_not_a_crash() -> None:
+    out = new_output("display_data", data={"image/png": "not base64 at all!"})
+    assert outputs_rendered(out) == ("", [], [
+        "an image/png output is not valid base64 data, so it is not shown; the notebook may "
+        "be damaged."])
+
+
+def test_unknown_output_kind_is_noted() -> None:
+    out = {"output_type": "update_display_data", "data": {"text/plain": "1"}, "metadata": {}}
+    cell = {"cell_type": "code", "source": "h.update(1)", "metadata": {}, "outputs": [out]}
+    assert render_outputs(cell, 1, ctx()).notes == [
+        "an output of kind 'update_display_data' is not shown."]
+
+
+@pytest.mark.parametrize("latex", [r"$\displaystyle x^{2}$", r"$$x^{2}$$", r"\[x^{2}\]", "x^{2}"])
+def test_latex_output_forms(latex: str) -> None:  # SymPy, IPython.display.Math, Latex
+    html = outputs_html(new_output("execute_result", data={"text/latex": latex,
+                                                           "text/plain": "x**2"}))[0]
+    assert html.startswith('<div class="output latex"><math ')
+    assert re.search(r"<msup><mi>x</mi>(<mrow>)?<mn>2</mn>", html)
+
+
+def test_latex_output_that_cannot_convert_is_its_source_with_a_note() -> None:
+    out = new_output("execute_result", data={"text/latex": r"$\frac{1}{2$", "text/plain": "y"})
+    assert outputs_rendered(out) == (r'<pre class="output latex">$\frac{1}{2$</pre>', [], [
+        "a text/latex output is shown as LaTeX source: its braces { } do not pair up."])
+
+
+def test_markdown_output_with_broken_math_is_noted() -> None:
+    out = new_output("display_data", data={"text/markdown": "Loss: $$ $$", "text/plain": "md"})
+    html, _, notes = outputs_rendered(out)
+    assert html == '<div class="output markdown"><p>Loss: $$ $$</p>\n</div>'
+    assert notes == ["in a text/markdown output, the math '$$ $$' is shown as written: it is "
+                     "empty. Fix the TeX, or write \\$ for a dollar sign that is not math."]
+
+
+@pytest.mark.parametrize("tag, kept", [("remove-stderr", "stdout"), ("remove-stdout", "stderr")])
+def test_remove_stdout_and_stderr(tag: str, kept: str) -> None:
+    cell = new_code_cell("fit()", metadata={"tags": [tag]}, outputs=[
+        stream("epoch 1\n"), stream("UserWarning: lr is high\n", "stderr")])
+    html = render_outputs(cell, 1, ctx()).html
+    assert [e["class"] for e in Page(html).all("pre")] == [f"output {kept}"]
+
+
+# --- other tools' tags and options, as rendered ---------------------------------------------
+
+def figure_cell(source: str, *images: bytes, outputs: list | None = None):
+    outs = outputs or [new_output("display_data", data={"image/png": b64(data),
+                                                        "text/plain": "<Figure size 640x480>"})
+                       for data in images]
+    return new_code_cell(source, outputs=outs)
+
+
+def test_quarto_caption_and_label_make_a_figure() -> None:
+    cell = figure_cell("#| label: fig-loss\n#| fig-cap: The *training* loss, $L$\n"
+                       "#| echo: false\nplt.plot(losses)", png(4, 3))
+    html, files, notes = render_cell(cell, 5, ctx())
+    assert notes == [] and len(files) == 1
+    assert html.startswith('<div class="cell" id="cell-5"><div class="outputs">'
+                           '<figure class="output image" id="fig-loss"><img ')
+    (figure,) = Page(html).all("figure")
+    assert [e.tag for e in figure.node.iterdescendants()] == ["img", "figcaption", "em", "span",
+                                                              "math", "mrow", "mi"]
+    assert Page(html).errors == []
+    assert "<figcaption>The <em>training</em> loss, " in html and "</figcaption></figure>" in html
+    (img,) = Page(html).imgs
+    assert img["alt"] == "The *training* loss, $L$"  # the caption's text, until fig-alt says
+
+
+def test_several_captions_alts_and_labels() -> None:
+    cell = figure_cell("#| label: fig-curves\n#| fig-cap: [Loss, Accuracy]\n"
+                       "#| fig-alt: [Loss falls, Accuracy rises]\nplot_both()", png(1, 1), png(2, 2))
+    html = render_cell(cell, 2, ctx()).html
+    page = Page(html)
+    assert [a.get("id") for a in page.all("figure")] == ["fig-curves", "fig-curves-2"]
+    assert [a["alt"] for a in page.imgs] == ["Loss falls", "Accuracy rises"]
+
+
+def test_label_without_a_figure_names_the_cell() -> None:
+    cell = new_code_cell("#| label: tbl-summary\ndf.describe()",
+                         outputs=[new_output("execute_result", execution_count=1,
+                                             data={"text/html": "<table></table>"})])
+    assert render_cell(cell, 7, ctx()).html.startswith('<div class="cell" id="tbl-summary">')
+
+
+def test_caption_without_an_image_is_noted() -> None:
+    cell = new_code_cell("#| fig-cap: Accuracy\nprint(acc)", outputs=[stream("0.93\n")])
+    assert render_cell(cell, 1, ctx()).notes == [
+        "'fig-cap' gives 1 caption(s) but the cell shows 0 image(s); the extra captions are not "
+        "shown."]
+
+
+def test_shown_code_has_no_flag_or_option_lines() -> None:
+    cell = new_code_cell("#collapse-show\n#| code-summary: The data loader\n"
+                         "loader = DataLoader(ds, batch_size=64)", outputs=[])
+    html = render_cell(cell, 1, ctx()).html
+    code = highlight("loader = DataLoader(ds, batch_size=64)", "python")
+    assert html == ('<div class="cell" id="cell-1"><div class="input"><details '
+                    'class="hidden-input" open><summary>The data loader</summary>'
+                    f'{code}</details></div></div>')
+
+
+@pytest.mark.parametrize("source, tag_names", [
+    ("#hide\nimport pandas as pd", []), ("import pandas as pd", ["remove_cell"]),
+    ("#| include: false\nimport pandas as pd", []),
+])
+def test_removed_cell_in_any_spelling_without_normalising_first(source, tag_names) -> None:
+    cell = new_code_cell(source, metadata={"tags": tag_names}, outputs=[stream("x\n")])
+    assert render_cell(cell, 1, ctx()) == ("", [], [])
+
+
+def test_fastpages_hide_input_shows_only_the_output() -> None:
+    cell = new_code_cell("#hide_input\nprint('The comment was used to hide the code')",
+                         outputs=[stream("The comment was used to hide the code\n")])
+    assert render_cell(cell, 4, ctx()).html == (
+        '<div class="cell" id="cell-4"><div class="outputs"><pre class="output stdout">'
+        "The comment was used to hide the code</pre></div></div>")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import struct
+import re
 import zlib
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbformat.v4 import new_output
 
@@ -38,6 +41,10 @@ def png(width: int, height: int) -> bytes:
 @pytest.fixture(autouse=True)
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 def make_post(body: str, **front) -> PostSource:
@@ -290,3 +297,55 @@ def test_a_huge_image_is_a_warning_naming_its_cell(monkeypatch: pytest.MonkeyPat
         "a cell produced a 0 MB image (2024/01/02/the-post_files/the-post_2_0.png); readers "
         "download all of it: lower the figure's dpi or size."]
     assert warnings[0].line == BODY_LINE + 6  # the fence of the cell that drew it
+
+
+# --- warnings from cells, math and attachments reach the post's warnings ------------------------
+
+def test_output_types_not_shown_are_warnings_naming_the_code_cell() -> None:
+    widget = new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "5e1f", "version_major": 2,
+                                                     "version_minor": 0},
+        "text/plain": "IntSlider(value=3, max=10)"})
+    body = "Pick a value.\n\n```python\nimport ipywidgets\n```\n\n```python\nslider\n```\n"
+    rendered, warnings = render_with_warnings(body, {1: [widget]})
+    assert [(w.line, w.message) for w in warnings] == [(BODY_LINE + 6, (
+        "code cell 2: an output of type application/vnd.jupyter.widget-view+json is not shown "
+        "(Jupyter widgets need a live kernel, and a static page has none); the page shows its "
+        "text/plain form instead."))]
+    assert "IntSlider(value=3, max=10)" in rendered.html
+
+
+def test_broken_math_is_a_warning_with_its_line() -> None:
+    body = "Intro.\n\nThe bound $$ $$ holds.\n\n$$\n\\frac{1}{2\n$$\n"
+    rendered, warnings = render_with_warnings(body)
+    assert [w.line for w in warnings] == [BODY_LINE + 2, BODY_LINE + 4]
+    assert warnings[0].message.startswith("the math '$$ $$' is shown as written: it is empty.")
+    assert "<p>The bound $$ $$ holds.</p>" in rendered.html
+    assert '<p class="math-source">$$\n\\frac{1}{2\n$$</p>' in rendered.html
+    tree(rendered.html)
+
+
+def test_cell_attachments_become_files_with_baseurl() -> None:
+    # As Jupyter saves a pasted screenshot: every pasted image is called "image.png".
+    doc, _ = read_markdown_post(make_post("Placeholder.\n"))
+    first, second = png(3, 2), png(5, 4)
+    doc.notebook.cells = [
+        nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source":
+                            "The dashboard before:\n\n![image.png](attachment:image.png)",
+                            "attachments": {"image.png": {"image/png": b64(first)}}}),
+        nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source":
+                            '<img src="attachment:image.png" width="300">',
+                            "attachments": {"image.png": {"image/png": b64(second)}}})]
+    doc = replace(doc, markdown="\n\n".join(c.source for c in doc.notebook.cells), cells=())
+    config = SiteConfig(root=Path("/site"), out=Path("/site/_site"), theme_dirs=(),
+                        baseurl="/blog")
+    rendered, warnings = render_post(ExecResult(doc, doc.notebook, 0.1), config=config,
+                                     variables=SITE, links={}, site_references={})
+    assert warnings == []
+    assert [(f.path, f.data) for f in rendered.files] == [
+        ("2024/01/02/the-post_files/the-post_0_image.png", first),
+        ("2024/01/02/the-post_files/the-post_1_image.png", second)]
+    srcs = re.findall(r'<img src="([^"]+)"', rendered.html)
+    assert srcs == ["/blog/2024/01/02/the-post_files/the-post_0_image.png",
+                    "/blog/2024/01/02/the-post_files/the-post_1_image.png"]
+    assert [url for url, _ in rendered.local_links] == srcs  # checked like any local image

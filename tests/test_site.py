@@ -162,8 +162,21 @@ def test_home_and_list_pages_heads(fixture_site: Path) -> None:
 def test_post_offers_notebook_and_colab(fixture_site: Path) -> None:
     hrefs = page(fixture_site, POST).hrefs
     assert "/blog/2024/02/10/plots-and-tables_files/plots-and-tables.ipynb" in hrefs
+    # Colab cannot open a .md post: the link opens its executed notebook, committed in _executed/
+    notebook = "_executed/2024-02-10-plots-and-tables/notebook.ipynb"
+    assert f"https://colab.research.google.com/github/octo/lab-notes/blob/main/{notebook}" in hrefs
+    assert (fixture_site.parent / notebook).is_file()
+
+
+def test_colab_opens_an_ipynb_post_itself(build_fixture_site) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_raw_cell("---\ntitle: From Jupyter\n---"),
+                nbformat.v4.new_code_cell("print(6 * 7)")]
+    site = build_fixture_site(posts={"2024-03-01-from-jupyter.ipynb": nbformat.writes(nb)})
     assert ("https://colab.research.google.com/github/octo/lab-notes/blob/main/posts/"
-            "2024-02-10-plots-and-tables.md") in hrefs
+            "2024-03-01-from-jupyter.ipynb") in page(site, "2024/03/01/from-jupyter.html").hrefs
 
 
 def test_no_colab_link_without_repository(build_fixture_site) -> None:

@@ -1,0 +1,86 @@
+"""The command line (nbpress/cli.py) as users run it: build.py, ``python -m nbpress``, their
+help, version and usage errors, ``new``, and no-op builds from the blog's own folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbpress
+
+from conftest import REPO, run_build
+
+
+def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m nbpress ARGS`` in ``cwd``, with this checkout's nbpress."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "nbpress", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_version() -> None:
+    result = run_build("--version")
+    assert (result.returncode, result.stdout) == (0, f"nbpress {nbpress.__version__}\n")
+
+
+def test_help_lists_the_build_options_and_the_commands() -> None:
+    result = run_build("--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: build.py [build] [build options]\n"
+                                    "       build.py {check,serve,new} [options]")
+    for option in ("--root ROOT", "--out OUT", "--drafts", "--execute {auto,never,always}",
+                   "--refresh POST", "--jobs JOBS", "--keep-going", "--explain", "--version"):
+        assert option in result.stdout, option
+    for command in ("build ", "check ", "serve ", "new "):
+        assert f"\n    {command}" in result.stdout, command
+
+
+def test_usage_names_the_program_as_invoked(tmp_path: Path) -> None:
+    result = run_module("--help", cwd=tmp_path)
+    assert result.stdout.startswith("usage: python -m nbpress [build] [build options]\n")
+    result = run_module("new", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == ("usage: python -m nbpress new [-h] [--force] DIR\n"
+                             "python -m nbpress new: error: the following arguments are "
+                             "required: DIR\n")
+    assert run_build("serve", "--nope").stderr.startswith("usage: build.py ")
+
+
+def test_new_then_refuses_the_same_folder(tmp_path: Path) -> None:
+    result = run_module("new", "my-blog", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("created a blog in my-blog (5 files).\n")
+    assert "  cd my-blog\n  nbpress build" in result.stdout
+    assert (tmp_path / "my-blog/.github/workflows/pages.yml").is_file()
+    again = run_module("new", "my-blog", cwd=tmp_path)
+    assert again.returncode == 1
+    assert again.stderr == (
+        "error: my-blog: the folder is not empty (.github, .gitignore, README.md, …); nbpress "
+        "new writes a blog into a new or empty folder so that it never mixes with other files. "
+        "Give the name of a new folder, or add --force to write the blog's files there anyway "
+        "(files that already exist are kept as they are, not overwritten).\n")
+    forced = run_module("new", "my-blog", "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert forced.stdout.startswith("created a blog in my-blog (0 files).\nkept as they were")
+
+
+def test_no_op_from_the_blog_folder(make_site) -> None:
+    """``python -m nbpress`` puts the blog folder on sys.path; its changes are not packages."""
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\nNo code here.\n"})
+    first = run_module(cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "built 1 post(s)" in first.stderr
+    (root / "notes.txt").write_text("a file the build does not read\n")
+    again = run_module(cwd=root)
+    assert again.returncode == 0
+    assert again.stderr.startswith(f"{root / '_site'} is up to date (")
+
+
+def test_outside_a_blog_points_to_new(tmp_path: Path) -> None:
+    result = run_module(cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: there is no posts/ folder in {tmp_path}. Run it in the blog's folder or pass "
+        "--root with the folder that holds posts/; `nbpress new DIR` starts a new blog.\n")
