@@ -22,8 +22,8 @@ from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import MATH_PROBLEMS, make_markdown
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
-from .readers import CELL_MARK_RE
 from .outputs import CellContext, render_cell
+from .readers import CELL_MARK_RE
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
