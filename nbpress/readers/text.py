@@ -83,7 +83,9 @@ def read_text_post(post: PostSource, text: str, fmt: str
             raise PostError(f"jupytext cannot read this {fmt} notebook: {exc}.", path=post.path,
                             line=int(where.group(1)) if where else None,
                             hint="Fix the cell marker or metadata it names.") from None
-    found = [BuildWarning(f"jupytext: {w.message}", post.path) for w in caught]
+    # jupytext's own messages (UserWarning); libraries' deprecation notices are not the user's.
+    found = [BuildWarning(f"jupytext: {w.message}", post.path) for w in caught
+             if issubclass(w.category, UserWarning)]
     found += [BuildWarning("this {code-cell} is inside a list item or a quote, where MyST "
                            "notebooks have no cells: it is shown, never run; move it to the "
                            "top level.", post.path, line)
