@@ -197,3 +197,30 @@ def test_myst_cells_nested_in_lists_or_quotes_are_shown_with_a_warning(root: Pat
         f"posts/2024-01-02-t.md:{line}: warning: this {{code-cell}} is inside a list item or a "
         "quote, where MyST notebooks have no cells: it is shown, never run; move it to the top "
         "level." for line in (12, 16)]
+
+
+@pytest.mark.parametrize("fmt, suffix", [("py:percent", ".py"), ("py:light", ".py"),
+                                          ("py:hydrogen", ".py"), ("Rmd", ".Rmd"),
+                                          ("md:myst", ".md")])
+def test_files_jupytext_writes_read_back_as_jupytext_reads_them(root: Path, fmt: str,
+                                                                suffix: str) -> None:
+    # What users have: notebooks saved by jupytext (Jupyter's pairing, jupytext --to).
+    nb = jupytext.read(FIXTURES / "2024-05-04-darts.md")
+    nb.metadata.update(title="Round trip", date="2024-01-02")
+    nb.metadata["jupytext"]["notebook_metadata_filter"] = "title,date"  # kept in MyST's header
+    if fmt != "md:myst":  # jupytext writes a front matter raw cell into the YAML header
+        front = "---\ntitle: Round trip\ndate: 2024-01-02\n---"
+        nb.cells.insert(0, nbformat.v4.new_raw_cell(front))
+    text = jupytext.writes(nb, fmt)
+    doc, warnings = read(root, f"2024-01-02-trip{suffix}", text)
+    expected = {"Rmd": "rmarkdown"}.get(fmt, fmt.partition(":")[2])
+    assert (doc.post.title, doc.format) == ("Round trip", expected)
+    theirs = jupytext.reads(text, fmt)
+    if fmt != "md:myst":
+        assert theirs.cells.pop(0).source.startswith("---\ntitle: Round trip")
+    assert cells(doc.notebook) == cells(theirs)
+    assert len(doc.cells) == 3 and warnings == []
+    lines = text.split("\n")
+    for cell in doc.cells:  # each code cell's lines, in the file, where the cell says
+        for n, code in enumerate(doc.notebook.cells[cell.index].source.split("\n"), 1):
+            assert lines[cell.line + n - 1] in (code, f"# {code}")
