@@ -509,3 +509,28 @@ def test_kernel_language_decides_which_fences_run(root: Path) -> None:
 def test_plain_markdown_without_header_names_no_kernel(root: Path) -> None:
     doc, _ = read(root, "```python\nx = 1\n```\n")
     assert doc.format == "markdown" and "kernelspec" not in doc.notebook.metadata
+
+
+def test_markdown_jupytext_writes_reads_back_as_jupytext_reads_it(root: Path) -> None:
+    # jupytext's Markdown format, as Jupyter's pairing saves it: a markdown cell holding a
+    # python fence goes in a region, raw cells in #raw markers, cell metadata on both.
+    fixtures = Path(__file__).parent / "fixtures" / "formats"
+    nb = jupytext.read(fixtures / "2024-05-04-darts.md")
+    nb.cells += nbformat.read(fixtures / "2024-06-08-raw-cells.ipynb", as_version=4).cells
+    nb.metadata = {"kernelspec": nb.metadata["kernelspec"]}
+    nb.cells.insert(0, nbformat.v4.new_raw_cell("---\ntitle: T\ndate: 2024-01-02\n---"))
+    text = jupytext.writes(nb, "md")
+    assert "<!-- #region -->" in text and '<!-- #raw raw_mimetype="text/html" -->' in text
+    path = root / "posts" / "2024-01-02-p.md"
+    path.write_text(text)
+    doc, warnings = read_post_notebook(read_post(path, load_config(root), ZoneInfo("UTC")))
+    assert warnings == []
+    theirs = jupytext_cells(root, ("code", "raw", "markdown"))
+
+    def structural(cells):  # code, raw, and Markdown cells that carry metadata
+        return [c for c in cells if c[0] != "markdown" or c[2]]
+
+    ours = [(c.cell_type, c.source, dict(c.metadata)) for c in doc.notebook.cells]
+    assert structural(ours) == structural(theirs) and len(structural(ours)) == 13
+    assert 'print("MYST-FENCE-NOT-RUN")' not in code_sources(doc)
+    assert '```python\nprint("MYST-FENCE-NOT-RUN")\n```' in doc.markdown
