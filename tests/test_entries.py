@@ -67,12 +67,14 @@ def test_wrong_types_in_a_record_are_damage_not_a_traceback(tmp_path: Path, fiel
     assert found is None and problem.startswith("cache entry damaged (record.json: ")
 
 
-def test_safe_file_refuses_devices_links_out_and_parents(tmp_path: Path) -> None:
+def test_safe_file_refuses_devices_absolute_paths_and_parents(tmp_path: Path) -> None:
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts/data.csv").write_text("1")
-    (tmp_path / "posts/out").symlink_to("/etc/hostname")
+    (tmp_path / "posts/device").symlink_to("/dev/zero")
+    (tmp_path / "posts/dataset").symlink_to(tmp_path / "posts/data.csv")  # like data_links
     assert entries.safe_file(tmp_path, "posts/data.csv") == tmp_path / "posts/data.csv"
-    for name in ("/dev/zero", "../x", "posts/out", "posts", "posts/missing", ""):
+    assert entries.safe_file(tmp_path, "posts/dataset") == tmp_path / "posts/dataset"
+    for name in ("/dev/zero", "../x", "posts/device", "posts", "posts/missing", ""):
         assert entries.safe_file(tmp_path, name) is None, name
 
 

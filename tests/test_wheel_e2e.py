@@ -82,8 +82,6 @@ def test_new_blog_builds_with_the_installed_wheel(venv, tmp_path: Path) -> None:
     assert again.returncode == 0 and " is up to date (" in again.stderr, again.stderr
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="cache package policy: lead's part of issue 12")
 def test_sample_blog_renders_from_its_committed_cache(venv, tmp_path: Path) -> None:
     bin_dir, env = venv
     sample = tmp_path / "sample"
