@@ -1,8 +1,10 @@
 """``posts/`` → ``[PostSource]``: front matter, dates, slugs, URLs.
 
-Front matter is Jekyll's YAML block at the top of a ``.md`` post (or the
-first raw cell of an ``.ipynb`` post).  A ``.md`` and an ``.ipynb`` with the
-same stem are one post (jupytext pairing); the ``.md`` holds the input.
+Front matter is the YAML header at the top of a text notebook (``.md``,
+``.Rmd``, or ``# ---`` comment lines in a ``.py`` script), less its jupytext
+metadata; for an ``.ipynb`` it is the first raw cell, or the notebook's
+metadata.  A text file and an ``.ipynb`` with the same stem are one post
+(jupytext pairing); the text file holds the input.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import ConfigError, PostError
+from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
+                      uncomment_header)
 from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -92,7 +96,20 @@ def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     source = "".join(source) if isinstance(source, list) else source
     if first.get("cell_type") == "raw" and source.lstrip().startswith("---"):
         return split_front_matter(source, path)[0]
-    return dict(nb.get("metadata", {}).get("nbpress", {}))
+    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    # nbformat's documented title and authors, the keys tools add, then nbpress's own.
+    front = {k: metadata[k] for k in ("title", "authors", "date", "tags") if k in metadata}
+    own = metadata.get("nbpress")
+    return page_front_matter({**front, **(own if isinstance(own, dict) else {})})
+
+
+def read_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, 1-based line of the body) of any kind of post; a script's
+    ``text`` with its header uncommented."""
+    if path.suffix == ".ipynb":
+        return _ipynb_front_matter(path), "", 1
+    front, body, body_line = split_front_matter(text, path)
+    return page_front_matter(front), body, body_line
 
 
 def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.datetime:
@@ -193,10 +210,9 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise PostError(f"the file is not UTF-8 text (byte {exc.start}).", path=path, line=line,
                         hint="Save it as UTF-8 in your editor.") from None
-    if path.suffix == ".ipynb":
-        front, body, body_line = _ipynb_front_matter(path), "", 1
-    else:
-        front, body, body_line = split_front_matter(text, path)
+    if path.suffix == ".py":
+        text = uncomment_header(text)  # same lines, so messages name the script's own
+    front, body, body_line = read_front_matter(path, text)
     key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
     title = _title(front, path, key_lines)
     match = _DATED_NAME.match(path.stem)
@@ -293,6 +309,25 @@ def typed_fields(front: dict[str, Any], path: Path, key_lines: dict[str, int], t
     }
 
 
+def post_files(folder: Path) -> list[Path]:
+    """The files in ``folder`` that are posts, one per post.
+
+    A ``.py`` is a post only when it is a jupytext notebook (posts import helper
+    modules from their folder).  Files sharing a stem are one jupytext pairing:
+    the first text file in ``TEXT_SUFFIXES`` order holds the input.
+    """
+    files = sorted(p for p in folder.glob("*") if p.suffix in POST_SUFFIXES and p.is_file()
+                   and not p.name.startswith((".", "_")))
+    files = [p for p in files if p.suffix != ".py" or is_notebook_script(
+        p.read_text(encoding="utf-8", errors="replace"))]
+    rank = {suffix: n for n, suffix in enumerate(TEXT_SUFFIXES + (".ipynb",))}
+    chosen: dict[str, Path] = {}
+    for path in files:
+        if path.stem not in chosen or rank[path.suffix] < rank[chosen[path.stem].suffix]:
+            chosen[path.stem] = path
+    return sorted(chosen.values())
+
+
 def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
 
@@ -309,16 +344,10 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
         check_pattern(config.permalink)
     except ConfigError as exc:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
-    folder = config.root / "posts"
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".md", ".ipynb") and p.is_file()
-                   and not p.name.startswith((".", "_")))
-    stems_with_md = {p.stem for p in files if p.suffix == ".md"}
     posts: list[PostSource] = []
     errors: list[PostError] = []
     seen: dict[str, Path] = {}
-    for path in files:
-        if path.suffix == ".ipynb" and path.stem in stems_with_md:
-            continue  # the paired .md holds the input
+    for path in post_files(config.root / "posts"):
         try:
             post = read_post(path, config, tz)
         except PostError as exc:

@@ -161,6 +161,7 @@ class NotebookDoc:
     markdown: str
     cells: tuple[CodeCell, ...]
     kernel: Kernel = field(default_factory=Kernel)  # chosen by the read stage (kernels.py)
+    format: str = "markdown"  # how it was read: "markdown", "ipynb" or a jupytext format name
 
 
 @dataclass(frozen=True)

@@ -127,14 +127,13 @@ def _stop_if(errors: list[NbpressError], keep_going: bool) -> None:
 def _read(posts, config: SiteConfig, errors: list[NbpressError]
           ) -> tuple[list[NotebookDoc], list[BuildWarning]]:
     """Each post's text → its unexecuted notebook (the read stage); failures go to ``errors``."""
-    from .notebook import read_post_notebook
+    from .readers import read_post_notebook
 
     docs, warnings = [], []
     find_installed = functools.cache(kernels.installed_kernels)
     for post in posts:
         try:
-            doc, found = read_post_notebook(post, kernel=config.execute.kernel,
-                                            keep_comment=config.excerpt_separator)
+            doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
             kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
                                           config, find_installed)
             doc, found = kernels.assign(doc, kernel), found + more

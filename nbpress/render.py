@@ -22,8 +22,8 @@ from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import MATH_PROBLEMS, make_markdown
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
-from .notebook import CELL_MARK_RE
 from .outputs import CellContext, render_cell
+from .readers import CELL_MARK_RE
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
@@ -120,6 +120,8 @@ def _cells_html(body: str, result: ExecResult, ctx: CellContext
 
     def cell_html(match: re.Match) -> str:
         index = int(match.group(1))
+        if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
+            return cells[index].source
         number, line = where.get(index, (index + 1, None))
         shown = render_cell(cells[index], index, ctx)
         files.extend(shown.files)

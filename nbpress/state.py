@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator
 
 from . import environment
 from .errors import NbpressError
+from .formats import POST_SUFFIXES
 from .model import (CACHE_DIR, SITE_MARKER, STATE_DIR, Analysis, Execution, NotebookDoc,
                     OutputFile, PostSource, RenderedPost)
 
@@ -137,7 +138,7 @@ def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> s
     """
     parts: list[str] = [_stat(root / "pyproject.toml")]
     posts = root / "posts"
-    parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in (".md", ".ipynb"))
+    parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
     parts.append(code_digest())
     for theme in theme_dirs:
@@ -220,7 +221,8 @@ def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:
     URL, the executed outputs (the cached notebook's hash), and ``site_digest``
     (the site's variables, links, bibliographies and nbpress's own code)."""
     tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
-    payload = [doc.markdown, tags, doc.post.front_matter, doc.post.url, notebook_sha256,
+    raw = [c.source for c in doc.notebook.cells if c.cell_type == "raw"]  # shown, not executed
+    payload = [doc.markdown, tags, raw, doc.post.front_matter, doc.post.url, notebook_sha256,
                site_digest]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -43,6 +43,16 @@ def make_site(tmp_path):
     return make
 
 
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty site (its ``posts/`` folder made) as the working folder, so messages name
+    files as ``posts/…``."""
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    monkeypatch.chdir(site)
+    return site
+
+
 def run_build(*args: str, cwd: Path | None = None, timeout: int = 300
               ) -> subprocess.CompletedProcess:
     """``python build.py ARGS`` as a user runs it; returns the finished process."""

@@ -10,7 +10,7 @@ import nbformat
 from nbpress import cache, kernels
 from nbpress.config import load_config
 from nbpress.discover import read_post
-from nbpress.notebook import read_post_notebook
+from nbpress.readers import read_post_notebook
 
 BASE = """\
 ---
@@ -42,7 +42,7 @@ def _key(tmp_path: Path, text: str, **execute) -> str:
     from zoneinfo import ZoneInfo
 
     post = read_post(path, config, ZoneInfo("UTC"))
-    doc, _ = read_post_notebook(post, kernel="python3")
+    doc, _ = read_post_notebook(post)
     chosen, _ = kernels.choose(post, kernels.requested(post, doc.notebook.metadata), config,
                                kernels.installed_kernels)
     return cache.cache_key(kernels.assign(doc, chosen), config)

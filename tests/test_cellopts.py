@@ -17,7 +17,7 @@ from nbpress.cache import cache_key
 from nbpress.cellopts import CellOptions, cell_options, cell_tags, normalise
 from nbpress.errors import BuildWarning
 from nbpress.model import CodeCell, NotebookDoc, PostSource, SiteConfig
-from nbpress.notebook import read_post_notebook
+from nbpress.readers import read_post_notebook
 
 
 def post(path: Path, body: str = "", body_line: int = 1) -> PostSource:
@@ -181,7 +181,7 @@ def test_warning_names_the_line_of_a_markdown_post(tmp_path: Path) -> None:
     body = "Intro.\n\n```python\n#| fig-dpi: 200\nplt.plot([1, 2])\n```\n"
     path = tmp_path / "2024-05-02-moving.md"
     path.write_text("---\ntitle: Moving\n---\n" + body)
-    _, warnings = read_post_notebook(post(path, body, body_line=4), kernel="python3")
+    _, warnings = read_post_notebook(post(path, body, body_line=4))
     assert [(w.line, w.message.split(";")[0]) for w in warnings] == [
         (6, "code cell 1: cell options nbpress does not use: 'fig-dpi: 200'")]
 
@@ -224,7 +224,7 @@ def test_ipynb_post_is_normalised_when_read(tmp_path: Path) -> None:
                                            metadata={"tags": ["remove_input"]})])
     path = tmp_path / "2024-05-02-moving.ipynb"
     nbformat.write(nb, path)
-    doc, warnings = read_post_notebook(post(path), kernel="python3")
+    doc, warnings = read_post_notebook(post(path))
     assert doc.notebook.cells[1].metadata["tags"] == ["remove-input", "remove-cell"]
     assert doc.notebook.cells[1].source == "#hide\nimport pandas as pd"
     assert warnings == []

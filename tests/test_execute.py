@@ -12,7 +12,7 @@ from nbpress.config import load_config
 from nbpress.discover import read_post
 from nbpress.errors import ExecutionError
 from nbpress.execute import _kernel_env, execute, strip_ansi
-from nbpress.notebook import read_post_notebook
+from nbpress.readers import read_post_notebook
 
 
 def doc_of(root: Path, text: str, pyproject: str = ""):
@@ -21,7 +21,7 @@ def doc_of(root: Path, text: str, pyproject: str = ""):
     path = root / "posts" / "2024-01-01-run.md"
     path.write_text(textwrap.dedent(text).lstrip())
     config = load_config(root)
-    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")), kernel="python3")
+    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")))
     return doc, config
 
 

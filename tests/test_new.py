@@ -55,13 +55,13 @@ def test_settings_are_valid_and_every_commented_key_too(blog: Path) -> None:
 
 def test_example_post_is_a_post_with_light_code(blog: Path) -> None:
     from nbpress.discover import discover
-    from nbpress.notebook import read_post_notebook
+    from nbpress.readers import read_post_notebook
 
     posts, errors = discover(load_config(blog))
     assert errors == []
     assert [p.path.name for p in posts] == ["2025-01-02-welcome.md"]
     assert posts[0].date.date() == DAY
-    doc, warnings = read_post_notebook(posts[0], kernel="python3")
+    doc, warnings = read_post_notebook(posts[0])
     assert warnings == []
     cells = [c for c in doc.notebook.cells if c.cell_type == "code"]
     assert len(cells) >= 2

@@ -22,7 +22,7 @@ from nbpress.discover import split_front_matter
 from nbpress.errors import NbpressError, PostError
 from nbpress.liquid import resolve
 from nbpress.markdown import make_markdown
-from nbpress.notebook import _FENCE, split
+from nbpress.readers.markdown import _FENCE, _REGION, split
 
 PATH = Path("p.md")
 SYNTAX = "`{}%<>!-@[];\n"
@@ -165,7 +165,9 @@ def test_citation_syntax_never_crashes(text):
 CELLS = ["```", "```python", "```python3", "````", "~~~", "~~~python", "```Python", "```py",
          "```bash", "```python .noeval", '```python tags=["hide-input"]', "```python tags=[",
          "```python {", "```python a=b", " ```", "   ```python", "    ```python", "`x`",
-         "<!--", "-->", "<!--more-->", "\n", "\n", "\n", "print(1)", "x = {}", "# h", "` `"]
+         "<!--", "-->", "<!--more-->", "\n", "\n", "\n", "print(1)", "x = {}", "# h", "` `",
+         "<!-- #region -->", "<!-- #endregion -->", "<!-- #raw -->", "<!-- #endraw -->",
+         '<!-- #md tags=["a"] -->', "<!-- #endmd -->"]
 
 
 @FUZZ
@@ -180,9 +182,12 @@ def test_cell_splitter_never_crashes_and_keeps_lines(text):
     # "A line in the document is a line in the file": cells are replaced line for line.
     assert len(doc) == text.count("\n") + 1
     lines = text.split("\n")
-    for cell in cells:
-        assert _FENCE.match(lines[cell.line])
-        assert cell.source.strip()  # empty cells are dropped
+    for cell in cells:  # a code cell at its fence, a jupytext region at its marker
+        if cell.kind == "code":
+            assert _FENCE.match(lines[cell.line])
+            assert cell.source.strip()  # empty cells are dropped
+        else:
+            assert _REGION.match(lines[cell.line]) and cell.line < cell.end
     assert all(w.path == PATH for w in warnings)
 
 

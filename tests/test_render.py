@@ -21,7 +21,7 @@ from nbformat.v4 import new_output
 
 from nbpress.errors import PostError
 from nbpress.model import ExecResult, PostSource, SiteConfig
-from nbpress.notebook import read_markdown_post
+from nbpress.readers.markdown import read_markdown_post
 from nbpress.render import render_post
 
 SITE = {"baseurl": "/blog", "url": "https://example.org", "title": "Site", "description": "",
@@ -68,8 +68,7 @@ def render(body: str, outputs: dict[int, list] | None = None, separator: str = "
 
 def render_with_warnings(body: str, outputs: dict[int, list] | None = None,
                          separator: str = "<!--more-->", links: dict | None = None, **front):
-    doc, _ = read_markdown_post(make_post(body, **front), kernel="python3",
-                                keep_comment=separator)
+    doc, _ = read_markdown_post(make_post(body, **front), keep_comment=separator)
     nb = doc.notebook
     for n, cell in enumerate(doc.cells):
         nb.cells[cell.index].outputs = (outputs or {}).get(n, [])
@@ -328,7 +327,7 @@ def test_broken_math_is_a_warning_with_its_line() -> None:
 
 def test_cell_attachments_become_files_with_baseurl() -> None:
     # As Jupyter saves a pasted screenshot: every pasted image is called "image.png".
-    doc, _ = read_markdown_post(make_post("Placeholder.\n"), kernel="python3")
+    doc, _ = read_markdown_post(make_post("Placeholder.\n"))
     first, second = png(3, 2), png(5, 4)
     doc.notebook.cells = [
         nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source":

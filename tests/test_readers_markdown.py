@@ -1,4 +1,4 @@
-"""A post's text → unexecuted notebook + one Markdown document (nbpress/notebook.py).
+"""A post's text → unexecuted notebook + one Markdown document (nbpress/readers/markdown.py).
 
 Each case is one of the traps in shared/design/jupytext-traps.md.
 """
@@ -9,32 +9,26 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jupytext
 import nbformat
 import pytest
 
+from nbpress import kernels
 from nbpress.config import load_config
 from nbpress.discover import read_post
 from nbpress.errors import PostError
 from nbpress.markdown import make_markdown
-from nbpress.model import CodeCell
-from nbpress.notebook import CELL_MARK, CELL_MARK_RE, read_post_notebook
+from nbpress.model import CodeCell, Kernel
+from nbpress.readers import CELL_MARK, CELL_MARK_RE, read_post_notebook
 
 FRONT = "---\ntitle: T\ndate: 2024-01-02\n---\n"  # the body starts on line 5
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    site = tmp_path / "site"
-    (site / "posts").mkdir(parents=True)
-    monkeypatch.chdir(site)
-    return site
 
 
 def read(root: Path, body: str, name: str = "2024-01-02-p.md"):
     path = root / "posts" / name
     path.write_text(FRONT + body, encoding="utf-8")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3", keep_comment="<!--more-->")
+    doc, warnings = read_post_notebook(post, keep_comment="<!--more-->")
     return doc, [str(w) for w in warnings]
 
 
@@ -326,10 +320,14 @@ def test_details_split_by_a_cell_keeps_placeholder_inside(root: Path) -> None:
 
 
 def test_raw_marker_comments_are_just_comments(root: Path) -> None:
-    doc, _ = read(root, "<!-- #raw this is my note -->\nText.\n\n```python\nx = 1\n```\n")
+    doc, warnings = read(root, "<!-- #raw this is my note -->\nText.\n\n```python\nx = 1\n```\n")
     assert code_sources(doc) == ["x = 1"]
     assert [c.cell_type for c in doc.notebook.cells] == ["markdown", "code"]
     assert "#raw" not in all_text(doc)
+    # jupytext would make everything after it one raw cell: say why it is not.
+    assert warnings == ["posts/2024-01-02-p.md:5: warning: '<!-- #raw -->' opens a jupytext "
+                        "region that no '<!-- #endraw -->' closes, so it is read as an HTML "
+                        "comment; close it, or reword the comment."]
 
 
 def test_windows_line_endings(root: Path) -> None:
@@ -337,7 +335,7 @@ def test_windows_line_endings(root: Path) -> None:
     path.write_bytes(b"---\r\ntitle: T\r\n---\r\nText.\r\n\r\n```python\r\nprint(1)\r\n```\r\n"
                      b"\r\nAfter.\r\n")
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
-    doc, _ = read_post_notebook(post, kernel="python3")
+    doc, _ = read_post_notebook(post)
     assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
         ("markdown", "Text."), ("code", "print(1)"), ("markdown", "After.")]
     assert doc.cells == (CodeCell(1, 6),)
@@ -358,7 +356,7 @@ def test_ipynb_post(root: Path) -> None:
     nbformat.write(nb, path)
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
     assert post.date == dt.datetime(2024, 2, 3, tzinfo=ZoneInfo("UTC"))
-    doc, warnings = read_post_notebook(post, kernel="python3")
+    doc, warnings = read_post_notebook(post)
     assert warnings == []
     assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
         ("markdown", "Intro."), ("code", "x = 1"), ("markdown", "End.")]
@@ -372,3 +370,167 @@ def test_placeholder_text_shown_in_a_fence_is_not_a_cell(root: Path) -> None:
     assert [c.cell_type for c in doc.notebook.cells] == ["markdown", "code"]
     assert code_sources(doc) == ["x = 1"]
     assert doc.markdown.count(CELL_MARK.format(1)) == 1
+
+
+# --- jupytext regions, side by side with jupytext's own reading ------------------------------
+
+REGIONS = """Intro.
+
+<!-- #region tags=["note"] -->
+To reset the cache by hand:
+
+```python
+open("RESET", "w").write("")
+```
+<!-- #endregion -->
+
+```python
+x = 1
+```
+
+<!-- #md -->
+```python
+print("md region")
+```
+<!-- #endmd -->
+
+<!-- #markdown -->
+Markdown region.
+<!-- #endmarkdown -->
+
+<!-- #region Setup notes {"slideshow": {"slide_type": "skip"}} -->
+Titled region with JSON metadata.
+<!-- #endregion -->
+
+<!-- #raw raw_mimetype="text/html" -->
+<div class="shown">HTML raw</div>
+<!-- #endraw -->
+
+<!-- #raw active="" -->
+plain raw
+<!-- #endraw -->
+
+<!-- #raw raw_mimetype="text/latex" -->
+\\section{LaTeX only}
+<!-- #endraw -->
+
+End.
+"""
+
+
+def jupytext_cells(root: Path, kinds: tuple[str, ...]) -> list[tuple[str, str, dict]]:
+    nb = jupytext.read(root / "posts" / "2024-01-02-p.md")
+    return [(c.cell_type, c.source, dict(c.metadata)) for c in nb.cells[1:]  # [0]: front matter
+            if c.cell_type in kinds]
+
+
+def test_regions_are_read_as_jupytext_reads_them(root: Path) -> None:
+    doc, warnings = read(root, REGIONS)
+    assert warnings == []
+    ours = [(c.cell_type, c.source, dict(c.metadata)) for c in doc.notebook.cells]
+    theirs = jupytext_cells(root, ("code", "raw", "markdown"))
+    # Code and raw cells, and region cells with their metadata, are jupytext's exactly; plain
+    # prose is split differently (jupytext splits it at two blank lines), which changes nothing.
+    regions = [c for c in theirs if c[0] != "markdown" or c[2]]
+    assert len(regions) == 8
+    assert [c for c in ours if c[0] != "markdown" or c[2]] == regions
+    assert code_sources(doc) == ["x = 1"]
+
+
+def test_fences_inside_regions_are_shown_never_run(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    assert '```python\nopen("RESET", "w").write("")\n```' in doc.markdown
+    assert '```python\nprint("md region")\n```' in doc.markdown
+    html = make_markdown().render(doc.markdown)
+    assert '<code class="language-python">' in html
+    for marker in ("#region", "#endregion", "#md", "#raw", "slideshow", "Setup notes"):
+        assert marker not in doc.markdown
+
+
+def test_raw_regions_follow_nbconvert_s_html_rule(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    marked = [doc.notebook.cells[int(i)] for i in CELL_MARK_RE.findall(doc.markdown)]
+    assert [(c.cell_type, c.source) for c in marked] == [
+        ("code", "x = 1"), ("raw", '<div class="shown">HTML raw</div>'), ("raw", "plain raw")]
+    assert "LaTeX only" not in doc.markdown
+
+
+def test_region_lines_are_file_lines(root: Path) -> None:
+    doc, _ = read(root, REGIONS)
+    lines = doc.markdown.split("\n")
+    for text in ("To reset the cache by hand:", "Markdown region.", "End."):
+        assert lines.index(text) + 5 == file_line(root, text)
+    raw = next(i for i, c in enumerate(doc.notebook.cells) if c.source.startswith("<div"))
+    marker = '<!-- #raw raw_mimetype="text/html" -->'
+    assert lines.index(CELL_MARK.format(raw)) + 5 == file_line(root, marker)
+
+
+def test_near_misses_inside_regions_do_not_warn(root: Path) -> None:
+    _, warnings = read(root, "<!-- #region -->\n```Python\nx = 1\n```\n<!-- #endregion -->\n")
+    assert warnings == []
+
+
+def test_region_marker_must_be_the_whole_line(root: Path) -> None:
+    # As for jupytext: mid-line it is an ordinary comment (removed), and the fence runs.
+    doc, warnings = read(root, "Text <!-- #region --> more.\n\n```python\nx = 1\n```\n")
+    assert code_sources(doc) == ["x = 1"]
+    assert "Text  more." in doc.markdown
+    assert warnings == []
+
+
+def test_comments_inside_regions_are_removed(root: Path) -> None:
+    doc, _ = read(root, "<!-- #region -->\nKept <!-- a note --> text.\n<!-- #endregion -->\n")
+    assert doc.markdown.split("\n")[1] == "Kept  text."
+    assert doc.notebook.cells[0].source == "Kept  text."
+
+
+def test_unclosed_fence_inside_a_region_is_an_error(root: Path) -> None:
+    text = fails(root, "<!-- #region -->\n```python\nx = 1\n<!-- #endregion -->\n\nAfter.\n")
+    assert text.startswith("posts/2024-01-02-p.md:6: this ``` code fence is never closed")
+
+
+def test_kernel_language_decides_which_fences_run(root: Path) -> None:
+    header = ("---\ntitle: T\ndate: 2024-01-02\njupyter:\n  kernelspec:\n    display_name: R\n"
+              "    language: R\n    name: ir\n---\n")
+    path = root / "posts" / "2024-01-02-p.md"
+    path.write_text(header + "```r\nsummary(cars)\n```\n\n```python\nprint(1)\n```\n\n"
+                    "```Python\nx\n```\n")
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    doc, warnings = read_post_notebook(post)
+    assert code_sources(doc) == ["summary(cars)"]
+    # The header's kernelspec is kept in the notebook, where the read stage finds it.
+    assert doc.notebook.metadata["kernelspec"] == {"display_name": "R", "language": "R",
+                                                   "name": "ir"}
+    assert kernels.requested(post, doc.notebook.metadata) == Kernel("ir", "R", "R")
+    assert warnings == []  # ```Python is a near miss only in a Python post
+    assert "jupyter" not in post.front_matter  # notebook metadata, not the page's
+
+
+def test_plain_markdown_without_header_names_no_kernel(root: Path) -> None:
+    doc, _ = read(root, "```python\nx = 1\n```\n")
+    assert doc.format == "markdown" and "kernelspec" not in doc.notebook.metadata
+
+
+def test_markdown_jupytext_writes_reads_back_as_jupytext_reads_it(root: Path) -> None:
+    # jupytext's Markdown format, as Jupyter's pairing saves it: a markdown cell holding a
+    # python fence goes in a region, raw cells in #raw markers, cell metadata on both.
+    fixtures = Path(__file__).parent / "fixtures" / "formats"
+    nb = jupytext.read(fixtures / "2024-05-04-darts.md")
+    nb.cells += nbformat.read(fixtures / "2024-06-08-raw-cells.ipynb", as_version=4).cells
+    nb.metadata = {"kernelspec": nb.metadata["kernelspec"]}
+    nb.cells.insert(0, nbformat.v4.new_raw_cell("---\ntitle: T\ndate: 2024-01-02\n---"))
+    text = jupytext.writes(nb, "md")
+    assert "<!-- #region -->" in text and '<!-- #raw raw_mimetype="text/html" -->' in text
+    path = root / "posts" / "2024-01-02-p.md"
+    path.write_text(text)
+    doc, warnings = read_post_notebook(read_post(path, load_config(root), ZoneInfo("UTC")))
+    assert warnings == []
+    theirs = jupytext_cells(root, ("code", "raw", "markdown"))
+
+    def structural(cells):  # code, raw, and Markdown cells that carry metadata
+        return [c for c in cells if c[0] != "markdown" or c[2]]
+
+    ours = [(c.cell_type, c.source, dict(c.metadata)) for c in doc.notebook.cells]
+    assert structural(ours) == structural(theirs) and len(structural(ours)) == 13
+    assert 'print("MYST-FENCE-NOT-RUN")' not in code_sources(doc)
+    assert '```python\nprint("MYST-FENCE-NOT-RUN")\n```' in doc.markdown

@@ -1,0 +1,81 @@
+"""What every reader shares: the cell placeholder, nbconvert's rule for raw cells, the
+notebook's metadata, and one Markdown document built from placed cells.
+
+A post's Markdown is rendered as one document (so HTML that cells split stays
+whole).  Each code cell, and each raw cell that the page shows, is a
+placeholder line in it, which rendering replaces with the cell's HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping, Sequence
+
+from ..model import CodeCell, PostSource
+
+CELL_MARK = "<!--nbpress:cell:{}-->"
+CELL_MARK_RE = re.compile(r"<!--nbpress:cell:(\d+)-->")
+# nbconvert's HTMLExporter.raw_mimetypes: its output type and "no type"; compared in
+# lower case, as nbconvert's templates do.  text/latex, text/restructuredtext… are left out.
+HTML_RAW_MIMETYPES = ("text/html", "")
+
+
+def shown_raw(cell: Mapping[str, Any]) -> bool:
+    """Whether a raw cell goes into the page, by nbconvert's HTML exporter's rule."""
+    mime = cell.get("metadata", {}).get("raw_mimetype", "")
+    return str(mime).lower() in HTML_RAW_MIMETYPES
+
+
+def set_metadata(nb: Any, post: PostSource) -> None:
+    """The front matter, as JSON-safe values (dates as text), in the notebook's metadata.
+
+    The notebook's own kernelspec is kept: the read stage chooses the kernel from it
+    (kernels.py)."""
+    nb.metadata["nbpress"] = json.loads(json.dumps(dict(post.front_matter), default=str))
+
+
+def stable_ids(nb: Any) -> None:
+    """Same post, same notebook bytes: cell ids by position."""
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"cell-{number}"
+
+
+def _marked(cell: Any) -> bool:
+    """Whether a cell is a placeholder in the document: code, and raw cells the page shows."""
+    return cell.cell_type == "code" or (cell.cell_type == "raw" and shown_raw(cell))
+
+
+def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
+    """One Markdown document from cells that have no lines (an ``.ipynb``'s), a blank
+    line apart; its code cells have no line either."""
+    parts = [cell.source if cell.cell_type == "markdown" else CELL_MARK.format(index)
+             for index, cell in enumerate(cells) if cell.cell_type == "markdown" or _marked(cell)]
+    code = [CodeCell(index, 0) for index, cell in enumerate(cells) if cell.cell_type == "code"]
+    return "\n\n".join(parts), tuple(code)
+
+
+def assemble(cells: Sequence[Any], rows: Sequence[int], body_line: int
+             ) -> tuple[str, tuple[CodeCell, ...]]:
+    """One Markdown document from a text notebook's cells, and where its code cells are.
+
+    ``rows[i]`` is the document line (0-based; document line ``r`` is file line
+    ``body_line + r``) where cell ``i``'s first source line stands in the file.
+    Markdown cells are written there, and a placeholder on the line before a
+    code cell or a shown raw cell, so a line of the document is a line of the
+    file.
+    """
+    doc: list[str] = []
+    code: list[CodeCell] = []
+    for index, (cell, row) in enumerate(zip(cells, rows)):
+        lines = cell.source.split("\n")
+        if cell.cell_type == "markdown":
+            # never glued to the text above: that would join two paragraphs
+            start = max(row, len(doc) + 1 if doc and doc[-1].strip() else len(doc))
+            doc.extend([""] * (start - len(doc)) + lines)
+        elif _marked(cell):
+            mark = max(row - 1, len(doc))
+            doc.extend([""] * (mark - len(doc)) + [CELL_MARK.format(index)] + [""] * len(lines))
+            if cell.cell_type == "code":
+                code.append(CodeCell(index, body_line + mark))
+    return "\n".join(doc), tuple(code)

@@ -1,0 +1,27 @@
+"""An ``.ipynb`` post → ``NotebookDoc``: its Markdown cells joined into one document."""
+
+from __future__ import annotations
+
+import nbformat
+
+from ..errors import PostError
+from ..model import NotebookDoc, PostSource
+from .doc import join_cells, set_metadata
+
+
+def read_ipynb_post(post: PostSource) -> NotebookDoc:
+    """Read a notebook file; its front matter raw cell (read by ``discover``) is left out,
+    and so are empty code cells."""
+    try:
+        nb = nbformat.read(post.path, as_version=4)
+    except Exception as exc:  # nbformat raises many kinds for a damaged file
+        raise PostError(f"this notebook cannot be read: {exc}.", path=post.path,
+                        hint="Open and save it in Jupyter, or restore it from version control."
+                        ) from None
+    first = nb.cells[0] if nb.cells else None
+    if first and first.cell_type == "raw" and first.source.lstrip().startswith("---"):
+        nb.cells.pop(0)  # the front matter is metadata, never a cell
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
+    markdown, code = join_cells(nb.cells)
+    set_metadata(nb, post)
+    return NotebookDoc(post, nb, markdown, code, format="ipynb")

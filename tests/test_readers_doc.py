@@ -1,0 +1,57 @@
+"""What the readers share (nbpress/readers/doc.py): nbconvert's raw-cell rule and the one
+Markdown document built from placed cells."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+
+from nbpress.model import CodeCell
+from nbpress.readers.doc import CELL_MARK, assemble, join_cells, shown_raw
+
+MIMETYPES = [None, "", "text/html", "Text/HTML", "text/latex", "text/restructuredtext",
+             "text/markdown", "text/x-python", "application/pdf"]
+
+
+def raw(source: str, mime: str | None):
+    return nbformat.v4.new_raw_cell(source, metadata={} if mime is None else {"raw_mimetype": mime})
+
+
+@pytest.mark.parametrize("mime", MIMETYPES)
+def test_raw_cells_follow_nbconvert_s_html_exporter(mime: str | None) -> None:
+    nb = nbformat.v4.new_notebook(cells=[raw(f"RAW-CELL-{mime}", mime)])
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert shown_raw(nb.cells[0]) == (f"RAW-CELL-{mime}" in html)
+    assert shown_raw(nb.cells[0]) == (mime in (None, "", "text/html", "Text/HTML"))
+
+
+def test_assemble_puts_cells_on_their_lines() -> None:
+    cells = [nbformat.v4.new_markdown_cell("# Title\n\nProse."),
+             nbformat.v4.new_code_cell("x = 1\nprint(x)"),
+             raw("<b>shown</b>", "text/html"),
+             raw("\\LaTeX", "text/latex"),
+             nbformat.v4.new_markdown_cell("End.")]
+    markdown, code = assemble(cells, [1, 6, 10, 13, 16], body_line=5)
+    lines = markdown.split("\n")
+    assert lines[1:4] == ["# Title", "", "Prose."]
+    assert lines[5] == CELL_MARK.format(1) and lines[6:8] == ["", ""]
+    assert lines[9] == CELL_MARK.format(2)
+    assert "LaTeX" not in markdown and CELL_MARK.format(3) not in markdown
+    assert lines[16] == "End." and len(lines) == 17
+    assert code == (CodeCell(1, 10),)  # file line 10 is the line before "x = 1"
+
+
+def test_assemble_never_glues_paragraphs_or_overlaps() -> None:
+    cells = [nbformat.v4.new_markdown_cell("One."), nbformat.v4.new_markdown_cell("Two."),
+             nbformat.v4.new_code_cell("x = 1")]
+    markdown, code = assemble(cells, [0, 0, 0], body_line=1)  # rows a locator could not tell
+    assert markdown == f"One.\n\nTwo.\n{CELL_MARK.format(2)}\n"
+    assert code == (CodeCell(2, 4),)
+
+
+def test_join_cells_without_lines() -> None:
+    cells = [nbformat.v4.new_markdown_cell("Intro."), raw("<i>x</i>", ""),
+             nbformat.v4.new_code_cell("x = 1"), raw("x", "text/latex")]
+    assert join_cells(cells) == (f"Intro.\n\n{CELL_MARK.format(1)}\n\n{CELL_MARK.format(2)}",
+                                 (CodeCell(2, 0),))

@@ -1,0 +1,75 @@
+"""``.ipynb`` posts (nbpress/readers/ipynb.py): raw cells, front matter from metadata, kernel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import nbformat
+
+from nbpress.config import load_config
+from nbpress.discover import read_post
+from nbpress.readers import CELL_MARK, CELL_MARK_RE, read_post_notebook
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+RAW = "2024-06-08-raw-cells.ipynb"
+
+
+def read(root: Path, path: Path):
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    return read_post_notebook(post)
+
+
+def test_front_matter_from_notebook_metadata(root: Path) -> None:
+    path = shutil.copy(FIXTURES / RAW, root / "posts" / RAW)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert post.title == "A notebook of raw cells"
+    assert post.tags == ("raw", "nbconvert")
+    assert post.date.isoformat() == "2024-06-08T00:00:00+00:00"
+    assert post.front_matter["author"] == "Grace Example, Alan Example"
+    assert "kernelspec" not in post.front_matter
+
+
+def test_nbpress_metadata_wins_over_the_notebook_s(root: Path) -> None:
+    nb = nbformat.v4.new_notebook(metadata={"title": "Notebook title",
+                                            "nbpress": {"title": "Blog title", "tags": ["a"]}})
+    path = root / "posts" / "2024-01-02-nb.ipynb"
+    nbformat.write(nb, path)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert (post.title, post.tags) == ("Blog title", ("a",))
+
+
+def test_raw_cells_shown_as_nbconvert_s_html_exporter_shows_them(root: Path) -> None:
+    doc, warnings = read(root, shutil.copy(FIXTURES / RAW, root / "posts" / RAW))
+    assert warnings == []
+    marked = [doc.notebook.cells[int(i)] for i in CELL_MARK_RE.findall(doc.markdown)]
+    assert [(c.cell_type, c.metadata.get("raw_mimetype")) for c in marked] == [
+        ("raw", "text/html"), ("raw", None), ("raw", "Text/HTML"), ("code", None)]
+    for left_out in ("e^{i", "RST-ONLY", "MARKDOWN-RAW-ONLY"):
+        assert left_out not in doc.markdown
+    # Every raw cell stays in the notebook (the download); only the page leaves some out.
+    assert [c.cell_type for c in doc.notebook.cells].count("raw") == 6
+    assert doc.format == "ipynb"
+    assert doc.notebook.metadata["kernelspec"]["name"] == "python3"  # the file's own, kept
+
+
+def test_front_matter_raw_cell_is_never_a_cell(root: Path) -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_raw_cell("---\ntitle: From a raw cell\ndate: 2024-01-02\n---"),
+        nbformat.v4.new_raw_cell("<p>kept</p>")])
+    path = root / "posts" / "nb.ipynb"
+    nbformat.write(nb, path)
+    doc, _ = read(root, path)
+    assert doc.post.title == "From a raw cell"
+    assert [c.source for c in doc.notebook.cells] == ["<p>kept</p>"]
+    assert doc.markdown == CELL_MARK.format(0)
+
+
+def test_notebook_without_kernelspec(root: Path) -> None:
+    nb = nbformat.v4.new_notebook(metadata={"title": "T", "date": "2024-01-02"},
+                                  cells=[nbformat.v4.new_markdown_cell("Only prose.")])
+    path = root / "posts" / "nb.ipynb"
+    nbformat.write(nb, path)
+    doc, _ = read(root, path)
+    assert "kernelspec" not in doc.notebook.metadata and doc.cells == ()
