@@ -85,13 +85,13 @@ def test_interrupted_execution_leaves_site_and_cache_as_they_were(make_site, bui
     wait_for_slow_cell(root, process)
     assert kernels_marked(mark)  # the test can see the build's kernel
     process.send_signal(sig)
-    code = process.wait(timeout=30)
+    _, stderr = process.communicate(timeout=30)  # reads and closes its pipes
     if sig == signal.SIGKILL:
-        assert code == -signal.SIGKILL
+        assert process.returncode == -signal.SIGKILL
     else:
-        assert code == 130
+        assert process.returncode == 130
         assert "interrupted; the previous site was left as it was (posts that had finished" \
-            in process.stderr.read()
+            in stderr
     wait_no_kernels(mark)
     assert snapshot(root) == before
     assert not list(root.glob("._site.staging-*"))
@@ -111,8 +111,10 @@ def test_a_second_build_waits_for_the_first(make_site, build):
     assert "waiting for it to finish" in message
     assert second.poll() is None  # it waits…
     (root / "posts/RELEASE").touch()
-    assert first.wait(timeout=60) == 0
-    assert second.wait(timeout=60) == 0  # …and builds once the first is done
+    first.communicate(timeout=60)
+    assert first.returncode == 0
+    second.communicate(timeout=60)
+    assert second.returncode == 0  # …and builds once the first is done
 
 
 def test_post_timeout_and_memory_limit(make_site, build):

@@ -41,7 +41,8 @@ class Server:
             with urllib.request.urlopen(self.origin + path, timeout=10) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
+            with exc:  # an error response holds the connection open until closed
+                return exc.code, dict(exc.headers), exc.read()
 
     def status(self) -> dict:
         return json.loads(self.get(self.url.removeprefix(self.origin) + "__nbpress/status")[2])
@@ -56,11 +57,14 @@ class Server:
         raise AssertionError("no rebuild happened")
 
     def stop(self) -> int:
+        """Interrupt the server as Ctrl-C does; its exit code (the rest of its output is kept)."""
         self.process.send_signal(signal.SIGINT)
         try:
             return self.process.wait(timeout=20)
         finally:
             self.process.kill() if self.process.poll() is None else None
+            self.lines.append(self.process.stdout.read())
+            self.process.stdout.close()
 
 
 @pytest.fixture
@@ -132,12 +136,13 @@ def test_baseurl_redirect_and_clean_stop(make_site):
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as info:
             opener.open(request, timeout=10)
+        info.value.close()
         assert info.value.code == 302 and info.value.headers["Location"] == "/blog/"
         assert srv.get("/blog/2024/01/01/served.html")[0] == 200
         assert srv.get("/2024/01/01/served.html")[0] == 404
     finally:
         assert srv.stop() == 0
-    assert "stopped" in srv.process.stdout.read()
+    assert "stopped" in srv.lines[-1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
