@@ -81,6 +81,7 @@ class SiteConfig:
     mode: str = "auto"  # --execute: "auto" (use the cache when fresh), "never", "always"
     refresh: tuple[str, ...] = ()  # --refresh: posts (stems or paths) to execute anyway
     jobs: int = 0  # kernels at once; 0 = the number of cores
+    output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
     options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
-               "baseurl": config.baseurl}
+               "baseurl": config.baseurl, "format": config.output_format}
     fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options)
     if not explain and config.mode != "always" and not config.refresh:
         previous = state.load(state_file)
@@ -88,6 +88,14 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
     rendered = _render(plans, runs, config, variables, links, previous)
+    if config.output_format == "jekyll":  # the posts into an existing Jekyll site
+        from .jekyll import write_jekyll
+
+        write_jekyll(rendered.posts, config.out, config.baseurl)
+        seconds = time.perf_counter() - start
+        return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings + list(
+            rendered.warnings)), seconds=seconds, lines=tuple(report_lines(rendered.reports,
+                                                                           seconds)))
     site = site_context(config, variables, rendered.posts)
     files = site_files(env, config, site, rendered.posts)
     warnings += rendered.warnings
