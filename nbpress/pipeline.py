@@ -88,22 +88,19 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
     rendered = _render(plans, runs, config, variables, links, previous)
-    if config.output_format == "jekyll":  # the posts into an existing Jekyll site
+    warnings += rendered.warnings
+    if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
         from .jekyll import write_jekyll
 
         write_jekyll(rendered.posts, config.out, config.baseurl)
-        seconds = time.perf_counter() - start
-        return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings + list(
-            rendered.warnings)), seconds=seconds, lines=tuple(report_lines(rendered.reports,
-                                                                           seconds)))
-    site = site_context(config, variables, rendered.posts)
-    files = site_files(env, config, site, rendered.posts)
-    warnings += rendered.warnings
-    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-    build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-    write_site(files, config.out, build_id)
+    else:
+        site = site_context(config, variables, rendered.posts)
+        files = site_files(env, config, site, rendered.posts)
+        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+        build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
+        write_site(files, config.out, build_id)
+        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
-    _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
                        lines=tuple(report_lines(rendered.reports, seconds)))
