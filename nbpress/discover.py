@@ -28,8 +28,19 @@ from .permalink import check_pattern, expand, slugify
 RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
             "archive", SITE_MARKER}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+# libyaml's loader when PyYAML has it: the same safe loading, ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---\s*$")
 _HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
+
+
+def _load_yaml(text: str) -> Any:
+    """YAML with libyaml when it can; a document it refuses is read again by PyYAML's own
+    loader, whose messages (what users see) are the ones documented."""
+    try:
+        return yaml.load(text, Loader=_LOADER)
+    except Exception:  # any failure: the pure-Python loader raises the error to report
+        return yaml.safe_load(text)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -48,7 +59,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
                         path=path, line=start + 1, hint=_HINT_YAML)
     block = "".join(lines[start + 1:end])
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = _load_yaml(block) if block.strip() else {}
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         # The loader builds dates and tagged values itself: 2024-02-30 is a ValueError.
         line, text = _bad_value_line(lines[start + 1:end], start + 2)
