@@ -111,6 +111,7 @@ class PostSource:
     author: str = ""
     modified: dt.datetime | None = None  # ``last_modified_at``
     resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
+    notes: tuple[str, ...] = ()  # warnings discovery gave (a title taken from a heading…)
 
     def line_of(self, key: str) -> int | None:
         """The line of a front matter key in the post's file, for messages."""

@@ -147,7 +147,7 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
             _stop_if(errors, config.keep_going)
             continue
         docs.append(doc)
-        warnings += found
+        warnings += [BuildWarning(note, post.path) for note in post.notes] + found
     return docs, warnings
 
 
