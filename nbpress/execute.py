@@ -10,6 +10,7 @@ user's traceback without ANSI codes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import platform
@@ -128,6 +129,7 @@ class _Run:
                 self.timer.cancel()
             if self.kernels is not None and self.pid is not None:
                 self.kernels.discard(self.pid)
+            _close_thread_loop()
 
     def failure(self, exc: BaseException, kernel_log) -> ExecutionError | None:
         """The user's message for what nbclient raised; None when it is not a post's failure."""
@@ -225,6 +227,20 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=executed_at, files=found.files,
                       packages=everything, main_packages=tuple(main))
+
+
+def _close_thread_loop() -> None:
+    """Close the event loop nbclient (jupyter_core's run_sync) made for this thread.
+
+    It is kept per thread and never closed; a pool's worker threads would leave
+    one open loop and socket pair each.  A closed loop is replaced on next use.
+    """
+    import asyncio
+
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
 
 
 def _kernel_env(threads: int | None) -> dict[str, str]:
