@@ -28,6 +28,7 @@ from .readers import CELL_MARK_RE
 from .resources import post_resources
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
+_DIRECTIVE_IMAGE = re.compile(r"^\{(?:figure|image)\}\s+(?![a-z][a-z0-9+.-]*:|//)(\S+)")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -68,6 +69,10 @@ def local_images(tokens: list) -> list[tuple[str, int]]:
             parser = _LocalLinks()
             parser.feed(token.content)
             urls += parser.urls
+        image = _DIRECTIVE_IMAGE.match(token.info or "") if token.type in ("fence",
+                                                                           "colon_fence") else None
+        if image:  # MyST's {figure} and {image} directives name their file on the fence line
+            found.append((image.group(1), start))
         found += [(url, _line_of(url, token, start)) for url in urls if not _SCHEME.match(url)]
     return found
 

@@ -52,3 +52,15 @@ def test_a_built_page_finds_its_images(make_site, fake_executor) -> None:
             target = site / src.lstrip("/") if src.startswith("/") else \
                 (site / page_path).parent / src
             assert target.read_bytes() == png_bytes(), src
+
+
+def test_myst_figure_files_are_published_too(make_site, fake_executor) -> None:
+    root = make_site({
+        "posts/2024-01-01-a.md": "---\ntitle: A\n---\n\n```{figure} figures/loss.png\n"
+                                 ":alt: Loss\n\nThe loss.\n```\n\n```{image} figures/gone.png\n```\n",
+        "posts/figures/loss.png": png_bytes(),
+    })
+    report = build(load_config(root), executor=fake_executor, log=io.StringIO())
+    assert (root / "_site/2024/01/01/figures/loss.png").read_bytes() == png_bytes()
+    assert [str(w).split(": warning: ")[1][:40] for w in report.warnings] == [
+        "the image 'figures/gone.png' is not in t"]
