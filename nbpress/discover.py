@@ -21,6 +21,7 @@ import yaml
 from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
                       uncomment_header)
+from .jekyllmeta import jekyll_fields
 from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -151,6 +152,19 @@ def _as_list(value: Any, key: str, path: Path, key_lines: dict[str, int]) -> tup
                     hint=f"Write e.g. '{key}: [machine-learning, jax]'.")
 
 
+def categories_of(front: dict[str, Any], path: Path, key_lines: dict[str, int]
+                  ) -> tuple[str, ...]:
+    """Jekyll's categories: ``categories:`` (words or a list), then ``category:`` (one name,
+    spaces kept), each once."""
+    found = _as_list(front.get("categories"), "categories", path, key_lines)
+    single = front.get("category")
+    if isinstance(single, (str, int, float)) and not isinstance(single, bool):
+        found += (str(single).strip(),)
+    elif single is not None:
+        found += _as_list(single, "category", path, key_lines)
+    return tuple(dict.fromkeys(c for c in found if c))
+
+
 def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int]) -> str:
     title = front.get("title")
     if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
@@ -184,8 +198,7 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
 def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
          **values: Any) -> str:
     """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
-    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
-                          key_lines)
+    categories = categories_of(front, path, key_lines)
     pattern = str(front.get("permalink") or config.permalink)
     try:
         check_pattern(pattern)
@@ -219,7 +232,7 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     date = _date(front, match, path, key_lines, tz)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
     url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
-               title=title)
+               title=slug)  # Jekyll's :title is the file name's (or slug:'s), not the title
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
@@ -227,7 +240,8 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
         draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
-        **typed_fields(front, path, key_lines, tz),
+        categories=categories_of(front, path, key_lines),
+        **typed_fields(front, path, key_lines, tz), **jekyll_fields(front, path, key_lines),
     )
 
 
@@ -347,14 +361,15 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     posts: list[PostSource] = []
     errors: list[PostError] = []
     seen: dict[str, Path] = {}
+    now = dt.datetime.now(tz)
     for path in post_files(config.root / "posts"):
         try:
             post = read_post(path, config, tz)
         except PostError as exc:
             errors.append(exc)
             continue
-        if post.draft and not config.drafts:
-            continue
+        if post.draft and not config.drafts or post.date > now and not config.future:
+            continue  # Jekyll leaves out posts dated after the build unless --future
         if post.output_path in seen:
             other = seen[post.output_path].relative_to(config.root)
             errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",

@@ -21,11 +21,13 @@ import jinja2
 
 from .errors import BuildWarning, PostError
 from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
+from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
+from .sitepages import home_page, layout_template, page_outputs, replaces_home
 from .templates import render_template
 
 FEED_POSTS = 10  # jekyll-feed's posts_limit
@@ -38,8 +40,8 @@ def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[
     layouts = set(env.list_templates())
     return [PostError(f"'layout: {post.layout}' names no template of the theme.",
                       path=post.path, line=post.line_of("layout"),
-                      hint=f"Add templates/{post.layout}.html, or use 'layout: post'.")
-            for post in posts if f"{post.layout}.html" not in layouts]
+                      hint=f"Add templates/{post.layout}.html, or use 'layout: {post.kind}'.")
+            for post in posts if layout_template(post.layout) not in layouts]
 
 
 def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
@@ -109,7 +111,12 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
     url = baseurl + post.url
     derived = item.analysis or analyze(item, variables)
     modified = post.modified or post.date
-    description = post.description or shorten(derived.excerpt_text)
+    excerpt, excerpt_text = derived.excerpt, derived.excerpt_text
+    if post.excerpt:  # the front matter's excerpt: replaces the derived one, as in Jekyll
+        excerpt = make_markdown().render(post.excerpt)
+        excerpt_text = plain_text(excerpt)
+    description = post.description or shorten(excerpt_text)
+    kind = "post" if post.kind == "post" else "page"
     return {
         "title": post.title,
         "date": post.date,
@@ -120,10 +127,11 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
         "tag_links": [{"name": t, "slug": tag_slug(t), "url": f"{baseurl}/tags/{tag_slug(t)}/"}
                       for t in post.tags],
         "description": description,
-        "excerpt": derived.excerpt,
+        "excerpt": excerpt,
         "content": derived.content,
         "slug": post.slug,
         "layout": post.layout,
+        "categories": list(post.categories),
         "author": post.author,
         "words": derived.words,
         "reading_minutes": max(1, round(derived.words / WORDS_PER_MINUTE)),
@@ -133,8 +141,9 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
         "toc": list(derived.toc),
         "front_matter": dict(post.front_matter),
         "seo": page_seo(variables, title=post.title, url=url, description=description,
-                        kind="post", image=derived.image, image_alt=derived.image_alt,
-                        published=post.date, modified=modified, author=post.author,
+                        kind=kind, image=derived.image, image_alt=derived.image_alt,
+                        published=post.date if kind == "post" else None,
+                        modified=modified, author=post.author,
                         tags=post.tags),
         "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
         "execution": reproducibility(item.execution),
@@ -154,11 +163,13 @@ def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
-                 posts: Sequence[RenderedPost]) -> dict[str, Any]:
-    """What templates see as ``site``: the settings, every post newest first, and the tags."""
+                 items: Sequence[RenderedPost]) -> dict[str, Any]:
+    """What templates see as ``site``: the settings, every post newest first, the tags, and
+    the standalone pages (``site.pages``, by URL)."""
     baseurl = config_vars.get("baseurl", "")
-    contexts = [post_context(p, config_vars, config) for p in posts]
-    return {**config_vars, "posts": contexts, "tags": _tags(contexts),
+    contexts = [post_context(p, config_vars, config) for p in items if p.post.kind == "post"]
+    pages = [post_context(p, config_vars, config) for p in items if p.post.kind == "page"]
+    return {**config_vars, "posts": contexts, "tags": _tags(contexts), "pages": pages,
             "feed_url": absolute(config_vars, baseurl + "/feed.xml"),
             "home_url": absolute(config_vars, baseurl + "/")}
 
@@ -191,6 +202,7 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    posts = [p for p in posts if p.post.kind == "post"]
     for i, item in enumerate(posts):
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
@@ -202,7 +214,11 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
 
 
 def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
-    """The home page and its following pages (jekyll-paginate's URLs and ``paginator``)."""
+    """The home page and its following pages (jekyll-paginate's URLs and ``paginator``);
+    none when an index page replaces them (``sitepages``)."""
+    if replaces_home(site):
+        return []
+    home = home_page(site)
     files = []
     for item in paginate(site["posts"], int(site.get("paginate", 10)),
                          paginate_path=site.get("paginate_path", "/page:num/"),
@@ -211,6 +227,8 @@ def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[Output
         title = site["title"] if number == 1 else f"Page {number}"
         page = simple_page(site, title, site["baseurl"] + item.url,
                            kind="home" if number == 1 else "page")
+        if home and number == 1:  # an index.md with "layout: home": its text, then the posts
+            page.update(title=home["title"] or title, content=home["content"])
         files.append(_render(env, "index.html", item.output_path, site=site, page=page,
                              paginator=item.paginator, posts=item.paginator["posts"]))
     return files
@@ -277,6 +295,8 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
              for p in site["posts"] if p["front_matter"].get("sitemap") is not False]
     urls += [{"loc": absolute(site, u), "lastmod": ""}
              for u in [f"{base}/archive/", f"{base}/tags/"] + [t["url"] for t in site["tags"]]]
+    urls += [{"loc": absolute(site, p["url"]), "lastmod": ""} for p in site["pages"]
+             if p["front_matter"].get("sitemap") is not False and p["url"] != f"{base}/"]
     return [
         _render(env, "feed.xml", "feed.xml", site=site, entries=entries,
                 updated=updated.isoformat(), author=site.get("author") or site["title"]),
@@ -288,10 +308,14 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
-    """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return (asset_files(config) + post_pages(env, config, site, posts)
-            + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
-            + not_found_page(env, site) + feed_files(env, site))
+    """Every file of the site: assets, post pages with their files, the standalone pages, and
+    the generated pages (home, tags, archive, 404, feeds) that no standalone page replaces."""
+    own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
+    taken = {f.path for f in own}
+    generated = (index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
+                 + not_found_page(env, site) + feed_files(env, site))
+    return (asset_files(config) + post_pages(env, config, site, posts) + own
+            + [f for f in generated if f.path not in taken])
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:

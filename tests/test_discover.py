@@ -105,7 +105,8 @@ def test_slug_from_front_matter(root: Path) -> None:
     post(root, "2024-01-02-a.md", "---\ntitle: A\nslug: Other Name\n---\n")
     found = only(root)
     assert found.slug == "other-name"
-    assert found.url == "/2024/01/02/other-name.html"
+    # jekyll 4.3.1 builds this post at /2024/01/02/Other-Name.html: :title keeps the case.
+    assert found.url == "/2024/01/02/Other-Name.html"
 
 
 def test_permalink_from_front_matter_and_categories(root: Path) -> None:
