@@ -194,8 +194,10 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
 
 
 def _links(plans: list[cache.Plan], baseurl: str) -> dict[str, str]:
-    """Each post's URL by stem and by path, for ``{% post_url %}`` and ``{% link %}``."""
-    links = {p.doc.post.path.stem: baseurl + p.doc.post.url for p in plans}
+    """Each post's URL by stem and by path, for ``{% post_url %}`` and ``{% link %}`` (pages
+    by path only: ``post_url`` names posts)."""
+    links = {p.doc.post.path.stem: baseurl + p.doc.post.url for p in plans
+             if p.doc.post.kind == "post"}
     links.update({p.name: baseurl + p.doc.post.url for p in plans})
     return links
 

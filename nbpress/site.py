@@ -283,6 +283,12 @@ def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
+def _in_sitemap(page: Mapping[str, Any]) -> bool:
+    """jekyll-sitemap's rule, with jekyll-redirect-from's: no ``sitemap: false``, no redirect."""
+    front = page["front_matter"]
+    return front.get("sitemap") is not False and not front.get("redirect_to")
+
+
 def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
     """``feed.xml`` (Atom, as jekyll-feed), ``sitemap.xml`` and ``robots.txt`` (as jekyll-sitemap)."""
     entries = feed_entries(site)
@@ -292,11 +298,11 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
     urls = [{"loc": site["home_url"], "lastmod": site["posts"][0]["modified"].isoformat()
              if site["posts"] else ""}]
     urls += [{"loc": absolute(site, p["url"]), "lastmod": p["modified"].isoformat()}
-             for p in site["posts"] if p["front_matter"].get("sitemap") is not False]
+             for p in site["posts"] if _in_sitemap(p)]
     urls += [{"loc": absolute(site, u), "lastmod": ""}
              for u in [f"{base}/archive/", f"{base}/tags/"] + [t["url"] for t in site["tags"]]]
     urls += [{"loc": absolute(site, p["url"]), "lastmod": ""} for p in site["pages"]
-             if p["front_matter"].get("sitemap") is not False and p["url"] != f"{base}/"]
+             if _in_sitemap(p) and p["url"] not in (f"{base}/", f"{base}/404.html")]
     return [
         _render(env, "feed.xml", "feed.xml", site=site, entries=entries,
                 updated=updated.isoformat(), author=site.get("author") or site["title"]),

@@ -130,3 +130,24 @@ def test_editing_a_page_or_a_data_file_rebuilds(make_site, fake_executor) -> Non
     (root / "contact.md").write_text("---\ntitle: Contact\n---\nHi.\n", encoding="utf-8")
     assert not site_build(root, fake_executor).up_to_date
     assert (root / "_site" / "contact.html").is_file()
+
+
+def test_sitemap_lists_pages_but_no_redirects_or_404(make_site, fake_executor) -> None:
+    root = make_site({
+        "posts/2024-01-01-a.md": POST.format(n=1),
+        "posts/2024-01-02-moved.md": "---\ntitle: Moved\nredirect_to: /posts-elsewhere/\n---\n",
+        "about.md": "---\ntitle: About\nredirect_from: /me/\n---\nMe.\n",
+        "hidden.md": "---\ntitle: Hidden\nsitemap: false\n---\n",
+        "404.md": "---\npermalink: /404.html\ntitle: Lost\n---\nNothing here.\n",
+        "pyproject.toml": '[tool.nbpress]\nurl = "https://example.org"\n',
+    })
+    site_build(root, fake_executor)
+    sitemap = (root / "_site" / "sitemap.xml").read_text()
+    locs = [line.strip()[5:-6] for line in sitemap.splitlines() if "<loc>" in line]
+    assert locs == ["https://example.org/", "https://example.org/2024/01/01/a.html",
+                    "https://example.org/archive/", "https://example.org/tags/",
+                    "https://example.org/about"]
+    assert "Nothing here." in Page.read(root / "_site" / "404.html").plain  # the page's 404
+    moved = Page.read(root / "_site" / "2024/01/02/moved.html")
+    assert moved.all("link", rel="canonical")[0].get("href") == \
+        "https://example.org/posts-elsewhere/"
