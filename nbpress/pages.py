@@ -23,6 +23,7 @@ from .errors import PostError
 from .jekyllmeta import jekyll_fields
 from .model import NotebookDoc, PostSource, SiteConfig
 from .permalink import escape_path, slugify
+from .sitepages import NO_LAYOUT
 from .sourcefiles import candidate_files
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # a page's date when it gives none
@@ -60,6 +61,14 @@ def page_url(relative: PurePosixPath, permalink: str | None, site_permalink: str
     return re.sub(r"/{2,}", "/", "/" + url.replace("..", "/").replace("./", ""))
 
 
+def _layout(front: dict) -> str:
+    """The page's layout: ``page`` unless it names one; ``layout: null`` (or ``none``) is
+    Jekyll's "no layout": the page's content alone."""
+    if "layout" in front and front["layout"] in (None, "none", "null"):
+        return NO_LAYOUT
+    return str(front.get("layout") or "page")
+
+
 def read_page(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """One page's front matter, URL and layout (``page`` unless it names one)."""
     try:
@@ -86,7 +95,7 @@ def read_page(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         title=str(title).strip() if title is not None else "",
         date=fields["modified"] or _EPOCH, front_matter=front, body=body, body_line=body_line,
         tags=(), description=str(front.get("description") or ""),
-        layout=str(front.get("layout") or "page"), draft=front.get("published") is False,
+        layout=_layout(front), draft=front.get("published") is False,
         key_lines=key_lines, kind="page", categories=categories_of(front, path, key_lines),
         **fields, **jekyll_fields(front, path, key_lines))
 

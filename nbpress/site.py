@@ -41,7 +41,7 @@ def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[
     return [PostError(f"'layout: {post.layout}' names no template of the theme.",
                       path=post.path, line=post.line_of("layout"),
                       hint=f"Add templates/{post.layout}.html, or use 'layout: {post.kind}'.")
-            for post in posts if layout_template(post.layout) not in layouts]
+            for post in posts if layout_template(post.layout) not in layouts | {""}]
 
 
 def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:

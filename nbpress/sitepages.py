@@ -25,6 +25,7 @@ from .model import OutputFile, RenderedPost, page_file
 from .templates import render_template
 
 REDIRECT_TEMPLATE = "redirect.html"  # the theme's, as the plugin's "redirect" layout
+NO_LAYOUT = "none"  # a page's ``layout: null``: its content is the whole file
 
 
 def home_page(site: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -40,7 +41,10 @@ def replaces_home(site: Mapping[str, Any]) -> bool:
 
 
 def layout_template(layout: str) -> str:
-    """The template of a layout: ``home`` is the theme's home page (``index.html``)."""
+    """The template of a layout: ``home`` is the theme's home page (``index.html``); "" for
+    a page without layout."""
+    if layout == NO_LAYOUT:
+        return ""
     return "index.html" if layout == "home" else f"{layout}.html"
 
 
@@ -55,7 +59,8 @@ def page_outputs(env: jinja2.Environment, site: Mapping[str, Any],
             continue
         context = {"site": site, "page": page, "posts": site["posts"], "newer": None,
                    "older": None}
-        text = render_template(env, layout_template(item.post.layout), context)
+        template = layout_template(item.post.layout)
+        text = render_template(env, template, context) if template else item.html
         files.append(OutputFile(item.post.output_path, text.encode()))
         files.extend(item.files)
     return files

@@ -151,3 +151,13 @@ def test_sitemap_lists_pages_but_no_redirects_or_404(make_site, fake_executor) -
     moved = Page.read(root / "_site" / "2024/01/02/moved.html")
     assert moved.all("link", rel="canonical")[0].get("href") == \
         "https://example.org/posts-elsewhere/"
+
+
+def test_a_page_without_layout_is_its_content_alone(make_site, fake_executor) -> None:
+    root = make_site({
+        "posts/2024-01-01-a.md": POST.format(n=1),
+        "google-check.html": "---\nlayout: null\n---\n<!doctype html><p>verification</p>\n",
+    })
+    site_build(root, fake_executor)
+    assert (root / "_site" / "google-check.html").read_text() == \
+        "<!doctype html><p>verification</p>\n"
