@@ -91,6 +91,7 @@ class SiteConfig:
     jobs: int = 0  # kernels at once; 0 = the number of cores
     future: bool = False  # --future: posts dated after now are built too (Jekyll's --future)
     exclude: tuple[str, ...] = ()  # folders/files (from the root) that hold no pages
+    output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,13 @@ class PostSource:
     author: str = ""
     modified: dt.datetime | None = None  # ``last_modified_at``
     resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
-    # Jekyll's site model (nbpress/jekyll.py reads these keys):
+    # Jekyll's site model (pages.py, jekyllmeta.py):
     kind: str = "post"  # "post" (posts/) or "page" (a standalone page such as about.md)
     categories: tuple[str, ...] = ()
     excerpt: str = ""  # the front matter's ``excerpt:`` (Markdown), shown instead of the derived one
     redirect_from: tuple[str, ...] = ()  # jekyll-redirect-from: old URLs that lead here
     redirect_to: str = ""  # jekyll-redirect-from: this page only redirects there
+    notes: tuple[str, ...] = ()  # warnings discovery gave (a title taken from a heading…)
 
     def line_of(self, key: str) -> int | None:
         """The line of a front matter key in the post's file, for messages."""

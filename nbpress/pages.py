@@ -18,7 +18,7 @@ import re
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
-from .discover import _key_lines, categories_of, read_front_matter, typed_fields
+from .discover import _key_lines, read_front_matter, typed_fields
 from .errors import PostError
 from .jekyllmeta import jekyll_fields
 from .model import NotebookDoc, PostSource, SiteConfig
@@ -96,7 +96,7 @@ def read_page(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         date=fields["modified"] or _EPOCH, front_matter=front, body=body, body_line=body_line,
         tags=(), description=str(front.get("description") or ""),
         layout=_layout(front), draft=front.get("published") is False,
-        key_lines=key_lines, kind="page", categories=categories_of(front, path, key_lines),
+        key_lines=key_lines, kind="page",
         **fields, **jekyll_fields(front, path, key_lines))
 
 

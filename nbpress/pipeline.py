@@ -51,7 +51,8 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
     options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
-               "baseurl": config.baseurl, "future": config.future}
+               "baseurl": config.baseurl, "format": config.output_format,
+               "future": config.future}
     fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options,
                                           extra=site_inputs(config))
     if not explain and config.mode != "always" and not config.refresh:
@@ -96,16 +97,23 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
     rendered = _render(plans, runs, config, variables, links, previous)
-    site = site_context(config, variables, rendered.posts)
-    files, found = redirect_outputs(env, site, rendered.posts,
-                                    site_files(env, config, site, rendered.posts))
-    warnings += rendered.warnings + tuple(found)
-    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-    build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-    write_site(files, config.out, build_id)
+    warnings += rendered.warnings
+    if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
+        from .jekyll import write_jekyll
+
+        write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
+                     config.baseurl)
+    else:
+        site = site_context(config, variables, rendered.posts)
+        files, found = redirect_outputs(env, site, rendered.posts,
+                                        site_files(env, config, site, rendered.posts))
+        warnings += found
+        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+        build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
+        write_site(files, config.out, build_id)
+        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
     entries.remove(sum(entries.unused(config.root, kept), []))
-    _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
                        lines=tuple(report_lines(rendered.reports, seconds)))
@@ -158,7 +166,7 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
             _stop_if(errors, config.keep_going)
             continue
         docs.append(doc)
-        warnings += found
+        warnings += [BuildWarning(note, post.path) for note in post.notes] + found
     return docs, warnings
 
 
