@@ -19,6 +19,7 @@ def test_pages_outside_hidden_underscore_theme_posts_site_and_nested_projects(
         "node_modules/pkg/README.md": page, "vendor/bundle/x.md": page,
         "other-site/pyproject.toml": "", "other-site/about.md": page,
         "old-jekyll/_config.yml": "", "old-jekyll/about.md": page,
+        "venv/pyvenv.cfg": "", "venv/lib/pkg/README.md": page,
         "drafts/secret.md": page, "notes/keep.md": page,
         "pyproject.toml": '[tool.nbpress]\nexclude = ["drafts", "notes/keep.md"]\n',
     })
