@@ -150,3 +150,11 @@ def stem_clashes(docs: list[NotebookDoc]) -> list[PostError]:
                 "entry.", path=doc.post.path, hint="Rename one of the two files."))
         first.setdefault(stem, doc.post.path)
     return errors
+
+
+def liquid_pages(pages: list[PostSource], root: Path) -> list[dict]:
+    """``site.pages`` as Liquid sees it in posts and pages (Jekyll's page drops: the front
+    matter, then ``url`` without baseurl, ``path`` from the root and ``name``)."""
+    return [{**page.front_matter, "title": page.title, "url": page.url,
+             "path": page.path.relative_to(root).as_posix(), "name": page.path.name}
+            for page in pages]

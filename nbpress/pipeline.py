@@ -73,7 +73,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
-    from .pages import discover_pages, stem_clashes, url_clashes
+    from .pages import discover_pages, liquid_pages, stem_clashes, url_clashes
     from .site import layout_errors, missing_images, site_context, site_files
     from .sitedata import load_data
     from .sitepages import redirect_outputs
@@ -92,7 +92,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     if explain:
         _explain(plans, config, log)
         return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0)
-    variables = {**site_variables(config), "data": load_data(config.root)}
+    variables = {**site_variables(config), "data": load_data(config.root),
+                 "pages": liquid_pages(pages, config.root)}  # templates get richer ones
     links = _links(plans, config.baseurl)
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)

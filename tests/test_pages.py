@@ -110,3 +110,12 @@ def test_executable_pages_sharing_a_stem_are_an_error(root: Path) -> None:
     assert error.location.path == root / "projects" / "index.md"
     assert "same file name stem ('index') as index.md" in error.message
     assert stem_clashes(docs[:1]) == []
+
+
+def test_liquid_sees_pages_as_jekylls_page_drops(root: Path) -> None:
+    from nbpress.pages import liquid_pages
+
+    write(root, "projects/index.md", "---\ntitle: Projects\nnav: true\n---\n")
+    pages, _ = discover_pages(load_config(root))
+    assert liquid_pages(pages, root) == [{"title": "Projects", "nav": True, "url": "/projects/",
+                                          "path": "projects/index.md", "name": "index.md"}]
