@@ -168,12 +168,18 @@ def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
                  items: Sequence[RenderedPost]) -> dict[str, Any]:
-    """What templates see as ``site``: the settings, every post newest first, the tags, and
-    the standalone pages (``site.pages``, by URL)."""
+    """What templates see as ``site``: the settings, every post newest first, the tags, the
+    standalone pages (``site.pages``, by URL) and Jekyll's ``site.categories`` (each
+    category's posts, newest first)."""
     baseurl = config_vars.get("baseurl", "")
     contexts = [post_context(p, config_vars, config) for p in items if p.post.kind == "post"]
     pages = [post_context(p, config_vars, config) for p in items if p.post.kind == "page"]
+    categories: dict[str, list] = {}
+    for post in contexts:
+        for name in post["categories"]:
+            categories.setdefault(name, []).append(post)
     return {**config_vars, "posts": contexts, "tags": _tags(contexts), "pages": pages,
+            "categories": categories,
             "feed_url": absolute(config_vars, baseurl + "/feed.xml"),
             "home_url": absolute(config_vars, baseurl + "/")}
 

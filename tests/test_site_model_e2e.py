@@ -84,7 +84,9 @@ def test_templates_see_site_pages_and_data_and_excerpts(make_site, fake_executor
         "templates/pagelist.html": '{% extends "page.html" %}{% block content %}'
                                    '{% for p in site.pages %}<a href="{{ p.url }}">{{ p.title }}'
                                    '</a>{% endfor %}<p id="data">{{ site.data.people.me.name }}'
-                                   '</p>{% endblock %}',
+                                   '</p><p id="cats">{% for name, posts in site.categories|dictsort %}'
+                                   '{{ name }}: {{ posts|map(attribute="title")|join(",") }}'
+                                   '{% endfor %}</p>{% endblock %}',
     })
     site_build(root, fake_executor)
     out = root / "_site"
@@ -92,6 +94,7 @@ def test_templates_see_site_pages_and_data_and_excerpts(make_site, fake_executor
     assert [(a.get("href"), a.text) for a in listing.all("a", inside="main")] == [
         ("/about", "About"), ("/colophon", "Colophon"), ("/sitemap-page", "All pages")]
     assert listing.all("p", id="data")[0].text == "Mara Quist"
+    assert listing.all("p", id="cats")[0].text == "Notes: A"
     assert "By Mara Quist." in Page.read(out / "about.html").plain
     # An .html page is HTML as written: its indented line is no code block.
     assert not Page.read(out / "colophon.html").all("pre")
