@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -100,6 +101,18 @@ def read_page(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         **fields, **jekyll_fields(front, path, key_lines))
 
 
+def _paginated_home(page: PostSource) -> PostSource:
+    """A root ``index.html`` listing posts with jekyll-paginate's ``paginator`` is, as in
+    Jekyll, the paginated home page: nbpress's own is built there (the page's Liquid loops
+    over ``paginator`` cannot run here), with a warning saying so."""
+    if page.url != "/" or page.path.suffix != ".html" or "paginator" not in page.body:
+        return page
+    note = ("this index.html lists posts with jekyll-paginate's 'paginator': nbpress's "
+            "paginated home page (the theme's index.html template) is built in its place; "
+            "to change it, add templates/index.html.")
+    return replace(page, layout="home", body="", notes=page.notes + (note,))
+
+
 def discover_pages(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     """Every page of the site, by URL; pages with ``published: false`` only with
     ``--drafts``.  Two pages with one URL are an error naming both."""
@@ -109,7 +122,7 @@ def discover_pages(config: SiteConfig) -> tuple[list[PostSource], list[PostError
     seen: dict[str, Path] = {}
     for path in page_files(config):
         try:
-            page = read_page(path, config, tz)
+            page = _paginated_home(read_page(path, config, tz))
         except PostError as exc:
             errors.append(exc)
             continue

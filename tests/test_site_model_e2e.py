@@ -164,3 +164,19 @@ def test_a_page_without_layout_is_its_content_alone(make_site, fake_executor) ->
     site_build(root, fake_executor)
     assert (root / "_site" / "google-check.html").read_text() == \
         "<!doctype html><p>verification</p>\n"
+
+
+def test_an_index_html_with_paginator_is_the_paginated_home(make_site, fake_executor) -> None:
+    # A Jekyll blog's own paginated index.html (jekyll-paginate paginates index.html only).
+    root = two_posts_and_index(make_site, fake_executor, "")
+    (root / "index.md").unlink()
+    (root / "index.html").write_text(
+        "---\nlayout: default\n---\n{% for post in paginator.posts %}\n"
+        "<h2>{{ post.title }}</h2>\n{% endfor %}\n", encoding="utf-8")
+    report = site_build(root, fake_executor)
+    assert [w.message for w in report.warnings] == [
+        "this index.html lists posts with jekyll-paginate's 'paginator': nbpress's paginated "
+        "home page (the theme's index.html template) is built in its place; to change it, add "
+        "templates/index.html."]
+    assert "Post 2" in Page.read(root / "_site" / "index.html").plain
+    assert "Post 1" in Page.read(root / "_site" / "page2" / "index.html").plain
