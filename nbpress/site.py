@@ -213,13 +213,15 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
     """Each post's page, its images and its executed notebook for download."""
     files = []
     posts = [p for p in posts if p.post.kind == "post"]
+    shared: set[str] = set()  # a site file several posts show (/images/logo.png) goes once
     for i, item in enumerate(posts):
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
-        files.extend(item.files)
+        files += [f for f in item.files if f.source is None or f.path not in shared]
+        shared.update(f.path for f in item.files if f.source is not None)
     return files
 
 
@@ -326,12 +328,20 @@ def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets, post pages with their files, the standalone pages, and
     the generated pages (home, tags, archive, 404, feeds) that no standalone page replaces."""
+    assets = asset_files(config)
     own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
     taken = {f.path for f in own}
+    published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
+    shown = []
+    for f in post_pages(env, config, site, posts) + own:
+        if f.source is not None:  # a file shown from beside the sources goes once
+            if f.path in published:
+                continue
+            published.add(f.path)
+        shown.append(f)
     generated = (index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
                  + not_found_page(env, site) + feed_files(env, site))
-    return (asset_files(config) + post_pages(env, config, site, posts) + own
-            + [f for f in generated if f.path not in taken])
+    return assets + shown + [f for f in generated if f.path not in taken]
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:
