@@ -180,3 +180,15 @@ def test_an_index_html_with_paginator_is_the_paginated_home(make_site, fake_exec
         "templates/index.html."]
     assert "Post 2" in Page.read(root / "_site" / "index.html").plain
     assert "Post 1" in Page.read(root / "_site" / "page2" / "index.html").plain
+
+
+def test_an_image_beside_a_page_is_published_beside_it(make_site, fake_executor) -> None:
+    from conftest import png_bytes
+
+    root = make_site({"posts/2024-01-01-a.md": POST.format(n=1),
+                      "team/index.md": "---\ntitle: Team\n---\n![Ana](ana.png)\n",
+                      "team/ana.png": png_bytes()})
+    report = site_build(root, fake_executor)
+    assert report.warnings == ()
+    assert Page.read(root / "_site/team/index.html").all("img", src="ana.png", alt="Ana")
+    assert (root / "_site/team/ana.png").read_bytes() == png_bytes()
