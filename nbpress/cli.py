@@ -29,6 +29,8 @@ def _site_options(parser: Any,
                         help="output folder (default: ROOT/_site)")
     parser.add_argument("--drafts", action="store_true",
                         help="include draft and unpublished posts")
+    parser.add_argument("--future", action="store_true",
+                        help="include posts dated after now (Jekyll's --future)")
 
 
 def _run_options(parser: Any) -> None:
@@ -94,7 +96,7 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> SiteConfig:
-    config = load_config(args.root, out=args.out, drafts=args.drafts,
+    config = load_config(args.root, out=args.out, drafts=args.drafts, future=args.future,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs),
                          output_format=getattr(args, "output_format", "site"))

@@ -168,8 +168,9 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                    line_offset=post.body_line - 1)
     md = make_markdown(cite, myst_plugin)
     env: dict = {}
-    tokens = md.parse(mark_references(markdown), env)
-    body = md.renderer.render(tokens, md.options, env)
+    # An .html page is HTML already (readers/html.py): only its Liquid is resolved.
+    tokens = md.parse(mark_references(markdown), env) if doc.format != "html" else []
+    body = md.renderer.render(tokens, md.options, env) if tokens else markdown
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
