@@ -21,8 +21,9 @@ RUN_FENCES = ("python", "python3")  # the fences nbpress runs (readers/markdown.
 EXPORT_ALTS = ("png", "svg", "jpeg", "jpg", "gif")  # the alt text nbconvert writes
 # nbconvert names an output image <notebook>_<cell>_<output>.<ext>
 EXPORT_NAME = re.compile(r"_\d+_\d+\.(png|svg|jpe?g|gif)$", re.I)
-_IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)\s*"
-                         r"(\{:[^}]*\})?\s*$")
+# The URL may hold Liquid with spaces: ![png]({{ site.baseurl }}/images/x_5_0.png)
+_IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(\s*<?((?:\{\{[^}]*\}\}|[^)\s>])+)>?"
+                         r"(?:\s+\"[^\"]*\")?\s*\)\s*(\{:[^}]*\})?\s*$")
 _ATTRIBUTES = re.compile(r"^\{:[^}]*\}\s*$")  # kramdown's attribute list on its own line
 _IMG_SRC = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
