@@ -23,7 +23,7 @@ from .discover import split_front_matter
 from .errors import NbpressError, PostError
 from .importrun import IMAGE_MIMES, store_import
 from .liquidcompat import FRONT_MATTER_KEY
-from .nbexport import Export, Output, read_export
+from .nbexport import ATTRIBUTE_LINE, Export, read_export
 from .permalink import expand, slugify
 
 _JEKYLL_POST = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
@@ -140,6 +140,8 @@ def _strays(export: Export, stem: str, paths: tuple[Path, Path, Path], config: d
         if export.cells:
             post.look.append((image.line, f"export image '{image.value}' is not right after a "
                                           f"code cell: kept in the text as {name}"))
+    dropped |= {at + 1 for at in dropped  # the image's {: .class } line goes with it
+                if at + 1 < len(export.lines) and ATTRIBUTE_LINE.match(export.lines[at + 1])}
     for at in sorted(dropped, reverse=True):
         del export.lines[at]
 
@@ -214,6 +216,7 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
     if export.is_export:
         post.kind = "no-input export" if export.no_input else "exported notebook"
         post.removed = export.removed
+        post.look += export.notes
         _strays(export, Path(name).stem, (path, source, target), config, post)
         body = export.text
     if _needs_blank_liquid(body, config):
@@ -224,6 +227,7 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
     written.write_text(_header(text, body_line, added) + body, encoding="utf-8")
     if post.kind == "exported notebook" and export.cells:
         _store_run(export, written, (path, source, target), config, post)
+    post.look.sort(key=lambda item: item[0])
     return post
 
 
@@ -232,16 +236,13 @@ def _store_run(export: Export, written: Path, paths: tuple[Path, Path, Path],
     source_post, source, target = paths
     images = _cell_images(export, source_post, source, config, post)
     try:
-        unmatched: list[Output] = store_import(written, target, export.cells, images,
+        post.outputs, unmatched = store_import(written, target, export.cells, images,
                                                post.source)
     except NbpressError as exc:
         post.look.append((exc.line or 0, f"outputs not imported: {exc.message}"))
         return
     post.look += [(o.line, f"{o.kind} output matches no code cell as nbpress reads the post; "
                            "not imported") for o in unmatched]
-    post.outputs = sum(len(c.outputs) for c in export.cells) - len(unmatched) \
-        - sum(1 for c in export.cells for o in c.outputs
-              if o.kind == "image" and o.value not in images)
 
 
 __all__ = ["import_post", "jekyll_post_name", "jekyll_url", "PostReport", "locate"]

@@ -95,16 +95,17 @@ def _read_doc(post_path: Path, root: Path):
 
 
 def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping[str, Path],
-                 source: str) -> list[Output]:
-    """Store the recorded run of the post at ``post_path`` (inside ``root``); return the
-    outputs of exported cells that match no code cell of the post as read (not stored)."""
+                 source: str) -> tuple[int, list[Output]]:
+    """Store the recorded run of the post at ``post_path`` (inside ``root``); return how many
+    outputs were stored, and the outputs of exported cells that match no code cell of the
+    post as read (not stored)."""
     import copy
 
     doc, config = _read_doc(post_path, root)
     nb = copy.deepcopy(doc.notebook)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     unmatched: list[Output] = []
-    position = 0
+    position = stored = 0
     for cell in cells:
         match = next((i for i in range(position, len(code_cells))
                       if code_cells[i].source.strip() == cell.code.strip()), None)
@@ -112,10 +113,11 @@ def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping
             unmatched += cell.outputs
             continue
         code_cells[match].outputs = cell_outputs(cell, images)
+        stored += len(code_cells[match].outputs)
         position = match + 1
     store(root, post_path.stem, nb, key=cache_key(doc, config), seconds=0.0, python="",
           files={}, packages={}, imported_from=source)
-    return unmatched
+    return stored, unmatched
 
 
 __all__ = ["store_import", "cell_outputs"]

@@ -24,8 +24,9 @@ EXPORT_NAME = re.compile(r"_\d+_\d+\.(png|svg|jpe?g|gif)$", re.I)
 # The URL may hold Liquid with spaces: ![png]({{ site.baseurl }}/images/x_5_0.png)
 _IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(\s*<?((?:\{\{[^}]*\}\}|[^)\s>])+)>?"
                          r"(?:\s+\"[^\"]*\")?\s*\)\s*(\{:[^}]*\})?\s*$")
-_ATTRIBUTES = re.compile(r"^\{:[^}]*\}\s*$")  # kramdown's attribute list on its own line
+ATTRIBUTE_LINE = re.compile(r"^\{:[^}]*\}\s*$")  # kramdown's attribute list on its own line
 _IMG_SRC = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
+_CAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.S | re.I)
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 
 
@@ -57,6 +58,7 @@ class Export:
     cells: list[Cell]
     removed: list[tuple[int, str]]  # (line, what) taken out of the text
     strays: list[Output]  # export images not right after a cell (kept in the text)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what needs a look)
 
     @property
     def text(self) -> str:
@@ -96,6 +98,7 @@ class _Scanner:
         self.cells: list[Cell] = []
         self.removed: list[tuple[int, str]] = []
         self.strays: list[Output] = []
+        self.notes: list[tuple[int, str]] = []
 
     def line_no(self, index: int) -> int:
         return self.first + index
@@ -115,7 +118,7 @@ class _Scanner:
                     self.strays.append(Output("image", url, self.line_no(i), len(self.kept)))
                 self.kept.append(line)
                 i += 1
-        return Export(self.kept, self.cells, self.removed, self.strays)
+        return Export(self.kept, self.cells, self.removed, self.strays, self.notes)
 
     def _copy_comment(self, i: int) -> int:
         """An HTML comment is the author's (a figure commented out stays commented out)."""
@@ -157,7 +160,7 @@ class _Scanner:
                 self._take(i, cell, Output("image", _image(line) or "", self.line_no(i)),
                            "image line")
                 i += 1
-                if i < len(self.lines) and _ATTRIBUTES.match(self.lines[i]):
+                if i < len(self.lines) and ATTRIBUTE_LINE.match(self.lines[i]):
                     self.removed.append((self.line_no(i), "attribute line"))
                     i += 1
             elif line.lstrip().lower().startswith("<figure") or line.lower().startswith("<img"):
@@ -168,6 +171,11 @@ class _Scanner:
                     return i
                 self._take(i, cell, Output("image", src.group(1), self.line_no(i)),
                            "<figure> block" if "<figure" in line.lower() else "<img> line")
+                caption = _CAPTION.search(block)
+                if caption and caption.group(1).strip():
+                    self.notes.append((self.line_no(i), "the removed <figure>'s caption "
+                                       f"'{caption.group(1).strip()}' is not on the page any "
+                                       "more; write it as text after the cell if it matters"))
                 i = end
             elif line.strip() == "<div>" and i + 1 < len(self.lines) and \
                     self.lines[i + 1].strip().startswith("<style scoped"):

@@ -172,7 +172,9 @@ show_digit(7)
 ![png](/images/2020-01-05-digits_files/2020-01-05-digits_6_0.png)
 
 
-Sevens are hard to tell from ones.
+Sevens are hard to tell from ones, as this grid from an earlier run shows.
+
+![png]({{ site.baseurl }}/images/2020-01-05-digits_files/2020-01-05-digits_8_0.png)
 '''
 
 # jupyter nbconvert --to markdown --no-input: only the outputs.
@@ -193,6 +195,7 @@ Numbers for the week.
 
 
 ![png](2020-02-01-weekly-report_files/2020-02-01-weekly-report_3_0.png)
+{: .full-width }
 
 
 More next week.
@@ -233,6 +236,7 @@ def blog_files() -> dict[str, str | bytes]:
         "_posts/2020-01-05-digits.md": DIGITS,
         "images/2020-01-05-digits_files/2020-01-05-digits_2_0.png": png_bytes(24, 24),
         "images/2020-01-05-digits_files/2020-01-05-digits_4_0.png": png_bytes(26, 24),
+        "images/2020-01-05-digits_files/2020-01-05-digits_8_0.png": png_bytes(60, 60),
         "_posts/2020-02-01-weekly-report.md": REPORT,
         "_posts/2020-02-01-weekly-report_files/2020-02-01-weekly-report_1_0.png":
             png_bytes(30, 20),
@@ -345,8 +349,8 @@ def test_the_imported_run_has_the_key_a_build_computes(imported) -> None:
 def test_images_in_another_folder_a_figure_and_a_missing_image(imported) -> None:
     root, report, blog = imported
     text = (root / "posts/2020-01-05-digits.md").read_text()
-    assert "<figure" not in text and "_files/" not in text and "    loading 1797" not in text
-    assert "Sevens are hard to tell from ones." in text
+    assert "<figure" not in text and "    loading 1797" not in text
+    assert "Sevens are hard to tell from ones" in text
     _, nb = stored(root, "2020-01-05-digits")
     outputs = code_outputs(nb)
     folder = blog / "images/2020-01-05-digits_files"
@@ -356,8 +360,16 @@ def test_images_in_another_folder_a_figure_and_a_missing_image(imported) -> None
     assert outputs[2][0].data["image/png"] == base64.b64encode(
         (folder / "2020-01-05-digits_4_0.png").read_bytes()).decode()
     post = post_report(report, "2020-01-05-digits.md")
-    assert post.look == [(38, "image '/images/2020-01-05-digits_files/2020-01-05-digits_6_0.png' "
-                              "is not in the blog; left out of the cell's outputs")]
+    assert post.look == [
+        (28, "the removed <figure>'s caption 'A handwritten one.' is not on the page any more; "
+             "write it as text after the cell if it matters"),
+        (38, "image '/images/2020-01-05-digits_files/2020-01-05-digits_6_0.png' is not in the "
+             "blog; left out of the cell's outputs"),
+        (43, "export image '{{ site.baseurl }}/images/2020-01-05-digits_files/2020-01-05-digits_"
+             "8_0.png' is not right after a code cell: kept in the text as assets/images/"
+             "2020-01-05-digits/2020-01-05-digits_8_0.png")]
+    assert text.endswith("![png]({{ site.baseurl }}/assets/images/2020-01-05-digits/"
+                         "2020-01-05-digits_8_0.png)\n")
     assert (28, "<figure> block") in post.removed and (38, "image line") in post.removed
 
 
@@ -367,6 +379,7 @@ def test_a_no_input_export_is_a_markdown_post_with_its_images_copied(imported) -
     name = "assets/images/2020-02-01-weekly-report/2020-02-01-weekly-report_1_0.png"
     assert f"![png]({{{{ site.baseurl }}}}/{name})" in text
     assert "_3_0.png" not in text and "    total: 1204 visits" in text  # output text stays
+    assert "{: .full-width }" not in text
     assert (root / name).read_bytes() == (
         blog / "_posts/2020-02-01-weekly-report_files/2020-02-01-weekly-report_1_0.png"
     ).read_bytes()
@@ -470,7 +483,7 @@ def test_an_imported_blog_builds_without_a_kernel(imported) -> None:
              if p.stem in ("fitting-a-line", "digits", "weekly-report")]
     assert len(pages) == 3
     images = [img["src"] for page in pages for img in page.imgs]
-    assert len(images) == 4  # 1 + 2 recorded outputs and the no-input post's image
+    assert len(images) == 5  # 1 + 2 recorded outputs, the no-input post's image, the kept one
     for src in images:
         assert (root / "_site" / src.lstrip("/")).is_file() or src.startswith("data:"), src
     fitting = next(p for p in pages if "Fitting a line" in p.plain)
