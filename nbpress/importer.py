@@ -91,8 +91,37 @@ def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
                                       "own theme; its layouts are not used")
         elif key not in _SILENT_KEYS and value not in (None, "", [], {}):
             report.not_carried.append(f"_config.yml setting '{key}'")
+    if isinstance(table.get("paginate_path"), str) and not table["paginate_path"].startswith("/"):
+        table["paginate_path"] = "/" + table["paginate_path"]  # Jekyll reads it from the root
+    for key, problem in _unusable(table).items():
+        del table[key]
+        report.not_carried.append(f"_config.yml setting '{key}': {problem}")
     report.settings = table
     return table
+
+
+def _unusable(table: dict[str, Any]) -> dict[str, str]:
+    """Settings of the right type that nbpress would still refuse (config.py, discover.py)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .errors import ConfigError
+    from .permalink import check_pattern
+
+    problems = {}
+    try:
+        check_pattern(table.get("permalink", "date"))
+    except ConfigError as exc:
+        problems["permalink"] = exc.message
+    try:
+        ZoneInfo(table.get("timezone", "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems["timezone"] = "not a timezone name nbpress knows"
+    path = table.get("paginate_path", "/page:num/")
+    if ":num" not in path or not path.startswith("/"):
+        problems["paginate_path"] = "must start with '/' and contain ':num'"
+    if table.get("paginate", 0) < 0:
+        problems["paginate"] = "must be 0 or more"
+    return problems
 
 
 def _toml(table: dict[str, Any]) -> str:

@@ -307,6 +307,19 @@ def test_config_maps_to_tool_nbpress_and_lists_what_cannot_be_carried(imported) 
     assert not (root / "_layouts").exists() and not (root / "Gemfile").exists()
 
 
+def test_settings_nbpress_would_refuse_are_listed_not_written(make_site, tmp_path) -> None:
+    blog = make_site({"_config.yml": "title: T\npermalink: /:categories/:slugified_title/\n"
+                                     "timezone: Mars/Olympus\npaginate_path: blog/page:num/\n"},
+                     tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert report.settings == {"title": "T", "paginate_path": "/blog/page:num/"}
+    assert report.not_carried == [
+        "_config.yml setting 'permalink': unknown placeholder ':slugified_title' in permalink "
+        "'/:categories/:slugified_title/'.",
+        "_config.yml setting 'timezone': not a timezone name nbpress knows"]
+    assert load_config(tmp_path / "new").paginate_path == "/blog/page:num/"
+
+
 def test_fences_indented_outputs_and_files_images_become_the_imported_run(imported) -> None:
     root, report, blog = imported
     text = (root / "posts/2019-03-10-fitting-a-line.md").read_text()

@@ -1,0 +1,89 @@
+"""nbexport: what ``nbconvert --to markdown`` pasted into a post, told apart from prose."""
+
+from __future__ import annotations
+
+from nbpress.nbexport import is_export_image, read_export
+
+TRACEBACK = """\
+Intro.
+
+```python
+1 / 0
+```
+
+
+    ---------------------------------------------------------------------------
+
+    ZeroDivisionError                         Traceback (most recent call last)
+
+    Cell In[3], line 1
+    ----> 1 1 / 0
+
+
+    ZeroDivisionError: division by zero
+
+
+Dividing by zero fails, as it should.
+"""
+
+
+def test_a_traceback_with_blank_lines_is_one_output_and_the_prose_after_it_stays() -> None:
+    export = read_export(TRACEBACK, 5)
+    [cell] = export.cells
+    assert (cell.code, cell.line) == ("1 / 0", 7)
+    [output] = cell.outputs
+    assert (output.kind, output.line) == ("text", 12)
+    assert output.value.startswith("-----") and output.value.endswith("division by zero")
+    assert export.text.endswith("\n\nDividing by zero fails, as it should.\n")
+    assert "ZeroDivisionError" not in export.text
+
+
+AUTHOR_FORMS = """\
+An indented block the author wrote after prose is a code block, not an output:
+
+    pip install numpy
+
+<!--
+```python
+print("commented out: not a cell")
+```
+
+    not an output either
+-->
+
+~~~python
+print("a tilde fence is shown, never run")
+~~~
+
+    also kept
+
+```bash
+ls
+```
+
+    kept: bash fences are not cells
+
+![diagram](/images/architecture.png)
+"""
+
+
+def test_what_the_author_wrote_is_never_taken_for_an_export() -> None:
+    export = read_export(AUTHOR_FORMS, 1)
+    assert export.text == AUTHOR_FORMS
+    assert (export.cells, export.removed, export.strays, export.is_export) == ([], [], [], False)
+
+
+def test_export_images_are_known_by_their_alt_text_or_their_name() -> None:
+    assert is_export_image("png", "/images/anything.png")
+    assert is_export_image("", "https://example.org/tutorial_files/output_40_0.png")
+    assert is_export_image("a plot", "2020-01-05-digits_4_0.svg?v=2")
+    assert not is_export_image("diagram", "/images/architecture.png")
+    assert not is_export_image("", "/images/2020-01-05.png")
+
+
+def test_an_image_inside_prose_is_a_stray_and_a_no_input_export_has_no_cells() -> None:
+    export = read_export("Text.\n\n    42\n\n![png](report_files/report_1_0.png)\n", 3)
+    assert export.cells == [] and export.no_input and export.is_export
+    [stray] = export.strays
+    assert (stray.value, stray.line, export.lines[stray.at]) == \
+        ("report_files/report_1_0.png", 7, "![png](report_files/report_1_0.png)")
