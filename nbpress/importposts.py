@@ -22,12 +22,11 @@ from urllib.parse import unquote
 from .discover import split_front_matter
 from .errors import NbpressError, PostError
 from .importrun import IMAGE_MIMES, store_import
-from .liquidcompat import FRONT_MATTER_KEY
+from .liquidcompat import FRONT_MATTER_KEY, OUTPUT_TAG
 from .nbexport import ATTRIBUTE_LINE, Export, read_export
 from .permalink import expand, slugify
 
 _JEKYLL_POST = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
-_LIQUID_HEAD = re.compile(r"\{\{-?\s*([A-Za-z_][\w-]*)((?:\.[\w-]+)*)")
 _KNOWN_HEADS = {"site", "page", "content", "paginator", "layout", "include", "forloop"}
 IMAGE_FOLDER = "assets/images"  # where images kept in the text go (the site publishes assets/)
 
@@ -114,8 +113,9 @@ def _needs_blank_liquid(text: str, config: dict[str, Any]) -> bool:
     from .config import _SITE_KEYS
 
     site = set(_SITE_KEYS) | {"posts", "pages", "data", "categories", "tags", "time"}
-    for head, rest in _LIQUID_HEAD.findall(text):
-        if head not in _KNOWN_HEADS or head == "site" and rest[1:].split(".")[0] not in site:
+    for name in OUTPUT_TAG.findall(text):  # the {{ name }} that liquidcompat would blank
+        head, _, rest = name.partition(".")
+        if head not in _KNOWN_HEADS or head == "site" and rest.split(".")[0] not in site:
             return True
     return False
 
@@ -225,7 +225,7 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
                              f"text ({FRONT_MATTER_KEY}: empty added)"))
     written = target / "posts" / name
     written.write_text(_header(text, body_line, added) + body, encoding="utf-8")
-    if post.kind == "exported notebook" and export.cells:
+    if post.kind != "no-input export":
         _store_run(export, written, (path, source, target), config, post)
     post.look.sort(key=lambda item: item[0])
     return post
@@ -236,13 +236,17 @@ def _store_run(export: Export, written: Path, paths: tuple[Path, Path, Path],
     source_post, source, target = paths
     images = _cell_images(export, source_post, source, config, post)
     try:
-        post.outputs, unmatched = store_import(written, target, export.cells, images,
-                                               post.source)
+        cells, post.outputs, unmatched = store_import(written, target, export.cells, images,
+                                                      post.source)
     except NbpressError as exc:
         post.look.append((exc.line or 0, f"outputs not imported: {exc.message}"))
         return
     post.look += [(o.line, f"{o.kind} output matches no code cell as nbpress reads the post; "
                            "not imported") for o in unmatched]
+    if cells and post.kind == "Markdown":  # code the blog showed, never ran: shown the same
+        post.kind = "Markdown with code"
+        post.look.append((0, f"its {cells} Python code cell(s) were shown, never run, on the "
+                             "blog: imported with no outputs; `--refresh` runs them"))
 
 
 __all__ = ["import_post", "jekyll_post_name", "jekyll_url", "PostReport", "locate"]

@@ -95,15 +95,18 @@ def _read_doc(post_path: Path, root: Path):
 
 
 def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping[str, Path],
-                 source: str) -> tuple[int, list[Output]]:
+                 source: str) -> tuple[int, int, list[Output]]:
     """Store the recorded run of the post at ``post_path`` (inside ``root``); return how many
-    outputs were stored, and the outputs of exported cells that match no code cell of the
-    post as read (not stored)."""
+    code cells nbpress runs in it, how many outputs were stored, and the outputs of exported
+    cells that match no code cell of the post as read (not stored).  A post without code
+    cells gets no entry (a build runs nothing for it)."""
     import copy
 
     doc, config = _read_doc(post_path, root)
     nb = copy.deepcopy(doc.notebook)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if not doc.cells:
+        return 0, 0, [o for cell in cells for o in cell.outputs]
     unmatched: list[Output] = []
     position = stored = 0
     for cell in cells:
@@ -117,7 +120,7 @@ def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping
         position = match + 1
     store(root, post_path.stem, nb, key=cache_key(doc, config), seconds=0.0, python="",
           files={}, packages={}, imported_from=source)
-    return stored, unmatched
+    return len(doc.cells), stored, unmatched
 
 
 __all__ = ["store_import", "cell_outputs"]

@@ -20,7 +20,7 @@ from .errors import BuildWarning
 
 FRONT_MATTER_KEY = "liquid_undefined"
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
-_OUTPUT = re.compile(r"\{\{-?\s*([A-Za-z_][\w.-]*)\s*(?:\|[^{}]*)?-?\}\}")
+OUTPUT_TAG = re.compile(r"\{\{-?\s*([A-Za-z_][\w.-]*)\s*(?:\|[^{}]*)?-?\}\}")
 
 
 def _defined(name: str, scope: Mapping[str, Any]) -> bool:
@@ -49,7 +49,7 @@ def blank_undefined(text: str, front_matter: Mapping[str, Any], scope: Mapping[s
             found.append((match.group(1), line_offset + text.count("\n", 0, base + match.start())))
             return ""
 
-        pieces.append(_OUTPUT.sub(blank, text[last:end]))
+        pieces.append(OUTPUT_TAG.sub(blank, text[last:end]))
         if raw:
             pieces.append(raw.group(0))
             last = raw.end()
@@ -62,4 +62,4 @@ def blank_undefined(text: str, front_matter: Mapping[str, Any], scope: Mapping[s
         path, found[0][1])]
 
 
-__all__ = ["blank_undefined", "FRONT_MATTER_KEY"]
+__all__ = ["blank_undefined", "FRONT_MATTER_KEY", "OUTPUT_TAG"]

@@ -226,6 +226,21 @@ bundle exec jekyll serve
 """
 
 
+# Written by hand: a code fragment the blog showed and never ran (it cannot run alone).
+SNIPPET = """\
+---
+layout: post
+title: Training loops
+---
+
+The whole loop is one call:
+
+```python
+model.fit(train_x, train_y, epochs=3)
+```
+"""
+
+
 def blog_files() -> dict[str, str | bytes]:
     """A small Jekyll blog like the ones researchers kept on GitHub Pages."""
     return {
@@ -243,6 +258,7 @@ def blog_files() -> dict[str, str | bytes]:
         "_posts/2018-07-01-Old Notes.md": OLD_NOTES,
         "_posts/2017-05-05-changelog.md.md": CHANGELOG,
         "_posts/2021-06-01-hello.md": HELLO,
+        "_posts/2021-07-01-training-loops.md": SNIPPET,
         "about.md": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\n\nHi.\n",
         "_includes/footer.html": "<footer>{{ site.title }}</footer>\n",
         "_data/authors.yml": "ada:\n  name: Ada Example\n",
@@ -418,6 +434,18 @@ def test_file_names_jekyll_accepts_keep_their_jekyll_urls(imported) -> None:
     hello = imported[2] / "_posts/2021-06-01-hello.md"
     assert (root / "posts/2021-06-01-hello.md").read_text() == hello.read_text()
     assert post_report(report, "2021-06-01-hello.md").kind == "Markdown"
+
+
+def test_code_a_hand_written_post_only_showed_is_imported_with_no_outputs(imported) -> None:
+    root, report, _ = imported
+    assert (root / "posts/2021-07-01-training-loops.md").read_text() == SNIPPET
+    record, nb = stored(root, "2021-07-01-training-loops")
+    assert record.imported_from == "_posts/2021-07-01-training-loops.md"
+    assert code_outputs(nb) == [[]]
+    post = post_report(report, "2021-07-01-training-loops.md")
+    assert (post.kind, post.look) == ("Markdown with code", [(0, (
+        "its 1 Python code cell(s) were shown, never run, on the blog: imported with no "
+        "outputs; `--refresh` runs them"))])
 
 
 def test_jekyll_post_names_and_urls() -> None:
