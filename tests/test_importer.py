@@ -8,6 +8,8 @@ import base64
 import difflib
 import hashlib
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -446,6 +448,24 @@ def test_code_a_hand_written_post_only_showed_is_imported_with_no_outputs(import
     assert (post.kind, post.look) == ("Markdown with code", [(0, (
         "its 1 Python code cell(s) were shown, never run, on the blog: imported with no "
         "outputs; `--refresh` runs them"))])
+
+
+@pytest.mark.skipif(shutil.which("jekyll") is None, reason="the jekyll program is not installed "
+                    "(CI: apt-get install -y jekyll)")
+def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path) -> None:
+    root, _, blog = imported
+    config = yaml.safe_load((blog / "_config.yml").read_text())
+    for key in ("theme", "plugins"):  # gems a bare `jekyll` may not have
+        del config[key]
+    (blog / "_config.yml").write_text(yaml.safe_dump(config))
+    done = subprocess.run(["jekyll", "build", "-q", "-s", str(blog), "-d", str(tmp_path / "j")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    jekyll = {"/" + p.relative_to(tmp_path / "j").as_posix()
+              for p in (tmp_path / "j").rglob("*.html")} - {"/about/index.html"}
+    posts, errors = discover(load_config(root))
+    assert errors == [] and len(jekyll) == 7
+    assert {p.url for p in posts} == jekyll
 
 
 def test_jekyll_post_names_and_urls() -> None:
