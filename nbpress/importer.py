@@ -175,6 +175,22 @@ def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportRep
             continue
         post = import_post(path, source, target, config, names)
         report.posts.append(post)
+    _layouts(target, report)
+
+
+def _layouts(target: Path, report: ImportReport) -> None:
+    """A template for each post layout of the Jekyll theme that nbpress's theme lacks, so the
+    posts keep their front matter and build: it extends nbpress's post layout."""
+    from .config import DEFAULT_THEME
+
+    for layout in sorted({post.layout for post in report.posts}):
+        name = f"templates/{layout}.html"
+        if (DEFAULT_THEME / name).is_file() or "/" in layout or layout.startswith("."):
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text('{% extends "post.html" %}\n', encoding="utf-8")
+        report.not_carried.append(f"layout '{layout}' of the Jekyll theme: {name} added, "
+                                  "showing those posts with nbpress's post layout")
 
 
 def import_site(source: Path, target: Path) -> ImportReport:

@@ -41,6 +41,7 @@ class PostReport:
     removed: list[tuple[int, str]] = field(default_factory=list)
     look: list[tuple[int, str]] = field(default_factory=list)
     outputs: int = 0
+    layout: str = "post"  # the front matter's, for the importer to give it a template
 
     def lines(self) -> list[str]:
         """Its part of the import report."""
@@ -177,16 +178,16 @@ def _target_name(date: dt.date, title: str, names: set[str]) -> str:
     return name
 
 
-def _additions(front: dict[str, Any], has_front: bool, config: dict[str, Any],
+def _additions(front: dict[str, Any], config: dict[str, Any],
                date: dt.date, title: str, post: PostReport) -> list[str]:
     """Front matter lines the post needs to keep its Jekyll URL and title."""
     import json
 
     added = []
-    if not has_front:
+    if not front.get("title"):
         added.append(f"title: {json.dumps(' '.join(w.capitalize() for w in title.split('-')))}")
-        post.look.append((0, "no front matter: Jekyll titles it from the file name; so "
-                             "does the imported post ('title:' added)"))
+        post.look.append((0, "no title: Jekyll titles it from the file name; so does the "
+                             "imported post ('title:' added)"))
     own = str(front.get("slug") or title)
     if not front.get("permalink") and jekyll_slug(own) != slugify(own):
         url = jekyll_url(front, config, date, title)
@@ -211,8 +212,9 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
                                          "as it is"))
         (target / "posts" / name).write_text(text, encoding="utf-8")
         return post
+    post.layout = str(front.get("layout") or "post")
     export = read_export(body, body_line)
-    added = _additions(front, body_line > 1, config, date, title, post)
+    added = _additions(front, config, date, title, post)
     if export.is_export:
         post.kind = "no-input export" if export.no_input else "exported notebook"
         post.removed = export.removed

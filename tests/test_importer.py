@@ -207,8 +207,7 @@ OLD_NOTES = "Some notes from the old theme. See [the archive]({{ BASE_PATH }}/ar
 
 CHANGELOG = """\
 ---
-layout: post
-title: Changelog
+layout: single
 ---
 
 Nothing changed yet.
@@ -319,7 +318,10 @@ def test_config_maps_to_tool_nbpress_and_lists_what_cannot_be_carried(imported) 
         "plugin jekyll-feed (_config.yml plugins)", "plugin jekyll-seo-tag (_config.yml plugins)",
         "_config.yml setting 'google_analytics'",
         "_layouts/ — the theme's layouts (nbpress uses its own templates/)",
-        "_sass/ — Sass sources (nbpress's theme has its own CSS in assets/)"]
+        "_sass/ — Sass sources (nbpress's theme has its own CSS in assets/)",
+        "layout 'single' of the Jekyll theme: templates/single.html added, showing those posts "
+        "with nbpress's post layout"]
+    assert (root / "templates/single.html").read_text() == '{% extends "post.html" %}\n'
     for name in ("about.md", "_includes/footer.html", "_data/authors.yml", "images/logo.png"):
         assert (root / name).read_bytes() == (imported[2] / name).read_bytes(), name
     assert not (root / "_layouts").exists() and not (root / "Gemfile").exists()
@@ -429,7 +431,8 @@ def test_file_names_jekyll_accepts_keep_their_jekyll_urls(imported) -> None:
                      "liquid_undefined": "empty"}
     assert notes.endswith(OLD_NOTES)
     changelog = (root / "posts/2017-05-05-changelog-md.md").read_text()
-    assert 'permalink: "/2017/05/05/changelog.md.html"' in changelog
+    assert yaml.safe_load(changelog.split("---")[1]) == {
+        "layout": "single", "title": "Changelog.md", "permalink": "/2017/05/05/changelog.md.html"}
     urls = {p.path.name: p.url for p in discover(load_config(root))[0]}
     assert urls["2018-07-01-old-notes.md"] == "/2018/07/01/Old-Notes.html"
     assert urls["2017-05-05-changelog-md.md"] == "/2017/05/05/changelog.md.html"
@@ -540,6 +543,9 @@ def test_an_imported_blog_builds_without_a_kernel(imported) -> None:
     assert result.returncode == 0, result.stderr
     assert "executing" not in result.stderr
     assert "BASE_PATH shown as empty text" in result.stderr
+    for url in ("2017/05/05/changelog.md.html", "2018/07/01/Old-Notes.html",
+                "2021/07/01/training-loops.html"):  # a theme layout, no front matter, code
+        assert (root / "_site" / url).is_file(), url
     pages = [Page.read(p) for p in sorted((root / "_site").rglob("*.html"))
              if p.stem in ("fitting-a-line", "digits", "weekly-report")]
     assert len(pages) == 3
