@@ -27,6 +27,14 @@ _IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(\s*<?((?:\{\{[^}]*\}\}|[^)\s>])+)>?"
 ATTRIBUTE_LINE = re.compile(r"^\{:[^}]*\}\s*$")  # kramdown's attribute list on its own line
 _IMG_SRC = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _CAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.S | re.I)
+# Jekyll nbconvert templates: {% highlight python %} input, **In [3]:** / **Out [3]:** prompts,
+# <div class="input_area" markdown="1"> around the input.
+_HIGHLIGHT = re.compile(r"^\{%-?\s*highlight\s+(\w+)[^%]*-?%\}\s*$")
+_ENDHIGHLIGHT = re.compile(r"^\{%-?\s*endhighlight\s*-?%\}\s*$")
+_PROMPT = re.compile(r"^\*\*(In|Out|Input|Output)\s*(?:\[\s*\d*\s*\])?\s*:?\s*\*\*\s*:?\s*$")
+_INPUT_WRAPPER = re.compile(r"^<div class=[\"']input_area[\"'][^>]*>\s*$")
+HIGHLIGHT_RUN = ("python", "python3", "ipython", "ipython3")
+TEXT_LEXERS = ("plaintext", "text", "none")
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 
 
@@ -99,6 +107,8 @@ class _Scanner:
         self.removed: list[tuple[int, str]] = []
         self.strays: list[Output] = []
         self.notes: list[tuple[int, str]] = []
+        self.wrapped = False  # inside <div class="input_area"> around an input
+        self.prompted = False  # after an **Out [n]:** prompt: a bare fence is output text
 
     def line_no(self, index: int) -> int:
         return self.first + index
@@ -107,11 +117,18 @@ class _Scanner:
         i = 0
         while i < len(self.lines):
             line = self.lines[i]
-            fence = _FENCE.match(line)
+            fence, highlight = _FENCE.match(line), _HIGHLIGHT.match(line)
+            prompt = _PROMPT.match(line)
             if line.lstrip().startswith("<!--"):
                 i = self._copy_comment(i)
             elif fence:
                 i = self._fence(i, fence)
+            elif highlight:
+                i = self._highlight(i, highlight.group(1))
+            elif prompt and prompt.group(1) in ("In", "Input") or _INPUT_WRAPPER.match(line):
+                self.wrapped = self.wrapped or not prompt
+                self.removed.append((self.line_no(i), "prompt line" if prompt else "input <div>"))
+                i += 1
             else:
                 url = _image(line)
                 if url is not None:
@@ -129,63 +146,100 @@ class _Scanner:
                 break
         return i
 
+    def _block_end(self, i: int, closing: re.Pattern) -> int:
+        """The index of the line closing the block opened at ``i`` (or the end)."""
+        j = i + 1
+        while j < len(self.lines) and not closing.match(self.lines[j]):
+            j += 1
+        return j
+
     def _fence(self, i: int, fence: re.Match) -> int:
         ticks = fence.group(1)
-        start = i
-        self.kept.append(self.lines[i])
-        i += 1
-        while i < len(self.lines) and not (self.lines[i].startswith(ticks[0] * len(ticks))
-                                           and not self.lines[i].strip(ticks[0] + " ")):
-            self.kept.append(self.lines[i])
-            i += 1
-        if i < len(self.lines):
-            self.kept.append(self.lines[i])
-            i += 1
+        end = self._block_end(i, re.compile(re.escape(ticks[0]) + "{%d,}\\s*$" % len(ticks)))
+        self.kept.extend(self.lines[i:end + 1])
         if fence.group(2) not in RUN_FENCES or ticks[0] != "`":
-            return i
-        cell = Cell("\n".join(self.lines[start + 1:i - 1]), self.line_no(start))
+            return end + 1
+        cell = Cell("\n".join(self.lines[i + 1:end]), self.line_no(i))
         self.cells.append(cell)
-        return self._tail(i, cell)
+        return self._tail(end + 1, cell)
+
+    def _highlight(self, i: int, lexer: str) -> int:
+        """``{% highlight python %}`` input (Jekyll nbconvert templates): a ```python cell."""
+        end = self._block_end(i, _ENDHIGHLIGHT)
+        if lexer not in HIGHLIGHT_RUN:
+            self.kept.extend(self.lines[i:end + 1])
+            return end + 1
+        self.kept.extend(["```python", *self.lines[i + 1:end], "```"])
+        self.removed.append((self.line_no(i), f"{{% highlight {lexer} %}} input written as a "
+                                              "```python cell"))
+        cell = Cell("\n".join(self.lines[i + 1:end]), self.line_no(i))
+        self.cells.append(cell)
+        return self._tail(end + 1, cell)
 
     def _tail(self, i: int, cell: Cell) -> int:
-        """Consume the outputs written after a cell's fence; blank lines stay."""
+        """Consume the outputs written after a cell's input; blank lines stay."""
+        self.prompted = False
         while i < len(self.lines):
-            line = self.lines[i]
-            if not line.strip():
-                self.kept.append(line)
+            if not self.lines[i].strip():
+                self.kept.append(self.lines[i])
                 i += 1
-            elif line.startswith(("    ", "\t")):
-                i = self._indented(i, cell)
-            elif _image(line) is not None:
-                self._take(i, cell, Output("image", _image(line) or "", self.line_no(i)),
-                           "image line")
-                i += 1
-                if i < len(self.lines) and ATTRIBUTE_LINE.match(self.lines[i]):
-                    self.removed.append((self.line_no(i), "attribute line"))
-                    i += 1
-            elif line.lstrip().lower().startswith("<figure") or line.lower().startswith("<img"):
-                end = self._html_end(i, "</figure>" if "<figure" in line.lower() else ">")
-                block = "\n".join(self.lines[i:end])
-                src = _IMG_SRC.search(block)
-                if src is None or not is_export_image("", src.group(1)):
-                    return i
-                self._take(i, cell, Output("image", src.group(1), self.line_no(i)),
-                           "<figure> block" if "<figure" in line.lower() else "<img> line")
-                caption = _CAPTION.search(block)
-                if caption and caption.group(1).strip():
-                    self.notes.append((self.line_no(i), "the removed <figure>'s caption "
-                                       f"'{caption.group(1).strip()}' is not on the page any "
-                                       "more; write it as text after the cell if it matters"))
-                i = end
-            elif line.strip() == "<div>" and i + 1 < len(self.lines) and \
-                    self.lines[i + 1].strip().startswith("<style scoped"):
-                end = self._html_end(i, "</div>", column0=True)
-                self._take(i, cell, Output("html", "\n".join(self.lines[i:end]),
-                                           self.line_no(i)), "HTML table output")
-                i = end
-            else:
+                continue
+            after = self._output(i, cell)
+            if after is None:
                 return i
+            i = after
         return i
+
+    def _output(self, i: int, cell: Cell) -> int | None:
+        """The index after the output starting at line ``i``; None when it is not one."""
+        line = self.lines[i]
+        prompt, highlight = _PROMPT.match(line), _HIGHLIGHT.match(line)
+        if line.startswith(("    ", "\t")):
+            return self._indented(i, cell)
+        if _image(line) is not None:
+            self._take(i, cell, Output("image", _image(line) or "", self.line_no(i)), "image line")
+            if i + 1 < len(self.lines) and ATTRIBUTE_LINE.match(self.lines[i + 1]):
+                self.removed.append((self.line_no(i + 1), "attribute line"))
+                return i + 2
+            return i + 1
+        if line.lstrip().lower().startswith(("<figure", "<img")):
+            return self._figure(i, cell)
+        if line.strip() == "<div>" and i + 1 < len(self.lines) and \
+                self.lines[i + 1].strip().startswith("<style scoped"):
+            end = self._html_end(i, "</div>", column0=True)
+            self._take(i, cell, Output("html", "\n".join(self.lines[i:end]), self.line_no(i)),
+                       "HTML table output")
+            return end
+        if prompt and prompt.group(1) in ("Out", "Output") or \
+                self.wrapped and line.strip() == "</div>":
+            self.wrapped = self.wrapped and bool(prompt)
+            self.prompted = self.prompted or bool(prompt)
+            self.removed.append((self.line_no(i), "prompt line" if prompt else "input </div>"))
+            return i + 1
+        if highlight and highlight.group(1) in TEXT_LEXERS or \
+                self.prompted and _FENCE.match(line) and not _FENCE.match(line).group(2):
+            end = self._block_end(i, _ENDHIGHLIGHT if highlight else re.compile(r"^`{3,}\s*$"))
+            self._take(i, cell, Output("text", "\n".join(self.lines[i + 1:end]),
+                                       self.line_no(i)), "output block")
+            return end + 1
+        return None
+
+    def _figure(self, i: int, cell: Cell) -> int | None:
+        """A ``<figure>`` (or ``<img>``) around an export image: the image is an output."""
+        line = self.lines[i].lower()
+        end = self._html_end(i, "</figure>" if "<figure" in line else ">")
+        block = "\n".join(self.lines[i:end])
+        src = _IMG_SRC.search(block)
+        if src is None or not is_export_image("", src.group(1)):
+            return None
+        self._take(i, cell, Output("image", src.group(1), self.line_no(i)),
+                   "<figure> block" if "<figure" in line else "<img> line")
+        caption = _CAPTION.search(block)
+        if caption and caption.group(1).strip():
+            self.notes.append((self.line_no(i), "the removed <figure>'s caption "
+                               f"'{caption.group(1).strip()}' is not on the page any more; "
+                               "write it as text after the cell if it matters"))
+        return end
 
     def _take(self, i: int, cell: Cell, output: Output, what: str) -> None:
         cell.outputs.append(output)

@@ -87,3 +87,61 @@ def test_an_image_inside_prose_is_a_stray_and_a_no_input_export_has_no_cells() -
     [stray] = export.strays
     assert (stray.value, stray.line, export.lines[stray.at]) == \
         ("report_files/report_1_0.png", 7, "![png](report_files/report_1_0.png)")
+
+
+# A Jekyll nbconvert template of the kind many blogs used: prompts, a <div> around the input,
+# {% highlight python %} instead of a fence, lines holding a single space, a trailing space.
+HIGHLIGHT_FORM = """\
+A smooth bump first.
+
+**In [1]:**
+
+<div class="input_area" markdown="1">
+{% highlight python %}
+xs = np.linspace(-3, 3, 61); plt.plot(xs, np.exp(-xs ** 2))
+{% endhighlight %}
+</div>
+
+**Out [1]:**
+
+ 
+![png]({{ site.baseurl }}/assets/bump_files/bump_1_1.png) 
+
+ 
+**In [2]:**
+
+{% highlight python %}
+print(len(xs))
+{% endhighlight %}
+
+**Out [2]:**
+```
+61
+```
+
+Sixty-one points.
+
+{% highlight bash %}
+pip install numpy
+{% endhighlight %}
+"""
+
+
+def test_highlight_inputs_with_prompts_become_cells_and_their_outputs_are_taken() -> None:
+    export = read_export(HIGHLIGHT_FORM, 1)
+    assert [(c.code, c.line) for c in export.cells] == [
+        ("xs = np.linspace(-3, 3, 61); plt.plot(xs, np.exp(-xs ** 2))", 6),
+        ("print(len(xs))", 19)]
+    assert [[(o.kind, o.value, o.line) for o in c.outputs] for c in export.cells] == [
+        [("image", "{{ site.baseurl }}/assets/bump_files/bump_1_1.png", 14)],
+        [("text", "61", 24)]]
+    assert export.text == (
+        "A smooth bump first.\n\n\n```python\n"
+        "xs = np.linspace(-3, 3, 61); plt.plot(xs, np.exp(-xs ** 2))\n```\n\n\n \n\n \n\n"
+        "```python\nprint(len(xs))\n```\n\n\nSixty-one points.\n\n"
+        "{% highlight bash %}\npip install numpy\n{% endhighlight %}\n")
+    assert [what for _, what in export.removed] == [
+        "prompt line", "input <div>", "{% highlight python %} input written as a ```python cell",
+        "input </div>", "prompt line", "image line", "prompt line",
+        "{% highlight python %} input written as a ```python cell", "prompt line",
+        "output block"]
