@@ -32,6 +32,10 @@ _SILENT_KEYS = {"markdown", "kramdown", "highlighter", "exclude", "include", "en
 _SKIPPED = {".git", "_site", ".jekyll-cache", ".sass-cache", ".bundle", "vendor",
             "node_modules", ".github", "_config.yml", "Gemfile", "Gemfile.lock", ".jekyll-metadata"}
 _COPIED_SPECIAL = ("_includes", "_data")
+# Names an nbpress root gives a meaning of its own: never filled from the Jekyll site.
+_RESERVED = {"posts": "nbpress keeps its posts there; move these files into another folder",
+             "templates": "nbpress reads its theme's templates there (jinja2, not Liquid)",
+             "pyproject.toml": "the new site's settings are written there from _config.yml"}
 _NOT_CARRIED = {"_layouts": "the theme's layouts (nbpress uses its own templates/)",
                 "_sass": "Sass sources (nbpress's theme has its own CSS in assets/)",
                 "_plugins": "Ruby plugins", "_drafts": "drafts (move them to posts/ with "
@@ -155,6 +159,11 @@ def _site_files(source: Path, target: Path, report: ImportReport) -> None:
                 report.not_carried.append(item)
             continue
         if any(part.startswith(".") for part in rel.parts):
+            continue
+        if top in _RESERVED:
+            item = f"{top}{'/' if path != source / top else ''} — {_RESERVED[top]}"
+            if item not in report.not_carried:
+                report.not_carried.append(item)
             continue
         _copy_file(path, target / rel)
         report.copied += 1

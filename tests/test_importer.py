@@ -267,6 +267,7 @@ def blog_files() -> dict[str, str | bytes]:
         "_layouts/post.html": "{{ content }}\n",
         "_sass/main.scss": "body { margin: 0; }\n",
         "Gemfile": 'source "https://rubygems.org"\ngem "github-pages"\n',
+        "templates/notebook.html": "<article>{{ content }}</article>\n",
     }
 
 
@@ -319,6 +320,7 @@ def test_config_maps_to_tool_nbpress_and_lists_what_cannot_be_carried(imported) 
         "_config.yml setting 'google_analytics'",
         "_layouts/ — the theme's layouts (nbpress uses its own templates/)",
         "_sass/ — Sass sources (nbpress's theme has its own CSS in assets/)",
+        "templates/ — nbpress reads its theme's templates there (jinja2, not Liquid)",
         "layout 'single' of the Jekyll theme: templates/single.html added, showing those posts "
         "with nbpress's post layout"]
     assert (root / "templates/single.html").read_text() == '{% extends "post.html" %}\n'
@@ -465,7 +467,8 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     jekyll = {"/" + p.relative_to(tmp_path / "j").as_posix()
-              for p in (tmp_path / "j").rglob("*.html")} - {"/about/index.html"}
+              for p in (tmp_path / "j").rglob("*.html")} - {"/about/index.html",
+                                                           "/templates/notebook.html"}
     posts, errors = discover(load_config(root))
     assert errors == [] and len(jekyll) == 7
     assert {p.url for p in posts} == jekyll
