@@ -60,7 +60,9 @@ def _image_output(path: Path) -> Any:
 
     mime = IMAGE_MIMES[path.suffix.lower()]
     raw = path.read_bytes()
-    data = raw.decode("utf-8") if mime == "image/svg+xml" else base64.b64encode(raw).decode()
+    # an SVG saved in another encoding is still shown (as the browser would) rather than lost
+    data = raw.decode("utf-8", errors="replace") if mime == "image/svg+xml" \
+        else base64.b64encode(raw).decode()
     return nbformat.v4.new_output("display_data", data={mime: data}, metadata={})
 
 
