@@ -188,8 +188,9 @@ def _additions(front: dict[str, Any], config: dict[str, Any],
         added.append(f"title: {json.dumps(' '.join(w.capitalize() for w in title.split('-')))}")
         post.look.append((0, "no title: Jekyll titles it from the file name; so does the "
                              "imported post ('title:' added)"))
-    own = str(front.get("slug") or title)
-    if not front.get("permalink") and jekyll_slug(own) != slugify(own):
+    # nbpress's slug: the front matter's, else the title part of the name written
+    ours = slugify(str(front.get("slug") or Path(post.target).stem[11:]))
+    if not front.get("permalink") and jekyll_slug(str(front.get("slug") or title)) != ours:
         url = jekyll_url(front, config, date, title)
         added.append(f"permalink: {json.dumps(url)}")
         post.look.append((0, f"its file name gives the URL {url} in Jekyll; 'permalink:' "

@@ -259,6 +259,7 @@ def blog_files() -> dict[str, str | bytes]:
         "_posts/2018-07-01-Old Notes.md": OLD_NOTES,
         "_posts/2017-05-05-changelog.md.md": CHANGELOG,
         "_posts/2021-06-01-hello.md": HELLO,
+        "_posts/2021-06-01-Hello.md": HELLO.replace("title: Hello", "title: Hello again"),
         "_posts/2021-07-01-training-loops.md": SNIPPET,
         "about.md": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\n\nHi.\n",
         "_includes/footer.html": "<footer>{{ site.title }}</footer>\n",
@@ -438,8 +439,11 @@ def test_file_names_jekyll_accepts_keep_their_jekyll_urls(imported) -> None:
     urls = {p.path.name: p.url for p in discover(load_config(root))[0]}
     assert urls["2018-07-01-old-notes.md"] == "/2018/07/01/Old-Notes.html"
     assert urls["2017-05-05-changelog-md.md"] == "/2017/05/05/changelog.md.html"
-    hello = imported[2] / "_posts/2021-06-01-hello.md"
-    assert (root / "posts/2021-06-01-hello.md").read_text() == hello.read_text()
+    # Hello.md and hello.md: one name once slugified, two URLs in Jekyll, kept apart
+    assert (urls["2021-06-01-hello.md"], urls["2021-06-01-hello-2.md"]) == \
+        ("/2021/06/01/Hello.html", "/2021/06/01/hello.html")
+    assert (root / "posts/2021-06-01-hello-2.md").read_text() == HELLO.replace(
+        "title: Hello\n", 'title: Hello\npermalink: "/2021/06/01/hello.html"\n')
     assert post_report(report, "2021-06-01-hello.md").kind == "Markdown"
 
 
@@ -470,7 +474,7 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
               for p in (tmp_path / "j").rglob("*.html")} - {"/about/index.html",
                                                            "/templates/notebook.html"}
     posts, errors = discover(load_config(root))
-    assert errors == [] and len(jekyll) == 7
+    assert errors == [] and len(jekyll) == 8
     assert {p.url for p in posts} == jekyll
 
 
