@@ -27,6 +27,8 @@ from .nbexport import ATTRIBUTE_LINE, Export, read_export
 from .permalink import expand, slugify
 
 _JEKYLL_POST = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
+_URL_FILTER = re.compile(r"""\{\{-?\s*["']([^"']*)["']\s*\|\s*(?:relative|absolute)_url"""
+                         r"""\s*-?\}\}""")
 _KNOWN_HEADS = {"site", "page", "content", "paginator", "layout", "include", "forloop"}
 IMAGE_FOLDER = "assets/images"  # where images kept in the text go (the site publishes assets/)
 
@@ -90,6 +92,7 @@ def jekyll_url(front: dict[str, Any], config: dict[str, Any], date: dt.date, tit
 
 def locate(url: str, post: Path, source: Path, config: dict[str, Any]) -> Path | None:
     """The file of the Jekyll site an image URL of a post names, or None."""
+    url = _URL_FILTER.sub(r"\1", url)  # {{ "/images/a_5_0.png" | relative_url }}
     path = unquote(re.sub(r"\{\{.*?\}\}", "", url).split("#")[0].split("?")[0]).strip()
     site_url = str(config.get("url") or "").rstrip("/")
     if site_url and path.startswith(site_url):

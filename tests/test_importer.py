@@ -153,7 +153,7 @@ show_digit(0)
 ```
 
 
-![png]({{ site.baseurl }}/images/2020-01-05-digits_files/2020-01-05-digits_2_0.png)
+![png]({{ "/images/2020-01-05-digits_files/2020-01-05-digits_2_0.png" | relative_url }})
 
 
 
