@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from importlib.resources import files
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,9 @@ def import_site(source: Path, target: Path) -> ImportReport:
         config = _read_config(source, report)
         (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")
         (staging / "posts").mkdir()
+        # nbpress new's .gitignore: _site/ out, _executed/ (the imported runs) in
+        (staging / ".gitignore").write_text((files("nbpress") / "starter" / "gitignore")
+                                            .read_text(encoding="utf-8"), encoding="utf-8")
         _site_files(source, staging, report)
         _posts(source, staging, config, report)
         staging.rename(target)

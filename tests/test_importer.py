@@ -328,6 +328,8 @@ def test_config_maps_to_tool_nbpress_and_lists_what_cannot_be_carried(imported) 
     for name in ("about.md", "_includes/footer.html", "_data/authors.yml", "images/logo.png"):
         assert (root / name).read_bytes() == (imported[2] / name).read_bytes(), name
     assert not (root / "_layouts").exists() and not (root / "Gemfile").exists()
+    ignored = (root / ".gitignore").read_text().splitlines()
+    assert "_site/" in ignored and "_executed/" not in ignored
 
 
 def test_settings_nbpress_would_refuse_are_listed_not_written(make_site, tmp_path) -> None:
