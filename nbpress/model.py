@@ -44,7 +44,7 @@ class ExecuteConfig:
     kernel: str = "python3"
     cwd: str = "post"  # "post" (the post's folder, as Jupyter does) or "root"
     data_links: Mapping[str, str] = field(default_factory=dict)
-    post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
+    post_timeout: int = 0  # seconds for a whole post once its kernel runs; 0: only per cell
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore

@@ -131,8 +131,6 @@ def test_a_damaged_or_unwritable_cache_is_only_slower(site_packages: Path, tmp_p
     assert [p.name for p in cache.iterdir()] == ["distributions.json"]  # no temporary left
 
 
-@pytest.mark.xfail(raises=TypeError, reason="environment.load catches OSError, ValueError and "
-                   "KeyError, not the TypeError of a cache file that holds JSON but not a map")
 def test_a_cache_file_that_is_not_a_map_is_read_again(site_packages: Path, tmp_path: Path
                                                       ) -> None:
     install(site_packages, "nbpress-demo", "1.0", "nbpress_demo")
