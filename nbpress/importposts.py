@@ -112,14 +112,17 @@ def locate(url: str, post: Path, source: Path, config: dict[str, Any]) -> Path |
     return None
 
 
-def _needs_blank_liquid(text: str, config: dict[str, Any]) -> bool:
+def _needs_blank_liquid(text: str, front: dict[str, Any]) -> bool:
     """Whether the post uses Liquid variables nbpress does not define (Jekyll shows "")."""
     from .config import _SITE_KEYS
 
     site = set(_SITE_KEYS) | {"posts", "pages", "data", "categories", "tags", "time"}
+    page = set(front) | {"title", "url", "tags", "date", "slug", "permalink"}  # render.py's
     for name in OUTPUT_TAG.findall(text):  # the {{ name }} that liquidcompat would blank
         head, _, rest = name.partition(".")
-        if head not in _KNOWN_HEADS or head == "site" and rest.split(".")[0] not in site:
+        key = rest.split(".")[0]
+        if head not in _KNOWN_HEADS or head == "site" and key not in site \
+                or head == "page" and key not in page:
             return True
     return False
 
@@ -225,7 +228,7 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
         post.look += export.notes
         _strays(export, Path(name).stem, (path, source, target), config, post)
         body = export.text
-    if _needs_blank_liquid(body, config):
+    if _needs_blank_liquid(body, front):
         added.append(f"{FRONT_MATTER_KEY}: empty")
         post.look.append((0, "old Liquid variables nbpress does not define: shown as empty "
                              f"text ({FRONT_MATTER_KEY}: empty added)"))

@@ -203,7 +203,8 @@ Numbers for the week.
 More next week.
 '''
 
-OLD_NOTES = "Some notes from the old theme. See [the archive]({{ BASE_PATH }}/archive.html).\n"
+OLD_NOTES = ("Some notes from the old theme. See [the archive]({{ BASE_PATH }}/archive.html).\n"
+             "\nBy {{ page.author }}.\n")
 
 CHANGELOG = """\
 ---
@@ -551,7 +552,7 @@ def test_an_imported_blog_builds_without_a_kernel(imported) -> None:
     result = run_build("--root", str(root))
     assert result.returncode == 0, result.stderr
     assert "executing" not in result.stderr
-    assert "BASE_PATH shown as empty text" in result.stderr
+    assert "BASE_PATH, page.author shown as empty text" in result.stderr
     for url in ("2017/05/05/changelog.md.html", "2018/07/01/Old-Notes.html",
                 "2021/07/01/training-loops.html"):  # a theme layout, no front matter, code
         assert (root / "_site" / url).is_file(), url
