@@ -205,7 +205,7 @@ class _Scanner:
         if line.lstrip().lower().startswith(("<figure", "<img")):
             return self._figure(i, cell)
         if line.strip() == "<div>" and i + 1 < len(self.lines) and \
-                self.lines[i + 1].strip().startswith("<style scoped"):
+                self.lines[i + 1].strip().startswith(("<style", "<table")):  # pandas, any age
             end = self._html_end(i, "</div>", column0=True)
             self._take(i, cell, Output("html", "\n".join(self.lines[i:end]), self.line_no(i)),
                        "HTML table output")

@@ -145,3 +145,36 @@ def test_highlight_inputs_with_prompts_become_cells_and_their_outputs_are_taken(
         "input </div>", "prompt line", "image line", "prompt line",
         "{% highlight python %} input written as a ```python cell", "prompt line",
         "output block"]
+
+
+OLD_PANDAS = """\
+```python
+df.head(1)
+```
+
+
+
+
+<div>
+<table border="1" class="dataframe">
+  <tbody>
+    <tr>
+      <th>0</th>
+      <td>1.5</td>
+    </tr>
+  </tbody>
+</table>
+</div>
+
+
+
+Only one row.
+"""
+
+
+def test_a_dataframe_from_an_older_pandas_without_a_style_block_is_an_output() -> None:
+    export = read_export(OLD_PANDAS, 1)
+    [[output]] = [c.outputs for c in export.cells]
+    assert (output.kind, output.line) == ("html", 8)
+    assert output.value.startswith("<div>\n<table") and output.value.endswith("</table>\n</div>")
+    assert "<table" not in export.text and export.text.endswith("Only one row.\n")
