@@ -346,6 +346,15 @@ def test_settings_nbpress_would_refuse_are_listed_not_written(make_site, tmp_pat
     assert load_config(tmp_path / "new").paginate_path == "/blog/page:num/"
 
 
+def test_a_config_jekyll_would_refuse_stops_the_import_with_nothing_written(make_site, tmp_path):
+    blog = make_site({"_config.yml": "title: [unclosed\n"}, tmp_path / "blog")
+    with pytest.raises(NbpressError) as bad:
+        import_site(blog, tmp_path / "new")
+    assert str(bad.value).startswith(f"{blog / '_config.yml'}: _config.yml is not valid YAML: ")
+    assert str(bad.value).endswith("Fix it (Jekyll would refuse it too), then import again.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blog"]
+
+
 def test_fences_indented_outputs_and_files_images_become_the_imported_run(imported) -> None:
     root, report, blog = imported
     text = (root / "posts/2019-03-10-fitting-a-line.md").read_text()
