@@ -575,6 +575,10 @@ def test_an_imported_blog_builds_without_a_kernel(imported) -> None:
     fitting = next(p for p in pages if "Fitting a line" in p.plain)
     assert "outputs imported from the original export; not executed by nbpress" in \
         fitting.plain.lower()
+    post = root / "posts/2020-01-05-digits.md"
+    post.write_text(post.read_text().replace("show_digit(7)", "show_digit(8)"))
+    edited = run_build("--root", str(root), "--explain")
+    assert "posts/2020-01-05-digits.md: would execute: code changed" in edited.stderr
 
 
 @pytest.mark.kernel
