@@ -144,30 +144,24 @@ def _copy_file(path: Path, target: Path) -> None:
 
 def _site_files(source: Path, target: Path, report: ImportReport) -> None:
     """Copy pages, includes, data and static files; list the Jekyll-only folders."""
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        top = rel.parts[0]
-        if top in _SKIPPED or top == "_posts" or path.is_dir():
-            continue
-        if top in _NOT_CARRIED:
-            item = f"{top}/ — {_NOT_CARRIED[top]}"
+    for top in sorted(source.iterdir(), key=lambda p: p.name):
+        name = top.name
+        if name in _SKIPPED or name == "_posts" or name.startswith("."):
+            continue  # never walked: vendor/ or node_modules/ can hold 100,000 files
+        reason = _NOT_CARRIED.get(name) or _RESERVED.get(name) or (
+            "a Jekyll collection or folder nbpress does not read"
+            if name.startswith("_") and name not in _COPIED_SPECIAL else "")
+        if reason and (top.is_file() or any(p.is_file() for p in top.rglob("*"))):
+            item = f"{name}{'/' if top.is_dir() else ''} — {reason}"
             if item not in report.not_carried:
                 report.not_carried.append(item)
+        if reason:
             continue
-        if top.startswith("_") and top not in _COPIED_SPECIAL:
-            item = f"{top}/ (a Jekyll collection or folder nbpress does not read)"
-            if item not in report.not_carried:
-                report.not_carried.append(item)
-            continue
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if top in _RESERVED:
-            item = f"{top}{'/' if path != source / top else ''} — {_RESERVED[top]}"
-            if item not in report.not_carried:
-                report.not_carried.append(item)
-            continue
-        _copy_file(path, target / rel)
-        report.copied += 1
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            rel = path.relative_to(source)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                _copy_file(path, target / rel)
+                report.copied += 1
 
 
 def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportReport) -> None:
