@@ -201,6 +201,7 @@ class ExecResult:
     files: tuple[str, ...] = ()
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
+    imported_from: str = ""  # outputs imported from this export file, not run (importer)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class Execution:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
+    imported_from: str = ""  # the export file the outputs were imported from, if not run
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,8 @@ def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:
     versions = load(config.root / STATE_DIR).version
     for item in plans:
         text = f"would execute: {item.reason}" if item.reason else "cached, up to date"
+        if not item.reason and item.record is not None and item.record.imported_from:
+            text = f"imported from {item.record.imported_from} (not executed), up to date"
         if item.record is not None:
             drift = cache.package_drift(item.record, versions, "all")
             if drift:
@@ -279,6 +281,8 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         pages.append(page)
         records[item.name] = state.RenderRecord.of(key, page, found)
         status = "executed" if run else "cached" if item.doc.cells else "no code"
+        if status == "cached" and record is not None and record.imported_from:
+            status = "imported"
         reports.append(PostReport(item.name, status, item.reason or status,
                                   run.seconds if run else 0.0, time.perf_counter() - begin))
     _stop_if(errors, False)
