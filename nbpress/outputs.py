@@ -21,6 +21,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+from . import interactive
 from .cellopts import CellOptions, cell_options, cell_tags
 from .markdown import MATH_PROBLEMS, highlight, mathml
 from .model import OutputFile
@@ -31,8 +32,6 @@ IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg
 _NOT_SHOWN = {
     "application/vnd.jupyter.widget-view+json":
         "Jupyter widgets need a live kernel, and a static page has none",
-    "application/vnd.plotly.v1+json":
-        "interactive Plotly figures are not rendered yet; fig.show('png') shows a static one",
     "application/pdf": "a web page cannot show PDF output inline",
     "application/javascript": "JavaScript outputs are not run on the page",
 }
@@ -143,7 +142,19 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    if interactive.is_bokeh_banner(_joined(value)):
+        return Shown("")
+    chart = interactive.altair_spec(_joined(value))
+    if chart:  # Altair's HTML loads Vega from a CDN: draw its chart with the site's copy
+        spec, mode = chart
+        return _interactive(f"application/vnd.{mode.replace('-', '')}.v5+json", spec, item, ctx)
     return Shown(f'<div class="output html">{_joined(value)}</div>')
+
+
+def _interactive(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    name = f"{ctx.slug}_{item.index}_{item.n}"
+    shown, file, notes = interactive.render(mime, value, item.output, name, ctx, item.alt)
+    return Shown(shown, file, notes)
 
 
 def _markdown(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
@@ -177,6 +188,7 @@ def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
 # Every MIME type nbpress shows, best first: an output shows the first one it has.
 RENDERERS: dict[str, Renderer] = {
+    **{mime: _interactive for mime in interactive.MIME_TYPES},
     **{mime: _image for mime in IMAGE_TYPES},
     "text/html": _html, "text/markdown": _markdown, "text/latex": _latex,
     "application/json": _json, "text/plain": _plain,
@@ -194,8 +206,9 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     """The output's best representation; each type it has that nbpress cannot show is noted."""
     data = item.output.get("data", {})
     chosen = next((mime for mime in RENDERERS if mime in data), None)
+    used = interactive.USES.get(chosen or "", ())
     for mime in data:
-        if mime not in RENDERERS:
+        if mime not in RENDERERS and mime not in used:
             notes.setdefault(mime, _not_shown(mime, chosen))
     if chosen is None:
         return Shown("")
@@ -213,7 +226,7 @@ def _alt_text(cell: Any, output: dict, options: CellOptions, figure: int, index:
             return choice[figure]
     if meta.get("alt") or meta.get("caption"):
         return str(meta.get("alt") or meta.get("caption"))
-    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)", plain):
+    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)|alt\.\w*Chart\(", plain):
         return plain[:200]
     return f"Figure produced by code cell {index}"
 

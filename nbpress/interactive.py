@@ -1,0 +1,230 @@
+"""Interactive outputs (Plotly, Vega-Lite/Vega from Altair, Bokeh) drawn in the page.
+
+Each renderer here (registered in ``outputs.RENDERERS``) writes one block:
+
+    <div class="output interactive" data-library="plotly">
+      <div class="chart"></div>
+      <script type="application/json" class="chart-spec">{…the figure…}</script>
+      <noscript>{the static fallback}</noscript>
+    </div>
+
+The library's own JavaScript is vendored in the theme (``assets/vendor/<library>/``,
+with its licence) and copied into a site only when some page needs it; a page
+loads it only when its HTML holds a block of that library (``page_scripts``),
+and ``assets/js/interactive.js`` draws the blocks.  Nothing is loaded from a
+CDN.  The fallback is a PNG written next to the page: the output's own image
+when the notebook has one, else the library's exporter (kaleido for Plotly,
+vl-convert for Vega) when installed, else a note.  ``feed_html`` gives feed
+readers the fallbacks and never a ``<script>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any, Callable
+
+from .model import OutputFile
+
+# The files (under assets/) each library needs, in the order they must load.
+LIBRARIES: dict[str, tuple[str, ...]] = {
+    "plotly": ("vendor/plotly/plotly.min.js",),
+    "vega": ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
+             "vendor/vega/vega-embed.min.js"),
+    "bokeh": ("vendor/bokeh/bokeh.min.js", "vendor/bokeh/bokeh-gl.min.js",
+              "vendor/bokeh/bokeh-widgets.min.js", "vendor/bokeh/bokeh-tables.min.js"),
+}
+LOADER = "js/interactive.js"  # draws every block once its library has loaded
+_BLOCK = re.compile(r'<div class="output interactive" data-library="([a-z-]+)"')
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
+_NOSCRIPT = re.compile(r"<noscript>(.*?)</noscript>", re.S | re.I)
+_VEGA_MIME = re.compile(r"application/vnd\.(vega|vegalite)\.v(\d+)\+json")
+# What each library calls its figures, for notes and alt text.
+_NAMES = {"plotly": "Plotly figure", "vega": "Vega chart", "bokeh": "Bokeh plot"}
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``</`` can end the element early."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+SCALE = 2  # fallback PNGs have twice the chart's pixels, for sharp text on dense screens
+
+
+def _plotly_png(spec: dict) -> bytes:
+    import kaleido  # noqa: F401  (plotly.io needs it, and it a Chrome or Chromium)
+    import plotly.io as pio
+
+    return pio.to_image(spec, format="png", scale=SCALE)
+
+
+def _vega_png(spec: dict, mode: str) -> bytes:
+    import vl_convert
+
+    if mode == "vega":
+        return vl_convert.vega_to_png(spec, scale=SCALE)
+    return vl_convert.vegalite_to_png(spec, scale=SCALE)
+
+
+def _export(library: str, spec: Any, mode: str) -> tuple[bytes | None, str]:
+    """The figure drawn to a PNG (at ``SCALE``) by the library's exporter, or None and why
+    not."""
+    exporters: dict[str, tuple[Callable[[], bytes], str]] = {
+        "plotly": (lambda: _plotly_png(spec), "kaleido"),
+        "vega": (lambda: _vega_png(spec, mode), "vl-convert-python"),
+    }
+    if library not in exporters:
+        return None, ""  # Bokeh's exporter needs Selenium and a web driver: not tried
+    export, package = exporters[library]
+    try:
+        return export(), ""
+    except ImportError:
+        return None, f"install {package} to give it one"
+    except Exception as exc:  # an exporter's own failure (no Chrome, a bad spec…)
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        return None, f"{package} failed: {type(exc).__name__}: {first}"
+
+
+def fallback(library: str, spec: Any, mode: str, output: dict, name: str, ctx: Any, alt: str
+             ) -> tuple[str, OutputFile | None, tuple[str, ...]]:
+    """The static stand-in for a chart: (HTML, the image file or None, notes).
+
+    The notebook's own image of the output comes first (Plotly's
+    ``renderer="notebook+png"`` saves one), then the library's exporter.
+    """
+    data = output.get("data", {})
+    raw = None
+    note = ""
+    scale = 1
+    if "image/png" in data:
+        import base64
+
+        raw = base64.b64decode("".join(data["image/png"]))
+    elif spec is not None:
+        raw, note = _export(library, spec, mode)
+        scale = SCALE
+    if raw is None:
+        what = _NAMES.get(library, "chart")
+        text = f"An interactive {what}: open the page in a browser with JavaScript to see it."
+        notes = (f"the {what} has no static image for feeds and readers without JavaScript "
+                 f"({note}).",) if note else ()
+        return f'<p class="interactive-note">{html.escape(text)}</p>', None, notes
+    path = f"{ctx.files_dir}/{name}.png"
+    from .outputs import image_size  # outputs imports this module: import when used
+
+    size = image_size("image/png", raw)
+    dims = f' width="{size[0] // scale}" height="{size[1] // scale}"' if size else ""
+    src = html.escape(f"{ctx.baseurl}/{path}")
+    img = f'<img src="{src}" alt="{html.escape(alt)}"{dims} loading="lazy">'
+    return img, OutputFile(path, raw), ()
+
+
+def block(library: str, chart: str, spec_json: str, fallback_html: str) -> str:
+    """The HTML of one interactive output (see the module's docstring)."""
+    spec = f'<script type="application/json" class="chart-spec">{spec_json}</script>' \
+        if spec_json else ""
+    return (f'<div class="output interactive" data-library="{library}">{chart}{spec}'
+            f"<noscript>{fallback_html}</noscript></div>")
+
+
+def vega_mode(mime: str) -> str:
+    """``vega`` or ``vega-lite``, from a Vega MIME type."""
+    match = _VEGA_MIME.fullmatch(mime)
+    return "vega" if match and match.group(1) == "vega" else "vega-lite"
+
+
+def altair_spec(text: str) -> tuple[dict, str] | None:
+    """The chart in Altair's ``text/html`` output, which loads Vega from a CDN: (spec, mode).
+
+    Altair's HTML renderer ends its script with ``})(SPEC, EMBED_OPTIONS);``.
+    """
+    if "vegaEmbed" not in text or "altair-viz" not in text:
+        return None
+    start = text.rfind("})(")
+    if start < 0:
+        return None
+    decoder = json.JSONDecoder()
+    try:
+        spec, end = decoder.raw_decode(text, start + 3)
+        rest = text[end:].lstrip().removeprefix(",").lstrip()
+        options = decoder.raw_decode(rest)[0] if rest.startswith("{") else {}
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(spec, dict) or not isinstance(options, dict):
+        return None
+    return spec, str(options.get("mode", "vega-lite"))
+
+
+def is_bokeh_banner(text: str) -> bool:
+    """Whether a ``text/html`` output is ``output_notebook()``'s "Loading BokehJS ..." banner,
+    which only Bokeh's CDN loader (never run here) would update."""
+    return "bk-notebook-logo" in text and "BokehJS" in text and len(text) < 20_000
+
+
+def libraries_in(page_html: str) -> list[str]:
+    """The libraries whose blocks a page's HTML holds, in LIBRARIES order."""
+    found = set(_BLOCK.findall(page_html))
+    return [name for name in LIBRARIES if name in found]
+
+
+def page_scripts(page_html: str, baseurl: str) -> list[str]:
+    """The script URLs a page needs for its interactive outputs: each library's files, then
+    the loader; none for a page without them."""
+    names = libraries_in(page_html)
+    files = [f for name in names for f in LIBRARIES[name]] + ([LOADER] if names else [])
+    return [f"{baseurl}/assets/{f}" for f in files]
+
+
+def feed_html(content: str) -> str:
+    """A post's HTML as a feed shows it: every ``<noscript>``'s content in place of the element,
+    and no ``<script>`` at all (feed readers do not run them, and some reject the entry)."""
+    return _SCRIPT.sub("", _NOSCRIPT.sub(r"\1", content))
+
+
+def _bokeh_exec(output: dict) -> str:
+    """Bokeh's embedding script of a ``show()`` output, kept unrun until BokehJS has loaded
+    (``interactive.js`` runs it); ``</`` escaped so that it cannot end the element."""
+    code = output.get("data", {}).get("application/javascript", "")
+    code = "".join(code) if isinstance(code, list) else str(code)
+    return f'<script type="text/x-bokeh-exec">{code.replace("</", "<" + chr(92) + "/")}</script>'
+
+
+# Other types of an output that its interactive renderer uses: no "not shown" note for them.
+USES = {"application/vnd.bokehjs_exec.v0+json": ("application/javascript",),
+        "application/vnd.bokehjs_load.v0+json": ("application/javascript",)}
+MIME_TYPES = ("application/vnd.plotly.v1+json",
+              *(f"application/vnd.vegalite.v{v}+json" for v in (6, 5, 4, 3, 2)),
+              *(f"application/vnd.vega.v{v}+json" for v in (6, 5, 4, 3)),
+              *USES)
+
+
+def chart_title(spec: Any) -> str:
+    """A Plotly figure's or a Vega chart's title, "" when it has none."""
+    if not isinstance(spec, dict):
+        return ""
+    title = (spec.get("layout") or {}).get("title", spec.get("title", ""))
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title or "")
+
+
+def render(mime: str, value: Any, output: dict, name: str, ctx: Any, alt: str
+           ) -> tuple[str, OutputFile | None, tuple[str, ...]]:
+    """One interactive output of type ``mime`` (one of ``MIME_TYPES``) → (HTML, fallback
+    image file or None, notes); ``name`` is the file name its fallback image gets."""
+    if mime == "application/vnd.bokehjs_load.v0+json":
+        return "", None, ()  # BokehJS's loader from a CDN: the page loads the vendored copy
+    if mime == "application/vnd.bokehjs_exec.v0+json":
+        shown, file, notes = fallback("bokeh", None, "", output, name, ctx, alt)
+        return block("bokeh", _bokeh_exec(output), "", shown), file, notes
+    if isinstance(value, str):  # nbformat may keep JSON outputs as text
+        value = json.loads(value)
+    library = "plotly" if "plotly" in mime else "vega"
+    mode = vega_mode(mime)
+    spec = {"spec": value, "mode": mode} if library == "vega" else value
+    if alt.startswith("Figure produced by") and chart_title(value):  # outputs' generic alt
+        alt = f"{_NAMES[library]}: {chart_title(value)}"
+    shown, file, notes = fallback(library, value, mode, output, name, ctx, alt)
+    chart = '<div class="chart"></div>'
+    return block(library, chart, _script_json(spec), shown), file, notes

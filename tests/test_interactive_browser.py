@@ -1,0 +1,205 @@
+"""Interactive outputs in a real browser: a small site whose posts make Plotly, Altair and
+Bokeh charts (run in real kernels), served under /blog/ and opened in headless Chromium with
+every request that leaves the site blocked and counted.
+
+Checks: each chart's DOM is drawn and has a size, no request leaves the site, no console
+errors, nothing scrolls sideways at 375 px, the feed has the fallback images and no script,
+and a page without charts loads no chart library.  Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from test_browser import _Quiet, browser  # noqa: F401  (a fixture: the Chromium it starts)
+
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
+
+for _module in ("plotly", "altair", "bokeh", "kaleido", "vl_convert"):
+    pytest.importorskip(_module, reason=f"{_module} is not installed (the test extra has it)")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHARTS = "/blog/2024/05/01/charts.html"
+PLOTLY = "/blog/2024/05/02/three-plotly-charts.html"
+PLAIN = "/blog/2024/05/03/no-charts.html"
+
+# Posts as a reader of the libraries' docs would write them: the Plotly Express and Altair
+# quick-start charts, and Bokeh's first-steps line plot shown in a notebook.
+CHARTS_POST = '''---
+title: Three plotting libraries
+tags: [plots]
+---
+
+The iris measurements, drawn three ways.
+
+```python
+import plotly.express as px
+iris = px.data.iris()
+fig = px.scatter(iris, x="sepal_width", y="sepal_length", color="species",
+                 title="Sepal sizes")
+fig.show()
+```
+
+```python
+import altair as alt
+alt.Chart(iris).mark_point().encode(x="petal_length", y="petal_width", color="species")
+```
+
+```python
+from bokeh.io import output_notebook
+from bokeh.plotting import figure, show
+
+output_notebook()
+p = figure(title="Simple line example", x_axis_label="x", y_axis_label="y",
+           width=500, height=300)
+p.line([1, 2, 3, 4, 5], [6, 7, 2, 4, 5], legend_label="Temp.", line_width=2)
+show(p)
+```
+'''
+PLOTLY_POST = '''---
+title: Three Plotly charts
+---
+
+```python
+import plotly.express as px
+gap = px.data.gapminder()
+px.line(gap[gap.continent == "Oceania"], x="year", y="lifeExp", color="country").show()
+px.bar(gap[gap.year == 2007].nlargest(10, "pop"), x="country", y="pop").show()
+px.scatter(gap[gap.year == 2007], x="gdpPercap", y="lifeExp", size="pop",
+           color="continent", log_x=True, hover_name="country").show()
+```
+'''
+PLAIN_POST = '''---
+title: No charts
+---
+
+```python
+print("just text")
+```
+'''
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site built with real kernels (its ``_site``)."""
+    from nbpress.config import load_config
+    from nbpress.pipeline import build
+
+    root = tmp_path_factory.mktemp("interactive") / "site"
+    (root / "posts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Charts"\n'
+                                         'url = "https://example.org"\nbaseurl = "/blog"\n')
+    for name, text in {"2024-05-01-charts.md": CHARTS_POST,
+                       "2024-05-02-three-plotly-charts.md": PLOTLY_POST,
+                       "2024-05-03-no-charts.md": PLAIN_POST}.items():
+        (root / "posts" / name).write_text(text, encoding="utf-8")
+    build(load_config(root), log=io.StringIO())
+    return root / "_site"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, site):
+    served = tmp_path_factory.mktemp("served")
+    (served / "blog").symlink_to(site, target_is_directory=True)
+    handler = functools.partial(_Quiet, directory=str(served))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _open(browser, server: str, path: str, **options):
+    """(context, page, console errors, requests that tried to leave the site) for ``path``."""
+    context = browser.new_context(**options)
+    outside: list[str] = []
+
+    def route(route) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(server + path, wait_until="networkidle")
+    assert response is not None and response.ok, path
+    return context, page, errors, outside
+
+
+# Each library's drawn DOM: Plotly's SVG, Vega-Embed's SVG or canvas, Bokeh's figure element
+# (its canvas lives in the figure's shadow root).
+DRAWN = {"plotly": ".output.interactive[data-library=plotly] .js-plotly-plot .main-svg",
+         "vega": ".output.interactive[data-library=vega] .vega-embed :is(svg, canvas)",
+         "bokeh": "[data-root-id] > .bk-Figure"}
+SIZE = "el => { const r = el.getBoundingClientRect(); return [r.width, r.height]; }"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_charts_draw_offline_without_errors(server, browser, width) -> None:
+    context, page, errors, outside = _open(browser, server, CHARTS,
+                                           viewport={"width": width, "height": 900})
+    try:
+        for library, selector in DRAWN.items():
+            page.wait_for_selector(selector, state="attached", timeout=15000)
+            width_px, height_px = page.eval_on_selector(selector, SIZE)
+            assert width_px > 100 and height_px > 100, (library, width_px, height_px)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"interactive-charts-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert outside == []
+    assert errors == []
+
+
+def test_three_plotly_charts_page_is_light_and_draws(server, browser, site) -> None:
+    html = (site / PLOTLY.removeprefix("/blog/")).read_text(encoding="utf-8")
+    assert len(html.encode()) < 1_000_000
+    assert html.count('src="/blog/assets/vendor/plotly/plotly.min.js"') == 1
+    context, page, errors, outside = _open(browser, server, PLOTLY,
+                                           viewport={"width": 375, "height": 800})
+    try:
+        page.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=15000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(ARTIFACTS / "interactive-three-plotly-375.png"), full_page=True)
+    finally:
+        context.close()
+    assert (outside, errors) == ([], [])
+
+
+def test_a_page_without_charts_loads_no_chart_library(site) -> None:
+    html = (site / PLAIN.removeprefix("/blog/")).read_text(encoding="utf-8")
+    assert "vendor/" not in html and "interactive.js" not in html
+    assert (site / "assets/vendor/plotly/plotly.min.js").is_file()  # other posts need it
+    assert (site / "assets/vendor/plotly/LICENSE").is_file()
+
+
+def test_feed_has_fallback_images_and_no_script(site) -> None:
+    feedparser = pytest.importorskip("feedparser")
+    raw = (site / "feed.xml").read_text(encoding="utf-8")
+    assert "<script" not in raw.lower() and "&lt;script" not in raw.lower()
+    entries = {e.title: e.content[0].value for e in feedparser.parse(raw).entries}
+    charts = entries["Three plotting libraries"]
+    images = re.findall(r'<img [^>]*src="([^"]+)"', charts)
+    assert images == ["https://example.org/blog/2024/05/01/charts_files/charts_1_0.png",
+                      "https://example.org/blog/2024/05/01/charts_files/charts_2_0.png"]
+    for url in images:
+        data = (site / url.removeprefix("https://example.org/blog/")).read_bytes()
+        assert data.startswith(b"\x89PNG")
+    assert "An interactive Bokeh plot: open the page in a browser" in charts
+    page = (site / CHARTS.removeprefix("/blog/")).read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://example.org/blog/2024/05/01/' \
+           'charts_files/charts_1_0.png">' in page
