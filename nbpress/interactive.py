@@ -34,7 +34,11 @@ LIBRARIES: dict[str, tuple[str, ...]] = {
              "vendor/vega/vega-embed.min.js"),
     "bokeh": ("vendor/bokeh/bokeh.min.js", "vendor/bokeh/bokeh-gl.min.js",
               "vendor/bokeh/bokeh-widgets.min.js", "vendor/bokeh/bokeh-tables.min.js"),
+    # @jupyter-widgets/html-manager: draws every saved widget view once the page has loaded.
+    "widgets": ("vendor/widgets/embed.js",),
 }
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 LOADER = "js/interactive.js"  # draws every block once its library has loaded
 _BLOCK = re.compile(r'<div class="output interactive" data-library="([a-z-]+)"')
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
@@ -228,3 +232,36 @@ def render(mime: str, value: Any, output: dict, name: str, ctx: Any, alt: str
     shown, file, notes = fallback(library, value, mode, output, name, ctx, alt)
     chart = '<div class="chart"></div>'
     return block(library, chart, _script_json(spec), shown), file, notes
+
+
+def saved_widgets(metadata: Any) -> dict:
+    """The widget state a notebook saved (``metadata.widgets``, as nbclient and JupyterLab
+    store it), or {} when it saved none."""
+    saved = (metadata or {}).get("widgets") or {}
+    state = saved.get(WIDGET_STATE) if isinstance(saved, dict) else None
+    return dict(state) if isinstance(state, dict) and isinstance(state.get("state"), dict) else {}
+
+
+def widget_view(value: Any, output: dict, widgets: dict) -> str | None:
+    """A widget output as nbconvert's HTML exporter embeds it (a view script that
+    html-manager replaces with the widget), or None when its model was not saved."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    model = value.get("model_id") if isinstance(value, dict) else None
+    if not model or model not in widgets.get("state", {}):
+        return None
+    plain = output.get("data", {}).get("text/plain", "")
+    plain = "".join(plain) if isinstance(plain, list) else str(plain)
+    shown = f'<pre class="output text">{html.escape(plain, quote=False)}</pre>' if plain else \
+        '<p class="interactive-note">An interactive widget: open the page in a browser with ' \
+        "JavaScript to see it.</p>"
+    view = f'<script type="{WIDGET_VIEW}">{_script_json(value)}</script>'
+    return block("widgets", view, "", shown)
+
+
+def widget_state(page_html: str, widgets: dict) -> str:
+    """The saved widget state as the page must carry it once, when a widget is shown; ""
+    otherwise."""
+    if not widgets or 'data-library="widgets"' not in page_html:
+        return ""
+    return f'<script type="{WIDGET_STATE}">{_script_json(widgets)}</script>'

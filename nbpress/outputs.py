@@ -31,7 +31,7 @@ IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg
 # Why some types are not shown, for their warning; other types get a generic one.
 _NOT_SHOWN = {
     "application/vnd.jupyter.widget-view+json":
-        "Jupyter widgets need a live kernel, and a static page has none",
+        "the notebook saved no state for this widget, and a static page has no kernel",
     "application/pdf": "a web page cannot show PDF output inline",
     "application/javascript": "JavaScript outputs are not run on the page",
 }
@@ -47,6 +47,7 @@ class CellContext:
     render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
     language: str = "python"  # the kernel's language, for highlighting the cells' code
+    widgets: Any = None  # the notebook's saved widget state (interactive.saved_widgets)
 
 
 class CellHTML(NamedTuple):
@@ -185,10 +186,20 @@ def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     return Shown(_text_block(_joined(value), "text", ctx.max_output_lines))
 
 
+def _widget(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    shown = interactive.widget_view(value, item.output, ctx.widgets or {})
+    if shown is not None:
+        return Shown(shown)
+    plain = item.output.get("data", {}).get("text/plain")
+    return Shown(_plain("text/plain", plain, item, ctx).html if plain else "",
+                 notes=(_not_shown(mime, "text/plain" if plain else None),))
+
+
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
 # Every MIME type nbpress shows, best first: an output shows the first one it has.
 RENDERERS: dict[str, Renderer] = {
     **{mime: _interactive for mime in interactive.MIME_TYPES},
+    interactive.WIDGET_VIEW: _widget,
     **{mime: _image for mime in IMAGE_TYPES},
     "text/html": _html, "text/markdown": _markdown, "text/latex": _latex,
     "application/json": _json, "text/plain": _plain,

@@ -20,6 +20,7 @@ from .bibliography import Reference, load_references
 from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
+from .interactive import saved_widgets, widget_state
 from .markdown import MATH_PROBLEMS, make_markdown
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
@@ -169,8 +170,10 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines, language=doc.kernel.language)
+                      max_output_lines=config.output_lines, language=doc.kernel.language,
+                      widgets=saved_widgets(result.notebook.metadata))
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
+    body += widget_state(body, ctx.widgets)  # once per page, for the widgets it shows
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 
 import pytest
 from nbformat.v4 import new_code_cell, new_output
@@ -186,3 +187,46 @@ def test_plotly_fallback_through_kaleido() -> None:
     assert files[0].data.startswith(b"\x89PNG")
     img = Page(re.search(r"<noscript>(.*)</noscript>", html).group(1)).imgs[0]
     assert int(img["width"]) * 2 == int.from_bytes(files[0].data[16:20], "big")  # 2x pixels
+
+
+def widget_output_and_state():
+    """An IntSlider's output and the notebook state ipywidgets itself saves for it."""
+    widgets = pytest.importorskip("ipywidgets")
+    from ipywidgets.embed import embed_data
+
+    slider = widgets.IntSlider(value=7, description="Epochs:")
+    saved = embed_data(views=[slider])
+    output = new_output("execute_result", execution_count=1, data={
+        "application/vnd.jupyter.widget-view+json": saved["view_specs"][0],
+        "text/plain": "IntSlider(value=7, description='Epochs:')"})
+    return output, saved["manager_state"]
+
+
+def test_widget_with_saved_state_is_embedded_as_nbconvert_does() -> None:
+    from nbpress.interactive import WIDGET_STATE, saved_widgets, widget_state
+
+    output, state = widget_output_and_state()
+    widgets = saved_widgets({"widgets": {WIDGET_STATE: state}})
+    cell = new_code_cell("slider", outputs=[output])
+    html, files, notes = render_outputs(cell, 1, replace(ctx(), widgets=widgets))
+    assert notes == [] and files == []
+    assert html.startswith('<div class="output interactive" data-library="widgets">'
+                           '<script type="application/vnd.jupyter.widget-view+json">')
+    assert "<noscript><pre class=\"output text\">IntSlider(value=7, description='Epochs:')" \
+           "</pre></noscript>" in html
+    page_state = widget_state(html, widgets)
+    found = re.fullmatch(r'<script type="application/vnd.jupyter.widget-state\+json">(.*)'
+                         r"</script>", page_state, re.S)
+    assert json.loads(found.group(1)) == json.loads(json.dumps(state))
+    assert widget_state("<p>no widget</p>", widgets) == ""
+    assert page_scripts(html, "") == ["/assets/vendor/widgets/embed.js",
+                                      "/assets/js/interactive.js"]
+
+
+def test_widget_without_saved_state_shows_its_text_and_says_why() -> None:
+    output, _ = widget_output_and_state()
+    html, files, notes = rendered(output)
+    assert html == "<pre class=\"output text\">IntSlider(value=7, description='Epochs:')</pre>"
+    assert notes == ["an output of type application/vnd.jupyter.widget-view+json is not shown "
+                     "(the notebook saved no state for this widget, and a static page has no "
+                     "kernel); the page shows its text/plain form instead."]

@@ -1,10 +1,11 @@
 """Interactive outputs in a real browser: a small site whose posts make Plotly, Altair and
-Bokeh charts (run in real kernels), served under /blog/ and opened in headless Chromium with
-every request that leaves the site blocked and counted.
+Bokeh charts and an ipywidgets slider (run in real kernels), served under /blog/ and opened
+in headless Chromium with every request that leaves the site blocked and counted.
 
-Checks: each chart's DOM is drawn and has a size, no request leaves the site, no console
-errors, nothing scrolls sideways at 375 px, the feed has the fallback images and no script,
-and a page without charts loads no chart library.  Screenshots go to test-artifacts/.
+Checks: each chart's (and the slider's) DOM is drawn and has a size, no request leaves the
+site, no console errors, nothing scrolls sideways at 375 px, the feed has the fallback images
+and no script, and a page without charts loads no chart library.  Screenshots go to
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ p = figure(title="Simple line example", x_axis_label="x", y_axis_label="y",
            width=500, height=300)
 p.line([1, 2, 3, 4, 5], [6, 7, 2, 4, 5], legend_label="Temp.", line_width=2)
 show(p)
+```
+
+```python
+import ipywidgets as widgets
+widgets.IntSlider(value=7, min=0, max=10, description="Epochs:")
 ```
 '''
 PLOTLY_POST = '''---
@@ -139,10 +145,11 @@ def _open(browser, server: str, path: str, **options):
 
 
 # Each library's drawn DOM: Plotly's SVG, Vega-Embed's SVG or canvas, Bokeh's figure element
-# (its canvas lives in the figure's shadow root).
+# (its canvas lives in the figure's shadow root), the slider html-manager draws.
 DRAWN = {"plotly": ".output.interactive[data-library=plotly] .js-plotly-plot .main-svg",
          "vega": ".output.interactive[data-library=vega] .vega-embed :is(svg, canvas)",
-         "bokeh": "[data-root-id] > .bk-Figure"}
+         "bokeh": "[data-root-id] > .bk-Figure",
+         "widgets": ".output.interactive[data-library=widgets] .widget-slider"}
 SIZE = "el => { const r = el.getBoundingClientRect(); return [r.width, r.height]; }"
 
 
@@ -154,7 +161,8 @@ def test_charts_draw_offline_without_errors(server, browser, width) -> None:
         for library, selector in DRAWN.items():
             page.wait_for_selector(selector, state="attached", timeout=15000)
             width_px, height_px = page.eval_on_selector(selector, SIZE)
-            assert width_px > 100 and height_px > 100, (library, width_px, height_px)
+            assert width_px > 100 and height_px > (100 if library != "widgets" else 20), \
+                (library, width_px, height_px)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"interactive-charts-{width}.png"), full_page=True)
@@ -200,6 +208,7 @@ def test_feed_has_fallback_images_and_no_script(site) -> None:
         data = (site / url.removeprefix("https://example.org/blog/")).read_bytes()
         assert data.startswith(b"\x89PNG")
     assert "An interactive Bokeh plot: open the page in a browser" in charts
+    assert "IntSlider(value=7" in charts  # the widget's text form
     page = (site / CHARTS.removeprefix("/blog/")).read_text(encoding="utf-8")
     assert '<meta property="og:image" content="https://example.org/blog/2024/05/01/' \
            'charts_files/charts_1_0.png">' in page

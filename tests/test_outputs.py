@@ -374,9 +374,9 @@ def test_application_json_is_pretty_printed() -> None:
 
 @pytest.mark.parametrize("data, shown, note", [
     (TQDM, '<pre class="output text">  0%|',
-     "an output of type application/vnd.jupyter.widget-view+json is not shown (Jupyter widgets "
-     "need a live kernel, and a static page has none); the page shows its text/plain form "
-     "instead."),
+     "an output of type application/vnd.jupyter.widget-view+json is not shown (the notebook "
+     "saved no state for this widget, and a static page has no kernel); the page shows its "
+     "text/plain form instead."),
     ({"application/pdf": "JVBERi0xLjQK", "image/png": "PNG", "text/plain": "<Figure size 640x480>"},
      '<div class="output image"><img ',
      "an output of type application/pdf is not shown (a web page cannot show PDF output "
