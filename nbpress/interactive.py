@@ -242,21 +242,36 @@ def saved_widgets(metadata: Any) -> dict:
     return dict(state) if isinstance(state, dict) and isinstance(state.get("state"), dict) else {}
 
 
-def widget_view(value: Any, output: dict, widgets: dict) -> str | None:
+# The widget libraries html-manager's embed.js bundles; others it would fetch from a CDN.
+BUNDLED_WIDGETS = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
+
+
+def _widget_problem(model: Any, state: dict) -> str:
+    """Why a widget view cannot be drawn from the saved state, "" when it can."""
+    if not model or model not in state:
+        return "the notebook saved no state for this widget, and a static page has no kernel"
+    module = (state[model] or {}).get("model_module", "")
+    if module not in BUNDLED_WIDGETS:
+        return f"its widget library {module} would have to be loaded from a CDN"
+    return ""
+
+
+def widget_view(value: Any, output: dict, widgets: dict) -> tuple[str | None, str]:
     """A widget output as nbconvert's HTML exporter embeds it (a view script that
-    html-manager replaces with the widget), or None when its model was not saved."""
+    html-manager replaces with the widget), or (None, why it cannot be)."""
     if isinstance(value, str):
         value = json.loads(value)
     model = value.get("model_id") if isinstance(value, dict) else None
-    if not model or model not in widgets.get("state", {}):
-        return None
+    problem = _widget_problem(model, widgets.get("state", {}))
+    if problem:
+        return None, problem
     plain = output.get("data", {}).get("text/plain", "")
     plain = "".join(plain) if isinstance(plain, list) else str(plain)
     shown = f'<pre class="output text">{html.escape(plain, quote=False)}</pre>' if plain else \
         '<p class="interactive-note">An interactive widget: open the page in a browser with ' \
         "JavaScript to see it.</p>"
     view = f'<script type="{WIDGET_VIEW}">{_script_json(value)}</script>'
-    return block("widgets", view, "", shown)
+    return block("widgets", view, "", shown), ""
 
 
 def widget_state(page_html: str, widgets: dict) -> str:

@@ -30,8 +30,6 @@ IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg
                "image/gif": ".gif", "image/webp": ".webp"}
 # Why some types are not shown, for their warning; other types get a generic one.
 _NOT_SHOWN = {
-    "application/vnd.jupyter.widget-view+json":
-        "the notebook saved no state for this widget, and a static page has no kernel",
     "application/pdf": "a web page cannot show PDF output inline",
     "application/javascript": "JavaScript outputs are not run on the page",
 }
@@ -187,12 +185,13 @@ def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 
 
 def _widget(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    shown = interactive.widget_view(value, item.output, ctx.widgets or {})
+    shown, why = interactive.widget_view(value, item.output, ctx.widgets or {})
     if shown is not None:
         return Shown(shown)
     plain = item.output.get("data", {}).get("text/plain")
-    return Shown(_plain("text/plain", plain, item, ctx).html if plain else "",
-                 notes=(_not_shown(mime, "text/plain" if plain else None),))
+    note = _not_shown(mime, "text/plain" if plain else None).replace(" is not shown;",
+                                                                     f" is not shown ({why});")
+    return Shown(_plain("text/plain", plain, item, ctx).html if plain else "", notes=(note,))
 
 
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]

@@ -230,3 +230,18 @@ def test_widget_without_saved_state_shows_its_text_and_says_why() -> None:
     assert notes == ["an output of type application/vnd.jupyter.widget-view+json is not shown "
                      "(the notebook saved no state for this widget, and a static page has no "
                      "kernel); the page shows its text/plain form instead."]
+
+
+def test_widget_from_a_library_html_manager_does_not_bundle_is_text_and_a_warning() -> None:
+    from nbpress.interactive import WIDGET_STATE, saved_widgets
+
+    output, state = widget_output_and_state()
+    model = output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    state["state"][model]["model_module"] = "jupyter-leaflet"  # as ipyleaflet's Map saves it
+    cell = new_code_cell("m", outputs=[output])
+    widgets = saved_widgets({"widgets": {WIDGET_STATE: state}})
+    html, _, notes = render_outputs(cell, 1, replace(ctx(), widgets=widgets))
+    assert html.startswith('<pre class="output text">IntSlider')
+    assert notes == ["an output of type application/vnd.jupyter.widget-view+json is not shown "
+                     "(its widget library jupyter-leaflet would have to be loaded from a CDN); "
+                     "the page shows its text/plain form instead."]
