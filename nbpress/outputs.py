@@ -109,14 +109,30 @@ def _ansi_html(text: str) -> str:
     return ansi2html(text)
 
 
+FOLD = (8, 20)  # a text output longer than these lines plus 8 shows its first and last lines
+
+
+def _pre(lines: list[str], cls: str) -> str:
+    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>'
+
+
 def _text_block(text: str, cls: str, limit: int) -> str:
+    """A text output; past ``limit`` lines it is cut (a traceback keeps its end, the line
+    readers need); past the fold its middle is folded under a "Show … more lines" control."""
     lines = text.split("\n")
     note = ""
     if len(lines) > limit:
-        note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
+        where = "first" if cls == "error" else "more"
+        note = (f'<p class="output-truncated">… {len(lines) - limit:,} {where} lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
-        lines = lines[:limit]
-    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
+        lines = lines[-limit:] if cls == "error" else lines[:limit]
+    head, tail = FOLD
+    if len(lines) <= head + tail + 8:
+        return _pre(lines, cls) + note
+    middle = lines[head:-tail]
+    return (f'<div class="output-folded">{_pre(lines[:head], cls)}<details class="output-middle">'
+            f"<summary>Show {len(middle):,} more lines</summary>{_pre(middle, cls)}</details>"
+            f"{_pre(lines[-tail:], cls)}</div>{note}")
 
 
 def _joined(value: Any) -> str:
@@ -147,7 +163,10 @@ def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     if chart:  # Altair's HTML loads Vega from a CDN: draw its chart with the site's copy
         spec, mode = chart
         return _interactive(f"application/vnd.{mode.replace('-', '')}.v5+json", spec, item, ctx)
-    return Shown(f'<div class="output html">{_joined(value)}</div>')
+    text = _joined(value)
+    # pandas' DataFrame HTML: a table sized to its content in a scroll box of its own.
+    kind = "html table" if re.search(r'<table[^>]*class="[^"]*\bdataframe\b', text) else "html"
+    return Shown(f'<div class="output {kind}">{text}</div>')
 
 
 def _interactive(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
@@ -290,7 +309,8 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             if f"remove-{name}" not in tags:  # MyST-NB's remove-stdout / remove-stderr
                 text = _stream_text([output for _, output in group]).rstrip("\n")
                 cls = "stderr" if name == "stderr" else "stdout"
-                parts.append(_text_block(text, cls, ctx.max_output_lines))
+                if text.strip():  # tqdm's closing newline alone must not draw an empty box
+                    parts.append(_text_block(text, cls, ctx.max_output_lines))
             continue
         for n, output in group:  # n: the output's index, which nbconvert's file names use
             kind = output.get("output_type")
@@ -346,5 +366,6 @@ def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
         return CellHTML("", outputs.files, outputs.notes)
     # A label with no figure to carry it names the cell itself.
     ident = options.label if options.label and not figures else f"cell-{index}"
-    return CellHTML(f'<div class="cell" id="{html.escape(ident)}">{"".join(parts)}</div>',
+    wide = " column-page" if "column-page" in tags else ""  # cellopts: full-width, column: page
+    return CellHTML(f'<div class="cell{wide}" id="{html.escape(ident)}">{"".join(parts)}</div>',
                     outputs.files, outputs.notes)

@@ -22,6 +22,7 @@ from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .interactive import saved_widgets, widget_state
 from .markdown import MATH_PROBLEMS, make_markdown
+from .media import responsive_media
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
@@ -174,6 +175,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                       widgets=saved_widgets(result.notebook.metadata))
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     body += widget_state(body, ctx.widgets)  # once per page, for the widgets it shows
+    body = responsive_media(body)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import _Quiet, browser  # noqa: F401  (a fixture: the Chromium it starts)
+from test_browser import LOAD_IMAGES, _Quiet, browser  # noqa: F401  (browser: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -82,6 +82,52 @@ px.scatter(gap[gap.year == 2007], x="gdpPercap", y="lifeExp", size="pop",
            color="continent", log_x=True, hover_name="country").show()
 ```
 '''
+READABLE = "/blog/2024/05/04/readable-outputs.html"
+# A pandas post: a small frame, a long one, a progress line on stderr closed by a lone newline,
+# a deep recursion that overflows, an embedded video, and a page-wide grid of plots.
+READABLE_POST = r'''---
+title: Readable outputs
+---
+
+<iframe width="560" height="315" src="about:blank" title="A talk" frameborder="0"
+allowfullscreen></iframe>
+
+```python
+import numpy as np
+import pandas as pd
+small = pd.DataFrame({"lr": [0.1, 0.01, 0.001], "loss": [0.52, 0.31, 0.297]})
+small
+```
+
+```python
+pd.DataFrame(np.arange(300).reshape(50, 6) * 1.5, columns=list("abcdef"))
+```
+
+```python tags=["raises-exception"]
+import sys
+sys.stderr.write("\r100%|##########| 3/3 [00:00<00:00]")
+sys.stderr.flush()
+display(small.head(1))
+sys.stderr.write("\n")
+sys.stderr.flush()
+
+def step(depth):
+    if depth == 0:
+        np.seterr(all="raise")
+        return np.exp(np.float64(1000))
+    return step(depth - 1)
+
+step(40)
+```
+
+```python tags=["full-width"]
+import matplotlib.pyplot as plt
+fig, axes = plt.subplots(2, 6, figsize=(14, 4))
+for ax in axes.flat:
+    ax.plot(np.random.default_rng(0).normal(size=20))
+plt.show()
+```
+'''
 PLAIN_POST = '''---
 title: No charts
 ---
@@ -104,7 +150,8 @@ def site(tmp_path_factory) -> Path:
                                          'url = "https://example.org"\nbaseurl = "/blog"\n')
     for name, text in {"2024-05-01-charts.md": CHARTS_POST,
                        "2024-05-02-three-plotly-charts.md": PLOTLY_POST,
-                       "2024-05-03-no-charts.md": PLAIN_POST}.items():
+                       "2024-05-03-no-charts.md": PLAIN_POST,
+                       "2024-05-04-readable-outputs.md": READABLE_POST}.items():
         (root / "posts" / name).write_text(text, encoding="utf-8")
     build(load_config(root), log=io.StringIO())
     return root / "_site"
@@ -212,3 +259,40 @@ def test_feed_has_fallback_images_and_no_script(site) -> None:
     page = (site / CHARTS.removeprefix("/blog/")).read_text(encoding="utf-8")
     assert '<meta property="og:image" content="https://example.org/blog/2024/05/01/' \
            'charts_files/charts_1_0.png">' in page
+
+
+BOX = ("el => { const r = el.getBoundingClientRect(); return {width: r.width, "
+       "height: r.height, scroll: el.scrollHeight, client: el.clientHeight}; }")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_tables_tracebacks_videos_and_wide_figures_read_well(server, browser, width) -> None:
+    context, page, errors, outside = _open(browser, server, READABLE,
+                                           viewport={"width": width, "height": 900})
+    try:
+        column = page.eval_on_selector(".post-content", BOX)["width"]
+        tables = page.eval_on_selector_all(".output.table", f"els => els.map({BOX})")
+        assert len(tables) == 3  # the small frame, its display() in the third cell, the long one
+        assert tables[0]["width"] < 300  # sized to its content, not the column
+        assert tables[1]["client"] <= 32 * 16 + 2 < tables[1]["scroll"]  # scrolls in its box
+        # The traceback's last piece (IPython folds the repeated frames; nbpress folds the
+        # middle of longer ones): nothing of its end is hidden.
+        box = page.eval_on_selector_all("pre.error", f"els => ({BOX})(els[els.length - 1])")
+        assert box["scroll"] <= box["client"] + 1
+        assert page.eval_on_selector_all("pre.error", "els => els[els.length - 1].textContent"
+                                         ).rstrip().endswith("FloatingPointError: overflow "
+                                                             "encountered in exp")
+        stderr = page.eval_on_selector_all("pre.stderr", "els => els.map(e => e.textContent)")
+        assert stderr == ["100%|##########| 3/3 [00:00<00:00]"]  # no empty box for the "\n"
+        video = page.eval_on_selector("iframe", BOX)
+        assert video["width"] <= min(560, column) + 1
+        assert abs(video["width"] / video["height"] - 560 / 315) < 0.02
+        wide = page.eval_on_selector(".cell.column-page .outputs", BOX)
+        assert wide["width"] > column + 100 if width >= 1280 else wide["width"] <= column + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.evaluate(LOAD_IMAGES)  # the lazy figure too, for the screenshot
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"readable-outputs-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert (outside, errors) == ([], [])

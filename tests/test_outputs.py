@@ -518,3 +518,60 @@ def test_fastpages_hide_input_shows_only_the_output() -> None:
     assert render_cell(cell, 4, ctx()).html == (
         '<div class="cell" id="cell-4"><div class="outputs"><pre class="output stdout">'
         "The comment was used to hide the code</pre></div></div>")
+
+
+# --- readable long outputs, tables and wide cells (issue: rich outputs on every screen) ---------
+
+def test_whitespace_only_stream_renders_nothing() -> None:
+    # tqdm closes its bar on stderr with "\r" + the bar, then a lone newline in a later message.
+    html, _ = outputs_html(stream("\n"), stream("  \n", "stderr"), stream("done\n"))
+    assert html == '<pre class="output stdout">done</pre>'
+
+
+def test_long_output_folds_its_middle_and_keeps_its_end() -> None:
+    text = "".join(f"epoch {i}\n" for i in range(100))
+    html, _ = outputs_html(stream(text))
+    page = Page(html)
+    pres = [pre.text for pre in page.all("pre")]
+    assert pres[0] == " ".join(f"epoch {i}" for i in range(8))  # .text collapses whitespace
+    assert pres[-1] == " ".join(f"epoch {i}" for i in range(80, 100))
+    assert [s.text for s in page.all("summary")] == ["Show 72 more lines"]
+    assert "".join(pres[:2]).count("epoch") + pres[2].count("epoch") == 100
+
+
+def test_truncated_traceback_keeps_its_last_lines() -> None:
+    frames = [f"  File \"train.py\", line {i}, in step" for i in range(30)]
+    out = new_output("error", ename="FloatingPointError", evalue="overflow in exp",
+                     traceback=frames + ["FloatingPointError: overflow in exp"])
+    html, _ = outputs_html(out, limit=10)
+    assert html.endswith("FloatingPointError: overflow in exp</pre><p class=\"output-truncated\">"
+                         "… 21 first lines not shown (output_lines limit: 10).</p>")
+
+
+def test_dataframe_html_gets_its_own_sized_scroll_box() -> None:
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"lr": [0.1, 0.01], "loss": [0.52, 0.31]}, index=["a", "b"])
+    out = new_output("execute_result", execution_count=1, data={
+        "text/html": frame._repr_html_(), "text/plain": repr(frame)})
+    html, _ = outputs_html(out)
+    assert html.startswith('<div class="output html table"><div>')
+    assert '<table border="1" class="dataframe">' in html
+    plain = new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"})
+    assert outputs_html(plain)[0].startswith('<div class="output html">')
+
+
+@pytest.mark.parametrize("source, tags", [
+    ("#| column: page\nfig", []), ("#| column: screen-inset\nfig", []),
+    ("fig", ["full-width"]), ("fig", ["column-page"])])
+def test_wide_cells_are_marked_column_page(source: str, tags: list) -> None:
+    cell = new_code_cell(source, metadata={"tags": tags},
+                         outputs=[new_output("display_data", data={"image/png": b64(png(4, 2))})])
+    html, _, notes = render_cell(cell, 2, ctx())
+    assert notes == []
+    assert html.startswith('<div class="cell column-page" id="cell-2">')
+
+
+def test_body_column_is_the_default_and_not_a_wide_cell() -> None:
+    cell = new_code_cell("#| column: body\nx", outputs=[stream("1\n")])
+    html, _, notes = render_cell(cell, 2, ctx())
+    assert html.startswith('<div class="cell" id="cell-2">') and notes == []
