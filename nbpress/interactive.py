@@ -160,10 +160,39 @@ def altair_spec(text: str) -> tuple[dict, str] | None:
     return spec, str(options.get("mode", "vega-lite"))
 
 
-def is_bokeh_banner(text: str) -> bool:
-    """Whether a ``text/html`` output is ``output_notebook()``'s "Loading BokehJS ..." banner,
-    which only Bokeh's CDN loader (never run here) would update."""
-    return "bk-notebook-logo" in text and "BokehJS" in text and len(text) < 20_000
+def is_library_loader(text: str) -> bool:
+    """Whether a ``text/html`` output only loads a library into the notebook: Bokeh's
+    ``output_notebook()`` banner ("Loading BokehJS ...", updated only by its CDN loader) or
+    Plotly's ``notebook`` renderer's first output (all of plotly.js, or an import from its
+    CDN).  The page loads the site's own copy instead, so these show nothing."""
+    if "bk-notebook-logo" in text and "BokehJS" in text and len(text) < 20_000:
+        return True
+    return "window.PlotlyConfig = " in text and "Plotly.newPlot(" not in text
+
+
+def plotly_html(text: str) -> dict | None:
+    """The figure in Plotly's ``text/html`` output (the ``notebook``, ``notebook_connected``
+    and ``iframe`` renderers, ``fig.to_html()``): the arguments of its ``Plotly.newPlot(id,
+    data, layout, config)`` call, or None."""
+    start = text.find("Plotly.newPlot(")
+    if start < 0 or "plotly-graph-div" not in text:
+        return None
+    decoder = json.JSONDecoder()
+    position = start + len("Plotly.newPlot(")
+    values = []
+    try:
+        for _ in range(4):  # id, data, layout, config
+            position = len(text) - len(text[position:].lstrip(" \t\r\n,"))
+            value, position = decoder.raw_decode(text, position)
+            values.append(value)
+            if text[position:].lstrip().startswith(")"):
+                break
+    except json.JSONDecodeError:
+        return None
+    if len(values) < 2 or not isinstance(values[1], list):
+        return None
+    names = ("data", "layout", "config")
+    return {name: value for name, value in zip(names, values[1:])}
 
 
 def libraries_in(page_html: str) -> list[str]:

@@ -157,8 +157,11 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    if interactive.is_bokeh_banner(_joined(value)):
+    if interactive.is_library_loader(_joined(value)):
         return Shown("")
+    figure = interactive.plotly_html(_joined(value))
+    if figure:  # its HTML inlines or fetches plotly.js: draw it with the site's copy
+        return _interactive("application/vnd.plotly.v1+json", figure, item, ctx)
     chart = interactive.altair_spec(_joined(value))
     if chart:  # Altair's HTML loads Vega from a CDN: draw its chart with the site's copy
         spec, mode = chart

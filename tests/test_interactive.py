@@ -245,3 +245,27 @@ def test_widget_from_a_library_html_manager_does_not_bundle_is_text_and_a_warnin
     assert notes == ["an output of type application/vnd.jupyter.widget-view+json is not shown "
                      "(its widget library jupyter-leaflet would have to be loaded from a CDN); "
                      "the page shows its text/plain form instead."]
+
+
+@pytest.mark.parametrize("renderer", ["notebook", "notebook_connected"])
+def test_plotlys_html_renderers_become_blocks_and_their_loader_shows_nothing(
+        renderer, monkeypatch) -> None:
+    pio = pytest.importorskip("plotly.io")
+    go = pytest.importorskip("plotly.graph_objects")
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[3, 1]), layout={"title": {"text": "Votes"}})
+    figure_html = pio.renderers[renderer].to_mimebundle(fig)["text/html"]
+    # What the renderer's activation displays first: plotly.js itself, or an import from its CDN.
+    loader = ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+              + ('<script type="module">import "https://cdn.plot.ly/plotly-3.0.1.min"</script>'
+                 if renderer.endswith("connected") else "<script>/* plotly.js */</script>"))
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # no fallback image: faster, and a note
+    html, _, notes = rendered(new_output("display_data", data={"text/html": loader}),
+                              new_output("display_data", data={"text/html": figure_html}))
+    assert html.startswith('<div class="output interactive" data-library="plotly">')
+    assert "cdn.plot.ly" not in html and "PlotlyConfig" not in html
+    assert notes == ["the Plotly figure has no static image for feeds and readers without "
+                     "JavaScript (install kaleido to give it one)."]
+    spec = spec_of(html)
+    assert spec["data"] == [{"x": ["a", "b"], "y": [3, 1], "type": "bar"}]
+    assert spec["layout"]["title"]["text"] == "Votes"
+    assert "responsive" in spec["config"]
