@@ -49,8 +49,9 @@ _NAMES = {"plotly": "Plotly figure", "vega": "Vega chart", "bokeh": "Bokeh plot"
 
 
 def _script_json(value: Any) -> str:
-    """JSON that is safe inside ``<script>``: no ``</`` can end the element early."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that is safe inside ``<script>``: every ``<`` escaped, so no ``</script>`` or
+    ``<!--`` in a string can end the element or change how the HTML parser reads it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 SCALE = 2  # fallback PNGs have twice the chart's pixels, for sharp text on dense screens
@@ -220,7 +221,8 @@ def _bokeh_exec(output: dict) -> str:
     (``interactive.js`` runs it); ``</`` escaped so that it cannot end the element."""
     code = output.get("data", {}).get("application/javascript", "")
     code = "".join(code) if isinstance(code, list) else str(code)
-    return f'<script type="text/x-bokeh-exec">{code.replace("</", "<" + chr(92) + "/")}</script>'
+    code = code.replace("</", "<" + chr(92) + "/").replace("<!--", "<" + chr(92) + "!--")
+    return f'<script type="text/x-bokeh-exec">{code}</script>'
 
 
 # Other types of an output that its interactive renderer uses: no "not shown" note for them.
