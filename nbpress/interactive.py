@@ -244,6 +244,26 @@ def chart_title(spec: Any) -> str:
     return " ".join(title) if isinstance(title, list) else str(title or "")
 
 
+def remote_data(spec: Any) -> list[str]:
+    """The http(s) URLs a Vega or Vega-Lite spec loads its data from (``data: {url: …}``,
+    as Altair writes for ``alt.Chart(vega_datasets.data.cars.url)``): the page needs the
+    network for them, which is worth a warning."""
+    found: list[str] = []
+    if isinstance(spec, dict):
+        data = spec.get("data")
+        for item in data if isinstance(data, list) else [data]:
+            url = item.get("url") if isinstance(item, dict) else None
+            if isinstance(url, str) and re.match(r"(https?:)?//", url):
+                found.append(url)
+        values = spec.values()
+    else:
+        values = spec if isinstance(spec, list) else []
+    for value in values:
+        if isinstance(value, (dict, list)):
+            found += [url for url in remote_data(value) if url not in found]
+    return found
+
+
 def render(mime: str, value: Any, output: dict, name: str, ctx: Any, alt: str
            ) -> tuple[str, OutputFile | None, tuple[str, ...]]:
     """One interactive output of type ``mime`` (one of ``MIME_TYPES``) → (HTML, fallback
@@ -261,6 +281,11 @@ def render(mime: str, value: Any, output: dict, name: str, ctx: Any, alt: str
     if alt.startswith("Figure produced by") and chart_title(value):  # outputs' generic alt
         alt = f"{_NAMES[library]}: {chart_title(value)}"
     shown, file, notes = fallback(library, value, mode, output, name, ctx, alt)
+    urls = remote_data(value) if library == "vega" else []
+    if urls:
+        notes += (f"the Vega chart loads its data from {urls[0]}: the page needs the network "
+                  "to draw it. Pass the data itself (alt.Chart(data.cars()) rather than "
+                  "data.cars.url) to keep the page self-contained.",)
     chart = '<div class="chart"></div>'
     return block(library, chart, _script_json(spec), shown), file, notes
 

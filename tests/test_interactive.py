@@ -269,3 +269,21 @@ def test_plotlys_html_renderers_become_blocks_and_their_loader_shows_nothing(
     assert spec["data"] == [{"x": ["a", "b"], "y": [3, 1], "type": "bar"}]
     assert spec["layout"]["title"]["text"] == "Votes"
     assert "responsive" in spec["config"]
+
+
+def test_vega_data_from_a_url_is_a_warning() -> None:
+    from nbpress.interactive import remote_data
+
+    url = "https://cdn.jsdelivr.net/npm/vega-datasets@v1.29.0/data/cars.json"
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v4.17.0.json",
+            "data": {"url": url}, "mark": "point",
+            "encoding": {"x": {"field": "Horsepower", "type": "quantitative"}},
+            "layer": [{"data": {"url": "data/local.csv"}, "mark": "rule"}]}
+    assert remote_data(spec) == [url]
+    out = new_output("display_data", data={"application/vnd.vegalite.v4+json": spec,
+                                           "image/png": b64(png(8, 8))})
+    html, _, notes = rendered(out)
+    assert html.startswith('<div class="output interactive" data-library="vega">')
+    assert notes == [f"the Vega chart loads its data from {url}: the page needs the network to "
+                     "draw it. Pass the data itself (alt.Chart(data.cars()) rather than "
+                     "data.cars.url) to keep the page self-contained."]
