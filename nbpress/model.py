@@ -48,6 +48,9 @@ class ExecuteConfig:
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
+    scheduler: str = ""  # a Dask scheduler's address or "local:N"; "": this machine's kernels
+    worker_root: str = ""  # where Dask workers see the site root; "": the same path
+    retries: int = 1  # more tries on another Dask worker for a post whose worker or kernel died
 
     @property
     def memory_bytes(self) -> int | None:
@@ -183,6 +186,7 @@ class ExecResult:
     files: tuple[str, ...] = ()
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,7 @@ class Execution:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,18 @@ def reproducibility(execution: Execution) -> dict[str, Any] | None:
         "main": [{"name": n, "version": packages[n]} for n in execution.main_packages
                  if n in packages][:MAIN_PACKAGES],
         "all": everything,
+        "ran_on": ran_on(execution.ran_on),
     }
+
+
+def ran_on(where) -> str:
+    """Where the post ran, as the page says it: "the Dask worker gpu-1 on host box (NVIDIA
+    A100)", "a GPU (NVIDIA A100)" for a local run that used a GPU; "" when nothing is known."""
+    gpu = where.get("gpu", "")
+    if where.get("worker"):
+        host = f" on host {where['host']}" if where.get("host") else ""
+        return f"the Dask worker {where['worker']}{host}" + (f" ({gpu})" if gpu else "")
+    return f"a GPU ({gpu})" if gpu else ""
 
 
 def colab_url(repository: str, branch: str, path: str) -> str:

@@ -174,7 +174,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
-                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
+                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells),
+                          ran_on=dict(result.ran_on))
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,
