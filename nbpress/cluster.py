@@ -17,6 +17,7 @@ starts a ``LocalCluster`` of N worker processes on this machine.
 from __future__ import annotations
 
 import importlib.util
+import os
 import time
 import uuid
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from .model import ExecResult, SiteConfig
 from .scheduler import Job, OnDone
 
 CONNECT_SECONDS = 10  # to reach the scheduler, and for a first worker to be there
+CHECK_SECONDS = 10  # how often a build checks that its waiting posts can still run
 CANCEL_SECONDS = 15  # after Ctrl-C, for the workers to stop the kernels they run
 INSTALL_HINT = ('Install it with `pip install "nbpress[dask]"` (on the workers too: they need '
                 'nbpress and the posts\' packages; see docs/cluster.md), or drop --scheduler '
@@ -58,9 +60,16 @@ def connect(address: str, retries: int, timeout: float = CONNECT_SECONDS) -> Ite
         import dask
 
         # Same meaning as on a real cluster: a post whose worker dies runs retries more times.
-        with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+        # The workers are threads of this process (each post still runs in a kernel process
+        # of its own): worker processes took 8 s to start on a busy 2-core machine, and
+        # would re-run an unguarded calling script (multiprocessing's spawn).
+        # Dask's statistical profiler samples every thread's stack each 10 ms: in the
+        # building process, that slowed the kernels' message handling (posts took 1.5x).
+        with dask.config.set({"distributed.scheduler.allowed-failures": retries,
+                              "distributed.worker.profile.enabled": False,
+                              "distributed.admin.system-monitor.gil.enabled": False}):
             cluster = distributed.LocalCluster(
-                n_workers=int(count), threads_per_worker=1, processes=True, host="127.0.0.1",
+                n_workers=int(count), threads_per_worker=1, processes=False,
                 dashboard_address=":0" if importlib.util.find_spec("bokeh") else None)
         address = cluster.scheduler_address
     try:
@@ -81,6 +90,17 @@ def connect(address: str, retries: int, timeout: float = CONNECT_SECONDS) -> Ite
             cluster.close()
 
 
+def offers(client) -> list[dict[str, float]]:
+    """The resources each worker of the cluster offers (``--resources GPU=1``)."""
+    workers = client.scheduler_info(n_workers=-1)["workers"].values()
+    return [dict(info.get("resources") or {}) for info in workers]
+
+
+def placeable(need: dict[str, float], offered: list[dict[str, float]]) -> bool:
+    """Whether one worker offers all of ``need`` (any worker, when it asks for nothing)."""
+    return any(all(o.get(k, 0) >= v for k, v in need.items()) for o in offered)
+
+
 def unplaceable(jobs: Sequence[Job], client, address: str,
                 timeout: float = CONNECT_SECONDS) -> list[NbpressError]:
     """An error per post whose ``resources:`` request no worker of the cluster offers."""
@@ -90,14 +110,13 @@ def unplaceable(jobs: Sequence[Job], client, address: str,
         raise NbpressError(f"the Dask scheduler at {address} has no workers (none joined within "
                            f"{timeout:g} s).", hint="Start one there: `dask worker "
                            f"{address}` (see docs/cluster.md).") from None
-    workers = client.scheduler_info(n_workers=-1)["workers"].values()
-    offered = [dict(info.get("resources") or {}) for info in workers]
+    offered = offers(client)
     every = sorted({f"{k}={v:g}" for o in offered for k, v in o.items()})
     errors: list[NbpressError] = []
     for job in jobs:
         need = dict(job.doc.post.resources)
-        if any(all(o.get(k, 0) >= v for k, v in need.items()) for o in offered):
-            continue  # some worker has all of it (every worker, for a post asking nothing)
+        if placeable(need, offered):
+            continue
         lacking = [k for k, v in need.items() if not any(o.get(k, 0) >= v for o in offered)]
         asked = ", ".join(f"{k}={need[k]:g}" for k in (lacking or need))
         errors.append(PostError(
@@ -132,14 +151,15 @@ class DaskExecutor:
             workers = len(client.scheduler_info(n_workers=-1)["workers"])
             progress.say(f"running {len(jobs)} post(s) on the Dask cluster at {self.address} "
                          f"({workers} workers); dashboard: {dashboard(client)}")
-            return _ClusterRun(client, config, progress, on_done, jobs).run()
+            return _ClusterRun(client, config, progress, on_done, jobs,
+                               local=self.address.startswith("local:")).run()
 
 
 class _ClusterRun:
     """One build's tasks on the cluster: submitted, followed, collected or cancelled."""
 
     def __init__(self, client, config: SiteConfig, progress, on_done: OnDone,
-                 jobs: Sequence[Job]) -> None:
+                 jobs: Sequence[Job], local: bool) -> None:
         self.client, self.config, self.progress, self.on_done = client, config, progress, on_done
         self.jobs = {job.name: job for job in jobs}
         self.prefix = f"nbpress-{uuid.uuid4().hex[:12]}-"  # this build's task keys
@@ -147,6 +167,10 @@ class _ClusterRun:
         self.futures: dict = {}  # every future submitted, with its job
         self.results: dict[str, ExecResult] = {}
         self.errors: list[NbpressError] = []
+        self.stranded: set[str] = set()  # posts said to be waiting for a missing resource
+        # Each kernel's share of the cores: local:N workers share this machine's; a real
+        # cluster's worker knows its own (0).
+        self.threads = max(1, (os.cpu_count() or 1) // len(offers(client))) if local else 0
 
     def run(self) -> tuple[dict[str, ExecResult], list[NbpressError]]:
         jobs = list(self.jobs.values())
@@ -168,7 +192,7 @@ class _ClusterRun:
         execute = self.config.execute
         future = self.client.submit(
             run_post, job.doc, self.config, execute.worker_root, self.topic, job.name,
-            exclusive, key=self.prefix + job.name, pure=False, retries=execute.retries,
+            None if exclusive else self.threads, key=self.prefix + job.name, pure=False, retries=execute.retries,
             resources=dict(job.doc.post.resources) or None)
         self.futures[future] = job
         return future
@@ -187,17 +211,36 @@ class _ClusterRun:
 
     def _collect(self, futures: list) -> None:
         """Wait for ``futures``; on the first failure, unless keep_going, cancel the rest."""
-        from distributed import as_completed
+        from distributed import wait
 
         pending = set(futures)
-        for future in as_completed(futures):
-            pending.discard(future)
-            if future.cancelled():
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=CHECK_SECONDS,
+                                     return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                self._say_stranded(pending)
                 continue
-            self._finish(self.futures[future], future)
+            for future in done:
+                if not future.cancelled():
+                    self._finish(self.futures[future], future)
             if self.errors and not self.config.keep_going and pending:
                 self._cancel(list(pending))
                 return
+
+    def _say_stranded(self, pending: set) -> None:
+        """Say (once per post) when a post waits for a resource no worker offers any more:
+        Dask waits for such a worker to join (its GPU worker died), silently."""
+        offered = offers(self.client)
+        for future in pending:
+            job = self.futures[future]
+            need = dict(job.doc.post.resources)
+            if job.name not in self.stranded and not placeable(need, offered):
+                self.stranded.add(job.name)
+                asked = ", ".join(f"{k}={v:g}" for k, v in need.items())
+                self.progress.say(f"{job.name} waits for a worker offering {asked}: none of "
+                                  "the cluster's workers offers it now (did one die?); start "
+                                  "one, or press Ctrl-C to stop the build.")
 
     def _finish(self, job: Job, future) -> None:
         from distributed import KilledWorker

@@ -66,9 +66,12 @@ def where(worker) -> dict[str, str]:
 
 
 def run_post(doc: NotebookDoc, config: SiteConfig, root: str, topic: str,
-             name: str, exclusive: bool) -> ExecResult | Failure:
+             name: str, threads: int | None) -> ExecResult | Failure:
     """Run one post on this worker; its ``ExecResult`` (paths as the building machine
-    has them), or a ``Failure``.  Raises ``KernelLost`` when the kernel died."""
+    has them), or a ``Failure``.  Raises ``KernelLost`` when the kernel died.
+
+    ``threads`` caps the kernel's numeric libraries; 0: the worker's cores shared by
+    its task slots; None: no cap (an exclusive post, alone on the cluster)."""
     from distributed import get_worker
 
     worker = get_worker()
@@ -87,9 +90,8 @@ def run_post(doc: NotebookDoc, config: SiteConfig, root: str, topic: str,
     watcher = threading.Thread(target=_watch, args=(worker, worker.get_current_task(),
                                                      kernels, stop), daemon=True)
     watcher.start()
-    # Like the local pool: the worker's task slots share its cores; an exclusive post
-    # (run alone) gets them all.
-    threads = None if exclusive else max(1, (os.cpu_count() or 1) // worker.state.nthreads)
+    if threads == 0:  # like the local pool: the worker's task slots share its cores
+        threads = max(1, (os.cpu_count() or 1) // worker.state.nthreads)
     try:
         result = execute(here, local_config, threads=threads, kernels=kernels,
                          on_cell=lambda n, total: worker.log_event(

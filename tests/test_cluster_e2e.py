@@ -273,6 +273,23 @@ def test_a_worker_killed_mid_post_loses_nothing(make_site, tmp_path, cluster):
     assert len(list((root / "_executed").glob("2024-*"))) == 3
 
 
+def test_a_gpu_post_whose_only_gpu_worker_died_waits_for_one_and_says_so(make_site, tmp_path,
+                                                                          cluster):
+    root = make_site({"posts/2024-03-09-gpu-training.md": SLOW.format(seconds=4).replace(
+        "title: A long training run", "title: Training on the GPU\n    resources: {GPU: 1}")},
+        tmp_path / "stranded")
+    with building(root, cluster) as (process, lines):
+        wait_for_line(lines, r"gpu-training\.md.*on the Dask worker gpu-worker")
+        time.sleep(1)  # inside the cell
+        cluster.kill_worker("gpu-worker")
+        wait_for_line(lines, r"gpu-training\.md waits for a worker offering GPU=1: none of the "
+                             r"cluster's workers offers it now \(did one die\?\)", timeout=30)
+        cluster.start_worker("gpu-worker", "--resources", "GPU=1")  # as Slurm would
+        assert process.wait(timeout=120) == 0, "".join(lines)
+    assert "the Dask worker gpu-worker on host" in repro(root / "_site",
+                                                         "2024/03/09/gpu-training.html")
+
+
 def test_ctrl_c_during_a_cluster_build_leaves_no_kernel_on_the_workers(make_site, tmp_path,
                                                                        cluster):
     root = make_site({"posts/2024-04-01-long-run.md": SLOW.format(seconds=300),
