@@ -8,8 +8,8 @@ local pool, posts marked ``exclusive: true`` run afterwards, one at a time, so
 each has the cluster to itself.
 
 A request no worker offers is an error before anything runs; a worker that
-dies mid-post is Dask's to retry (the scheduler's ``allowed-failures``, and
-``[tool.nbpress.execute] retries`` for a kernel that died); Ctrl-C cancels every
+dies mid-post is Dask's to retry (the scheduler's ``allowed-failures``); a post
+whose kernel died is tried again ``[tool.nbpress.execute] retries`` times; Ctrl-C cancels every
 task and waits until the workers have killed their kernels.  ``local:N``
 starts a ``LocalCluster`` of N worker processes on this machine.
 """
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
-from .cluster_task import Failure, KernelLost, busy, run_post
+from .cluster_task import Failure, busy, run_post
 from .errors import ExecutionError, NbpressError, PostError
 from .model import ExecResult, SiteConfig
 from .scheduler import Job, OnDone
@@ -164,7 +164,7 @@ class _ClusterRun:
         self.jobs = {job.name: job for job in jobs}
         self.prefix = f"nbpress-{uuid.uuid4().hex[:12]}-"  # this build's task keys
         self.topic = self.prefix + "events"
-        self.futures: dict = {}  # every future submitted, with its job
+        self.futures: dict = {}  # every future submitted → (job, exclusive, attempt)
         self.results: dict[str, ExecResult] = {}
         self.errors: list[NbpressError] = []
         self.stranded: set[str] = set()  # posts said to be waiting for a missing resource
@@ -188,13 +188,13 @@ class _ClusterRun:
             self.client.unsubscribe_topic(self.topic)
         return self.results, self.errors
 
-    def _submit(self, job: Job, exclusive: bool):
-        execute = self.config.execute
+    def _submit(self, job: Job, exclusive: bool, attempt: int = 0):
         future = self.client.submit(
-            run_post, job.doc, self.config, execute.worker_root, self.topic, job.name,
-            None if exclusive else self.threads, key=self.prefix + job.name, pure=False, retries=execute.retries,
+            run_post, job.doc, self.config, self.config.execute.worker_root, self.topic,
+            job.name, None if exclusive else self.threads, pure=False,
+            key=f"{self.prefix}{job.name}-{attempt}",
             resources=dict(job.doc.post.resources) or None)
-        self.futures[future] = job
+        self.futures[future] = (job, exclusive, attempt)
         return future
 
     def _event(self, event) -> None:
@@ -223,7 +223,7 @@ class _ClusterRun:
                 continue
             for future in done:
                 if not future.cancelled():
-                    self._finish(self.futures[future], future)
+                    pending |= self._finish(future)
             if self.errors and not self.config.keep_going and pending:
                 self._cancel(list(pending))
                 return
@@ -233,7 +233,7 @@ class _ClusterRun:
         Dask waits for such a worker to join (its GPU worker died), silently."""
         offered = offers(self.client)
         for future in pending:
-            job = self.futures[future]
+            job = self.futures[future][0]
             need = dict(job.doc.post.resources)
             if job.name not in self.stranded and not placeable(need, offered):
                 self.stranded.add(job.name)
@@ -242,34 +242,40 @@ class _ClusterRun:
                                   "the cluster's workers offers it now (did one die?); start "
                                   "one, or press Ctrl-C to stop the build.")
 
-    def _finish(self, job: Job, future) -> None:
+    def _finish(self, future) -> set:
+        """Take one finished task's result; returns the task trying it again, if any."""
         from distributed import KilledWorker
 
+        job, exclusive, attempt = self.futures[future]
         tries = self.config.execute.retries + 1
         try:
             value = future.result()
         except KilledWorker as exc:
             last = getattr(exc, "last_worker", None)
-            value = Failure(f"the Dask worker running it died, {tries} time(s) (the last one: "
-                            f"{getattr(last, 'name', None) or getattr(last, 'address', last)}); "
-                            "nothing of it was kept.",
-                            hint="See the worker's log (killed for memory? preempted?); "
-                                 "the scheduler's allowed-failures sets how often Dask retries.")
-        except KernelLost as exc:
-            value = Failure(f"its kernel died on every one of {tries} tries: {exc}.",
-                            hint="Run the post in Jupyter on such a worker to see what ends the "
-                                 "kernel (memory? a crash in a native library?).")
+            value = Failure(f"the Dask worker running it died, each time it was tried (the "
+                            f"last one: {getattr(last, 'name', None) or last}); nothing of it "
+                            "was kept.", hint="See the worker's log (killed for memory? "
+                            "preempted?); the scheduler's allowed-failures sets how often Dask "
+                            "tries a post whose worker died.")
         except Exception as exc:  # the task could not run there at all (unpicklable, import)
             value = Failure(f"the Dask task failed: {type(exc).__name__}: {exc}.",
                             hint="Check that the workers have nbpress and the posts' packages "
                                  "installed (docs/cluster.md).")
+        if isinstance(value, Failure) and value.kernel_died and attempt + 1 < tries:
+            return {self._submit(job, exclusive, attempt + 1)}  # on any worker, maybe another
         if isinstance(value, Failure):
+            if value.kernel_died:
+                value = replace(value, message=f"its kernel died on every one of {tries} "
+                                f"tries: {value.message}.", hint="Run the post in Jupyter on "
+                                "such a worker to see what ends the kernel (memory? a crash "
+                                "in a native library?).")
             self.progress.failed(job.name)
             self.errors.append(value.error(job.doc.post.path))
-            return
+            return set()
         self.progress.done(job.name, value.seconds)
         self.on_done(job, value)
         self.results[job.name] = replace(value, reason=job.reason)
+        return set()
 
     def _cancel(self, futures: list | None = None) -> None:
         """Cancel ``futures`` (every one by default) and wait until no worker runs a post of

@@ -39,16 +39,11 @@ class Failure:
     cell: int | None = None
     hint: str | None = None
     detail: str | None = None
+    kernel_died: bool = False  # worth another try (elsewhere): the code did not fail itself
 
     def error(self, path: Path) -> ExecutionError:
         return ExecutionError(self.message, path=path, line=self.line, cell=self.cell,
                               hint=self.hint, detail=self.detail)
-
-
-class KernelLost(Exception):
-    """Raised on the worker when the post's kernel died, so that Dask retries the post
-    (a failing cell is returned as a ``Failure`` instead: running it again would fail
-    the same way, after the same cost)."""
 
 
 def on_worker(doc: NotebookDoc, config: SiteConfig, root: str) -> tuple[NotebookDoc, SiteConfig]:
@@ -68,7 +63,9 @@ def where(worker) -> dict[str, str]:
 def run_post(doc: NotebookDoc, config: SiteConfig, root: str, topic: str,
              name: str, threads: int | None) -> ExecResult | Failure:
     """Run one post on this worker; its ``ExecResult`` (paths as the building machine
-    has them), or a ``Failure``.  Raises ``KernelLost`` when the kernel died.
+    has them), or a ``Failure``.  Never raises for a post's failure: the building machine
+    decides about retries (Python 3.11 < 3.11.8 could corrupt its parser state when Dask
+    formats a task's traceback in one thread while another parses code).
 
     ``threads`` caps the kernel's numeric libraries; 0: the worker's cores shared by
     its task slots; None: no cap (an exclusive post, alone on the cluster)."""
@@ -97,10 +94,11 @@ def run_post(doc: NotebookDoc, config: SiteConfig, root: str, topic: str,
                          on_cell=lambda n, total: worker.log_event(
                              topic, {"post": name, "event": "cell", "n": n, "total": total}))
     except ExecutionError as exc:
-        if not kernels.cancelled and "kernel died" in exc.message:
-            raise KernelLost(f"{exc.message} (on the Dask worker {ran_on['worker']}, host "
-                             f"{ran_on['host']})") from None
-        return Failure(exc.message, exc.location.line, exc.location.cell, exc.hint, exc.detail)
+        died = not kernels.cancelled and "kernel died" in exc.message
+        message = (f"{exc.message.rstrip('.')} (on the Dask worker {ran_on['worker']}, "
+                   f"host {ran_on['host']})") if died else exc.message
+        return Failure(message, exc.location.line, exc.location.cell, exc.hint, exc.detail,
+                       kernel_died=died)
     finally:
         stop.set()
     return replace(result, doc=doc, ran_on={**ran_on, **result.ran_on})
@@ -123,4 +121,4 @@ def busy(prefix: str, dask_worker=None) -> int:
                                                                   "long-running"))
 
 
-__all__ = ["Failure", "KernelLost", "busy", "on_worker", "run_post", "where"]
+__all__ = ["Failure", "busy", "on_worker", "run_post", "where"]

@@ -12,6 +12,7 @@ import re
 import shutil
 
 import pytest
+from conftest import run_build
 
 from nbpress.config import load_config
 from nbpress.errors import BuildFailed, NbpressError
@@ -92,3 +93,20 @@ def test_local_needs_a_number_of_workers(make_site, tmp_path, address, monkeypat
         build(load_config(root), log=io.StringIO())
     assert str(info.value) == (f"--scheduler {address}: local:N needs a number of worker "
                                "processes, e.g. local:2.")
+
+
+def test_a_kernel_that_dies_is_retried_then_the_post_fails_naming_the_worker(make_site,
+                                                                             tmp_path):
+    # Through the command line: a dying kernel under in-process Dask workers, inside pytest,
+    # once left Python 3.11.7's parser state corrupted for the rest of the session.
+    root = site_with(make_site, tmp_path, 'scheduler = "local:1"\nretries = 1')
+    (root / "posts/2024-05-01-where.md").write_text(
+        "---\ntitle: Crash\n---\n\n```python\nimport os\nwith open('tries.txt', 'a') as f:\n"
+        "    f.write('try\\n')\nos._exit(1)\n```\n")
+    done = run_build("--root", str(root))
+    assert done.returncode == 1
+    assert re.search(rf"error: {root}/posts/2024-05-01-where\.md:5 \(cell 1\): its kernel died "
+                     r"on every one of 2 tries: the kernel died while running this cell \(killed "
+                     r"by a signal, os\._exit\(\) or out of memory\) \(on the Dask worker \S+, "
+                     r"host \S+\)\. Run the post in Jupyter on such a worker", done.stderr)
+    assert (root / "posts/tries.txt").read_text() == "try\ntry\n"  # once, then once more
