@@ -10,6 +10,7 @@ import argparse
 import logging
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,19 @@ def _run_options(parser: Any) -> None:
                         "N local worker processes (needs nbpress[dask]; see docs/cluster.md)")
 
 
+def _debug_option(parser: Any) -> None:
+    parser.add_argument("--debug", action="store_true",
+                        help="show nbpress's own traceback when something fails")
+
+
 def _build_options(parser: Any,
                    default_root: Path) -> None:
     _site_options(parser, default_root)
+    _debug_option(parser)
     _run_options(parser)
+    parser.add_argument("--format", choices=("site", "jekyll"), default="site",
+                        dest="output_format", help="site: a complete site (default); jekyll: "
+                        "only the executed posts, written into the Jekyll site given as --out")
     parser.add_argument("--keep-going", action="store_true",
                         help="build every post and report all failures at the end")
     parser.add_argument("--explain", action="store_true",
@@ -81,6 +91,8 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="the blog's folder (new or empty)")
     n.add_argument("--force", action="store_true",
                    help="write into a folder that is not empty (existing files are kept)")
+    for sub in (c, s, n):
+        _debug_option(sub)
     return parser
 
 
@@ -88,6 +100,7 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     config = load_config(args.root, out=args.out, drafts=args.drafts,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs),
+                         output_format=getattr(args, "output_format", "site"),
                          scheduler=args.scheduler)
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
@@ -177,7 +190,16 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
             return _serve(config, args)
         return _build(config, explain=args.explain)
     except NbpressError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a fault of nbpress itself: one paragraph, the trace on request
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"error: nbpress failed unexpectedly ({type(exc).__name__}: {exc}); the previous "
+              "site and the cache were left as they were. Run the same command with --debug "
+              "to see nbpress's traceback, and report it with that output.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was (posts that had finished "

@@ -20,7 +20,8 @@ from typing import Any, Mapping, Sequence
 import jinja2
 
 from .errors import BuildWarning, PostError
-from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
+from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
+                          resolve_url, rewrite)
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
@@ -90,6 +91,9 @@ def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> Analysis:
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
     content = item.html
+    found = headings(content)
+    if found and found[0].level == 1 and found[0].text == post.title.strip():
+        content = drop_heading(content, found[0].id)  # the page shows the title once
     if min_heading_level(content) == 1:  # the page's only h1 is the post's title
         content = rewrite(content, heading_shift=1)
     top = min_heading_level(item.excerpt)
@@ -191,13 +195,15 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    shared: set[str] = set()  # a site file several posts show (/images/logo.png) goes once
     for i, item in enumerate(posts):
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
-        files.extend(item.files)
+        files += [f for f in item.files if f.source is None or f.path not in shared]
+        shared.update(f.path for f in item.files if f.source is not None)
     return files
 
 
@@ -289,9 +295,12 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return (asset_files(config) + post_pages(env, config, site, posts)
-            + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
-            + not_found_page(env, site) + feed_files(env, site))
+    assets = asset_files(config)
+    published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
+    pages = [f for f in post_pages(env, config, site, posts)
+             if f.source is None or f.path not in published]
+    return (assets + pages + index_pages(env, site) + tag_pages(env, site)
+            + archive_page(env, site) + not_found_page(env, site) + feed_files(env, site))
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:
