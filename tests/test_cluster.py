@@ -110,3 +110,20 @@ def test_a_kernel_that_dies_is_retried_then_the_post_fails_naming_the_worker(mak
                      r"by a signal, os\._exit\(\) or out of memory\) \(on the Dask worker \S+, "
                      r"host \S+\)\. Run the post in Jupyter on such a worker", done.stderr)
     assert (root / "posts/tries.txt").read_text() == "try\ntry\n"  # once, then once more
+
+
+def test_the_gpu_a_post_used_is_named_on_its_page(make_site, tmp_path, monkeypatch):
+    # No GPU here: the post stands in a module with torch.cuda's API for the one the kernel
+    # report asks (is CUDA initialised, which device); a real GPU run is bench/gpu_dask.py.
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    root = site_with(make_site, tmp_path, 'scheduler = "local:1"')
+    (root / "posts/2024-05-01-where.md").write_text(
+        "---\ntitle: On the GPU\n---\n\n```python\nimport sys, types\n"
+        "cuda = types.SimpleNamespace(is_initialized=lambda: True, current_device=lambda: 0,\n"
+        "                             get_device_name=lambda i: 'NVIDIA H200')\n"
+        "sys.modules['torch'] = types.SimpleNamespace(cuda=cuda)\n```\n")
+    build(load_config(root), log=io.StringIO())
+    page = (root / "_site/2024/05/01/where.html").read_text()
+    assert re.search(r'<span class="ran-on">the Dask worker \S+ on host \S+ \(NVIDIA H200\)'
+                     r'</span>', page)
+    assert '"gpu": "NVIDIA H200"' in (root / "_executed/2024-05-01-where/record.json").read_text()
