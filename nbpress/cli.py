@@ -42,6 +42,9 @@ def _run_options(parser: Any) -> None:
                         "repeatable)")
     parser.add_argument("--jobs", "-j", type=int, default=0,
                         help="kernels running at once (default: the number of cores + 1)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the posts on a Dask cluster: tcp://host:8786, or local:N for "
+                        "N local worker processes (needs nbpress[dask]; see docs/cluster.md)")
 
 
 def _debug_option(parser: Any) -> None:
@@ -104,7 +107,8 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     config = load_config(args.root, out=args.out, drafts=args.drafts, future=args.future,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs),
-                         output_format=getattr(args, "output_format", "site"))
+                         output_format=getattr(args, "output_format", "site"),
+                         scheduler=args.scheduler)
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
                            hint="Run it in the blog's folder or pass --root with the folder "

@@ -228,7 +228,8 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     main = [d for d in env.packages(imported_modules(code)) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=executed_at, files=found.files,
-                      packages=everything, main_packages=tuple(main))
+                      packages=everything, main_packages=tuple(main),
+                      ran_on={"gpu": found.gpu} if found.gpu else {})
 
 
 def _cause_hint(name: str, value: str) -> str:

@@ -56,6 +56,9 @@ class ExecuteConfig:
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
+    scheduler: str = ""  # a Dask scheduler's address or "local:N"; "": this machine's kernels
+    worker_root: str = ""  # where Dask workers see the site root; "": the same path
+    retries: int = 1  # more tries on another Dask worker for a post whose worker or kernel died
 
     @property
     def memory_bytes(self) -> int | None:
@@ -202,6 +205,7 @@ class ExecResult:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
     imported_from: str = ""  # outputs imported from this export file, not run (importer)
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,7 @@ class Execution:
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
     imported_from: str = ""  # the export file the outputs were imported from, if not run
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
           explain: bool = False) -> BuildReport:
     """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``.
 
-    ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default), or a
+    ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default, a
+    ``cluster.DaskExecutor`` when ``[tool.nbpress.execute] scheduler`` is set), or a
     function running one post like ``execute.execute``, run in the local pool.
     When no input changed since the last build into the same folder, return at
     once (``BuildReport.up_to_date``) without importing the heavy stages.
@@ -60,6 +61,10 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
         if previous.up_to_date(fingerprint, config.root, config.out):
             return BuildReport(posts=state.post_names(state_file), warnings=(),
                                seconds=time.perf_counter() - start, up_to_date=True)
+    if executor is None and config.execute.scheduler:
+        from .cluster import DaskExecutor  # Dask is imported only when a cluster is asked for
+
+        executor = DaskExecutor(config.execute.scheduler)
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
     with state.build_lock(config.root, log):

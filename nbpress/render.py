@@ -196,7 +196,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
                           main_packages=tuple(result.main_packages), code_cells=len(doc.cells),
-                          imported_from=result.imported_from)
+                          imported_from=result.imported_from, ran_on=dict(result.ran_on))
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,

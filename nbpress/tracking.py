@@ -47,6 +47,19 @@ del _nbpress_track
 '''
 
 _REPORT = '''\
+def _nbpress_gpu(modules):
+    # The GPU the post used, only if its code initialised one (never starting CUDA here).
+    try:
+        torch = modules.get("torch")
+        if torch is not None and torch.cuda.is_initialized():
+            return torch.cuda.get_device_name(torch.cuda.current_device())
+        jax = modules.get("jax")
+        if jax is not None:
+            gpus = [d for d in jax.devices() if d.platform == "gpu"]
+            return gpus[0].device_kind if gpus else ""
+    except Exception:
+        return ""
+    return ""
 def _nbpress_report(root, opened, before):
     import os, platform, sys
     from IPython.display import display
@@ -63,10 +76,11 @@ def _nbpress_report(root, opened, before):
             files.add(os.path.abspath(path))
     modules = sorted({{n.split(".")[0] for n in new if not n.startswith("_")}})
     report = {{"files": sorted(os.path.relpath(p, root) for p in files), "modules": modules,
-              "python": platform.python_version(), "executable": sys.executable}}
+              "python": platform.python_version(), "executable": sys.executable,
+              "gpu": _nbpress_gpu(sys.modules)}}
     display({{{mime!r}: report}}, raw=True)
 _nbpress_report({root!r}, _nbpress_opened, _nbpress_before)
-del _nbpress_report, _nbpress_opened, _nbpress_before
+del _nbpress_report, _nbpress_gpu, _nbpress_opened, _nbpress_before
 '''
 
 
@@ -108,6 +122,7 @@ class Dependencies:
     modules: tuple[str, ...]
     python: str
     executable: str
+    gpu: str = ""  # the GPU model the code used (torch or JAX), "" when none
 
 
 def wrap(nb: Any, root: Path) -> None:
@@ -128,6 +143,6 @@ def unwrap(nb: Any) -> Dependencies:
         if data is not None:
             data = json.loads(data) if isinstance(data, str) else data
             return Dependencies(tuple(data["files"]), tuple(data["modules"]), data["python"],
-                                data["executable"])
+                                data["executable"], data.get("gpu", ""))
     raise RuntimeError("the dependency report cell produced no report: "
                        + json.dumps(report_cell.get("outputs", []))[:500])
