@@ -21,12 +21,9 @@ import yaml
 from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
                       uncomment_header)
-from .model import SITE_MARKER, PostSource, SiteConfig
-from .permalink import check_pattern, expand, slugify
-
-# Pages and folders of the site itself, which a post's URL must not take.
-RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
-            "archive", SITE_MARKER}
+from .model import PostSource, SiteConfig
+from .permalink import check_pattern, expand, post_slug
+from .urlpaths import RESERVED, Claims, collision, normalise, url_problem
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _FENCE = re.compile(r"^---\s*$")
 _HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
@@ -186,19 +183,26 @@ def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[
     """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
     categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
                           key_lines)
-    pattern = str(front.get("permalink") or config.permalink)
+    permalink = front.get("permalink")
+    if permalink is not None and not isinstance(permalink, str):
+        raise PostError(f"'permalink:' must be text, not a {type(permalink).__name__}.",
+                        path=path, line=key_lines.get("permalink"),
+                        hint="Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ').")
+    pattern = permalink or config.permalink
     try:
         check_pattern(pattern)
     except ConfigError as exc:
         raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
                         hint=exc.hint) from None
-    url = expand(pattern, categories=categories, **values)
-    if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
-        raise PostError(f"this post's URL {url} would be written outside the site folder or "
-                        "over one of the site's own pages.", path=path,
+    expanded = expand(pattern, categories=categories, **values)
+    url = normalise(expanded)
+    problem = "would be written outside the site folder" if url is None else \
+        url_problem(url, config.paginate_path)
+    if problem:
+        raise PostError(f"this post's URL {expanded} {problem}.", path=path,
                         line=key_lines.get("permalink"),
-                        hint="Choose another 'permalink:' (no '..'; not "
-                             + ", ".join(sorted(RESERVED - {SITE_MARKER})) + ").")
+                        hint="Choose another 'permalink:' or 'slug:' (letters, digits, '-', "
+                             "'/'; not under " + ", ".join(sorted(RESERVED)) + ").")
     return url
 
 
@@ -218,11 +222,12 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     match = _DATED_NAME.match(path.stem)
     date = _date(front, match, path, key_lines, tz)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
-    url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
+    slug = post_slug(slug)
+    url = _url(front, config, path, key_lines, date=date, slug=slug,
                title=title)
     return PostSource(
         key_lines=key_lines,
-        path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
+        path=path, slug=slug, title=title.strip(), date=date, url=url,
         front_matter=front, body=body, body_line=body_line,
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
@@ -346,7 +351,7 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
     posts: list[PostSource] = []
     errors: list[PostError] = []
-    seen: dict[str, Path] = {}
+    claims = Claims()
     for path in post_files(config.root / "posts"):
         try:
             post = read_post(path, config, tz)
@@ -355,13 +360,11 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
             continue
         if post.draft and not config.drafts:
             continue
-        if post.output_path in seen:
-            other = seen[post.output_path].relative_to(config.root)
-            errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",
-                                    path=path, hint="Give one of them another 'permalink:' or "
-                                                    "'slug:'."))
+        other = claims.conflict(post)
+        if other is not None:
+            errors.append(collision(post, other, config.root))
             continue
-        seen[post.output_path] = path
+        claims.add(post)
         posts.append(post)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return posts, errors

@@ -53,6 +53,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def post_slug(name: str) -> str:
+    """A post's slug from its file name or ``slug:``: Jekyll's ``slugify``, or for a name
+    with no ASCII letter ("日本語") its own letters; URL-breaking characters never stay."""
+    return slugify(name) or re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or name
+
+
 def check_pattern(pattern: str) -> None:
     """Raise ``ConfigError`` when ``pattern`` uses a placeholder Jekyll does not know."""
     known = _values(dt.datetime(2000, 1, 1), "x", "x", ())
