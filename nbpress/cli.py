@@ -18,6 +18,7 @@ from .config import load_config
 from .errors import NbpressError
 from .model import SiteConfig
 from .pipeline import BuildFailed, build
+from .preflight import check_out
 
 
 def _site_options(parser: Any,
@@ -89,6 +90,7 @@ def _config(args: argparse.Namespace) -> SiteConfig:
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
                            hint="Run it in the blog's folder or pass --root with the folder "
                                 "that holds posts/; `nbpress new DIR` starts a new blog.")
+    check_out(config)  # before any post runs, not after
     return config
 
 

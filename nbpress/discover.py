@@ -23,6 +23,7 @@ from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_fro
                       uncomment_header)
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, expand, post_slug
+from .preflight import broken_links
 from .urlpaths import RESERVED, Claims, collision, normalise, url_problem
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _FENCE = re.compile(r"^---\s*$")
@@ -350,7 +351,7 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     except ConfigError as exc:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
     posts: list[PostSource] = []
-    errors: list[PostError] = []
+    errors: list[PostError] = broken_links(config.root / "posts")
     claims = Claims()
     for path in post_files(config.root / "posts"):
         try:

@@ -69,10 +69,12 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
+    from .preflight import refresh_errors
     from .site import layout_errors, missing_images, site_context, site_files
     from .templates import make_environment
 
     posts, errors = discover(config)
+    errors += refresh_errors(config, posts)
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts, config, errors)
     env = make_environment(config.theme_dirs)
