@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .config import load_config
 from .errors import NbpressError
-from .model import SiteConfig
+from .model import SITE_MARKER, SiteConfig
 from .pipeline import BuildFailed, build
 from .preflight import check_out
 
@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
     signal.signal(signal.SIGTERM, _interrupt)
     # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    site = _site_folder(args)
+    before = _marker(site)
     try:
         if args.command == "new":
             from .new import create, summary
@@ -178,9 +180,29 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; the previous site was left as it was (posts that had finished "
-              "running are kept in the cache).", file=sys.stderr)
+        # Said from what is on disk: the signal may come just after the new site was swapped in.
+        if site is not None and _marker(site) != before:
+            print(f"interrupted after the new site was put in place: {site} is this build's "
+                  "site; the next build checks it again.", file=sys.stderr)
+        else:
+            print("interrupted; the previous site was left as it was (posts that had finished "
+                  "running are kept in the cache).", file=sys.stderr)
         return 130
+
+
+def _site_folder(args: argparse.Namespace) -> Path | None:
+    """The folder a build or serve command writes the site into (None for other commands)."""
+    if args.command not in ("build", "serve"):
+        return None
+    return (args.out or args.root / "_site").resolve()
+
+
+def _marker(site: Path | None) -> str:
+    """The site folder's marker (which build wrote it); "" when there is none."""
+    try:
+        return (site / SITE_MARKER).read_text() if site else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 __all__ = ["main"]
