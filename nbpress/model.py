@@ -70,6 +70,7 @@ class SiteConfig:
     timezone: str = "UTC"
     excerpt_separator: str = "<!--more-->"
     output_lines: int = 5000  # longer text outputs are cut, with a note
+    output_bytes: int = 2_000_000  # and so are longer ones in bytes (one long line), with a warning
     lang: str = "en"  # <html lang>, og:locale
     paginate: int = 10  # posts per home page (jekyll-paginate); 0 = all on one page
     paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)

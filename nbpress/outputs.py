@@ -47,6 +47,7 @@ class CellContext:
     baseurl: str
     render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
+    max_output_bytes: int = 2_000_000  # text outputs are cut here too: one line can be 30 MB
     language: str = "python"  # the kernel's language, for highlighting the cells' code
 
 
@@ -111,14 +112,23 @@ def _ansi_html(text: str) -> str:
     return ansi2html(text)
 
 
-def _text_block(text: str, cls: str, limit: int) -> str:
-    lines = text.split("\n")
-    note = ""
+def _text_block(text: str, cls: str, ctx: CellContext) -> Shown:
+    """A text output in a ``<pre>``, cut at ``output_lines`` lines and ``output_bytes`` bytes
+    with a note on the page (and a warning for the bytes: a page that large is a mistake)."""
+    lines, limit = text.split("\n"), ctx.max_output_lines
+    note, warnings = "", ()
     if len(lines) > limit:
         note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
         lines = lines[:limit]
-    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
+    shown, most = "\n".join(lines), ctx.max_output_bytes
+    if len(shown) > most // 4 and len(data := shown.encode()) > most:  # len(): cheap bound
+        shown = data[:most].decode(errors="ignore")
+        note += (f'<p class="output-truncated">… {len(data) - most:,} more bytes not shown '
+                 f"(output_bytes limit: {most:,}).</p>")
+        warnings = (f"a text output of {len(data):,} bytes was cut to the output_bytes limit "
+                    f"({most:,}); print less, or raise output_bytes in [tool.nbpress].",)
+    return Shown(f'<pre class="output {cls}">{_ansi_html(shown)}</pre>{note}', notes=warnings)
 
 
 def _joined(value: Any) -> str:
@@ -161,17 +171,18 @@ def _latex(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     converted, problem = mathml(tex, True)
     if converted:
         return Shown(f'<div class="output latex">{converted}</div>')
-    return Shown(_text_block(text, "latex", ctx.max_output_lines), notes=(
-        f"a text/latex output is shown as LaTeX source: {problem}.",))
+    block = _text_block(text, "latex", ctx)
+    return block._replace(notes=(f"a text/latex output is shown as LaTeX source: {problem}.",)
+                          + block.notes)
 
 
 def _json(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
-    return Shown(_text_block(text, "json", ctx.max_output_lines))
+    return _text_block(text, "json", ctx)
 
 
 def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    return Shown(_text_block(_joined(value), "text", ctx.max_output_lines))
+    return _text_block(_joined(value), "text", ctx)
 
 
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
@@ -267,7 +278,9 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             if f"remove-{name}" not in tags:  # MyST-NB's remove-stdout / remove-stderr
                 text = _stream_text([output for _, output in group]).rstrip("\n")
                 cls = "stderr" if name == "stderr" else "stdout"
-                parts.append(_text_block(text, cls, ctx.max_output_lines))
+                block = _text_block(text, cls, ctx)
+                parts.append(block.html)
+                notes.update((n, n) for n in block.notes)
             continue
         for n, output in group:  # n: the output's index, which nbconvert's file names use
             kind = output.get("output_type")
@@ -281,7 +294,7 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             elif kind == "error":
                 trace = "\n".join(output.get("traceback", [])) or \
                     f"{output.get('ename')}: {output.get('evalue')}"
-                parts.append(_text_block(trace, "error", ctx.max_output_lines))
+                parts.append(_text_block(trace, "error", ctx).html)
             else:
                 notes.setdefault(str(kind), f"an output of kind {kind!r} is not shown.")
     if len(options.captions) > figures:

@@ -169,7 +169,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines, language=doc.kernel.language)
+                      max_output_lines=config.output_lines,
+                      max_output_bytes=config.output_bytes, language=doc.kernel.language)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
