@@ -76,7 +76,7 @@ class _Run:
 
     def __init__(self, doc: NotebookDoc, config: SiteConfig, nb, *, kernels,
                  on_cell: Callable[[int, int], None] | None, shift: int) -> None:
-        from nbclient import NotebookClient
+        from .client import Client as NotebookClient  # nbclient's, tolerant of bad outputs
 
         self.doc, self.config, self.nb = doc, config, nb
         self.kernels, self.on_cell = kernels, on_cell

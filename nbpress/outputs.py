@@ -205,6 +205,10 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     """The output's best representation; each type it has that nbpress cannot show is noted."""
     data = item.output.get("data", {})
     chosen = next((mime for mime in RENDERERS if mime in data), None)
+    dropped = item.output.get("metadata", {}).get("nbpress_dropped", {})  # client.DROPPED
+    for mime, why in dropped.items() if isinstance(dropped, dict) else ():
+        notes.setdefault(f"dropped {mime}", f"an output's {mime} data is not shown: {why} "
+                                            "(the notebook format holds only text there).")
     for mime in data:
         if mime not in RENDERERS:
             notes.setdefault(mime, _not_shown(mime, chosen))

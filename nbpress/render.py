@@ -120,6 +120,8 @@ def _cells_html(body: str, result: ExecResult, ctx: CellContext
 
     def cell_html(match: re.Match) -> str:
         index = int(match.group(1))
+        if index >= len(cells) or cells[index].cell_type == "markdown":
+            return ""  # not a reader's placeholder (they are made inert): an invisible comment
         if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
             return cells[index].source
         number, line = where.get(index, (index + 1, None))

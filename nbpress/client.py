@@ -1,0 +1,55 @@
+"""nbclient's ``NotebookClient``, tolerant of outputs the notebook format cannot hold.
+
+A cell can publish any JSON as an output (``display({'text/plain': 5}, raw=True)``, an
+SVG given as a dict).  nbclient validates each output as it arrives and raises
+``NotebookValidationError`` from deep inside the run, which ends the post with a
+traceback.  Here such values are left out of the output before nbclient sees them,
+and the output's metadata says which, so that rendering warns about each (outputs.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbclient import NotebookClient
+
+DROPPED = "nbpress_dropped"  # output metadata: {MIME type: why its value was left out}
+
+
+def _holds(mime: str, value: Any) -> bool:
+    """Whether the notebook format accepts ``value`` for ``mime`` (nbformat v4's schema)."""
+    if mime.startswith("application/") and mime.endswith("json"):
+        return True
+    return isinstance(value, str) or isinstance(value, list) and \
+        all(isinstance(line, str) for line in value)
+
+
+def sanitised(msg: dict[str, Any]) -> dict[str, Any]:
+    """``msg`` with the data the notebook format cannot hold left out, and noted."""
+    content = msg.get("content")
+    data = content.get("data") if isinstance(content, dict) else None
+    if not isinstance(data, dict):
+        return msg
+    metadata = content.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    dropped = {mime: f"its value is of type {type(value).__name__}, not text"
+               for mime, value in data.items() if not _holds(mime, value)}
+    if not dropped and metadata is content.get("metadata"):
+        return msg
+    if dropped:
+        metadata = {**metadata, DROPPED: dropped}
+    kept = {mime: value for mime, value in data.items() if mime not in dropped}
+    return {**msg, "content": {**content, "data": kept, "metadata": metadata}}
+
+
+class Client(NotebookClient):
+    """``NotebookClient`` whose outputs are always valid notebook data."""
+
+    def output(self, outs, msg, display_id, cell_index):  # noqa: D102 (nbclient's)
+        return super().output(outs, sanitised(msg), display_id, cell_index)
+
+    def _update_display_id(self, display_id, msg):  # noqa: D102 (nbclient's)
+        return super()._update_display_id(display_id, sanitised(msg))
+
+
+__all__ = ["DROPPED", "Client", "sanitised"]
