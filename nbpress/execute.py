@@ -25,7 +25,7 @@ from typing import Callable
 from . import environment
 from .errors import ExecutionError
 from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
-from .tracking import imported_modules, unwrap, wrap
+from .tracking import UNTRACKED, imported_modules, unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
 # so that N kernels side by side do not each start one thread per core.
@@ -217,6 +217,8 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     if not tracked:
         return ExecResult(doc=doc, notebook=nb, seconds=seconds, executed_at=executed_at)
     found = unwrap(nb)
+    if not found.complete:
+        nb.metadata[UNTRACKED] = True  # rendering warns (from the cache too)
     env = environment.load(config.root / STATE_DIR)
     everything = env.packages(found.modules)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")

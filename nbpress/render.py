@@ -24,6 +24,7 @@ from .markdown import MATH_PROBLEMS, make_markdown
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
+from .tracking import UNTRACKED
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
@@ -155,6 +156,11 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
                                               files_dir=post.files_dir, baseurl=config.baseurl)
     warnings = [BuildWarning(note, post.path) for note in notes]
+    if result.notebook.metadata.get(UNTRACKED):
+        warnings.append(BuildWarning(
+            "the post deleted nbpress's record of the files it reads (sys._nbpress_tracking), "
+            "so its dependencies could not be recorded: a change to its data will not make it "
+            "run again; use --refresh.", post.path))
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
     references = {**site_references, **load_references(
