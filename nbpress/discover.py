@@ -78,12 +78,26 @@ def _bad_value_line(lines: list[str], first: int) -> tuple[int, str]:
     return first - 1, "---"
 
 
+def _upgraded(nb: dict, path: Path) -> dict:
+    """An nbformat 3 notebook as nbformat 4, as nbformat converts it."""
+    import nbformat
+
+    try:
+        return nbformat.convert(nbformat.from_dict(nb), 4)
+    except Exception as exc:  # nbformat's converter raises whatever a bad field causes
+        raise PostError(f"this nbformat 3 notebook could not be upgraded to nbformat 4 "
+                        f"({type(exc).__name__}: {exc}).", path=path,
+                        hint="Open and save it in Jupyter, which writes nbformat 4.") from None
+
+
 def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise PostError(f"this notebook is not valid JSON: {exc}.", path=path,
                         hint="Open and save it in Jupyter, or restore it from version control.") from None
+    if isinstance(nb, dict) and "worksheets" in nb and "cells" not in nb:
+        nb = _upgraded(nb, path)  # nbformat 3 (IPython 1–2): cells live in worksheets
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise PostError("this file is JSON but not a Jupyter notebook (no list of cells).",
