@@ -270,8 +270,11 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
 
     try:
         shown = run or cache.restore(item, config.root)
-    except CacheDamaged as exc:  # damaged since planning
-        raise ExecutionError(str(exc), path=item.doc.post.path,
+    except CacheDamaged as exc:  # damaged since planning: a post's code can delete _executed/
+        raise ExecutionError(f"the cached run of this post in {CACHE_DIR}/"
+                             f"{item.doc.post.path.stem}/ was removed or changed while this "
+                             f"build ran ({exc}); a post's code may have deleted it.",
+                             path=item.doc.post.path,
                              hint="Build again: the post will be executed.") from None
     page, found = render_post(shown, config=config, variables=variables, links=links,
                               site_references=references)

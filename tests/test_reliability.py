@@ -173,3 +173,22 @@ def test_huge_output_is_truncated(make_site, build):
     assert "line 99" in page and "line 100\n" not in page
     assert "199,900 more lines not shown (output_lines limit: 100)" in page
     assert len(page) < 200_000  # (the large-image warning: test_render.py)
+
+
+def test_a_cell_that_deletes_the_cache_while_cached_posts_render(make_site, build):
+    """Issue 19, item 11: a clear message naming the post, not FileNotFoundError."""
+    plot = "---\ntitle: A\n---\n\n```python\nprint('a')\n```\n"
+    root = make_site({"posts/2024-01-01-a.md": plot})
+    assert build("build", "--root", ".", cwd=root).returncode == 0
+    (root / "posts/2024-01-02-b.md").write_text(
+        "---\ntitle: B\n---\n\n```python\nimport shutil\nshutil.rmtree('../_executed')\n```\n")
+    result = build("build", "--root", ".", cwd=root)
+    assert result.returncode == 1, result.stderr
+    entry = (root / "_executed/2024-01-01-a/notebook.ipynb").resolve()
+    assert result.stderr.split("\n", 2)[2] == (
+        "error: posts/2024-01-01-a.md: the cached run of this post in _executed/2024-01-01-a/ "
+        "was removed or changed while this build ran (cache entry damaged (FileNotFoundError: "
+        f"[Errno 2] No such file or directory: '{entry}')); a post's code may have deleted it. "
+        "Build again: the post will be executed.\n\n"
+        "1 post(s) failed; the previous site was left as it was.\n")
+    assert build("build", "--root", ".", cwd=root).returncode == 0  # as the message says
