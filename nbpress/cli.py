@@ -118,8 +118,9 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
 
 
 def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
-    from .server import serve
+    from .server import bind, guarded, serve
 
+    server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
         try:
@@ -132,12 +133,12 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
             print(warning, file=sys.stderr)
         return ""
 
-    error = rebuild()
+    error = guarded(rebuild)()
     if error:
         print(f"error: {error}", file=sys.stderr)
     watch = [config.root] + [d for d in config.theme_dirs if d != config.root]
     serve(site=config.out, baseurl=config.baseurl, host=args.host, port=args.port, watch=watch,
-          root=config.root, rebuild=rebuild, initial_error=error)
+          root=config.root, rebuild=rebuild, initial_error=error, server=server)
     return 0
 
 

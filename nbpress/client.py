@@ -51,5 +51,14 @@ class Client(NotebookClient):
     def _update_display_id(self, display_id, msg):  # noqa: D102 (nbclient's)
         return super()._update_display_id(display_id, sanitised(msg))
 
+    def _cleanup_kernel(self) -> None:
+        # nbclient registers this with atexit while a kernel runs; after Ctrl-C or SIGTERM
+        # the scheduler has already killed the kernel, and nbclient's own clean-up then
+        # fails (an AssertionError on its stopped event loop) with a traceback at exit.
+        try:
+            super()._cleanup_kernel()
+        except Exception:
+            pass
+
 
 __all__ = ["DROPPED", "Client", "sanitised"]
