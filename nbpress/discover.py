@@ -200,7 +200,10 @@ def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[
                           key_lines)
     permalink = front.get("permalink")
     if permalink is not None and not isinstance(permalink, str):
-        raise PostError(f"'permalink:' must be text, not a {type(permalink).__name__}.",
+        kind = {"list": "a list", "dict": "a mapping", "bool": "true or false", "date": "a date",
+                "datetime": "a date"}.get(
+            type(permalink).__name__, "a number")
+        raise PostError(f"'permalink:' must be text, not {kind}.",
                         path=path, line=key_lines.get("permalink"),
                         hint="Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ').")
     pattern = permalink or config.permalink

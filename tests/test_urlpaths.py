@@ -114,3 +114,11 @@ def test_the_sites_own_files_are_the_reserved_list(fixture_site: Path) -> None:
     names = {p.name for p in fixture_site.iterdir()}
     own = {n for n in names if not n.isdigit() and not n.startswith("page")}
     assert own == RESERVED
+
+
+@pytest.mark.parametrize("value,kind", [("5", "a number"), ("true", "true or false"),
+                                        ("{a: b}", "a mapping")])
+def test_other_permalinks_that_are_not_text(root: Path, value: str, kind: str) -> None:
+    post(root, "2024-01-01-a.md", f"permalink: {value}\n")
+    assert errors(root) == [f"posts/2024-01-01-a.md:3: 'permalink:' must be text, not {kind}. "
+                            "Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ')."]
