@@ -22,9 +22,9 @@ from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
                       uncomment_header)
 from .model import PostSource, SiteConfig
-from .permalink import check_pattern, expand, post_slug
+from .permalink import check_pattern, post_slug
 from .preflight import broken_links
-from .urlpaths import RESERVED, Claims, collision, normalise, url_problem
+from .urlpaths import Claims, collision, post_url
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 # libyaml's loader when PyYAML has it: the same safe loading, ten times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -89,26 +89,16 @@ def _bad_value_line(lines: list[str], first: int) -> tuple[int, str]:
     return first - 1, "---"
 
 
-def _upgraded(nb: dict, path: Path) -> dict:
-    """An nbformat 3 notebook as nbformat 4, as nbformat converts it."""
-    import nbformat
-
-    try:
-        return nbformat.convert(nbformat.from_dict(nb), 4)
-    except Exception as exc:  # nbformat's converter raises whatever a bad field causes
-        raise PostError(f"this nbformat 3 notebook could not be upgraded to nbformat 4 "
-                        f"({type(exc).__name__}: {exc}).", path=path,
-                        hint="Open and save it in Jupyter, which writes nbformat 4.") from None
-
-
 def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise PostError(f"this notebook is not valid JSON: {exc}.", path=path,
                         hint="Open and save it in Jupyter, or restore it from version control.") from None
-    if isinstance(nb, dict) and "worksheets" in nb and "cells" not in nb:
-        nb = _upgraded(nb, path)  # nbformat 3 (IPython 1–2): cells live in worksheets
+    if isinstance(nb, dict) and "worksheets" in nb and "cells" not in nb:  # nbformat 3
+        from .readers.ipynb import upgrade_v3  # (nbformat: imported only for these)
+
+        nb = upgrade_v3(nb, path)
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise PostError("this file is JSON but not a Jupyter notebook (no list of cells).",
@@ -238,37 +228,6 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
                         hint="Rename it to YYYY-MM-DD-slug with a real date.") from None
 
 
-def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
-         **values: Any) -> str:
-    """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
-    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
-                          key_lines)
-    permalink = front.get("permalink")
-    if permalink is not None and not isinstance(permalink, str):
-        kind = {"list": "a list", "dict": "a mapping", "bool": "true or false", "date": "a date",
-                "datetime": "a date"}.get(
-            type(permalink).__name__, "a number")
-        raise PostError(f"'permalink:' must be text, not {kind}.",
-                        path=path, line=key_lines.get("permalink"),
-                        hint="Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ').")
-    pattern = permalink or config.permalink
-    try:
-        check_pattern(pattern)
-    except ConfigError as exc:
-        raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
-                        hint=exc.hint) from None
-    expanded = expand(pattern, categories=categories, **values)
-    url = normalise(expanded)
-    problem = "would be written outside the site folder" if url is None else \
-        url_problem(url, config.paginate_path)
-    if problem:
-        raise PostError(f"this post's URL {expanded} {problem}.", path=path,
-                        line=key_lines.get("permalink"),
-                        hint="Choose another 'permalink:' or 'slug:' (letters, digits, '-', "
-                             "'/'; not under " + ", ".join(sorted(RESERVED)) + ").")
-    return url
-
-
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """Read one post's front matter and decide its date, slug and URL."""
     try:
@@ -287,8 +246,10 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     date = _date(front, match, path, key_lines, tz, notes)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
     slug = post_slug(slug)
-    url = _url(front, config, path, key_lines, date=date, slug=slug,
-               title=title)
+    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
+                          key_lines)
+    url = post_url(front.get("permalink"), config, path, key_lines.get("permalink"), date=date,
+                   slug=slug, title=title, categories=categories)
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slug, title=title.strip(), date=date, url=url,

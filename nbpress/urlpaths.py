@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from .errors import PostError
-from .model import SITE_MARKER, PostSource, output_path
+from .errors import ConfigError, PostError
+from .model import SITE_MARKER, PostSource, SiteConfig, output_path
+from .permalink import check_pattern, expand
 
 # The pages and folders the site writes itself (site.py), which no post may take or shadow.
 SITE_PAGES = ("index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html")
@@ -48,6 +50,31 @@ def url_problem(url: str, paginate_path: str) -> str | None:
         if re.fullmatch(pattern, path):
             return "would replace a page of the home page's list (paginate_path)"
     return None
+
+
+def post_url(permalink: Any, config: SiteConfig, path: Path, line: int | None,
+             **values: Any) -> str:
+    """A post's URL path from its ``permalink:`` (or the site's), normalised and checked to
+    stay inside the site and off its own files; ``values`` fill the placeholders."""
+    if permalink is not None and not isinstance(permalink, str):
+        kind = {"list": "a list", "dict": "a mapping", "bool": "true or false", "date": "a date",
+                "datetime": "a date"}.get(type(permalink).__name__, "a number")
+        raise PostError(f"'permalink:' must be text, not {kind}.", path=path, line=line,
+                        hint="Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ').")
+    pattern = permalink or config.permalink
+    try:
+        check_pattern(pattern)
+    except ConfigError as exc:
+        raise PostError(exc.message, path=path, line=line, hint=exc.hint) from None
+    expanded = expand(pattern, **values)
+    url = normalise(expanded)
+    problem = "would be written outside the site folder" if url is None else \
+        url_problem(url, config.paginate_path)
+    if problem:
+        raise PostError(f"this post's URL {expanded} {problem}.", path=path, line=line,
+                        hint="Choose another 'permalink:' or 'slug:' (letters, digits, '-', "
+                             "'/'; not under " + ", ".join(sorted(RESERVED)) + ").")
+    return url
 
 
 def _ancestors(path: str) -> list[str]:
@@ -97,4 +124,4 @@ def collision(post: PostSource, other: PostSource, root: Path) -> PostError:
 
 
 __all__ = ["RESERVED", "SITE_FOLDERS", "SITE_PAGES", "Claims", "collision", "normalise",
-           "url_problem"]
+           "post_url", "url_problem"]
