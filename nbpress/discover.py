@@ -256,7 +256,8 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         front_matter=front, body=body, body_line=body_line,
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
-        draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
+        draft=_flag(front, "draft", path, key_lines) or "published" in front
+        and front["published"] is not None and not _flag(front, "published", path, key_lines),
         notes=tuple(notes), **typed_fields(front, path, key_lines, tz),
     )
 

@@ -442,6 +442,8 @@ def test_scalar_tags_and_categories_are_one_element_lists(root: Path) -> None:
                         "post's folder."),
     ('draft: "false"', "2: 'draft: false' must be true or false. Write 'draft: true' or "
                        "'draft: false' without quotes."),
+    ('published: "false"', "2: 'published: false' must be true or false. Write 'published: "
+                           "true' or 'published: false' without quotes."),
     ('image: "javascript:alert(1)"', "2: 'image: javascript:alert(1)' is not an image path or "
                                      "an http(s) URL. Give a path such as /assets/images/x.png, "
                                      "or an https:// URL."),
