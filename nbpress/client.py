@@ -13,6 +13,8 @@ from typing import Any
 
 from nbclient import NotebookClient
 
+from .model import CUT_MARK
+
 DROPPED = "nbpress_dropped"  # output metadata: {MIME type: why its value was left out}
 
 
@@ -42,11 +44,36 @@ def sanitised(msg: dict[str, Any]) -> dict[str, Any]:
     return {**msg, "content": {**content, "data": kept, "metadata": metadata}}
 
 
+def _cut(text: Any, limit: int) -> Any:
+    """``text`` cut to ``limit`` bytes, ended by ``CUT_MARK``; other values as they are."""
+    if not isinstance(text, str) or len(text) <= limit // 4 or len(data := text.encode()) <= limit:
+        return text
+    return data[:limit].decode(errors="ignore") + CUT_MARK.format(len(data) - limit)
+
+
+def capped(msg: dict[str, Any], limit: int) -> dict[str, Any]:
+    """``msg`` with a stream's text, or an output's plain text, cut to ``limit`` bytes."""
+    content = msg.get("content")
+    if not isinstance(content, dict):
+        return msg
+    if msg.get("msg_type") == "stream" and "text" in content:
+        return {**msg, "content": {**content, "text": _cut(content["text"], limit)}}
+    data = content.get("data")
+    if isinstance(data, dict) and "text/plain" in data:
+        data = {**data, "text/plain": _cut(data["text/plain"], limit)}
+        return {**msg, "content": {**content, "data": data}}
+    return msg
+
+
 class Client(NotebookClient):
-    """``NotebookClient`` whose outputs are always valid notebook data."""
+    """``NotebookClient`` whose outputs are always valid notebook data, text cut at
+    ``output_bytes`` (a plain attribute: set it after creating the client)."""
+
+    output_bytes = 2_000_000
 
     def output(self, outs, msg, display_id, cell_index):  # noqa: D102 (nbclient's)
-        return super().output(outs, sanitised(msg), display_id, cell_index)
+        msg = capped(sanitised(msg), self.output_bytes)
+        return super().output(outs, msg, display_id, cell_index)
 
     def _update_display_id(self, display_id, msg):  # noqa: D102 (nbclient's)
         return super()._update_display_id(display_id, sanitised(msg))
@@ -61,4 +88,4 @@ class Client(NotebookClient):
             pass
 
 
-__all__ = ["DROPPED", "Client", "sanitised"]
+__all__ = ["DROPPED", "Client", "capped", "sanitised"]

@@ -92,6 +92,7 @@ class _Run:
             resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
             record_timing=False, on_cell_start=self._cell_start, shutdown_kernel="immediate",
             on_notebook_start=self._notebook_start)
+        self.client.output_bytes = config.output_bytes  # long prints never reach the cache
 
     def _notebook_start(self, **_) -> None:
         process = getattr(getattr(self.client.km, "provisioner", None), "process", None)

@@ -23,7 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 from .cellopts import CellOptions, cell_options, cell_tags
 from .markdown import MATH_PROBLEMS, highlight, mathml
-from .model import OutputFile
+from .model import CUT_MARK, OutputFile
 
 IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg",
                "image/gif": ".gif", "image/webp": ".webp"}
@@ -112,21 +112,28 @@ def _ansi_html(text: str) -> str:
     return ansi2html(text)
 
 
+_CUT = re.compile(re.escape(CUT_MARK).replace(r"\{:,\}", "([0-9,]+)"))
+
+
 def _text_block(text: str, cls: str, ctx: CellContext) -> Shown:
     """A text output in a ``<pre>``, cut at ``output_lines`` lines and ``output_bytes`` bytes
     with a note on the page (and a warning for the bytes: a page that large is a mistake)."""
-    lines, limit = text.split("\n"), ctx.max_output_lines
+    # Cut already while the post ran (client.capped): the marks say by how much.
+    dropped = sum(int(m.group(1).replace(",", "")) for m in _CUT.finditer(text))
+    lines, limit = (_CUT.sub("", text) if dropped else text).split("\n"), ctx.max_output_lines
     note, warnings = "", ()
     if len(lines) > limit:
         note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
         lines = lines[:limit]
     shown, most = "\n".join(lines), ctx.max_output_bytes
-    if len(shown) > most // 4 and len(data := shown.encode()) > most:  # len(): cheap bound
+    if dropped or len(shown) > most // 4 and len(shown.encode()) > most:  # len(): cheap bound
+        data = shown.encode()
         shown = data[:most].decode(errors="ignore")
-        note += (f'<p class="output-truncated">… {len(data) - most:,} more bytes not shown '
-                 f"(output_bytes limit: {most:,}).</p>")
-        warnings = (f"a text output of {len(data):,} bytes was cut to the output_bytes limit "
+        total = len(data) + dropped
+        note += (f'<p class="output-truncated">… {total - min(len(data), most):,} more bytes not '
+                 f"shown (output_bytes limit: {most:,}).</p>")
+        warnings = (f"a text output of {total:,} bytes was cut to the output_bytes limit "
                     f"({most:,}); print less, or raise output_bytes in [tool.nbpress].",)
     return Shown(f'<pre class="output {cls}">{_ansi_html(shown)}</pre>{note}', notes=warnings)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, built_with_warnings
 
 pytestmark = pytest.mark.kernel
 
@@ -192,3 +192,19 @@ def test_a_cell_that_deletes_the_cache_while_cached_posts_render(make_site, buil
         "Build again: the post will be executed.\n\n"
         "1 post(s) failed; the previous site was left as it was.\n")
     assert build("build", "--root", ".", cwd=root).returncode == 0  # as the message says
+
+
+def test_a_30_mb_print_is_cut_in_the_page_and_the_cache(make_site):
+    """Issue 19, item 8: output_lines alone let one 30 MB line through, into the page and
+    the committed cache, without a word."""
+    root = make_site({"posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\n"
+                                                  "print('x' * 30_000_000)\n```\n"})
+    assert built_with_warnings(root) == [
+        "posts/2024-01-01-loud.md:5: warning: code cell 1: a text output of 30,000,001 bytes "
+        "was cut to the output_bytes limit (2,000,000); print less, or raise output_bytes in "
+        "[tool.nbpress]."]
+    page = (root / "_site/2024/01/01/loud.html").read_text()
+    assert "… 28,000,001 more bytes not shown (output_bytes limit: 2,000,000)." in page
+    assert len(page) < 2_100_000
+    entry = root / "_executed/2024-01-01-loud/notebook.ipynb"
+    assert entry.stat().st_size < 2_100_000
