@@ -20,15 +20,17 @@ _OUT_HINT = "Choose a new or empty folder for --out, or leave it out (ROOT/_site
 def check_out(config: SiteConfig) -> None:
     """Raise ``NbpressError`` when ``config.out`` cannot become the site folder."""
     out, posts = config.out, (config.root / "posts").resolve()
-    if out == config.root.resolve() or out == posts or posts in out.parents:
-        raise NbpressError(f"--out {out} is the site's own folder or inside posts/; building "
-                           "there would replace the posts.", hint=_OUT_HINT)
     for folder in [out, *out.parents]:
         if folder.exists() or folder.is_symlink():
             break
     if not folder.is_dir():
         where = "is a file" if folder == out else f"is inside {folder}, which is a file"
         raise NbpressError(f"--out {out} {where}, not a folder.", hint=_OUT_HINT)
+    if config.output_format == "jekyll":  # --out is a Jekyll site: posts go into it
+        return
+    if out == config.root.resolve() or out == posts or posts in out.parents:
+        raise NbpressError(f"--out {out} is the site's own folder or inside posts/; building "
+                           "there would replace the posts.", hint=_OUT_HINT)
     if folder == out and any(out.iterdir()) and not (out / SITE_MARKER).exists():
         raise NbpressError(f"refusing to replace '{out}': it exists and was not made by nbpress.",
                            hint="Choose an empty or new --out folder.")
