@@ -134,6 +134,7 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
     from .server import bind, guarded, serve
 
     server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
+
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
         try:
