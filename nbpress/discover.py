@@ -21,6 +21,7 @@ import yaml
 from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
                       page_front_matter, uncomment_header)
+from .jekyllmeta import jekyll_fields
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, post_slug
 from .preflight import broken_links
@@ -218,11 +219,10 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     match = _DATED_NAME.match(path.stem)
     date = _date(front, match, path, key_lines, tz, notes)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
-    slug = post_slug(slug)
-    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
-                          key_lines)
+    raw_slug, slug = slug, post_slug(slug)
+    jekyll = jekyll_fields(front, path, key_lines)  # Jekyll's :title is the file name's
     url = post_url(front.get("permalink"), config, path, key_lines.get("permalink"), date=date,
-                   slug=slug, title=title, categories=categories)
+                   slug=slug, title=raw_slug, categories=jekyll["categories"])
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slug, title=title.strip(), date=date, url=url,
@@ -231,7 +231,7 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
         draft=_flag(front, "draft", path, key_lines) or "published" in front
         and front["published"] is not None and not _flag(front, "published", path, key_lines),
-        notes=tuple(notes), **typed_fields(front, path, key_lines, tz),
+        notes=tuple(notes), **typed_fields(front, path, key_lines, tz), **jekyll,
     )
 
 
@@ -357,8 +357,8 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
         except PostError as exc:
             errors.append(exc)
             continue
-        if post.draft and not config.drafts:
-            continue
+        if post.draft and not config.drafts or post.date > dt.datetime.now(tz) and not config.future:
+            continue  # Jekyll leaves out posts dated after the build unless --future
         other = claims.conflict(post)
         if other is not None:
             errors.append(collision(post, other, config.root))

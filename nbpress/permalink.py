@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Sequence
+from urllib.parse import quote
 
 from .errors import ConfigError
 
@@ -21,6 +23,9 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")
 
 
 def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str]) -> dict[str, str]:
+    # Jekyll 4's UrlDrop: :categories are only lower-cased (a category "Machine Learning" is the
+    # folder "machine learning"), each once; :slugified_categories are slugified.
+    lowered = list(dict.fromkeys(c.lower() for c in categories))
     return {
         "year": f"{date.year:04d}",
         "short_year": f"{date.year % 100:02d}",
@@ -39,11 +44,11 @@ def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str])
         "hour": f"{date.hour:02d}",
         "minute": f"{date.minute:02d}",
         "second": f"{date.second:02d}",
-        "title": slug,
+        "title": pretty_slug(title) or slug,
         "slug": slug,
         "name": slug,
-        "slugified_categories": "/".join(slugify(c) for c in categories),
-        "categories": "/".join(slugify(c) for c in categories),
+        "slugified_categories": "/".join(dict.fromkeys(slugify(c) for c in categories)),
+        "categories": "/".join(lowered),
         "output_ext": ".html",
     }
 
@@ -55,8 +60,21 @@ def slugify(text: str) -> str:
 
 def post_slug(name: str) -> str:
     """A post's slug from its file name or ``slug:``: Jekyll's ``slugify``, or for a name
-    with no ASCII letter ("日本語") its own letters; URL-breaking characters never stay."""
-    return slugify(name) or re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or name
+    with no ASCII letter ("日本語") its own letters, or for one without letters ("#") a
+    stable ``post-`` name: the slug names the post's files folder, which links use as is."""
+    return slugify(name) or re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or \
+        "post-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def pretty_slug(name: str) -> str:
+    """Jekyll's ``:title``: the file name's slug in slugify's "pretty" mode, case kept
+    (``2019-03-10-My-Post.md`` is ``/2019/03/10/My-Post.html``)."""
+    return re.sub(r"[^\w.~!$&'()+,;=@]+", "-", name).strip("-")
+
+
+def escape_path(value: str) -> str:
+    """A placeholder's value as Jekyll puts it in a URL (Addressable's path escaping)."""
+    return quote(value, safe="/_.-~!$&'()*+,;=:@")
 
 
 def check_pattern(pattern: str) -> None:
@@ -75,11 +93,13 @@ def expand(pattern: str, *, date: dt.datetime, slug: str, title: str = "",
            categories: Sequence[str] = ()) -> str:
     """The URL path for one post, e.g. ``/2024/03/19/pytorch-and-jax.html``.
 
-    Longer placeholder names win (``:short_year`` before ``:year``), empty
-    segments collapse, and the result always starts with ``/``.
+    ``slug`` is the lower-case slug (``:slug``), ``title`` the name it came from
+    (``:title`` keeps its case, as Jekyll's); values are URL-escaped.  Longer
+    placeholder names win (``:short_year`` before ``:year``), empty segments
+    collapse, and the result always starts with ``/``.
     """
     check_pattern(pattern)
     values = _values(date, slug, title, categories)
-    url = _PLACEHOLDER.sub(lambda m: values[m.group(1)], STYLES.get(pattern, pattern))
+    url = _PLACEHOLDER.sub(lambda m: escape_path(values[m.group(1)]), STYLES.get(pattern, pattern))
     url = re.sub(r"/{2,}", "/", "/" + url)
     return url

@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, PostError
-from .model import SITE_MARKER, PostSource, SiteConfig, output_path
+from .model import SITE_MARKER, PostSource, SiteConfig, page_file
 from .permalink import check_pattern, expand
 
 # The pages and folders the site writes itself (site.py), which no post may take or shadow.
-SITE_PAGES = ("index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html")
+SITE_PAGES = ("index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
+              "redirects.json")
 SITE_FOLDERS = ("assets", "tags", "archive")
 RESERVED = frozenset(SITE_PAGES + SITE_FOLDERS + (SITE_MARKER,))
-# Characters that end or change a URL path where they stand (or that no link writes as is).
-_BREAKS_URL = re.compile(r"[#?%\\\s\x00-\x1f\x7f]")
+# Characters that end or change a URL path where they stand (or that no link writes as is)
+# when written as they are; placeholders' values are %-escaped (permalink.escape_path), so
+# these come from a permalink's own text.
+_BREAKS_URL = re.compile(r"[#?\\\s\x00-\x1f\x7f]")
 
 
 def normalise(url: str) -> str | None:
@@ -40,11 +43,13 @@ def url_problem(url: str, paginate_path: str) -> str | None:
     if bad:
         return (f"contains {bad.group()!r}, which breaks every link to it" if bad.group().strip()
                 else "contains a space or control character, which breaks links to it")
-    path = output_path(url)
+    path = page_file(url)  # the file the writer will write: %-escapes undone
+    if ".." in path.split("/"):
+        return "would be written outside the site folder"
     first = path.split("/")[0].casefold()  # casefold: macOS and Windows disks ignore case
     if first in {name.casefold() for name in RESERVED}:
         return "would replace one of the site's own pages or folders"
-    pages = output_path(paginate_path).split("/")
+    pages = page_file(paginate_path).split("/")
     for depth in range(1, len(pages) + 1):  # the page-N file, or a folder on its way
         pattern = "/".join(re.escape(p).replace(":num", r"\d+") for p in pages[:depth])
         if re.fullmatch(pattern, path):

@@ -3,6 +3,7 @@ URL-breaking characters and posts landing on each other, through ``discover``.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from nbpress.errors import PostError
 from nbpress.urlpaths import RESERVED, normalise
 
 HINT = ("Choose another 'permalink:' or 'slug:' (letters, digits, '-', '/'; not under "
-        ".nbpress-site, 404.html, archive, assets, feed.xml, index.html, robots.txt, "
-        "sitemap.xml, tags).")
+        ".nbpress-site, 404.html, archive, assets, feed.xml, index.html, redirects.json, "
+        "robots.txt, sitemap.xml, tags).")
 
 
 def post(root: Path, name: str, front: str) -> None:
@@ -35,8 +36,8 @@ def test_normalise() -> None:
 
 
 @pytest.mark.parametrize("permalink", ['"/./assets/css/style.css"', '"/./index.html"',
-                                       '"/./feed.xml"', '"/./.nbpress-site"', "/tags/./x/",
-                                       "/Assets/x.html", "/./"])
+                                       '"/./.nbpress-site/"', "/tags/./x/", "/Assets/x.html",
+                                       "/./", "/%61ssets/x.html", "/%74ags/"])
 def test_a_permalink_onto_the_sites_own_files_is_refused(root: Path, permalink: str) -> None:
     post(root, "2024-01-01-a.md", f"permalink: {permalink}\n")
     shown = permalink.strip('"')
@@ -44,14 +45,22 @@ def test_a_permalink_onto_the_sites_own_files_is_refused(root: Path, permalink: 
                             f"one of the site's own pages or folders. {HINT}"]
 
 
+def test_a_permalink_with_another_extension_gets_html_as_on_jekyll(root: Path) -> None:
+    """``/feed.xml`` is written as ``feed.xml.html`` (Jekyll adds the output extension), so it
+    cannot replace the feed."""
+    post(root, "2024-01-01-a.md", 'permalink: "/./feed.xml"\n')
+    found, problems = discover(load_config(root))
+    assert problems == [] and [p.output_path for p in found] == ["feed.xml.html"]
+
+
 def test_a_permalink_onto_a_page_of_the_home_list_is_refused(root: Path) -> None:
     post(root, "2024-01-01-a.md", "permalink: /page2/\n")
-    post(root, "2024-01-02-b.md", "permalink: /page3\n")
+    post(root, "2024-01-02-b.md", "permalink: /%70age3/\n")
     post(root, "2024-01-03-c.md", "permalink: /page2/notes.html\n")  # beside it: fine
     assert errors(root) == [
         f"posts/2024-01-01-a.md:3: this post's URL /page2/ would replace a page of the home "
         f"page's list (paginate_path). {HINT}",
-        f"posts/2024-01-02-b.md:3: this post's URL /page3 would replace a page of the home "
+        f"posts/2024-01-02-b.md:3: this post's URL /%70age3/ would replace a page of the home "
         f"page's list (paginate_path). {HINT}"]
 
 
@@ -61,33 +70,39 @@ def test_a_permalink_that_is_not_text_is_refused(root: Path) -> None:
                             "Write e.g. 'permalink: /:year/:title/' (quoted if it holds ': ')."]
 
 
-@pytest.mark.parametrize("permalink,char", [("/a#b.html", "'#'"), ("/a?b.html", "'?'"),
-                                            ("/%61ssets/x.html", "'%'")])
+@pytest.mark.parametrize("permalink,why", [
+    ("/a#b.html", "contains '#', which breaks every link to it"),
+    ("/a?b.html", "contains '?', which breaks every link to it"),
+    ("/a b.html", "contains a space or control character, which breaks links to it")])
 def test_a_permalink_with_a_url_breaking_character_is_refused(root: Path, permalink: str,
-                                                              char: str) -> None:
+                                                              why: str) -> None:
     post(root, "2024-01-01-a.md", f'permalink: "{permalink}"\n')
-    assert errors(root) == [f"posts/2024-01-01-a.md:3: this post's URL {permalink} contains "
-                            f"{char}, which breaks every link to it. {HINT}"]
+    assert errors(root) == [f"posts/2024-01-01-a.md:3: this post's URL {permalink} {why}. {HINT}"]
 
 
 def test_file_names_with_hash_or_question_mark(root: Path) -> None:
-    """Characters that break URLs never reach one: slugified away, or refused."""
+    """Characters that break URLs never reach one as they are: the URL is %-escaped (as
+    Jekyll's), the file and the files folder (linked as is) have none."""
     post(root, "2024-01-01-c#?.md", "")
     post(root, "2024-01-02-#.md", "")
     post(root, "2024-01-03-日本語.md", "")
     found, problems = discover(load_config(root))
-    assert [p.url for p in found] == ["/2024/01/03/日本語.html", "/2024/01/01/c.html"]
-    assert [str(p) for p in problems] == [
-        f"posts/2024-01-02-#.md: this post's URL /2024/01/02/#.html contains '#', which "
-        f"breaks every link to it. {HINT}"]
+    assert problems == []
+    hashed = re.fullmatch(r"post-[0-9a-f]{8}", found[1].slug).group()
+    assert [(p.url, p.output_path, p.files_dir) for p in found] == [
+        ("/2024/01/03/%E6%97%A5%E6%9C%AC%E8%AA%9E.html", "2024/01/03/日本語.html",
+         "2024/01/03/日本語_files"),
+        (f"/2024/01/02/{hashed}.html", f"2024/01/02/{hashed}.html",
+         f"2024/01/02/{hashed}_files"),
+        ("/2024/01/01/c.html", "2024/01/01/c.html", "2024/01/01/c_files")]
 
 
 def test_a_file_and_a_folder_of_the_same_name_name_both_posts(root: Path) -> None:
-    post(root, "2024-01-01-a.md", "permalink: /x\n")
-    post(root, "2024-01-02-b.md", "permalink: /x/\n")
+    post(root, "2024-01-01-a.md", "permalink: /x.html\n")
+    post(root, "2024-01-02-b.md", "permalink: /x.html/\n")
     assert errors(root) == [
-        "posts/2024-01-02-b.md:3: this post's URL (/x/) collides with posts/2024-01-01-a.md "
-        "(/x): one would overwrite the other's page or files. Give one of them another "
+        "posts/2024-01-02-b.md:3: this post's URL (/x.html/) collides with posts/2024-01-01-a.md "
+        "(/x.html): one would overwrite the other's page or files. Give one of them another "
         "'permalink:' or 'slug:'."]
 
 
