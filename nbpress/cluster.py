@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
 from .cluster_task import Failure, busy, run_post
-from .errors import ExecutionError, NbpressError, PostError
+from .errors import NbpressError, PostError
 from .model import ExecResult, SiteConfig
 from .scheduler import Job, OnDone
 

@@ -32,6 +32,7 @@ _SITE_KEYS = {
     "timezone": str,
     "excerpt_separator": str,
     "output_lines": int,
+    "output_bytes": int,
     "lang": str,
     "paginate": int,
     "paginate_path": str,
@@ -94,6 +95,9 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
     if isinstance(path, str) and (":num" not in path or not path.startswith("/")):
         problems.append("'tool.nbpress.paginate_path' must start with '/' and contain ':num' "
                         "(e.g. \"/page:num/\")")
+    for key in ("output_lines", "output_bytes"):
+        if isinstance(table.get(key), int) and table[key] <= 0:
+            problems.append(f"'tool.nbpress.{key}' must be a positive number")
     repository = table.get("repository")
     if isinstance(repository, str) and repository and \
             not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):

@@ -16,6 +16,7 @@ the build says so), and nothing of it reaches ``_site``.  Layout::
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import datetime as dt
 import hashlib
@@ -172,7 +173,11 @@ def _extract_blobs(nb: Any, blobs: Path) -> None:
                 if value is None:
                     continue
                 text = "".join(value) if isinstance(value, list) else value
-                raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text)
+                try:
+                    raw = text.encode() if mime == "image/svg+xml" else \
+                        base64.b64decode(text, validate=True)
+                except (binascii.Error, ValueError):  # not an image: kept inline, and
+                    continue  # rendering warns that it is not shown (outputs._image)
                 digest = hashlib.sha256(raw).hexdigest()
                 target = blobs / f"{digest}{ext}"
                 if not target.exists():  # stored once, whoever produced it

@@ -116,7 +116,7 @@ def fallback(library: str, spec: Any, mode: str, output: dict, name: str, ctx: A
                  f"({note}).",) if note else ()
         return f'<p class="interactive-note">{html.escape(text)}</p>', None, notes
     path = f"{ctx.files_dir}/{name}.png"
-    from .outputs import image_size  # outputs imports this module: import when used
+    from .media import image_size
 
     size = image_size("image/png", raw)
     dims = f' width="{size[0] // scale}" height="{size[1] // scale}"' if size else ""

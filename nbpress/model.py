@@ -17,6 +17,9 @@ from urllib.parse import unquote
 CACHE_DIR = "_executed"  # the execution cache at the site root (committed)
 STATE_DIR = ".nbpress-cache"  # what the last build saw (not committed)
 SITE_MARKER = ".nbpress-site"  # in every built site folder: the build that wrote it
+# Ends a text output cut while the post ran (client.py), so that the cache keeps no 30 MB
+# print; rendering turns it into the page's note (outputs.py).
+CUT_MARK = "\n[nbpress: {:,} more bytes not kept (output_bytes limit)]"
 
 
 def parse_size(text: str) -> int | None:
@@ -81,6 +84,7 @@ class SiteConfig:
     timezone: str = "UTC"
     excerpt_separator: str = "<!--more-->"
     output_lines: int = 5000  # longer text outputs are cut, with a note
+    output_bytes: int = 2_000_000  # and so are longer ones in bytes (one long line), with a warning
     lang: str = "en"  # <html lang>, og:locale
     paginate: int = 10  # posts per home page (jekyll-paginate); 0 = all on one page
     paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)

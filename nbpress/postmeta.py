@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from .htmlrewrite import Heading, headings
 from .model import Execution
@@ -90,7 +91,8 @@ def colab_url(repository: str, branch: str, path: str) -> str:
     """Colab's URL for a file of a GitHub repository ("" without a repository)."""
     if not repository:
         return ""
-    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{path}"
+    # quoted: a file name with '#' or '?' would otherwise end the path there
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{quote(path)}"
 
 
 __all__ = ["table_of_contents", "reproducibility", "colab_url", "duration", "Heading"]

@@ -11,6 +11,7 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -25,7 +26,6 @@ from .htmlrewrite import (drop_heading, headings, images, min_heading_level, pla
 from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
 from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
-from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
@@ -65,9 +65,17 @@ def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
 
 
 def tag_slug(tag: str) -> str:
-    """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'."""
-    # Accents folded first (a tag "Données" lives at /tags/donnees/); posts' slugs keep theirs.
-    return slugify(unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()) or "tag"
+    """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'.
+
+    Accents are folded ("Données" → ``donnees``), other letters kept ("日本語"), and a
+    ``+`` or ``#`` after a name spelled out, so that tags never merge by accident: ``C++`` is
+    ``c-plus-plus``, ``C#`` is ``c-sharp``.  A tag without a letter or digit gets a
+    stable ``tag-`` name of its own.
+    """
+    spelled = re.sub(r"(?<=[\w+])\+", " plus ", re.sub(r"(?<=\w)#", " sharp ", tag))
+    text = "".join(c for c in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
+    return slug or "tag-" + hashlib.sha256(tag.encode()).hexdigest()[:8]
 
 
 def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:

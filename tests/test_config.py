@@ -11,7 +11,8 @@ from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, exclude, execute, "
-         "lang, output_lines, paginate, paginate_path, permalink, repository, timezone, title, url; "
+         "lang, output_bytes, output_lines, paginate, paginate_path, permalink, repository, "
+         "timezone, title, url; "
          "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, retries, "
          "scheduler, timeout, worker_root.")
 
@@ -89,6 +90,7 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
         "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
         "paginate_path": "/page:num/", "repository": "", "branch": "main", "output_lines": 5000,
+        "output_bytes": 2_000_000,
     }
 
 

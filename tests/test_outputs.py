@@ -575,3 +575,22 @@ def test_body_column_is_the_default_and_not_a_wide_cell() -> None:
     cell = new_code_cell("#| column: body\nx", outputs=[stream("1\n")])
     html, _, notes = render_cell(cell, 2, ctx())
     assert html.startswith('<div class="cell" id="cell-2">') and notes == []
+
+
+def test_a_huge_one_line_output_is_cut_in_bytes_with_a_note_and_a_warning() -> None:
+    """``print("x" * 30_000_000)`` is one line: output_lines alone would let it through."""
+    stream = new_output("stream", name="stdout", text="x" * 30_000_000 + "\n")
+    result = new_output("execute_result", data={"text/plain": "é" * 3_000_000})
+    html, files, notes = outputs_rendered(stream, result)
+    assert len(html) < 4_100_000  # two outputs of at most 2,000,000 bytes each, and notes
+    page = Page(html)
+    assert [p.text for p in page.all("p", class_="output-truncated")] == [
+        "… 28,000,000 more bytes not shown (output_bytes limit: 2,000,000).",
+        "… 4,000,000 more bytes not shown (output_bytes limit: 2,000,000)."]
+    assert page.all("pre")[0].text == "x" * 2_000_000
+    assert page.all("pre")[1].text == "é" * 1_000_000
+    assert notes == [
+        "a text output of 30,000,000 bytes was cut to the output_bytes limit (2,000,000); print "
+        "less, or raise output_bytes in [tool.nbpress].",
+        "a text output of 6,000,000 bytes was cut to the output_bytes limit (2,000,000); print "
+        "less, or raise output_bytes in [tool.nbpress]."]
