@@ -154,7 +154,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                                               files_dir=post.files_dir, baseurl=config.baseurl)
     warnings = [BuildWarning(note, post.path) for note in notes]
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
-                       line_offset=post.body_line)
+                       line_offset=post.body_line, includes=config.root / "_includes")
     references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,

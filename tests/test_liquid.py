@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nbpress.errors import PostError
+from nbpress.errors import PostError, PostErrors
 from nbpress.liquid import resolve
 
 SITE = {"baseurl": "/blog", "url": "https://example.org", "title": "My blog"}
@@ -52,9 +52,10 @@ def test_empty_baseurl() -> None:
     assert liquid("[x]({{ site.baseurl }}/a)", site={**SITE, "baseurl": ""}) == "[x](/a)"
 
 
-def test_list_value_joined() -> None:
-    assert resolve("{{ page.tags }}", site=SITE, page={"tags": ["a", "b"]}, links={},
-                   path=Path("a.md"), line_offset=1) == "a b"
+def test_list_value_joined_as_jekyll_does() -> None:
+    assert resolve("{{ page.tags }} / {{ page.tags | join: ', ' }}", site=SITE,
+                   page={"tags": ["a", "b"]}, links={}, path=Path("a.md"),
+                   line_offset=1) == "ab / a, b"
 
 
 def test_none_value_is_empty() -> None:
@@ -120,13 +121,199 @@ def test_line_counts_newlines_inside_raw() -> None:
         "posts/a.md:8: unknown Liquid variable '{{ site.nope }}'")
 
 
-def test_unsupported_tag() -> None:
-    assert fails("a\n\n{% include figure.html %}") == (
-        "posts/a.md:6: unsupported Liquid tag '{% include figure.html %}'. nbpress supports "
-        "{% raw %}, {% post_url %}, {% link %} and {% bibliography %}; write the HTML directly, "
-        "or wrap literal text in {% raw %}…{% endraw %}.")
+TAG_HINT = ("nbpress has Liquid's tags and Jekyll's (include, highlight, link, post_url, raw), "
+            "not those of Jekyll plugins: for code use a ``` fence (or {% highlight %}), for "
+            "other HTML put it in _includes/ and {% include %} it. To show braces literally, "
+            "wrap them in {% raw %}…{% endraw %}.")
+
+
+def test_unknown_tag_hints_at_a_fence() -> None:
+    assert fails("a\n\n{% gist 5555251 %}") == (
+        "posts/a.md:6: unknown Liquid tag '{% gist 5555251 %}'. " + TAG_HINT)
 
 
 def test_text_without_liquid_is_unchanged() -> None:
     text = "Plain { braces } and {single} and 100% sure.\n"
     assert liquid(text) == text
+
+
+# --- Jekyll's filters ------------------------------------------------------------------------
+
+POST_PAGE = {"title": "Training a CNN: Part 2!", "date": "2024-03-09 14:30:00 +0100",
+             "summary": "We train a *small* network on MNIST in ten minutes.",
+             "tags": ["deep learning", "pytorch"]}
+TALKS = [{"title": "Kernels at scale", "topic": "hpc", "year": 2019},
+         {"title": "Dropout, revisited", "topic": "ml", "year": 2021},
+         {"title": "Notebooks in CI", "topic": "tooling"},
+         {"title": "Bayesian optimisation", "topic": "ml", "year": 2017}]
+
+
+def post(text: str, *, includes: Path | None = None, page=POST_PAGE) -> str:
+    return resolve(text, site={**SITE, "data": {"talks": TALKS}}, page=page, links=LINKS,
+                   path=Path("posts/2024-03-09-cnn.md"), line_offset=5, includes=includes)
+
+
+def test_date_filter_with_strftime_formats() -> None:
+    assert post('Posted in {{ page.date | date: "%B %Y" }}.') == "Posted in March 2024."
+    assert post('{{ page.date | date: "%b %-d, %Y" }}') == "Mar 9, 2024"
+    assert post('{{ "now" | date: "%Y" }}').isdigit()
+
+
+def test_date_to_xmlschema_and_strings() -> None:
+    assert post("{{ page.date | date_to_xmlschema }}") == "2024-03-09T14:30:00+01:00"
+    assert post("{{ page.date | date_to_string }}") == "09 Mar 2024"
+    assert post('{{ page.date | date_to_string: "ordinal" }}') == "9th Mar 2024"
+    assert post('{{ page.date | date_to_string: "ordinal", "US" }}') == "Mar 9th, 2024"
+    assert post("{{ page.date | date_to_long_string }}") == "09 March 2024"
+    assert post('{{ page.date | date_to_long_string: "ordinal" }}') == "9th March 2024"
+
+
+def test_url_filters() -> None:
+    assert post("{{ '/assets/cnn/loss.png' | relative_url }}") == "/blog/assets/cnn/loss.png"
+    assert post("{{ 'feed.xml' | absolute_url }}") == "https://example.org/blog/feed.xml"
+    assert post("{{ 'https://arxiv.org/abs/1512.03385' | relative_url }}") == \
+        "https://arxiv.org/abs/1512.03385"
+
+
+def test_xml_escape_jsonify_slugify_number_of_words() -> None:
+    assert post("{{ page.title | xml_escape }}", page={"title": 'Tom & Jerry\'s <"cats">'}) == \
+        "Tom &amp; Jerry's &lt;&quot;cats&quot;&gt;"
+    assert post("{{ page.tags | jsonify }}") == '["deep learning","pytorch"]'
+    assert post("{{ site.data.talks[1] | jsonify }}") == \
+        '{"title":"Dropout, revisited","topic":"ml","year":2021}'
+    assert post("{{ page.title | slugify }}") == "training-a-cnn-part-2"
+    assert post('{{ "Über_alles 2.0" | slugify: "pretty" }}') == "über-alles-2.0"
+    assert post('{{ "Über alles" | slugify: "latin" }}') == "uber-alles"
+    assert post("{{ page.summary | number_of_words }}") == "10"
+
+
+def test_markdownify() -> None:
+    assert post("{{ page.summary | markdownify }}") == \
+        "<p>We train a <em>small</em> network on MNIST in ten minutes.</p>\n"
+
+
+def test_where_where_exp_group_by_sort() -> None:
+    text = ('{% assign ml = site.data.talks | where: "topic", "ml" %}'
+            "{% for t in ml %}{{ t.title }}; {% endfor %}|"
+            '{% assign old = site.data.talks | where_exp: "t", "t.year < 2020" %}'
+            "{% for t in old %}{{ t.title }}; {% endfor %}|"
+            '{% assign groups = site.data.talks | group_by: "topic" %}'
+            "{% for g in groups %}{{ g.name }}={{ g.size }} {% endfor %}|"
+            '{% assign by_year = site.data.talks | sort: "year", "last" %}'
+            "{% for t in by_year %}{{ t.year | default: 'n/a' }} {% endfor %}")
+    assert post(text) == ("Dropout, revisited; Bayesian optimisation; |"
+                          "Kernels at scale; Bayesian optimisation; |"
+                          "hpc=1 ml=2 tooling=1 |2017 2019 2021 n/a ")
+    assert post("{{ page.tags | where_exp: 'tag', \"tag contains 'learn'\" | join: ',' }}") == \
+        "deep learning"
+    assert post('{{ page.tags | sort | join: "," }}') == "deep learning,pytorch"
+
+
+def test_undefined_with_default_is_fine() -> None:
+    assert post('{{ page.subtitle | default: "no subtitle" }}') == "no subtitle"
+
+
+# --- Jekyll's tags ---------------------------------------------------------------------------
+
+@pytest.fixture
+def includes(tmp_path: Path) -> Path:
+    folder = tmp_path / "_includes"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "note.html").write_text(
+        '<div class="note" markdown="1">\n**{{ include.kind | default: "Note" }}:** '
+        "{{ include.text }}\n</div>\n")
+    (folder / "figures" / "figure.html").write_text(
+        '<figure>\n  <img src="{{ include.src | relative_url }}" alt="{{ include.alt }}">\n'
+        "  <figcaption>{{ include.caption }} ({{ page.title }})</figcaption>\n</figure>\n")
+    return folder
+
+
+def test_include_with_parameters(includes: Path) -> None:
+    text = ('Before.\n\n{% include note.html kind="Warning" text="Needs a GPU." %}\n'
+            "{% include figures/figure.html src='/assets/cnn/loss.png' alt=page.tags[0] "
+            'caption="Training loss" %}')
+    assert post(text, includes=includes) == (
+        'Before.\n\n<div class="note" markdown="1">\n**Warning:** Needs a GPU.\n</div>\n\n'
+        '<figure>\n  <img src="/blog/assets/cnn/loss.png" alt="deep learning">\n'
+        "  <figcaption>Training loss (Training a CNN: Part 2!)</figcaption>\n</figure>\n")
+
+
+def test_missing_include_lists_the_files_there(includes: Path) -> None:
+    with pytest.raises(PostError) as info:
+        post("x\n{% include nots.html text='a' %}", includes=includes)
+    assert str(info.value) == (
+        "posts/2024-03-09-cnn.md:6: '{% include nots.html %}': there is no _includes/nots.html. "
+        "Files in _includes/: figures/figure.html, note.html.")
+
+
+def test_mistake_inside_an_include_names_the_include(includes: Path) -> None:
+    (includes / "note.html").write_text("<aside>\n{{ include.text | upcase }} {{ page.titel }}\n"
+                                        "</aside>\n")
+    with pytest.raises(PostError) as info:
+        post("{% include note.html text='x' %}", includes=includes)
+    assert str(info.value).startswith(
+        "_includes/note.html:2: unknown Liquid variable '{{ page.titel }}' (titel is not "
+        "defined). Did you mean '{{ page.title }}'?")
+
+
+def test_highlight_is_the_fence_highlighter_and_keeps_line_count() -> None:
+    from nbpress.markdown import highlight
+
+    code = 'def loss(y, p):\n\n    return -(y * log(p)).mean()  # "{{ site.title }}"\n'
+    text = ("Intro\n{% highlight python %}\n" + code + "{% endhighlight %}\nAfter")
+    out = post(text)
+    shown = highlight(code.replace("{{ site.title }}", "My blog"), "python")
+    assert out == "Intro\n" + shown + "\n\nAfter"
+    assert out.count("\n") == text.count("\n")  # later stages' line numbers still match
+
+
+def test_highlight_linenos_and_raw_inside() -> None:
+    text = "{% highlight html linenos %}\n{% raw %}<p>{{ page.title }}</p>{% endraw %}\n" \
+           "<br>\n{% endhighlight %}"
+    assert post(text) == (
+        '<pre class="highlight"><code class="language-html"><span class="linenos">1</span>'
+        '<span class="p">&lt;</span><span class="nt">p</span><span class="p">&gt;</span>'
+        '{{ page.title }}<span class="p">&lt;/</span><span class="nt">p</span>'
+        '<span class="p">&gt;</span>\n<span class="linenos">2</span><span class="p">&lt;</span>'
+        '<span class="nt">br</span><span class="p">&gt;</span>\n</code></pre>\n')
+
+
+def test_link_to_a_jekyll_posts_path() -> None:
+    assert post("[o]({% link _posts/2024-01-02-other.md %})") == \
+        "[o](/blog/2024/01/02/other.html)"
+
+
+# --- every mistake at once ---------------------------------------------------------------------
+
+def test_every_mistake_is_reported_with_its_line() -> None:
+    text = ("Trained on {{ page.date | date: '%B %Y' }}.\n\n"
+            "{% youtube dQw4w9WgXcQ %}\n\n"
+            "See {{ site.data.talk }} and {{ page.summary | truncate_words: 5 }}.\n"
+            "{% if page.tags contains %}x{% endif %}\n")
+    with pytest.raises(PostErrors) as info:
+        post(text)
+    assert [str(e) for e in info.value.errors] == [
+        "posts/2024-03-09-cnn.md:7: unknown Liquid tag '{% youtube dQw4w9WgXcQ %}'. " + TAG_HINT,
+        "posts/2024-03-09-cnn.md:9: unknown Liquid variable '{{ site.data.talk }}' (talk is not "
+        "defined). Did you mean '{{ site.data.talks }}'? Variables available are site.* "
+        "(baseurl, data, title, url) and page.* (date, summary, tags, title). To show braces "
+        "literally, wrap them in {% raw %}…{% endraw %}.",
+        "posts/2024-03-09-cnn.md:9: unknown Liquid filter in '{{ page.summary | truncate_words: 5 "
+        "}}' (unknown filter 'truncate_words'). nbpress has Liquid's filters and Jekyll's "
+        "(relative_url, absolute_url, date, date_to_string, date_to_long_string, "
+        "date_to_xmlschema, xml_escape, jsonify, slugify, markdownify, where, where_exp, "
+        "group_by, sort, number_of_words), not those of Jekyll plugins.",
+        "posts/2024-03-09-cnn.md:10: Liquid error in '{% if page.tags contains %}': "
+        "expected a primitive expression, found end of expression. Liquid's syntax: "
+        "shopify.github.io/liquid. To show braces literally, wrap them in {% raw %}…{% endraw %}."]
+    assert str(info.value) == "\n\n".join(str(e) for e in info.value.errors)
+
+
+def test_python_liquid_is_imported_only_when_rendering() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, nbpress.cli, nbpress.liquid; print('liquid' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).parent.parent)
+    assert result.stdout == "False\n"
