@@ -119,6 +119,11 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
     """
     if "{{" not in text and "{%" not in text:
         return text
+    from liquid.exceptions import LiquidError  # python-liquid: only when a post has Liquid
+
+    from .liquid_env import make_environment
+    from .markdown import make_markdown
+
     kept: list[str] = []
 
     def keep(match: re.Match) -> str:
@@ -126,12 +131,12 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
         return _KEEP.format(len(kept) - 1)
 
     source = _BIBLIOGRAPHY.sub(keep, text)
-    from .liquid_env import make_environment  # python-liquid: only when a post has Liquid
-    from .markdown import make_markdown
-
-    env = make_environment(site, links, includes, make_markdown().render)
+    env = make_environment(site, links, includes, lambda md: make_markdown().render(md))
     scope = {"site": site, "page": page}
-    output = env.from_string(source).render(**scope)
+    try:
+        output = env.from_string(source).render(**scope)
+    except LiquidError as exc:  # the lexer stops at an unclosed {{ or {%: no recovery
+        env.problems.append(exc)
     found: dict[str, tuple[tuple, PostError]] = {}
     for exc in env.problems:
         error = _problem(exc, scope, path, source, line_offset, env.sources)

@@ -317,3 +317,15 @@ def test_python_liquid_is_imported_only_when_rendering() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent.parent)
     assert result.stdout == "False\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Set the name\nand {{ b", "posts/a.md:5: Liquid error in '{{ b': expected '}}', found "
+     "end of file. Liquid's syntax: shopify.github.io/liquid. To show braces literally, wrap "
+     "them in {% raw %}…{% endraw %}."),
+    ("I am 100{% sure", "posts/a.md:4: Liquid error in '{% sure': missing tag name or closing "
+     "delimiter. Liquid's syntax: shopify.github.io/liquid. To show braces literally, wrap them "
+     "in {% raw %}…{% endraw %}."),
+])
+def test_unclosed_braces_are_an_error_not_a_crash(text: str, message: str) -> None:
+    assert fails(text) == message
