@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from liquid.ast import BlockNode, Node
+from liquid.builtin.output import Output, OutputNode
 from liquid.builtin.expressions import StringLiteral, parse_primitive, tokenize
 from liquid.context import RenderContext
 from liquid.exceptions import LiquidError, LiquidSyntaxError
@@ -149,10 +150,11 @@ class PostLinkNode(Node):
             if name in links:
                 buffer.write(links[name])
                 return True
-        raise JekyllTagError(
+        context.env.error(JekyllTagError(  # reported, and the rendering goes on
             f"'{{% {self.token.value} {self.target} %}}' names no post or file of this site.",
             token=self.token,
-            hint="Use the post's file name without extension (e.g. 2024-03-19-my-post).")
+            hint="Use the post's file name without extension (e.g. 2024-03-19-my-post)."))
+        return False
 
 
 class PostUrlTag(Tag):
@@ -172,9 +174,29 @@ class LinkTag(PostUrlTag):
     name = "link"
 
 
+class ReportingOutputNode(OutputNode):
+    """``{{ … }}`` that reports its mistake and goes on, so that every mistake inside an
+    ``{% if %}`` or ``{% for %}`` block is reported, not only the block's first."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        try:
+            return super().render_to_output(context, buffer)
+        except LiquidError as exc:
+            context.env.error(exc, token=self.token)
+            return False
+
+
+class ReportingOutput(Output):
+    """Liquid's ``{{ … }}`` with ``ReportingOutputNode``s."""
+
+    node_class = ReportingOutputNode
+
+
 def register(env) -> None:
     """Add Jekyll's tags to a python-liquid environment (``raw`` is Liquid's own)."""
-    for tag in (IncludeTag, HighlightTag, PostUrlTag, LinkTag):
+    for tag in (IncludeTag, HighlightTag, PostUrlTag, LinkTag, ReportingOutput):
         env.add_tag(tag)
 
 

@@ -329,3 +329,17 @@ def test_python_liquid_is_imported_only_when_rendering() -> None:
 ])
 def test_unclosed_braces_are_an_error_not_a_crash(text: str, message: str) -> None:
     assert fails(text) == message
+
+
+def test_every_mistake_inside_blocks_once_each() -> None:
+    text = ("{% for tag in page.tags %}\n- {{ tag | upcase }} ({{ tag.count }})\n{% endfor %}\n"
+            "{% if page.tags.size > 0 %}See {{ page.tag }} and {% post_url 2024-01-02-othr %}"
+            "{% endif %}\n")
+    with pytest.raises(PostErrors) as info:
+        post(text)
+    assert [str(e).split(". ")[0] for e in info.value.errors] == [
+        "posts/2024-03-09-cnn.md:6: unknown Liquid variable '{{ tag.count }}' (count is not "
+        "defined)",
+        "posts/2024-03-09-cnn.md:8: unknown Liquid variable '{{ page.tag }}' (tag is not defined)",
+        "posts/2024-03-09-cnn.md:8: '{% post_url 2024-01-02-othr %}' names no post or file of "
+        "this site"]
