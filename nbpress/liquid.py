@@ -36,6 +36,8 @@ _FILTER_HINT = ("nbpress has Liquid's filters and Jekyll's (relative_url, absolu
                 "date_to_string, date_to_long_string, date_to_xmlschema, xml_escape, jsonify, "
                 "slugify, markdownify, where, where_exp, group_by, sort, number_of_words), "
                 "not those of Jekyll plugins.")
+_VALUE_HINT = ("Check the values the filter or tag is given (Jekyll's filters: "
+               "jekyllrb.com/docs/liquid/filters). " + _RAW_HINT)
 _SYNTAX_HINT = "Liquid's syntax: shopify.github.io/liquid. " + _RAW_HINT
 
 
@@ -81,7 +83,7 @@ def _undefined(message: str, markup: str, scope: Mapping[str, Mapping[str, Any]]
 
 def _problem(exc, scope, path: Path, text: str, line_offset: int, sources) -> PostError:
     """One python-liquid error → a PostError at the file and line it is in."""
-    from liquid.exceptions import UndefinedError, UnknownFilterError
+    from liquid.exceptions import LiquidSyntaxError, UndefinedError, UnknownFilterError
     from liquid.token import TOKEN_TAG
 
     from .liquid_tags import JekyllTagError
@@ -104,8 +106,8 @@ def _problem(exc, scope, path: Path, text: str, line_offset: int, sources) -> Po
     if token is not None and token.kind == TOKEN_TAG and message.startswith("unexpected tag"):
         return PostError(f"unknown Liquid tag '{markup}'.", path=where, line=line,
                          hint=_TAG_HINT)
-    return PostError(f"Liquid error in '{markup}': {message}.", path=where, line=line,
-                     hint=_SYNTAX_HINT)
+    hint = _SYNTAX_HINT if isinstance(exc, LiquidSyntaxError) else _VALUE_HINT
+    return PostError(f"Liquid error in '{markup}': {message}.", path=where, line=line, hint=hint)
 
 
 def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],

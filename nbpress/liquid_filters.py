@@ -34,7 +34,10 @@ _SLUG_MODES = {  # Jekyll's slugify modes: which characters become "-"
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or is_undefined(value) else str(value)
+    """A value as Liquid prints it (``true``, not ``True``; nothing for nil)."""
+    if value is None or is_undefined(value):
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def to_date(value: Any) -> dt.datetime:
@@ -43,6 +46,8 @@ def to_date(value: Any) -> dt.datetime:
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # seconds, as Liquid
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc)
     from dateutil import parser  # a dependency of python-liquid
 
     try:

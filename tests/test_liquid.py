@@ -343,3 +343,23 @@ def test_every_mistake_inside_blocks_once_each() -> None:
         "posts/2024-03-09-cnn.md:8: unknown Liquid variable '{{ page.tag }}' (tag is not defined)",
         "posts/2024-03-09-cnn.md:8: '{% post_url 2024-01-02-othr %}' names no post or file of "
         "this site"]
+
+
+def test_where_and_group_by_compare_as_liquid_prints() -> None:
+    page = {"projects": [{"name": "nbpress", "featured": True}, {"name": "dotfiles",
+                                                                 "featured": False}]}
+    assert post('{{ page.projects | where: "featured", "true" | map: "name" | join }}',
+                page=page) == "nbpress"
+    assert post('{% assign g = page.projects | group_by: "featured" %}{{ g | map: "name" | '
+                'join: "," }}', page=page) == "true,false"
+    assert post('{{ 1710000000 | date_to_xmlschema }}') == "2024-03-09T16:00:00+00:00"
+
+
+def test_a_filter_given_a_wrong_value() -> None:
+    with pytest.raises(PostError) as info:
+        post('Updated {{ page.updated | date_to_string }}.', page={"updated": "last week"})
+    assert str(info.value) == (
+        "posts/2024-03-09-cnn.md:5: Liquid error in '{{ page.updated | date_to_string }}': "
+        "'last week' is not a date. Check the values the filter or tag is given (Jekyll's "
+        "filters: jekyllrb.com/docs/liquid/filters). To show braces literally, wrap them in "
+        "{% raw %}…{% endraw %}.")
