@@ -45,6 +45,9 @@ def _build_options(parser: Any,
                    default_root: Path) -> None:
     _site_options(parser, default_root)
     _run_options(parser)
+    parser.add_argument("--format", choices=("site", "jekyll"), default="site",
+                        dest="output_format", help="site: a complete site (default); jekyll: "
+                        "only the executed posts, written into the Jekyll site given as --out")
     parser.add_argument("--keep-going", action="store_true",
                         help="build every post and report all failures at the end")
     parser.add_argument("--explain", action="store_true",
@@ -84,7 +87,8 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> SiteConfig:
     config = load_config(args.root, out=args.out, drafts=args.drafts,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
-                         refresh=tuple(args.refresh), jobs=max(0, args.jobs))
+                         refresh=tuple(args.refresh), jobs=max(0, args.jobs),
+                         output_format=getattr(args, "output_format", "site"))
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
                            hint="Run it in the blog's folder or pass --root with the folder "

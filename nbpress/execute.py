@@ -83,6 +83,7 @@ class _Run:
         self.pid: int | None = None
         self.index: int | None = None  # the user's cell running (index in doc.notebook)
         self.overtime = False
+        self.timer: threading.Timer | None = None  # the whole-post timeout, once the kernel runs
         self.shift = shift  # the tracking cell before the user's cells, when there is one
         self.numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
         cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
@@ -98,6 +99,11 @@ class _Run:
             self.pid = process.pid
             if self.kernels is not None:
                 self.kernels.add(process.pid)
+            if self.config.execute.post_timeout:  # the post's own time: from here on
+                self.timer = threading.Timer(self.config.execute.post_timeout,
+                                             self._stop_overtime)
+                self.timer.daemon = True
+                self.timer.start()
 
     def _cell_start(self, cell, cell_index: int, **_) -> None:
         self.index = cell_index - self.shift
@@ -112,19 +118,14 @@ class _Run:
     def run(self, threads: int | None, kernel_log) -> None:
         """Execute every cell; nbclient's exceptions propagate to ``failure``."""
         limit = self.config.execute.memory_bytes
-        timer = None
-        if self.config.execute.post_timeout:
-            timer = threading.Timer(self.config.execute.post_timeout, self._stop_overtime)
-            timer.daemon = True
-            timer.start()
         try:
             self.client.execute(
                 env=_kernel_env(threads), stderr=kernel_log,
                 preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
                 if limit else None)
         finally:
-            if timer is not None:
-                timer.cancel()
+            if self.timer is not None:
+                self.timer.cancel()
             if self.kernels is not None and self.pid is not None:
                 self.kernels.discard(self.pid)
 

@@ -44,7 +44,7 @@ class ExecuteConfig:
     kernel: str = "python3"
     cwd: str = "post"  # "post" (the post's folder, as Jupyter does) or "root"
     data_links: Mapping[str, str] = field(default_factory=dict)
-    post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
+    post_timeout: int = 0  # seconds for a whole post once its kernel runs; 0: only per cell
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
@@ -81,6 +81,7 @@ class SiteConfig:
     mode: str = "auto"  # --execute: "auto" (use the cache when fresh), "never", "always"
     refresh: tuple[str, ...] = ()  # --refresh: posts (stems or paths) to execute anyway
     jobs: int = 0  # kernels at once; 0 = the number of cores
+    output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class PostSource:
     author: str = ""
     modified: dt.datetime | None = None  # ``last_modified_at``
     resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
+    notes: tuple[str, ...] = ()  # warnings discovery gave (a title taken from a heading…)
 
     def line_of(self, key: str) -> int | None:
         """The line of a front matter key in the post's file, for messages."""

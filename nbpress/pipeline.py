@@ -50,7 +50,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
     options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
-               "baseurl": config.baseurl}
+               "baseurl": config.baseurl, "format": config.output_format}
     fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options)
     if not explain and config.mode != "always" and not config.refresh:
         previous = state.load(state_file)
@@ -89,14 +89,19 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
     rendered = _render(plans, runs, config, variables, links, previous)
-    site = site_context(config, variables, rendered.posts)
-    files = site_files(env, config, site, rendered.posts)
     warnings += rendered.warnings
-    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-    build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-    write_site(files, config.out, build_id)
+    if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
+        from .jekyll import write_jekyll
+
+        write_jekyll(rendered.posts, config.out, config.baseurl)
+    else:
+        site = site_context(config, variables, rendered.posts)
+        files = site_files(env, config, site, rendered.posts)
+        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+        build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
+        write_site(files, config.out, build_id)
+        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
-    _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
                        lines=tuple(report_lines(rendered.reports, seconds)))
@@ -143,7 +148,7 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
             _stop_if(errors, config.keep_going)
             continue
         docs.append(doc)
-        warnings += found
+        warnings += [BuildWarning(note, post.path) for note in post.notes] + found
     return docs, warnings
 
 

@@ -21,6 +21,7 @@ from .citations import citations_plugin, mark_references, place_references, refe
 from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import MATH_PROBLEMS, make_markdown
+from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
@@ -159,14 +160,15 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
-    md = make_markdown(cite)
+    md = make_markdown(cite, myst_plugin)
     env: dict = {}
     tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
-    warnings += _math_warnings(env.get(MATH_PROBLEMS, []), result)
+    problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
+    warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
                       max_output_lines=config.output_lines, language=doc.kernel.language)

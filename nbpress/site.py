@@ -20,7 +20,8 @@ from typing import Any, Mapping, Sequence
 import jinja2
 
 from .errors import BuildWarning, PostError
-from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
+from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
+                          resolve_url, rewrite)
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
@@ -90,6 +91,9 @@ def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> Analysis:
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
     content = item.html
+    found = headings(content)
+    if found and found[0].level == 1 and found[0].text == post.title.strip():
+        content = drop_heading(content, found[0].id)  # the page shows the title once
     if min_heading_level(content) == 1:  # the page's only h1 is the post's title
         content = rewrite(content, heading_shift=1)
     top = min_heading_level(item.excerpt)

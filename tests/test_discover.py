@@ -157,7 +157,7 @@ def test_front_matter_closed_by_yaml_document_end() -> None:
 def test_empty_front_matter_has_no_title(root: Path) -> None:
     post(root, "2024-01-02-a.md", "---\n---\nbody\n")
     assert error(root) == ("posts/2024-01-02-a.md:1: the post has no title. "
-                           "Add 'title: Your title' to the front matter.")
+                           "Add 'title: Your title' to the front matter, or start the post with a '# Title' heading.")
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -165,20 +165,27 @@ def test_empty_front_matter_has_no_title(root: Path) -> None:
 def test_missing_title(root: Path) -> None:
     post(root, "2024-01-02-a.md", "---\ntags: [x]\n---\nbody\n")
     assert error(root) == ("posts/2024-01-02-a.md:1: the post has no title. "
-                           "Add 'title: Your title' to the front matter.")
+                           "Add 'title: Your title' to the front matter, or start the post with a '# Title' heading.")
 
 
-def test_no_front_matter_at_all(root: Path) -> None:
-    post(root, "2024-01-02-a.md", "# Heading\n\nText.\n")
-    assert error(root) == ("posts/2024-01-02-a.md:1: the post has no title. "
-                           "Add 'title: Your title' to the front matter.")
+def test_no_front_matter_at_all_takes_the_first_heading(root: Path) -> None:
+    post(root, "2024-01-02-a.md", "```python\n# not a heading\n```\n\n# The *real* title\n\nText.\n")
+    found = only(root)
+    assert (found.title, found.notes) == ("The real title", ())
+
+
+def test_notebook_and_script_titles_from_their_first_heading(root: Path) -> None:
+    ipynb(root, "2024-01-02-nb.ipynb", [nbformat.v4.new_markdown_cell("Intro\n\n# Notebook title"),
+                                        nbformat.v4.new_code_cell("x = 1")])
+    post(root, "2024-01-03-script.py", "# %% [markdown]\n# # Script title\n\n# %%\nx = 1\n")
+    assert sorted(p.title for p in posts_of(root)) == ["Notebook title", "Script title"]
 
 
 @pytest.mark.parametrize("value", ['""', "'   '", "", "~"])
 def test_empty_title(root: Path, value: str) -> None:
     post(root, "2024-01-02-a.md", f"---\nlayout: post\ntitle: {value}\n---\nbody\n")
     assert error(root) == ("posts/2024-01-02-a.md:3: the post has no title. "
-                           "Add 'title: Your title' to the front matter.")
+                           "Add 'title: Your title' to the front matter, or start the post with a '# Title' heading.")
 
 
 def test_title_not_a_string(root: Path) -> None:
@@ -234,10 +241,16 @@ def test_impossible_date_in_file_name(root: Path, name: str) -> None:
                            "Rename it to YYYY-MM-DD-slug with a real date.")
 
 
-def test_no_date_anywhere(root: Path) -> None:
-    post(root, "a.md", "---\ntitle: A\n---\nbody\n")
-    assert error(root) == ("posts/a.md:1: the post has no date. Name the file YYYY-MM-DD-slug.md "
-                           "or add 'date: YYYY-MM-DD' to the front matter.")
+def test_no_date_anywhere_uses_the_files_time_with_a_warning(root: Path) -> None:
+    import os
+
+    path = post(root, "a.md", "---\ntitle: A\n---\nbody\n")
+    os.utime(path, (1709251200, 1709251200))  # 2024-03-01 00:00 UTC
+    found = only(root)
+    assert found.date.isoformat() == "2024-03-01T00:00:00+00:00"
+    assert found.notes == ("the post has no date; its file's modification time (2024-03-01) is "
+                           "used, so its URL may change. Name the file YYYY-MM-DD-slug or add "
+                           "'date: YYYY-MM-DD' to the front matter.",)
 
 
 def test_date_that_is_not_a_date(root: Path) -> None:

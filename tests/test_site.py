@@ -347,3 +347,19 @@ def test_post_context_from_a_hand_made_post() -> None:
     assert ctx["image"] == "/b/assets/cover.png"  # the front matter's image wins
     assert ctx["seo"]["image"] == "https://e.org/b/assets/cover.png"
     assert ctx["tag_links"] == [{"name": "a b", "slug": "a-b", "url": "/b/tags/a-b/"}]
+
+
+def test_a_heading_repeating_the_title_is_shown_once() -> None:
+    from nbpress.model import PostSource, RenderedPost
+    from nbpress.site import analyze
+
+    post = PostSource(path=Path("posts/x.md"), slug="x", title="Adam, explained",
+                      date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), url="/x.html",
+                      front_matter={}, body="", body_line=1)
+    html = ('<h1 id="adam-explained">Adam, explained <a class="header-anchor" '
+            'href="#adam-explained">#</a></h1>\n<p>Intro.</p>\n<h1 id="setup">Setup</h1>\n')
+    content = analyze(RenderedPost(post=post, html=html, excerpt="", files=()), {}).content
+    assert content == '<p>Intro.</p>\n<h2 id="setup">Setup</h2>\n'
+    other = analyze(RenderedPost(post=post, html=html.replace("Adam, explained <", "Other <"),
+                                 excerpt="", files=()), {}).content
+    assert other.startswith('<h2 id="adam-explained">Other')

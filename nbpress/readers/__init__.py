@@ -16,7 +16,6 @@ from ..model import NotebookDoc, PostSource
 from .doc import CELL_MARK, CELL_MARK_RE
 from .ipynb import read_ipynb_post
 from .markdown import read_markdown_post
-from .text import read_text_post
 
 __all__ = ["CELL_MARK", "CELL_MARK_RE", "read_post_notebook"]
 
@@ -35,6 +34,8 @@ def read_post_notebook(post: PostSource, *, keep_comment: str = ""
     text = post.path.read_text(encoding="utf-8").replace("\r\n", "\n").removeprefix("\ufeff")
     fmt = detect_format(post.path, text)
     if fmt != "markdown":
+        from .text import read_text_post  # jupytext: imported only for the formats it reads
+
         return normalise(*read_text_post(post, text, fmt))
     spec: Any = None
     if "kernelspec" in text:  # the header's jupyter: block names the kernel
