@@ -32,9 +32,7 @@ _VARIABLES = "Variables available are site.* ({site}) and page.* ({page}). "
 _TAG_HINT = ("nbpress has Liquid's tags and Jekyll's (include, highlight, link, post_url, raw), "
              "not those of Jekyll plugins: for code use a ``` fence (or {% highlight %}), for "
              "other HTML put it in _includes/ and {% include %} it. " + _RAW_HINT)
-_FILTER_HINT = ("nbpress has Liquid's filters and Jekyll's (relative_url, absolute_url, date, "
-                "date_to_string, date_to_long_string, date_to_xmlschema, xml_escape, jsonify, "
-                "slugify, markdownify, where, where_exp, group_by, sort, number_of_words), "
+_FILTER_HINT = ("nbpress has Liquid's filters and Jekyll's (jekyllrb.com/docs/liquid/filters), "
                 "not those of Jekyll plugins.")
 _VALUE_HINT = ("Check the values the filter or tag is given (Jekyll's filters: "
                "jekyllrb.com/docs/liquid/filters). " + _RAW_HINT)
@@ -81,7 +79,16 @@ def _undefined(message: str, markup: str, scope: Mapping[str, Mapping[str, Any]]
     return f"unknown Liquid variable '{path}' in '{markup}' ({name} is not defined).", hint
 
 
-def _problem(exc, scope, path: Path, text: str, line_offset: int, sources) -> PostError:
+def _unknown_filter(message: str, markup: str, filters) -> tuple[str, str]:
+    """Message and hint for an unknown filter, with the closest known one."""
+    match = re.search(r"unknown filter '([^']*)'", message)
+    name = match.group(1) if match else ""
+    close = difflib.get_close_matches(name, list(filters), n=1)
+    hint = f"Did you mean '{close[0]}'? {_FILTER_HINT}" if close else _FILTER_HINT
+    return f"unknown Liquid filter '{name}' in '{markup}'.", hint
+
+
+def _problem(exc, env, scope, path: Path, text: str, line_offset: int) -> PostError:
     """One python-liquid error → a PostError at the file and line it is in."""
     from liquid.exceptions import LiquidSyntaxError, UndefinedError, UnknownFilterError
     from liquid.token import TOKEN_TAG
@@ -91,18 +98,18 @@ def _problem(exc, scope, path: Path, text: str, line_offset: int, sources) -> Po
     token = exc.token
     source = token.source if token is not None else text
     index = max(token.start_index, 0) if token is not None else 0
-    where, first = (path, line_offset) if source == text else (sources.get(source, path), 1)
+    where, first = (path, line_offset) if source == text else (env.sources.get(source, path), 1)
     line = first + source.count("\n", 0, index)
     markup = _markup(source, index)
     message = str(exc.message)
     if isinstance(exc, JekyllTagError):
         return PostError(message, path=where, line=line, hint=exc.hint)
     if isinstance(exc, UndefinedError):
-        text, hint = _undefined(message, markup, scope)
-        return PostError(text, path=where, line=line, hint=hint)
+        said, hint = _undefined(message, markup, scope)
+        return PostError(said, path=where, line=line, hint=hint)
     if isinstance(exc, UnknownFilterError):
-        return PostError(f"unknown Liquid filter in '{markup}' ({message}).", path=where,
-                         line=line, hint=_FILTER_HINT)
+        said, hint = _unknown_filter(message, markup, env.filters)
+        return PostError(said, path=where, line=line, hint=hint)
     if token is not None and token.kind == TOKEN_TAG and message.startswith("unexpected tag"):
         return PostError(f"unknown Liquid tag '{markup}'.", path=where, line=line,
                          hint=_TAG_HINT)
@@ -141,7 +148,7 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
         env.problems.append(exc)
     found: dict[str, tuple[tuple, PostError]] = {}
     for exc in env.problems:
-        error = _problem(exc, scope, path, source, line_offset, env.sources)
+        error = _problem(exc, env, scope, path, source, line_offset)
         at = exc.token.start_index if exc.token is not None else 0
         found.setdefault(str(error), ((str(error.location.path), error.location.line or 0, at),
                                       error))

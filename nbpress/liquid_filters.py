@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import quote, quote_plus
 
 from liquid import Environment
 from liquid.exceptions import FilterArgumentError, LiquidError
@@ -151,15 +152,49 @@ def sort(items: Iterable[Any], name: Any = None, nils: str = "first") -> list:
     return missing + present if nils != "last" else present + missing
 
 
+def _template(name: str, source: str):
+    """A Liquid template made from a filter's expression argument; its mistakes are reported
+    at the filter (``name``), not in this made-up text."""
+    try:
+        return Environment().from_string(source)
+    except LiquidError as exc:
+        raise FilterArgumentError(f"{name}: {exc.message}", token=None) from None
+
+
 @with_context
 def where_exp(items: Iterable[Any], name: str, expression: str, *, context) -> list:
     """``where_exp: "talk", "talk.year > 2019"``: the items the condition holds for."""
-    try:
-        test = Environment().from_string(f"{{% if {expression} %}}1{{% endif %}}")
-    except LiquidError as exc:  # reported at the filter, not in this made-up template
-        raise FilterArgumentError(f"where_exp: {exc.message}", token=None) from None
+    test = _template("where_exp", f"{{% if {expression} %}}1{{% endif %}}")
     scope = dict(context.globals)
     return [item for item in items or [] if test.render(**{**scope, name: item}) == "1"]
+
+
+@with_context
+def group_by_exp(items: Iterable[Any], name: str, expression: str, *, context) -> list[dict]:
+    """``group_by_exp: "post", "post.date | date: '%Y'"``: groups as ``group_by``'s."""
+    key = _template("group_by_exp", f"{{{{ {expression} }}}}")
+    scope = dict(context.globals)
+    groups: dict[str, list] = {}
+    for item in items or []:
+        groups.setdefault(key.render(**{**scope, name: item}), []).append(item)
+    return [{"name": value, "items": group, "size": len(group)}
+            for value, group in groups.items()]
+
+
+def array_to_sentence_string(items: Iterable[Any], connector: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b, and c``."""
+    words = [_text(item) for item in items or []]
+    if len(words) <= 2:
+        return f" {connector} ".join(words)
+    return ", ".join(words[:-1]) + f", {connector} " + words[-1]
+
+
+def _arrays() -> dict[str, Callable[..., Any]]:
+    """Jekyll's ``push``, ``pop``, ``shift`` and ``unshift``: new arrays, the input unchanged."""
+    return {"push": lambda items, item: [*(items or []), item],
+            "pop": lambda items, n=1: list(items or [])[:max(0, len(items or []) - int(n))],
+            "shift": lambda items, n=1: list(items or [])[int(n):],
+            "unshift": lambda items, item: [item, *(items or [])]}
 
 
 def url_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., str]]:
@@ -187,7 +222,11 @@ def register(env: Any, site: Mapping[str, Any], markdownify: Callable[[str], str
             "%a, %d %b %Y %H:%M:%S %z"), "date_to_string": date_to_string,
         "date_to_long_string": date_to_long_string, "xml_escape": xml_escape, "jsonify": jsonify,
         "slugify": slugify, "number_of_words": number_of_words, "where": where,
-        "group_by": group_by, "sort": sort, "where_exp": where_exp, "markdownify": lambda v: markdownify(_text(v)),
-        **url_filters(site)}
+        "group_by": group_by, "sort": sort, "where_exp": where_exp, "group_by_exp": group_by_exp,
+        "array_to_sentence_string": array_to_sentence_string,
+        "cgi_escape": lambda v: quote_plus(_text(v)),
+        "uri_escape": lambda v: quote(_text(v), safe="!#$&'()*+,/:;=?@[]~%"),
+        "normalize_whitespace": lambda v: " ".join(_text(v).split()),
+        "markdownify": lambda v: markdownify(_text(v)), **_arrays(), **url_filters(site)}
     for name, function in filters.items():
         env.add_filter(name, function)

@@ -298,11 +298,10 @@ def test_every_mistake_is_reported_with_its_line() -> None:
         "defined). Did you mean '{{ site.data.talks }}'? Variables available are site.* "
         "(baseurl, data, title, url) and page.* (date, summary, tags, title). To show braces "
         "literally, wrap them in {% raw %}…{% endraw %}.",
-        "posts/2024-03-09-cnn.md:9: unknown Liquid filter in '{{ page.summary | truncate_words: 5 "
-        "}}' (unknown filter 'truncate_words'). nbpress has Liquid's filters and Jekyll's "
-        "(relative_url, absolute_url, date, date_to_string, date_to_long_string, "
-        "date_to_xmlschema, xml_escape, jsonify, slugify, markdownify, where, where_exp, "
-        "group_by, sort, number_of_words), not those of Jekyll plugins.",
+        "posts/2024-03-09-cnn.md:9: unknown Liquid filter 'truncate_words' in "
+        "'{{ page.summary | truncate_words: 5 }}'. Did you mean 'truncatewords'? nbpress has "
+        "Liquid's filters and Jekyll's (jekyllrb.com/docs/liquid/filters), not those of Jekyll "
+        "plugins.",
         "posts/2024-03-09-cnn.md:10: Liquid error in '{% if page.tags contains %}': "
         "expected a primitive expression, found end of expression. Liquid's syntax: "
         "shopify.github.io/liquid. To show braces literally, wrap them in {% raw %}…{% endraw %}."]
@@ -363,3 +362,18 @@ def test_a_filter_given_a_wrong_value() -> None:
         "'last week' is not a date. Check the values the filter or tag is given (Jekyll's "
         "filters: jekyllrb.com/docs/liquid/filters). To show braces literally, wrap them in "
         "{% raw %}…{% endraw %}.")
+
+
+def test_more_jekyll_filters() -> None:
+    assert post("Tagged {{ page.tags | array_to_sentence_string }}.") == \
+        "Tagged deep learning and pytorch."
+    assert post('{{ site.data.talks | map: "topic" | array_to_sentence_string: "or" }}') == \
+        "hpc, ml, tooling, or ml"
+    assert post('{% assign by = site.data.talks | group_by_exp: "t", "t.year | default: 0 | '
+                'at_least: 2020" %}{% for g in by %}{{ g.name }}:{{ g.size }} {% endfor %}') == \
+        "2020:3 2021:1 "
+    assert post('{{ "Training & testing?" | cgi_escape }}') == "Training+%26+testing%3F"
+    assert post('{{ "/notes/my post?x=1" | uri_escape }}') == "/notes/my%20post?x=1"
+    assert post('{{ "  a\n  wrapped   title " | normalize_whitespace }}') == "a wrapped title"
+    assert post('{{ page.tags | push: "jax" | shift | unshift: "ml" | pop | join: "," }}') == \
+        "ml,pytorch"

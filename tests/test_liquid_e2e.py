@@ -65,11 +65,10 @@ def test_two_liquid_mistakes_in_one_post_are_both_reported_before_any_kernel(mak
     result = build("build", "--root", str(root), cwd=root)
     assert result.returncode == 1
     assert result.stderr == (
-        "error: posts/2019-03-10-resnet.md:7: unknown Liquid filter in "
-        "'{{ page.date | date_to_str }}' (unknown filter 'date_to_str'). nbpress has Liquid's "
-        "filters and Jekyll's (relative_url, absolute_url, date, date_to_string, "
-        "date_to_long_string, date_to_xmlschema, xml_escape, jsonify, slugify, markdownify, "
-        "where, where_exp, group_by, sort, number_of_words), not those of Jekyll plugins.\n\n"
+        "error: posts/2019-03-10-resnet.md:7: unknown Liquid filter 'date_to_str' in "
+        "'{{ page.date | date_to_str }}'. Did you mean 'date_to_string'? nbpress has Liquid's "
+        "filters and Jekyll's (jekyllrb.com/docs/liquid/filters), not those of Jekyll plugins."
+        "\n\n"
         "error: posts/2019-03-10-resnet.md:9: '{% include callouts.html %}': there is no "
         "_includes/callouts.html. Files in _includes/: callout.html.\n\n"
         "1 post(s) failed; the previous site was left as it was.\n")
