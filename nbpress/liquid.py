@@ -32,6 +32,7 @@ _VARIABLES = "Variables available are site.* ({site}) and page.* ({page}). "
 _TAG_HINT = ("nbpress has Liquid's tags and Jekyll's (include, highlight, link, post_url, raw), "
              "not those of Jekyll plugins: for code use a ``` fence (or {% highlight %}), for "
              "other HTML put it in _includes/ and {% include %} it. " + _RAW_HINT)
+_INTERNAL_TAGS = {"content", "output", "illegal", "#", "doc"}  # python-liquid's, not tags
 _FILTER_HINT = ("nbpress has Liquid's filters and Jekyll's (jekyllrb.com/docs/liquid/filters), "
                 "not those of Jekyll plugins.")
 _VALUE_HINT = ("Check the values the filter or tag is given (Jekyll's filters: "
@@ -111,8 +112,10 @@ def _problem(exc, env, scope, path: Path, text: str, line_offset: int) -> PostEr
         said, hint = _unknown_filter(message, markup, env.filters)
         return PostError(said, path=where, line=line, hint=hint)
     if token is not None and token.kind == TOKEN_TAG and message.startswith("unexpected tag"):
-        return PostError(f"unknown Liquid tag '{markup}'.", path=where, line=line,
-                         hint=_TAG_HINT)
+        tags = [n for n in env.tags if n not in _INTERNAL_TAGS]
+        close = difflib.get_close_matches(token.value, tags, n=1, cutoff=0.75)
+        hint = f"Did you mean '{{% {close[0]} %}}'? {_TAG_HINT}" if close else _TAG_HINT
+        return PostError(f"unknown Liquid tag '{markup}'.", path=where, line=line, hint=hint)
     hint = _SYNTAX_HINT if isinstance(exc, LiquidSyntaxError) else _VALUE_HINT
     return PostError(f"Liquid error in '{markup}': {message}.", path=where, line=line, hint=hint)
 

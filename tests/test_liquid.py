@@ -377,3 +377,9 @@ def test_more_jekyll_filters() -> None:
     assert post('{{ "  a\n  wrapped   title " | normalize_whitespace }}') == "a wrapped title"
     assert post('{{ page.tags | push: "jax" | shift | unshift: "ml" | pop | join: "," }}') == \
         "ml,pytorch"
+
+
+def test_misspelt_tag_names_the_closest() -> None:
+    assert fails("{% hightlight python %}\nx = 1\n{% endhighlight %}").startswith(
+        "posts/a.md:4: unknown Liquid tag '{% hightlight python %}'. Did you mean "
+        "'{% highlight %}'? nbpress has Liquid's tags")
