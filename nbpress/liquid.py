@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import PostError, PostErrors
+from .errors import Location, PostError, PostErrors
 
 _BIBLIOGRAPHY = re.compile(r"\{%-?\s*bibliography\b[^%]*%\}")
 _KEEP = "\x00nbpress-liquid-keep:{}\x00"  # stands for a kept tag while Liquid runs
@@ -90,18 +90,34 @@ def _unknown_filter(message: str, markup: str, filters) -> tuple[str, str]:
 
 
 def _problem(exc, env, scope, path: Path, text: str, line_offset: int) -> PostError:
-    """One python-liquid error → a PostError at the file and line it is in."""
+    """One python-liquid error → a PostError at the file and line it is in (for a mistake
+    in an include, naming the include tag that led there)."""
+
+    def place(token) -> tuple[Path, int, str]:
+        """The file, line and ``{{ … }}``/``{% … %}`` text of a token."""
+        source = token.source if token is not None else text
+        index = max(token.start_index, 0) if token is not None else 0
+        where, first = (path, line_offset)
+        if source != text:
+            where, first = env.sources.get(source, path), 1
+        return where, first + source.count("\n", 0, index), _markup(source, index)
+
+    error = _describe(exc, env, scope, *place(exc.token))
+    if getattr(exc, "included_from", None) is None:
+        return error
+    by, at, markup = place(exc.included_from)  # which post (and line) the include is for
+    return PostError(f"{error.message.rstrip('.')}; included by {Location(by, at)} '{markup}'.",
+                     path=error.location.path, line=error.location.line, hint=error.hint)
+
+
+def _describe(exc, env, scope, where: Path, line: int, markup: str) -> PostError:
+    """The message and hint for one python-liquid error at ``where``:``line``."""
     from liquid.exceptions import LiquidSyntaxError, UndefinedError, UnknownFilterError
     from liquid.token import TOKEN_TAG
 
     from .liquid_tags import JekyllTagError
 
     token = exc.token
-    source = token.source if token is not None else text
-    index = max(token.start_index, 0) if token is not None else 0
-    where, first = (path, line_offset) if source == text else (env.sources.get(source, path), 1)
-    line = first + source.count("\n", 0, index)
-    markup = _markup(source, index)
     message = str(exc.message)
     if isinstance(exc, JekyllTagError):
         return PostError(message, path=where, line=line, hint=exc.hint)

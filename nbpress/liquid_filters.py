@@ -76,7 +76,8 @@ def _day_month_year(value: Any, month: str, style: str = "", usa: str = "") -> s
 
 
 def date_to_string(value: Any, style: str = "", usa: str = "") -> str:
-    """``19 Mar 2024``; ``"ordinal"`` → ``19th Mar 2024``; ``"ordinal", "US"`` → ``Mar 19th, 2024``."""
+    """``19 Mar 2024``; ``"ordinal"`` → ``19th Mar 2024``;
+    ``"ordinal", "US"`` → ``Mar 19th, 2024``."""
     return _day_month_year(value, "%b", style, usa)
 
 
@@ -145,7 +146,8 @@ def sort(items: Iterable[Any], name: Any = None, nils: str = "first") -> list:
     """Sorted; by property ``name`` if given, items without it first (or ``"last"``)."""
     values = list(items or [])
     if name is None or is_undefined(name):
-        return sorted(values, key=lambda v: (v is None, v) if nils == "last" else (v is not None, v))
+        last = nils == "last"
+        return sorted(values, key=lambda v: (v is None if last else v is not None, v))
     present = [v for v in values if _property(v, name) is not None]
     missing = [v for v in values if _property(v, name) is None]
     present.sort(key=lambda v: _property(v, name))

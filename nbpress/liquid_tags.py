@@ -66,8 +66,12 @@ class IncludeNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         template = context.env.include(self.name, self.token)
         params = {key: value.evaluate(context) for key, value in self.params}
+        before = len(context.env.problems)
         with context.extend({"include": params}, template=template):
             template.render_with_context(context, buffer, partial=True)
+        for problem in context.env.problems[before:]:  # say which include tag led there
+            if getattr(problem, "included_from", None) is None:
+                problem.included_from = self.token
         return True
 
 

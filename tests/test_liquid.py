@@ -253,7 +253,8 @@ def test_mistake_inside_an_include_names_the_include(includes: Path) -> None:
         post("{% include note.html text='x' %}", includes=includes)
     assert str(info.value).startswith(
         "_includes/note.html:2: unknown Liquid variable '{{ page.titel }}' (titel is not "
-        "defined). Did you mean '{{ page.title }}'?")
+        "defined); included by posts/2024-03-09-cnn.md:5 '{% include note.html text='x' %}'. "
+        "Did you mean '{{ page.title }}'?")
 
 
 def test_highlight_is_the_fence_highlighter_and_keeps_line_count() -> None:
@@ -304,7 +305,8 @@ def test_every_mistake_is_reported_with_its_line() -> None:
         "plugins.",
         "posts/2024-03-09-cnn.md:10: Liquid error in '{% if page.tags contains %}': "
         "expected a primitive expression, found end of expression. Liquid's syntax: "
-        "shopify.github.io/liquid. To show braces literally, wrap them in {% raw %}…{% endraw %}."]
+        "shopify.github.io/liquid. To show braces literally, wrap them in "
+        "{% raw %}…{% endraw %}."]
     assert str(info.value) == "\n\n".join(str(e) for e in info.value.errors)
 
 
