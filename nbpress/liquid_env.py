@@ -14,18 +14,34 @@ from typing import Any, Callable, Mapping
 
 from liquid import Environment, Mode
 from liquid.exceptions import LiquidError
-from liquid.undefined import StrictDefaultUndefined
+from liquid.undefined import FalsyStrictUndefined, StrictUndefined
 
 from . import liquid_filters, liquid_tags
+
+
+class JekyllUndefined(FalsyStrictUndefined):
+    """An unknown variable: an error when output, filtered or looped over (a typo must not
+    vanish from the page), but false in ``{% if %}``/``{% unless %}`` and nil in comparisons,
+    and ``| default:`` applies: Jekyll posts and includes test optional values that way
+    (``{% if include.caption %}``)."""
+
+    __slots__ = ()
+    force_liquid_default = True
+    allowed_properties = FalsyStrictUndefined.allowed_properties | {"__contains__"}
+    __hash__ = StrictUndefined.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or other is False
+
+    def __contains__(self, item: object) -> bool:
+        return False
 
 
 class JekyllEnvironment(Environment):
     """Liquid with Jekyll's tags and filters; mistakes collected, includes read once."""
 
     def __init__(self, links: Mapping[str, str], includes: Path | None) -> None:
-        # StrictDefaultUndefined: an unknown variable is an error, except before
-        # `| default:` (the usual Jekyll idiom for optional front matter).
-        super().__init__(tolerance=Mode.LAX, undefined=StrictDefaultUndefined)
+        super().__init__(tolerance=Mode.LAX, undefined=JekyllUndefined)
         self.problems: list[LiquidError] = []
         self.links = links
         self.includes = includes

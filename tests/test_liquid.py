@@ -385,3 +385,26 @@ def test_misspelt_tag_names_the_closest() -> None:
     assert fails("{% hightlight python %}\nx = 1\n{% endhighlight %}").startswith(
         "posts/a.md:4: unknown Liquid tag '{% hightlight python %}'. Did you mean "
         "'{% highlight %}'? nbpress has Liquid's tags")
+
+
+def test_optional_values_are_tested_as_on_jekyll(includes: Path) -> None:
+    (includes / "image.html").write_text(
+        '<img src="{{ include.url | relative_url }}"{% if include.alt %} alt="{{ include.alt }}"'
+        "{% endif %}>\n{% if include.caption != nil %}<em>{{ include.caption }}</em>\n"
+        "{% endif %}")
+    text = ("{% include image.html url='/assets/a.png' %}"
+            "{% include image.html url='/assets/b.png' alt='Loss' caption='Loss per epoch' %}"
+            "{% unless page.hide_toc %}[toc]{% endunless %}"
+            "{% case page.layout %}{% when 'talk' %}talk{% else %} post{% endcase %}"
+            "{% if page.series contains 'cnn' %} in a series{% endif %}")
+    assert post(text, includes=includes) == (
+        '<img src="/blog/assets/a.png">\n'
+        '<img src="/blog/assets/b.png" alt="Loss">\n<em>Loss per epoch</em>\n[toc] post')
+
+
+def test_unknown_variable_output_or_looped_over_is_still_an_error() -> None:
+    assert fails("{% if page.image %}{{ page.image }}{% endif %}{{ page.imag }}").startswith(
+        "posts/a.md:4: unknown Liquid variable '{{ page.imag }}' (imag is not defined).")
+    assert fails("{% for post in site.post %}{{ post.title }}{% endfor %}").startswith(
+        "posts/a.md:4: unknown Liquid variable 'site.post' in '{% for post in site.post %}' "
+        "(post is not defined).")
