@@ -10,6 +10,7 @@ import argparse
 import logging
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,15 @@ def _run_options(parser: Any) -> None:
                         help="kernels running at once (default: the number of cores + 1)")
 
 
+def _debug_option(parser: Any) -> None:
+    parser.add_argument("--debug", action="store_true",
+                        help="show nbpress's own traceback when something fails")
+
+
 def _build_options(parser: Any,
                    default_root: Path) -> None:
     _site_options(parser, default_root)
+    _debug_option(parser)
     _run_options(parser)
     parser.add_argument("--format", choices=("site", "jekyll"), default="site",
                         dest="output_format", help="site: a complete site (default); jekyll: "
@@ -81,6 +88,8 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="the blog's folder (new or empty)")
     n.add_argument("--force", action="store_true",
                    help="write into a folder that is not empty (existing files are kept)")
+    for sub in (c, s, n):
+        _debug_option(sub)
     return parser
 
 
@@ -178,7 +187,16 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
             return _serve(config, args)
         return _build(config, explain=args.explain)
     except NbpressError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a fault of nbpress itself: one paragraph, the trace on request
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"error: nbpress failed unexpectedly ({type(exc).__name__}: {exc}); the previous "
+              "site and the cache were left as they were. Run the same command with --debug "
+              "to see nbpress's traceback, and report it with that output.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was (posts that had finished "

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import ConfigError, PostError
-from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
-                      uncomment_header)
+from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
+                      page_front_matter, uncomment_header)
 from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -160,33 +160,6 @@ def _as_list(value: Any, key: str, path: Path, key_lines: dict[str, int]) -> tup
     raise PostError(f"'{key}:' must be a list of names or names separated by spaces.",
                     path=path, line=key_lines.get(key),
                     hint=f"Write e.g. '{key}: [machine-learning, jax]'.")
-
-
-_OPEN_FENCE = re.compile(r"^(`{3,}|~{3,})")
-
-
-def first_heading(path: Path, body: str) -> str:
-    """The text of the post's first level-1 heading outside code ("" when none): the title
-    of a notebook that has no front matter, as Jupyter Book and Quarto take it."""
-    if path.suffix == ".ipynb":
-        try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, OSError, AttributeError):
-            return ""
-        body = "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list)
-                         else str(c.get("source", "")) for c in cells
-                         if isinstance(c, dict) and c.get("cell_type") == "markdown")
-    # A script's Markdown cells are comments: its heading is "# # Title".
-    heading = re.compile(r"^# #[ \t]+(.+?)[ \t#]*$" if path.suffix == ".py"
-                         else r"^#[ \t]+(.+?)[ \t#]*$")
-    fence = ""
-    for line in body.splitlines():
-        opening = _OPEN_FENCE.match(line)
-        if opening and (not fence or line.strip() == fence):
-            fence = "" if fence else opening.group(1)
-        elif not fence and heading.match(line):
-            return re.sub(r"[*_`]", "", heading.match(line).group(1)).strip()
-    return ""
 
 
 def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int], body: str,

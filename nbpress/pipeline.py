@@ -53,9 +53,9 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
                "baseurl": config.baseurl, "format": config.output_format}
     fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options)
     if not explain and config.mode != "always" and not config.refresh:
-        previous = state.load(state_file)
+        previous = state.load(state_file, posts=False)
         if previous.up_to_date(fingerprint, config.root, config.out):
-            return BuildReport(posts=tuple(previous.posts), warnings=(),
+            return BuildReport(posts=state.post_names(state_file), warnings=(),
                                seconds=time.perf_counter() - start, up_to_date=True)
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
@@ -100,7 +100,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
         warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
         build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
         write_site(files, config.out, build_id)
-        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
+        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs, previous)
     entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
@@ -286,11 +286,12 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
 
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
                 rendered: Rendered, plans: list[cache.Plan],
-                runs: dict[str, tuple[ExecResult, cache.Record]]) -> None:
-    """What this build saw, for the next build to do only what changed."""
+                runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State) -> None:
+    """What this build saw, for the next build to do only what changed (only the records
+    that differ from ``previous`` are written)."""
     records = [runs[p.name][1] if p.name in runs else p.record for p in plans]
     dependency_files = tuple(sorted({f for r in records if r for f in r.files}))
     state.save(state_file, state.State(
         fingerprint=fingerprint, build_id=build_id, posts=rendered.records,
         dependency_files=dependency_files,
-        executions=state.execution_fingerprint(config.root, dependency_files)))
+        executions=state.execution_fingerprint(config.root, dependency_files)), previous)

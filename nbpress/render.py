@@ -25,8 +25,10 @@ from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
+from .resources import post_resources
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
+_DIRECTIVE_IMAGE = re.compile(r"^\{(?:figure|image)\}\s+(?![a-z][a-z0-9+.-]*:|//)(\S+)")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -67,6 +69,10 @@ def local_images(tokens: list) -> list[tuple[str, int]]:
             parser = _LocalLinks()
             parser.feed(token.content)
             urls += parser.urls
+        image = _DIRECTIVE_IMAGE.match(token.info or "") if token.type in ("fence",
+                                                                           "colon_fence") else None
+        if image:  # MyST's {figure} and {image} directives name their file on the fence line
+            found.append((image.group(1), start))
         found += [(url, _line_of(url, token, start)) for url in urls if not _SCHEME.match(url)]
     return found
 
@@ -174,6 +180,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                       max_output_lines=config.output_lines, language=doc.kernel.language)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
+    files += post_resources(post, (url for url, _ in links_found), config.root, config.baseurl,
+                            config.out)
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
                           main_packages=tuple(result.main_packages), code_cells=len(doc.cells))

@@ -195,13 +195,15 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    shared: set[str] = set()  # a site file several posts show (/images/logo.png) goes once
     for i, item in enumerate(posts):
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
-        files.extend(item.files)
+        files += [f for f in item.files if f.source is None or f.path not in shared]
+        shared.update(f.path for f in item.files if f.source is not None)
     return files
 
 
@@ -293,9 +295,12 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return (asset_files(config) + post_pages(env, config, site, posts)
-            + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
-            + not_found_page(env, site) + feed_files(env, site))
+    assets = asset_files(config)
+    published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
+    pages = [f for f in post_pages(env, config, site, posts)
+             if f.source is None or f.path not in published]
+    return (assets + pages + index_pages(env, site) + tag_pages(env, site)
+            + archive_page(env, site) + not_found_page(env, site) + feed_files(env, site))
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:
