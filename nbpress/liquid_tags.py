@@ -150,7 +150,11 @@ class PostLinkNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         links = context.env.links
         target = self.target.lstrip("/")
-        for name in (target, re.sub(r"^_posts/", "posts/", target)):
+        # Jekyll's forms: `_posts/…md` for link, `subfolder/2024-03-19-name` for post_url
+        names = [target, re.sub(r"^_posts/", "posts/", target)]
+        if self.token.value == "post_url":
+            names.append(target.rsplit("/", 1)[-1])
+        for name in names:
             if name in links:
                 buffer.write(links[name])
                 return True

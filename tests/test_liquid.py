@@ -279,8 +279,10 @@ def test_highlight_linenos_and_raw_inside() -> None:
         '<span class="nt">br</span><span class="p">&gt;</span>\n</code></pre>\n')
 
 
-def test_link_to_a_jekyll_posts_path() -> None:
+def test_link_to_a_jekyll_posts_path_and_post_url_in_a_subfolder() -> None:
     assert post("[o]({% link _posts/2024-01-02-other.md %})") == \
+        "[o](/blog/2024/01/02/other.html)"
+    assert post("[o]({% post_url /tutorials/2024-01-02-other %})") == \
         "[o](/blog/2024/01/02/other.html)"
 
 
