@@ -29,6 +29,8 @@ def _site_options(parser: Any,
                         help="output folder (default: ROOT/_site)")
     parser.add_argument("--drafts", action="store_true",
                         help="include draft and unpublished posts")
+    parser.add_argument("--future", action="store_true",
+                        help="include posts dated after now (Jekyll's --future)")
 
 
 def _run_options(parser: Any) -> None:
@@ -63,8 +65,8 @@ def _build_options(parser: Any,
 
 def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, usage="%(prog)s [build] [build options]\n       %(prog)s {check,serve,new} "
-        "[options]  (%(prog)s COMMAND -h: its options)",
+        prog=prog, usage="%(prog)s [build] [build options]\n       %(prog)s "
+        "{check,serve,new,import} [options]  (%(prog)s COMMAND -h: its options)",
         description="Build a blog whose posts' code runs at build time. Without a command, "
         "builds the site (the options below are build's).")
     parser.add_argument("--version", action="version", version=f"nbpress {__version__}")
@@ -88,13 +90,18 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="the blog's folder (new or empty)")
     n.add_argument("--force", action="store_true",
                    help="write into a folder that is not empty (existing files are kept)")
-    for sub in (c, s, n):
+    i = commands.add_parser("import", help="turn a Jekyll blog into a new nbpress site "
+                                           "(posts, pages, settings, exported outputs)")
+    i.add_argument("source", type=Path, metavar="JEKYLL_SITE", help="the Jekyll blog's folder")
+    i.add_argument("--to", type=Path, required=True, metavar="NEW_ROOT",
+                   help="the new site's folder (must not exist)")
+    for sub in (c, s, n, i):
         _debug_option(sub)
     return parser
 
 
 def _config(args: argparse.Namespace) -> SiteConfig:
-    config = load_config(args.root, out=args.out, drafts=args.drafts,
+    config = load_config(args.root, out=args.out, drafts=args.drafts, future=args.future,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs),
                          output_format=getattr(args, "output_format", "site"))
@@ -177,6 +184,10 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
 
             print(summary(create(args.dir, force=args.force)))
             return 0
+        if args.command == "import":
+            from .importer import run
+
+            return run(args.source, args.to, sys.stdout)
         if args.command == "check":
             from .check import report
 

@@ -21,6 +21,7 @@ import yaml
 from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
                       page_front_matter, uncomment_header)
+from .jekyllmeta import jekyll_fields
 from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -202,15 +203,13 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
 def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
          **values: Any) -> str:
     """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
-    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
-                          key_lines)
     pattern = str(front.get("permalink") or config.permalink)
     try:
         check_pattern(pattern)
     except ConfigError as exc:
         raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
                         hint=exc.hint) from None
-    url = expand(pattern, categories=categories, **values)
+    url = expand(pattern, **values)
     if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
         raise PostError(f"this post's URL {url} would be written outside the site folder or "
                         "over one of the site's own pages.", path=path,
@@ -237,8 +236,9 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     match = _DATED_NAME.match(path.stem)
     date = _date(front, match, path, key_lines, tz, notes)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
+    jekyll = jekyll_fields(front, path, key_lines)  # Jekyll's :title is the file name's
     url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
-               title=title)
+               title=slug, categories=jekyll["categories"])
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
@@ -246,7 +246,7 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
         draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
-        notes=tuple(notes), **typed_fields(front, path, key_lines, tz),
+        notes=tuple(notes), **typed_fields(front, path, key_lines, tz), **jekyll,
     )
 
 
@@ -372,8 +372,8 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
         except PostError as exc:
             errors.append(exc)
             continue
-        if post.draft and not config.drafts:
-            continue
+        if post.draft and not config.drafts or post.date > dt.datetime.now(tz) and not config.future:
+            continue  # Jekyll leaves out posts dated after the build unless --future
         if post.output_path in seen:
             other = seen[post.output_path].relative_to(config.root)
             errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import unquote
 
 
 # Names of what nbpress keeps on disk, in one place.
@@ -34,6 +35,13 @@ def output_path(url: str) -> str:
     """The file for a URL path: ``/page2/`` → ``page2/index.html``; ``/p.html`` → ``p.html``."""
     path = url.lstrip("/")
     return path + "index.html" if not path or path.endswith("/") else path
+
+
+def page_file(url: str) -> str:
+    """The HTML file Jekyll writes for a post's or page's URL: escapes undone, ``.html``
+    added unless there (``/about`` → ``about.html``, ``/a%20b/`` → ``a b/index.html``)."""
+    path = output_path(unquote(url))
+    return path if path.endswith(".html") else path + ".html"
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class SiteConfig:
     mode: str = "auto"  # --execute: "auto" (use the cache when fresh), "never", "always"
     refresh: tuple[str, ...] = ()  # --refresh: posts (stems or paths) to execute anyway
     jobs: int = 0  # kernels at once; 0 = the number of cores
+    future: bool = False  # --future: posts dated after now are built too (Jekyll's --future)
+    exclude: tuple[str, ...] = ()  # folders/files (from the root) that hold no pages
     output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
 
@@ -111,6 +121,12 @@ class PostSource:
     author: str = ""
     modified: dt.datetime | None = None  # ``last_modified_at``
     resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
+    # Jekyll's site model (pages.py, jekyllmeta.py):
+    kind: str = "post"  # "post" (posts/) or "page" (a standalone page such as about.md)
+    categories: tuple[str, ...] = ()
+    excerpt: str = ""  # the front matter's ``excerpt:`` (Markdown), shown instead of the derived one
+    redirect_from: tuple[str, ...] = ()  # jekyll-redirect-from: old URLs that lead here
+    redirect_to: str = ""  # jekyll-redirect-from: this page only redirects there
     notes: tuple[str, ...] = ()  # warnings discovery gave (a title taken from a heading…)
 
     def line_of(self, key: str) -> int | None:
@@ -120,7 +136,7 @@ class PostSource:
     @property
     def output_path(self) -> str:
         """The page's file path relative to the site folder."""
-        return output_path(self.url)
+        return page_file(self.url)
 
     @property
     def files_dir(self) -> str:
@@ -185,6 +201,7 @@ class ExecResult:
     files: tuple[str, ...] = ()
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
+    imported_from: str = ""  # outputs imported from this export file, not run (importer)
 
 
 @dataclass(frozen=True)
@@ -197,6 +214,7 @@ class Execution:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
+    imported_from: str = ""  # the export file the outputs were imported from, if not run
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .bibliography import Reference, load_references
 from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
 from .liquid import resolve
+from .liquidcompat import blank_undefined
 from .markdown import MATH_PROBLEMS, make_markdown
 from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
@@ -160,6 +161,10 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
                                               files_dir=post.files_dir, baseurl=config.baseurl)
     warnings = [BuildWarning(note, post.path) for note in notes]
+    markdown, found = blank_undefined(markdown, post.front_matter,
+                                      {"site": variables, "page": page}, path=post.path,
+                                      line_offset=post.body_line)
+    warnings += found
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line, includes=config.root / "_includes")
     references = {**site_references, **load_references(
@@ -168,8 +173,9 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                    line_offset=post.body_line - 1)
     md = make_markdown(cite, myst_plugin)
     env: dict = {}
-    tokens = md.parse(mark_references(markdown), env)
-    body = md.renderer.render(tokens, md.options, env)
+    # An .html page is HTML already (readers/html.py): only its Liquid is resolved.
+    tokens = md.parse(mark_references(markdown), env) if doc.format != "html" else []
+    body = md.renderer.render(tokens, md.options, env) if tokens else markdown
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
@@ -184,7 +190,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                             config.out)
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
-                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
+                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells),
+                          imported_from=result.imported_from)
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,

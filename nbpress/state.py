@@ -133,13 +133,16 @@ def _hash(parts: Iterable[str], seed: Any = None) -> str:
     return digest.hexdigest()
 
 
-def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> str:
+def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any,
+                      extra: Iterable[Path] = ()) -> str:
     """What the user edits: posts, bibliographies, theme, configuration, nbpress, packages.
 
     Taken before a build reads anything, so an edit made during the build is
-    seen by the next one.  ``options`` (JSON-able) are the settings that change output.
+    seen by the next one.  ``options`` (JSON-able) are the settings that change output;
+    ``extra`` more files the build reads (pages, data files).
     """
     parts: list[str] = [_stat(root / "pyproject.toml")]
+    parts += sorted(_stat(p) for p in extra)
     posts = root / "posts"
     parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))

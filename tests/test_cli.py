@@ -29,7 +29,7 @@ def test_help_lists_the_build_options_and_the_commands() -> None:
     result = run_build("--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: build.py [build] [build options]\n"
-                                    "       build.py {check,serve,new} [options]")
+                                    "       build.py {check,serve,new,import} [options]")
     for option in ("--root ROOT", "--out OUT", "--drafts", "--execute {auto,never,always}",
                    "--refresh POST", "--jobs JOBS", "--keep-going", "--explain", "--version"):
         assert option in result.stdout, option

@@ -363,3 +363,23 @@ def test_a_heading_repeating_the_title_is_shown_once() -> None:
     other = analyze(RenderedPost(post=post, html=html.replace("Adam, explained <", "Other <"),
                                  excerpt="", files=()), {}).content
     assert other.startswith('<h2 id="adam-explained">Other')
+
+
+def test_page_layouts_are_checked_before_anything_runs(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from nbpress.config import load_config
+    from nbpress.pages import read_page
+    from nbpress.site import layout_errors
+    from nbpress.templates import make_environment
+
+    config = load_config(tmp_path)
+    pages = []
+    for name, layout in [("a.md", "nosuch"), ("b.md", "home"), ("c.md", "null"),
+                         ("d.md", "default")]:
+        (tmp_path / name).write_text(f"---\ntitle: T\nlayout: {layout}\n---\n")
+        pages.append(read_page(tmp_path / name, config, ZoneInfo("UTC")))
+    (error,) = layout_errors(make_environment(config.theme_dirs), pages)
+    assert (error.location.path.name, error.location.line) == ("a.md", 3)
+    assert (error.message, error.hint) == ("'layout: nosuch' names no template of the theme.",
+                                           "Add templates/nosuch.html, or use 'layout: page'.")
