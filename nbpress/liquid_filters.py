@@ -28,7 +28,7 @@ _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SLUG_MODES = {  # Jekyll's slugify modes: which characters become "-"
     "raw": re.compile(r"\s+"),
     "default": re.compile(r"(?:[^\w]|_)+"),
-    "pretty": re.compile(r"(?:[^\w._~!$&'()+,;=@]|_)+"),
+    "pretty": re.compile(r"[^\w._~!$&'()+,;=@]+"),  # keeps "_", as Jekyll's does
     "ascii": re.compile(r"[^a-z0-9]+", re.I),
     "latin": re.compile(r"[^a-z0-9]+", re.I),
 }
@@ -87,8 +87,8 @@ def date_to_long_string(value: Any, style: str = "", usa: str = "") -> str:
 
 
 def xml_escape(value: Any) -> str:
-    """Escape ``& < > "`` for XML text and attributes (feeds)."""
-    return html.escape(_text(value), quote=False).replace('"', "&quot;")
+    """Escape ``& < > " '`` for XML text and attributes (feeds), as Jekyll writes them."""
+    return html.escape(_text(value), quote=False).replace('"', "&quot;").replace("'", "&apos;")
 
 
 def jsonify(value: Any) -> str:
