@@ -21,6 +21,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+from . import interactive
 from .cellopts import CellOptions, cell_options, cell_tags
 from .markdown import MATH_PROBLEMS, highlight, mathml
 from .model import OutputFile
@@ -29,10 +30,6 @@ IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg
                "image/gif": ".gif", "image/webp": ".webp"}
 # Why some types are not shown, for their warning; other types get a generic one.
 _NOT_SHOWN = {
-    "application/vnd.jupyter.widget-view+json":
-        "Jupyter widgets need a live kernel, and a static page has none",
-    "application/vnd.plotly.v1+json":
-        "interactive Plotly figures are not rendered yet; fig.show('png') shows a static one",
     "application/pdf": "a web page cannot show PDF output inline",
     "application/javascript": "JavaScript outputs are not run on the page",
 }
@@ -48,6 +45,7 @@ class CellContext:
     render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
     language: str = "python"  # the kernel's language, for highlighting the cells' code
+    widgets: Any = None  # the notebook's saved widget state (interactive.saved_widgets)
 
 
 class CellHTML(NamedTuple):
@@ -111,14 +109,30 @@ def _ansi_html(text: str) -> str:
     return ansi2html(text)
 
 
+FOLD = (8, 20)  # a text output longer than these lines plus 8 shows its first and last lines
+
+
+def _pre(lines: list[str], cls: str) -> str:
+    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>'
+
+
 def _text_block(text: str, cls: str, limit: int) -> str:
+    """A text output; past ``limit`` lines it is cut (a traceback keeps its end, the line
+    readers need); past the fold its middle is folded under a "Show … more lines" control."""
     lines = text.split("\n")
     note = ""
     if len(lines) > limit:
-        note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
+        where = "first" if cls == "error" else "more"
+        note = (f'<p class="output-truncated">… {len(lines) - limit:,} {where} lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
-        lines = lines[:limit]
-    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
+        lines = lines[-limit:] if cls == "error" else lines[:limit]
+    head, tail = FOLD
+    if len(lines) <= head + tail + 8:
+        return _pre(lines, cls) + note
+    middle = lines[head:-tail]
+    return (f'<div class="output-folded">{_pre(lines[:head], cls)}<details class="output-middle">'
+            f"<summary>Show {len(middle):,} more lines</summary>{_pre(middle, cls)}</details>"
+            f"{_pre(lines[-tail:], cls)}</div>{note}")
 
 
 def _joined(value: Any) -> str:
@@ -143,7 +157,25 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    return Shown(f'<div class="output html">{_joined(value)}</div>')
+    if interactive.is_library_loader(_joined(value)):
+        return Shown("")
+    figure = interactive.plotly_html(_joined(value))
+    if figure:  # its HTML inlines or fetches plotly.js: draw it with the site's copy
+        return _interactive("application/vnd.plotly.v1+json", figure, item, ctx)
+    chart = interactive.altair_spec(_joined(value))
+    if chart:  # Altair's HTML loads Vega from a CDN: draw its chart with the site's copy
+        spec, mode = chart
+        return _interactive(f"application/vnd.{mode.replace('-', '')}.v5+json", spec, item, ctx)
+    text = _joined(value)
+    # pandas' DataFrame HTML: a table sized to its content in a scroll box of its own.
+    kind = "html table" if re.search(r'<table[^>]*class="[^"]*\bdataframe\b', text) else "html"
+    return Shown(f'<div class="output {kind}">{text}</div>')
+
+
+def _interactive(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    name = f"{ctx.slug}_{item.index}_{item.n}"
+    shown, file, notes = interactive.render(mime, value, item.output, name, ctx, item.alt)
+    return Shown(shown, file, notes)
 
 
 def _markdown(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
@@ -174,9 +206,21 @@ def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     return Shown(_text_block(_joined(value), "text", ctx.max_output_lines))
 
 
+def _widget(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    shown, why = interactive.widget_view(value, item.output, ctx.widgets or {})
+    if shown is not None:
+        return Shown(shown)
+    plain = item.output.get("data", {}).get("text/plain")
+    note = _not_shown(mime, "text/plain" if plain else None).replace(" is not shown;",
+                                                                     f" is not shown ({why});")
+    return Shown(_plain("text/plain", plain, item, ctx).html if plain else "", notes=(note,))
+
+
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
 # Every MIME type nbpress shows, best first: an output shows the first one it has.
 RENDERERS: dict[str, Renderer] = {
+    **{mime: _interactive for mime in interactive.MIME_TYPES},
+    interactive.WIDGET_VIEW: _widget,
     **{mime: _image for mime in IMAGE_TYPES},
     "text/html": _html, "text/markdown": _markdown, "text/latex": _latex,
     "application/json": _json, "text/plain": _plain,
@@ -194,8 +238,9 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     """The output's best representation; each type it has that nbpress cannot show is noted."""
     data = item.output.get("data", {})
     chosen = next((mime for mime in RENDERERS if mime in data), None)
+    used = interactive.USES.get(chosen or "", ())
     for mime in data:
-        if mime not in RENDERERS:
+        if mime not in RENDERERS and mime not in used:
             notes.setdefault(mime, _not_shown(mime, chosen))
     if chosen is None:
         return Shown("")
@@ -213,7 +258,7 @@ def _alt_text(cell: Any, output: dict, options: CellOptions, figure: int, index:
             return choice[figure]
     if meta.get("alt") or meta.get("caption"):
         return str(meta.get("alt") or meta.get("caption"))
-    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)", plain):
+    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)|alt\.\w*Chart\(", plain):
         return plain[:200]
     return f"Figure produced by code cell {index}"
 
@@ -267,7 +312,8 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             if f"remove-{name}" not in tags:  # MyST-NB's remove-stdout / remove-stderr
                 text = _stream_text([output for _, output in group]).rstrip("\n")
                 cls = "stderr" if name == "stderr" else "stdout"
-                parts.append(_text_block(text, cls, ctx.max_output_lines))
+                if text.strip():  # tqdm's closing newline alone must not draw an empty box
+                    parts.append(_text_block(text, cls, ctx.max_output_lines))
             continue
         for n, output in group:  # n: the output's index, which nbconvert's file names use
             kind = output.get("output_type")
@@ -323,5 +369,6 @@ def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
         return CellHTML("", outputs.files, outputs.notes)
     # A label with no figure to carry it names the cell itself.
     ident = options.label if options.label and not figures else f"cell-{index}"
-    return CellHTML(f'<div class="cell" id="{html.escape(ident)}">{"".join(parts)}</div>',
+    wide = " column-page" if "column-page" in tags else ""  # cellopts: full-width, column: page
+    return CellHTML(f'<div class="cell{wide}" id="{html.escape(ident)}">{"".join(parts)}</div>',
                     outputs.files, outputs.notes)

@@ -19,9 +19,11 @@ from .attachments import cell_title, link_attachments
 from .bibliography import Reference, load_references
 from .citations import citations_plugin, mark_references, place_references, references_html
 from .errors import BuildWarning, PostError
+from .interactive import saved_widgets, widget_state
 from .liquid import resolve
 from .liquidcompat import blank_undefined
 from .markdown import MATH_PROBLEMS, make_markdown
+from .media import responsive_media
 from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
@@ -183,8 +185,11 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines, language=doc.kernel.language)
+                      max_output_lines=config.output_lines, language=doc.kernel.language,
+                      widgets=saved_widgets(result.notebook.metadata))
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
+    body += widget_state(body, ctx.widgets)  # once per page, for the widgets it shows
+    body = responsive_media(body)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     files += post_resources(post, (url for url, _ in links_found), config.root, config.baseurl,
                             config.out)

@@ -22,6 +22,7 @@ import jinja2
 from .errors import BuildWarning, PostError
 from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
                           resolve_url, rewrite)
+from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
 from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
@@ -151,6 +152,7 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
                         tags=post.tags),
         "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
         "execution": reproducibility(item.execution),
+        "scripts": page_scripts(derived.content, baseurl),  # its interactive outputs' libraries
     }
 
 
@@ -285,7 +287,7 @@ def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
         if post["front_matter"].get("feed") is False:
             continue
         page_url = absolute(site, post["url"])
-        content = rewrite(post["content"],
+        content = rewrite(feed_html(post["content"]),
                           url=lambda u, base=page_url: resolve_url(u, base, site.get("url", "")))
         content = _NOT_XML.sub("", content)
         entries.append({**post, "absolute_url": page_url, "absolute_id": absolute(site, post["id"]),
@@ -326,9 +328,11 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
-    """Every file of the site: assets, post pages with their files, the standalone pages, and
-    the generated pages (home, tags, archive, 404, feeds) that no standalone page replaces."""
-    assets = asset_files(config)
+    """Every file of the site: assets (an interactive library's only where a page uses it),
+    post pages with their files, the standalone pages, and the generated pages (home, tags,
+    archive, 404, feeds) that no standalone page replaces."""
+    used = {name for item in posts for name in libraries_in(item.html)}
+    assets = asset_files(config, used)
     own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
     taken = {f.path for f in own}
     published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
@@ -344,12 +348,18 @@ def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
     return assets + shown + [f for f in generated if f.path not in taken]
 
 
-def asset_files(config: SiteConfig) -> list[OutputFile]:
-    """``assets/`` of the default theme, then of the site (same names override)."""
+def asset_files(config: SiteConfig, libraries: set[str] = frozenset()) -> list[OutputFile]:
+    """``assets/`` of the default theme, then of the site (same names override); the
+    vendored JavaScript of an interactive library (``assets/vendor/<name>/``) only when some
+    page uses that library (``libraries``), and their loader when one does."""
     found: dict[str, Path] = {}
+    unused = {f"vendor/{name}" for name in LIBRARIES if name not in libraries}
+    unused |= set() if libraries else {LOADER}
     for theme in reversed(config.theme_dirs):
         folder = theme / "assets"
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and not path.name.startswith("."):
-                found["assets/" + path.relative_to(folder).as_posix()] = path
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.name.startswith(".") and \
+                    relative.rpartition("/")[0] not in unused and relative not in unused:
+                found["assets/" + relative] = path
     return [OutputFile(name, path.read_bytes()) for name, path in sorted(found.items())]
