@@ -124,8 +124,9 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {error}\n", file=sys.stderr)
-        print(f"{len(exc.errors)} post(s) failed; the previous site was left as it was.",
-              file=sys.stderr)
+        # a post can have several errors (every Liquid mistake in it): count the files
+        failed = len({e.location.path or id(e) for e in exc.errors})
+        print(f"{failed} post(s) failed; the previous site was left as it was.", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)

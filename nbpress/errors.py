@@ -76,6 +76,24 @@ class PostError(NbpressError):
     """A post's front matter or Markdown is wrong."""
 
 
+class PostErrors(PostError):
+    """Several mistakes found in one post at once (every Liquid mistake, say): ``errors``."""
+
+    def __init__(self, errors: list[NbpressError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.message, path=first.location.path, line=first.location.line,
+                         hint=first.hint)
+
+    def __str__(self) -> str:
+        return "\n\n".join(map(str, self.errors))
+
+
+def each_error(exc: NbpressError) -> list[NbpressError]:
+    """The errors an exception stands for: its list for ``PostErrors``, else itself."""
+    return list(exc.errors) if isinstance(exc, PostErrors) else [exc]
+
+
 class ExecutionError(NbpressError):
     """A post's code failed while the site was being built."""
 

@@ -1,106 +1,179 @@
-"""Jekyll's Liquid variables in a post's Markdown, resolved before rendering.
+"""Jekyll's Liquid in a post's Markdown, rendered before the Markdown renderer sees it.
 
-Liquid is substituted in the Markdown text, before any Markdown renderer sees
-it: a Markdown renderer percent-encodes ``{{…}}`` in link targets
-(``[a]({{site.baseurl}}/p)`` would link to ``%7B%7Bsite.baseurl%7D%7D/p``), and
-with spaces (``{{ site.baseurl }}``) does not see a link at all.
+Liquid is substituted in the Markdown text first, as Jekyll does: a Markdown
+renderer percent-encodes ``{{…}}`` in link targets (``[a]({{site.baseurl}}/p)``
+would link to ``%7B%7Bsite.baseurl%7D%7D/p``), and with spaces does not see a
+link at all.  It applies to the whole Markdown, shown code fences included (as on
+Jekyll: ``{% raw %}`` keeps braces literal); code cells never reach here.
 
-Supported: ``{{ site.x }}``, ``{{ page.x }}`` (with or without spaces, with the
-``relative_url``/``absolute_url`` filters), ``{% raw %}…{% endraw %}``,
-``{% post_url NAME %}`` and ``{% link PATH %}``.  ``{% bibliography %}`` is
-left in place for the citations stage.  Anything else is an error naming the
-file and line.  Code cells never reach here.
+The engine is python-liquid (the Shopify Liquid language, maintained), with
+undefined variables as errors and Jekyll's filters (``nbpress.liquid_filters``)
+and tags (``nbpress.liquid_tags``).  ``{% bibliography %}`` is left in place for
+the citations stage.  Every mistake in a post is reported at once, each naming
+the file and line (an included file's own line for a mistake inside it).
+python-liquid is imported here only when a post is rendered, so that a no-op
+build never pays for it.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import PostError
+from .errors import Location, PostError, PostErrors
 
-_TOKEN = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}|\{\{(.*?)\}\}|\{%(.*?)%\}",
-                    re.S)
-PASS_THROUGH_TAGS = ("bibliography",)
-_HINT = ("Variables available are site.* ({site}) and page.* ({page}). To show braces "
-         "literally, wrap them in {{% raw %}}…{{% endraw %}}.")
-
-
-def _lookup(expr: str, scope: Mapping[str, Mapping[str, Any]]) -> Any:
-    names = expr.split(".")
-    value: Any = scope
-    for name in names:
-        if not isinstance(value, Mapping) or name not in value:
-            raise KeyError(name)
-        value = value[name]
-    return value
-
-
-def _apply_filter(value: Any, name: str, site: Mapping[str, Any]) -> Any:
-    text = "" if value is None else str(value)
-    if name == "relative_url":
-        return site.get("baseurl", "") + ("/" + text.lstrip("/") if text else "")
-    if name == "absolute_url":
-        return site.get("url", "") + site.get("baseurl", "") + "/" + text.lstrip("/")
-    if name in ("escape", "xml_escape"):
-        return html.escape(text, quote=False)
-    raise KeyError(f"|{name}")
+_BIBLIOGRAPHY = re.compile(r"\{%-?\s*bibliography\b[^%]*%\}")
+_KEEP = "\x00nbpress-liquid-keep:{}\x00"  # stands for a kept tag while Liquid runs
+_KEPT = re.compile("\x00nbpress-liquid-keep:(\\d+)\x00")
+_RAW_HINT = "To show braces literally, wrap them in {% raw %}…{% endraw %}."
+_VARIABLES = "Variables available are site.* ({site}) and page.* ({page}). "
+_TAG_HINT = ("nbpress has Liquid's tags and Jekyll's (include, highlight, link, post_url, raw), "
+             "not those of Jekyll plugins: for code use a ``` fence (or {% highlight %}), for "
+             "other HTML put it in _includes/ and {% include %} it. " + _RAW_HINT)
+_INTERNAL_TAGS = {"content", "output", "illegal", "#", "doc"}  # python-liquid's, not tags
+_FILTER_HINT = ("nbpress has Liquid's filters and Jekyll's (jekyllrb.com/docs/liquid/filters), "
+                "not those of Jekyll plugins.")
+_VALUE_HINT = ("Check the values the filter or tag is given (Jekyll's filters: "
+               "jekyllrb.com/docs/liquid/filters). " + _RAW_HINT)
+_SYNTAX_HINT = "Liquid's syntax: shopify.github.io/liquid. " + _RAW_HINT
 
 
-def _value(expr: str, scope: Mapping[str, Mapping[str, Any]]) -> str:
-    parts = [p.strip() for p in expr.strip().strip("-").split("|")]
-    head = parts[0]
-    literal = re.fullmatch(r"""(['"])(.*)\1""", head)
-    value = literal.group(2) if literal else _lookup(head, scope)
-    for name in parts[1:]:
-        value = _apply_filter(value, name, scope["site"])
-    if isinstance(value, (list, tuple)):
-        return " ".join(map(str, value))
-    return "" if value is None else str(value)
+def _markup(source: str, index: int) -> str:
+    """The ``{{ … }}`` or ``{% … %}`` around ``index`` in ``source``."""
+    start = max(source.rfind("{{", 0, index + 1), source.rfind("{%", 0, index + 1))
+    if start < 0:
+        return source[index:index + 40].split("\n")[0]
+    close = "}}" if source.startswith("{{", start) else "%}"
+    end = source.find(close, index)
+    return source[start:end + 2] if end >= 0 else source[start:].split("\n")[0]
+
+
+def _closest(path: str, scope: Mapping[str, Any]) -> str | None:
+    """The defined name closest to the undefined ``path`` (``site.titel`` → ``site.title``)."""
+    parts, value, prefix = path.split("."), scope, []
+    for part in parts:
+        if not isinstance(value, Mapping) or part not in value:
+            break
+        value, prefix = value[part], prefix + [part]
+    if not isinstance(value, Mapping):
+        return None
+    known = [".".join(prefix + [str(key)]) for key in value]
+    close = difflib.get_close_matches(path, known, n=1)
+    return close[0] if close else None
+
+
+def _undefined(message: str, markup: str, scope: Mapping[str, Mapping[str, Any]]
+               ) -> tuple[str, str]:
+    """Message and hint for an undefined variable."""
+    match = re.match(r"'?([\w.\-\[\]]+?)'? is undefined", message)
+    path = match.group(1) if match else markup
+    site, page = scope["site"], scope["page"]
+    hint = _VARIABLES.format(site=", ".join(sorted(site)), page=", ".join(sorted(page))) + _RAW_HINT
+    close = _closest(path, scope)
+    if close:
+        hint = f"Did you mean '{{{{ {close} }}}}'? {hint}"
+    name = path.rsplit(".", 1)[-1]
+    if markup.startswith("{{"):
+        return f"unknown Liquid variable '{markup}' ({name} is not defined).", hint
+    return f"unknown Liquid variable '{path}' in '{markup}' ({name} is not defined).", hint
+
+
+def _unknown_filter(message: str, markup: str, filters) -> tuple[str, str]:
+    """Message and hint for an unknown filter, with the closest known one."""
+    match = re.search(r"unknown filter '([^']*)'", message)
+    name = match.group(1) if match else ""
+    close = difflib.get_close_matches(name, list(filters), n=1)
+    hint = f"Did you mean '{close[0]}'? {_FILTER_HINT}" if close else _FILTER_HINT
+    return f"unknown Liquid filter '{name}' in '{markup}'.", hint
+
+
+def _problem(exc, env, scope, path: Path, text: str, line_offset: int) -> PostError:
+    """One python-liquid error → a PostError at the file and line it is in (for a mistake
+    in an include, naming the include tag that led there)."""
+
+    def place(token) -> tuple[Path, int, str]:
+        """The file, line and ``{{ … }}``/``{% … %}`` text of a token."""
+        source = token.source if token is not None else text
+        index = max(token.start_index, 0) if token is not None else 0
+        where, first = (path, line_offset)
+        if source != text:
+            where, first = env.sources.get(source, path), 1
+        return where, first + source.count("\n", 0, index), _markup(source, index)
+
+    error = _describe(exc, env, scope, *place(exc.token))
+    if getattr(exc, "included_from", None) is None:
+        return error
+    by, at, markup = place(exc.included_from)  # which post (and line) the include is for
+    return PostError(f"{error.message.rstrip('.')}; included by {Location(by, at)} '{markup}'.",
+                     path=error.location.path, line=error.location.line, hint=error.hint)
+
+
+def _describe(exc, env, scope, where: Path, line: int, markup: str) -> PostError:
+    """The message and hint for one python-liquid error at ``where``:``line``."""
+    from liquid.exceptions import LiquidSyntaxError, UndefinedError, UnknownFilterError
+    from liquid.token import TOKEN_TAG
+
+    from .liquid_tags import JekyllTagError
+
+    token = exc.token
+    message = str(exc.message)
+    if isinstance(exc, JekyllTagError):
+        return PostError(message, path=where, line=line, hint=exc.hint)
+    if isinstance(exc, UndefinedError):
+        said, hint = _undefined(message, markup, scope)
+        return PostError(said, path=where, line=line, hint=hint)
+    if isinstance(exc, UnknownFilterError):
+        said, hint = _unknown_filter(message, markup, env.filters)
+        return PostError(said, path=where, line=line, hint=hint)
+    if token is not None and token.kind == TOKEN_TAG and message.startswith("unexpected tag"):
+        tags = [n for n in env.tags if n not in _INTERNAL_TAGS]
+        close = difflib.get_close_matches(token.value, tags, n=1, cutoff=0.75)
+        hint = f"Did you mean '{{% {close[0]} %}}'? {_TAG_HINT}" if close else _TAG_HINT
+        return PostError(f"unknown Liquid tag '{markup}'.", path=where, line=line, hint=hint)
+    hint = _SYNTAX_HINT if isinstance(exc, LiquidSyntaxError) else _VALUE_HINT
+    return PostError(f"Liquid error in '{markup}': {message}.", path=where, line=line, hint=hint)
 
 
 def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
-            links: Mapping[str, str], path: Path, line_offset: int) -> str:
-    """Substitute Liquid in ``text``; ``links`` maps post names and paths to URLs.
+            links: Mapping[str, str], path: Path, line_offset: int,
+            includes: Path | None = None) -> str:
+    """Render the Liquid in ``text``; ``links`` maps post names and paths to URLs.
 
-    ``line_offset`` is the file line of ``text``'s first line, for errors.
+    ``line_offset`` is the file line of ``text``'s first line, for errors;
+    ``includes`` the site's ``_includes/`` folder.  Raises a ``PostError``, or
+    ``PostErrors`` listing every mistake when there are several.
     """
+    if "{{" not in text and "{%" not in text:
+        return text
+    from liquid.exceptions import LiquidError  # python-liquid: only when a post has Liquid
+
+    from .liquid_env import make_environment
+    from .markdown import make_markdown
+
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return _KEEP.format(len(kept) - 1)
+
+    source = _BIBLIOGRAPHY.sub(keep, text)
+    env = make_environment(site, links, includes, lambda md: make_markdown().render(md))
     scope = {"site": site, "page": page}
-
-    def fail(match: re.Match, message: str, hint: str) -> PostError:
-        line = line_offset + text.count("\n", 0, match.start())
-        return PostError(message, path=path, line=line, hint=hint)
-
-    def substitute(match: re.Match) -> str:
-        raw, expr, tag = match.groups()
-        if raw is not None:
-            return raw
-        if expr is not None:
-            try:
-                return _value(expr, scope)
-            except KeyError as exc:
-                known = [f"site.{k}" for k in site] + [f"page.{k}" for k in page]
-                close = difflib.get_close_matches(expr.strip(), known, n=1)
-                hint = _HINT.format(site=", ".join(sorted(site)), page=", ".join(sorted(page)))
-                if close:
-                    hint = f"Did you mean '{{{{ {close[0]} }}}}'? {hint}"
-                raise fail(match, f"unknown Liquid variable '{{{{{expr}}}}}' ({exc.args[0]} is "
-                           "not defined).", hint) from None
-        words = tag.strip().strip("-").split()
-        name = words[0] if words else ""
-        if name in PASS_THROUGH_TAGS:
-            return match.group(0)
-        if name in ("post_url", "link") and len(words) == 2:
-            target = words[1]
-            if target in links:
-                return links[target]
-            raise fail(match, f"'{{% {name} {target} %}}' names no post or file of this site.",
-                       "Use the post's file name without extension (e.g. 2024-03-19-my-post).")
-        raise fail(match, f"unsupported Liquid tag '{{%{tag}%}}'.",
-                   "nbpress supports {% raw %}, {% post_url %}, {% link %} and {% bibliography %}; "
-                   "write the HTML directly, or wrap literal text in {% raw %}…{% endraw %}.")
-
-    return _TOKEN.sub(substitute, text)
+    try:
+        output = env.from_string(source).render(**scope)
+    except LiquidError as exc:  # the lexer stops at an unclosed {{ or {%: no recovery
+        env.problems.append(exc)
+    found: dict[str, tuple[tuple, PostError]] = {}
+    for exc in env.problems:
+        error = _problem(exc, env, scope, path, source, line_offset)
+        at = exc.token.start_index if exc.token is not None else 0
+        found.setdefault(str(error), ((str(error.location.path), error.location.line or 0, at),
+                                      error))
+    errors = [error for _, error in sorted(found.values(), key=lambda item: item[0])]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise PostErrors(errors)
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], output)

@@ -28,13 +28,20 @@ from pygments.util import ClassNotFound
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
-def highlight(code: str, language: str, _attrs: str = "") -> str:
-    """Code → ``<pre class="highlight">`` HTML, coloured when Pygments knows the language."""
+def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = False) -> str:
+    """Code → ``<pre class="highlight">`` HTML, coloured when Pygments knows the language;
+    ``linenos`` numbers the lines (``<span class="linenos">``, as Pygments' inline style)."""
     try:
         lexer = get_lexer_by_name(language or "text", stripnl=False)
         body = pygments_highlight(code, lexer, _FORMATTER)
     except ClassNotFound:
         body = html.escape(code)
+    if linenos:
+        lines = body.split("\n")
+        count = len(lines) - (lines[-1] == "")  # Pygments ends the code with a newline
+        width = len(str(count))
+        body = "\n".join([f'<span class="linenos">{n:>{width}}</span>{line}'
+                          for n, line in enumerate(lines[:count], 1)] + lines[count:])
     cls = f' class="language-{html.escape(language)}"' if language else ""
     return f'<pre class="highlight"><code{cls}>{body}</code></pre>'
 

@@ -17,7 +17,8 @@ from typing import TextIO
 
 from . import __version__, cache, entries, kernels, state
 from .config import site_variables
-from .errors import BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError
+from .errors import (BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError,
+                     each_error)
 from .execute import execute, link_data
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .sitedata import data_files
@@ -250,7 +251,7 @@ def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, link
                         config=config, variables=variables, links=links,
                         site_references=references)
         except NbpressError as exc:
-            errors.append(exc)
+            errors.extend(each_error(exc))  # every Liquid mistake of a post, not one
             failed.add(item.name)
     _stop_if(errors, config.keep_going)
     return [p for p in plans if p.name not in failed]
@@ -280,7 +281,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
                     references = _site_references(config)
                 page, found = _render_one(item, run, config, variables, links, references)
             except NbpressError as exc:
-                errors.append(exc)
+                errors.extend(each_error(exc))
                 continue
             page = replace(page, analysis=analyze(page, variables))
         warnings += found

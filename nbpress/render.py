@@ -170,7 +170,7 @@ def _prose(result: ExecResult, config: SiteConfig, variables: Mapping[str, Any],
                                       {"site": variables, "page": page}, path=post.path,
                                       line_offset=post.body_line)
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
-                       line_offset=post.body_line)
+                       line_offset=post.body_line, includes=config.root / "_includes")
     return markdown, files, warnings + found
 
 

@@ -146,6 +146,7 @@ def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any,
     posts = root / "posts"
     parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
+    parts += _walk(root / "_includes")  # {% include %}d by posts
     parts.append(code_digest())
     for theme in theme_dirs:
         parts += _walk(theme / "templates")
@@ -287,9 +288,10 @@ def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:
 
 def site_digest(root: Path, *parts: Any) -> str:
     """A hash of what every post's rendering depends on: ``parts`` (JSON-able), the site's
-    bibliographies and nbpress's own code."""
+    bibliographies and ``_includes/`` files, and nbpress's own code."""
     bibs = hashlib.sha256()
-    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib")}):
+    includes = (p for p in (root / "_includes").rglob("*") if p.is_file())
+    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib"), *includes}):
         bibs.update(str(path).encode() + path.read_bytes())
     return hashlib.sha256(json.dumps([parts, bibs.hexdigest(), code_digest()], sort_keys=True,
                                      default=str).encode()).hexdigest()

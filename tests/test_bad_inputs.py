@@ -143,10 +143,16 @@ CASES = {
         {POST: "---\ntitle: A\n---\n\nText\n\nSee {{ site.titel }} here.\n"},
         [f"{POST}:7: unknown Liquid variable '{{{{ site.titel }}}}' (titel is not defined).",
          "Did you mean '{{ site.title }}'?", "wrap them in {% raw %}…{% endraw %}."]),
-    "an unsupported Liquid tag": (
-        {POST: "---\ntitle: A\n---\n\nText\n{% include footer.html %}\n"},
-        [f"{POST}:6: unsupported Liquid tag '{{% include footer.html %}}'.",
-         "write the HTML directly, or wrap literal text in {% raw %}…{% endraw %}."]),
+    "an unknown Liquid tag (a Jekyll plugin's)": (
+        {POST: "---\ntitle: A\n---\n\nText\n{% gist 5555251 %}\n"},
+        [f"{POST}:6: unknown Liquid tag '{{% gist 5555251 %}}'.",
+         "for code use a ``` fence (or {% highlight %})",
+         "wrap them in {% raw %}…{% endraw %}."]),
+    "an include that is not in _includes/": (
+        {POST: "---\ntitle: A\n---\n\nText\n{% include footer.html %}\n",
+         "_includes/header.html": "<header></header>\n"},
+        [f"{POST}:6: '{{% include footer.html %}}': there is no _includes/footer.html. "
+         "Files in _includes/: header.html."]),
     "Liquid-looking text in a shown (not run) code block": (  # as on Jekyll: use {% raw %}
         {POST: "---\ntitle: A\n---\n\nText\n\n```bash\necho \"{{ name }}\"\n```\n"},
         [f"{POST}:8: unknown Liquid variable '{{{{ name }}}}' (name is not defined).",

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import run_build
 
 pytestmark = pytest.mark.browser
 
@@ -204,3 +205,27 @@ def test_screenshots_of_a_post(server, browser) -> None:
         finally:
             context.close()
     assert (ARTIFACTS / "post.png").stat().st_size > 10_000
+
+
+def test_copy_leaves_out_highlight_line_numbers(tmp_path, make_site, browser) -> None:
+    root = make_site({"posts/2024-03-01-schedule.md": (
+        "---\ntitle: Schedule\n---\n\nThe schedule:\n\n{% highlight python linenos %}\n"
+        "def lr_at(epoch):\n    return 0.1 * 0.5 ** (epoch // 10)\n{% endhighlight %}\n")})
+    assert run_build("build", "--root", str(root)).returncode == 0
+    handler = functools.partial(_Quiet, directory=str(root / "_site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/2024/03/01/schedule.html"
+    context, page, errors = _open(browser, url)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        assert page.locator(".linenos").count() == 2
+        page.locator(".copy-button").click()
+        page.wait_for_function("document.querySelector('.copy-button').textContent === 'Copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            "def lr_at(epoch):\n    return 0.1 * 0.5 ** (epoch // 10)")
+        assert errors == []
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

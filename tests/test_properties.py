@@ -98,7 +98,10 @@ PAGE = {"title": "Post", "url": "/2024/01/01/p.html", "tags": ["x"], "date": "20
 LIQUID = ["{{", "}}", "{%", "%}", "{{ ", " }}", "{%-", "-%}", "site.", "page.", "title",
           "baseurl", "nested.deep", "tags", "none", " | ", "relative_url", "absolute_url",
           "escape", "upcase", "'", '"', "raw", "endraw", "{% raw %}", "{% endraw %}",
-          "post_url ", "link ", "bibliography", "{% bibliography %}", "\n", ".", "|"]
+          "post_url ", "link ", "bibliography", "{% bibliography %}", "\n", ".", "|",
+          "{% include note.html %}", "include", " text=", "include.text", "{% highlight python %}",
+          "{% endhighlight %}", "linenos", " | date: ", "%B %Y", "date_to_string", "slugify",
+          "where", "where_exp", "jsonify", "group_by", "{% if ", "{% endif %}", "contains"]
 
 
 @FUZZ

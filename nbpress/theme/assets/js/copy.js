@@ -47,7 +47,11 @@
       button.setAttribute("aria-label", "Copy this code");
       button.setAttribute("aria-live", "polite");
       button.addEventListener("click", function () {
-        var code = pre.querySelector("code") || pre;
+        // the code alone: not the line numbers of {% highlight … linenos %}
+        var code = (pre.querySelector("code") || pre).cloneNode(true);
+        Array.prototype.forEach.call(code.querySelectorAll(".linenos"), function (n) {
+          n.parentNode.removeChild(n);
+        });
         copy(code.textContent.replace(/\n$/, "")).then(
           function () { flash(button, "Copied"); },
           function () { flash(button, "Select and copy"); }
