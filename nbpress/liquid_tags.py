@@ -6,7 +6,9 @@
   ``<pre class="highlight">`` HTML as a fenced code block (Pygments), with line
   numbers for ``linenos``; it keeps the block's line count, so that later
   stages' line numbers still match the post's file;
-- ``{% post_url 2024-03-19-name %}`` and ``{% link posts/…md %}``: a post's URL.
+- ``{% post_url 2024-03-19-name %}`` and ``{% link posts/…md %}``: a post's URL;
+- ``{% cite key1 key2 -l 23 %}`` (jekyll-scholar): written as ``[@key1; @key2, p. 23]``,
+  which nbpress's citations then number and link like any other citation.
 
 The environment these tags run in (``nbpress.liquid.JekyllEnvironment``) holds the
 site's links and ``_includes/`` folder; their mistakes are ``JekyllTagError``s,
@@ -182,6 +184,43 @@ class LinkTag(PostUrlTag):
     name = "link"
 
 
+class CiteNode(Node):
+    """``{% cite KEYS [-l LOCATOR] [--file NAME] %}`` → a Pandoc-style citation."""
+
+    def __init__(self, token: Token, words: list[str]) -> None:
+        super().__init__(token)
+        keys, locator, skip = [], "", False
+        for i, word in enumerate(words):
+            if skip:
+                skip = False
+            elif word in ("-l", "--locator"):
+                locator, skip = (words[i + 1] if i + 1 < len(words) else ""), True
+            elif word.startswith("-"):
+                skip = word in ("-f", "--file", "-L", "--label")  # options with a value
+            else:
+                keys.append(word)
+        self.citation = "; ".join(f"@{key}" for key in keys)
+        if locator and keys:
+            self.citation += f", p. {locator}"
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        buffer.write(f"[{self.citation}]")
+        return True
+
+
+class CiteTag(Tag):
+    """jekyll-scholar's ``cite``."""
+
+    name = "cite"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        return CiteNode(token, _words(stream, token, "a citation key, e.g. {% cite smith2020 %}"
+                                      ).split())
+
+
 class ReportingOutputNode(OutputNode):
     """``{{ … }}`` that reports its mistake and goes on, so that every mistake inside an
     ``{% if %}`` or ``{% for %}`` block is reported, not only the block's first."""
@@ -204,7 +243,7 @@ class ReportingOutput(Output):
 
 def register(env) -> None:
     """Add Jekyll's tags to a python-liquid environment (``raw`` is Liquid's own)."""
-    for tag in (IncludeTag, HighlightTag, PostUrlTag, LinkTag, ReportingOutput):
+    for tag in (IncludeTag, HighlightTag, PostUrlTag, LinkTag, CiteTag, ReportingOutput):
         env.add_tag(tag)
 
 

@@ -221,11 +221,14 @@ def _links(plans: list[cache.Plan], baseurl: str) -> dict[str, str]:
 
 
 def _site_references(config: SiteConfig) -> dict:
-    """The site's references.bib (empty when there is none)."""
+    """The site's references.bib and _bibliography/*.bib (empty when there are none)."""
     from .bibliography import load_references
 
     site_bib = config.root / "references.bib"
-    return load_references([site_bib] if site_bib.is_file() else [], None, origin=site_bib)
+    # jekyll-scholar's default place, for blogs moved from Jekyll.
+    scholar = sorted((config.root / "_bibliography").glob("*.bib"))
+    found = ([site_bib] if site_bib.is_file() else []) + scholar
+    return load_references(found, None, origin=site_bib)
 
 
 def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, links: dict,

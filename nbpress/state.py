@@ -145,7 +145,8 @@ def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any,
     parts += sorted(_stat(p) for p in extra)
     posts = root / "posts"
     parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
-    parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
+    parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib"),
+                                       *(root / "_bibliography").glob("*.bib")))
     parts += _walk(root / "_includes")  # {% include %}d by posts
     parts.append(code_digest())
     for theme in theme_dirs:
@@ -291,7 +292,8 @@ def site_digest(root: Path, *parts: Any) -> str:
     bibliographies and ``_includes/`` files, and nbpress's own code."""
     bibs = hashlib.sha256()
     includes = (p for p in (root / "_includes").rglob("*") if p.is_file())
-    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib"), *includes}):
+    for path in sorted({*root.glob("*.bib"), *(root / "posts").rglob("*.bib"),
+                        *(root / "_bibliography").glob("*.bib"), *includes}):
         bibs.update(str(path).encode() + path.read_bytes())
     return hashlib.sha256(json.dumps([parts, bibs.hexdigest(), code_digest()], sort_keys=True,
                                      default=str).encode()).hexdigest()

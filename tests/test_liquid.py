@@ -410,3 +410,13 @@ def test_unknown_variable_output_or_looped_over_is_still_an_error() -> None:
     assert fails("{% for post in site.post %}{{ post.title }}{% endfor %}").startswith(
         "posts/a.md:4: unknown Liquid variable 'site.post' in '{% for post in site.post %}' "
         "(post is not defined).")
+
+
+def test_jekyll_scholar_cite_becomes_a_citation() -> None:
+    from pathlib import Path
+
+    from nbpress.liquid import resolve
+
+    text = "Attention {% cite vaswani2017 %}; both {% cite a b -l 23 --file refs %}.\n"
+    assert resolve(text, site={}, page={}, links={}, path=Path("p.md"), line_offset=1) == (
+        "Attention [@vaswani2017]; both [@a; @b, p. 23].\n")

@@ -117,3 +117,15 @@ def test_liquid_and_citation_mistakes_stop_the_build_before_any_kernel(
     assert len(messages) == 2
     assert "2024-01-01-a.md:10:" in messages[0] and "site.titel" in messages[0]
     assert "2024-01-02-b.md:10:" in messages[1] and "nobody2020" in messages[1]
+
+
+def test_jekyll_scholar_bibliography_and_cite_tag(make_site, fake_executor) -> None:
+    root = make_site({
+        "_bibliography/references.bib": "@article{kingma2014,\n  title={Adam: A Method for "
+                                        "Stochastic Optimization},\n  author={Kingma, Diederik "
+                                        "and Ba, Jimmy},\n  year={2014}\n}\n",
+        "posts/2024-01-01-a.md": "---\ntitle: A\n---\nWe train with Adam {% cite kingma2014 %}."
+                                 "\n\n{% bibliography %}\n"})
+    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    html = (root / "_site/2024/01/01/a.html").read_text()
+    assert 'href="#ref-1"' in html and "Adam: A Method for Stochastic Optimization" in html
