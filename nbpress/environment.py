@@ -32,7 +32,10 @@ def stamp() -> str:
     for nothing, so ``nbpress`` and ``python -m nbpress`` see the same stamp.
     """
     parts = []
-    for folder in sys.path:
+    # sys.path[0] is the script's folder or the current one (python -m, python -c): where
+    # nbpress was started from, not where packages are installed (an editable install's
+    # folder is on sys.path again through its .pth file).
+    for folder in sys.path[1:]:
         try:
             with os.scandir(folder or ".") as entries:
                 names = sorted(e.name for e in entries if e.name.endswith(_METADATA))

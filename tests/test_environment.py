@@ -35,7 +35,9 @@ def site_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (so that packages installed meanwhile elsewhere on this machine change nothing here)."""
     folder = tmp_path / "site-packages"
     folder.mkdir()
-    monkeypatch.setattr(sys, "path", [str(folder)])
+    start = tmp_path / "started-from"  # sys.path[0]: the script's folder or the current one
+    start.mkdir()
+    monkeypatch.setattr(sys, "path", [str(start), str(folder)])
     importlib.invalidate_caches()
     return folder
 
@@ -88,6 +90,15 @@ def test_stamp_of_a_zip_archive_on_sys_path_follows_the_archive(site_packages: P
     assert with_archive != before
     os.utime(archive, ns=(0, archive.stat().st_mtime_ns + 10**9))  # replaced by a newer one
     assert stamp() not in (before, with_archive)
+
+
+def test_the_folder_nbpress_starts_from_changes_nothing(site_packages: Path,
+                                                        tmp_path: Path) -> None:
+    before = stamp()
+    # `python build.py` in a checkout with an editable install's nbpress.egg-info, then
+    # `nbpress` from a blog folder: the same stamp, so the second build is a no-op.
+    (tmp_path / "started-from" / "nbpress.egg-info").mkdir()
+    assert stamp() == before
 
 
 def test_load_keeps_the_map_until_the_stamp_changes(site_packages: Path, tmp_path: Path) -> None:
