@@ -22,7 +22,7 @@ def sample_site(tmp_path_factory):
     """The sample blog copied without its execution cache, so that it really runs."""
     root = tmp_path_factory.mktemp("full") / "blog"
     root.mkdir()
-    for name in ("posts", "assets", "templates"):
+    for name in ("posts", "assets"):  # the theme is package data (nbpress/theme)
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("data", "network_graph*"))
     shutil.copy(REPO / "references.bib", root)
     dataset = (REPO.parent / "shared/datasets/FashionMNIST").resolve()

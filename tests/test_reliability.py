@@ -162,7 +162,7 @@ def test_full_disk_while_writing_is_a_clear_error(make_site, monkeypatch, tmp_pa
 
 def test_huge_output_is_truncated(make_site, build):
     root = make_site({
-        "pyproject.toml": "[tool.nbpress]\noutput_lines = 100\n",
+        "pyproject.toml": "[tool.nbpress]\noutput_lines = 100\noutput_bytes = 10000000\n",
         "posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\n"
                                     "print('\\n'.join(f'line {i}' for i in range(200000)))\n"
                                     "```\n",
