@@ -48,6 +48,7 @@ class CellContext:
     render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
     language: str = "python"  # the kernel's language, for highlighting the cells' code
+    math_macros: tuple[tuple[str, str], ...] = ()  # [tool.nbpress] math_macros, for text/latex
 
 
 class CellHTML(NamedTuple):
@@ -158,7 +159,7 @@ def _latex(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = _joined(value).strip()
     # IPython's Math and SymPy wrap the TeX in $…$, $$…$$ or \[…\].
     tex = re.sub(r"^(\$\$|\$|\\\[)(.*?)(\$\$|\$|\\\])$", r"\2", text, flags=re.S)
-    converted, problem = mathml(tex, True)
+    converted, problem = mathml(tex, True, ctx.math_macros)
     if converted:
         return Shown(f'<div class="output latex">{converted}</div>')
     return Shown(_text_block(text, "latex", ctx.max_output_lines), notes=(

@@ -160,7 +160,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
-    md = make_markdown(cite, myst_plugin)
+    md = make_markdown(cite, myst_plugin, macros=config.math_macros)
     env: dict = {}
     tokens = md.parse(mark_references(markdown), env)
     body = md.renderer.render(tokens, md.options, env)
@@ -170,8 +170,9 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
-                      render_markdown=make_markdown().render,
-                      max_output_lines=config.output_lines, language=doc.kernel.language)
+                      render_markdown=make_markdown(macros=config.math_macros).render,
+                      max_output_lines=config.output_lines, language=doc.kernel.language,
+                      math_macros=config.math_macros)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
