@@ -20,6 +20,8 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
+from .crossref import LABEL, REFERENCES
+
 MARKUP_PROBLEMS = "nbpress_markup"  # the renderer's env key: [(0-based line, source, message)]
 ADMONITIONS = {"note", "warning", "tip", "important", "hint", "caution", "danger", "attention",
                "error", "seealso", "admonition"}
@@ -126,6 +128,11 @@ def render_role(name: str, content: str, env: dict, line: int, macros: tuple = (
     label_text, label = (target.group(1), target.group(2)) if target else (content, content)
     if name == "math":
         return math(content, False, macros)
+    if name == "numref" and re.fullmatch(LABEL, label):  # numbered by crossref.py
+        env.setdefault(REFERENCES, []).append((label, line))
+        template = html.escape(label_text) if target else ""
+        return (f'<a class="xref" href="#{html.escape(label)}" data-xref="{template}">'
+                f"{html.escape(label_text)}</a>")
     if name in ("ref", "numref", "doc", "eq", "term", "download"):
         shown = f"({html.escape(label_text)})" if name == "eq" else html.escape(label_text)
         href = label if name in ("doc", "download") else "#" + label.split("#")[-1]

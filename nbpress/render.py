@@ -17,7 +17,10 @@ from typing import Any, Mapping
 from .anchors import check_manual_anchors
 from .attachments import cell_title, link_attachments
 from .bibliography import Reference, load_references
+from .cellopts import cell_options
 from .citations import citations_plugin, mark_references, place_references, references_html
+from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
+    quarto_equation_labels
 from .errors import BuildWarning, PostError
 from .liquid import resolve
 from .markdown import MATH_PROBLEMS, make_markdown
@@ -160,9 +163,9 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
-    md = make_markdown(cite, myst_plugin, macros=config.math_macros)
+    md = make_markdown(cite, myst_plugin, crossref_plugin, macros=config.math_macros)
     env: dict = {}
-    tokens = md.parse(mark_references(markdown), env)
+    tokens = md.parse(mark_references(quarto_equation_labels(markdown)), env)
     body = md.renderer.render(tokens, md.options, env)
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
@@ -174,6 +177,11 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                       max_output_lines=config.output_lines, language=doc.kernel.language,
                       math_macros=config.math_macros)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
+    cell_labels = [(cell_options(result.notebook.cells[cell.index].source).label,
+                    (cell.line or post.body_line) - post.body_line)
+                   for cell in doc.cells]  # a code cell's #| label: fig-x
+    body = number_references(body, env.get(TARGETS, []) + [t for t in cell_labels if t[0]],
+                             env.get(REFERENCES, []), path=post.path, line_offset=post.body_line)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
