@@ -84,6 +84,40 @@ def _mark(state) -> None:
                     state.tokens[at - 1].hidden = state.tokens[at + 1].hidden = True
 
 
+_TABLE_CAPTION = re.compile(r"^:\s+(.*?)\s*\{#(tbl-[^}\s]+)\}\s*$", re.S)
+
+
+def _table_captions(state) -> None:
+    """Quarto's ``: Caption {#tbl-x}`` paragraph after a table → the table's ``<caption>``
+    (moved in front of its rows) and ``id``."""
+    tokens = state.tokens
+    for at in range(len(tokens) - 3, 0, -1):
+        if tokens[at - 1].type != "table_close" or tokens[at].type != "paragraph_open":
+            continue
+        found = _TABLE_CAPTION.match(tokens[at + 1].content)
+        if not found:
+            continue
+        label = found.group(2)
+        start = next(i for i in range(at - 1, -1, -1) if tokens[i].type == "table_open")
+        tokens[start].attrSet("id", label)
+        caption = state.md.parseInline(found.group(1), state.env)[0]
+        caption.children.insert(0, _slot_token(label))
+        opening, closing = tokens[at], tokens[at + 2]
+        opening.type, opening.tag = "caption_open", "caption"
+        closing.type, closing.tag = "caption_close", "caption"
+        del tokens[at:at + 3]
+        tokens[start + 1:start + 1] = [opening, caption, closing]
+        state.env.setdefault(TARGETS, []).append((label, opening.map[0] if opening.map else 0))
+
+
+def _slot_token(label: str):
+    from markdown_it.token import Token
+
+    token = Token("html_inline", "", 0)
+    token.content = f'<span class="xref-number" data-xref="{html.escape(label)}"></span>'
+    return token
+
+
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     label = token.meta.get("xref")
@@ -112,6 +146,7 @@ def crossref_plugin(md: MarkdownIt) -> None:
     anchor = "citation" if "citation" in names else "link"
     md.inline.ruler.before(anchor, "xref", _reference_rule)
     md.core.ruler.push("xref_mark", _mark)
+    md.core.ruler.push("xref_tables", _table_captions)
     md.add_render_rule("xref", lambda self, tokens, idx, options, env: (
         f'<a class="xref" href="#{html.escape(tokens[idx].content)}" '
         f'data-xref="">@{html.escape(tokens[idx].content)}</a>'))

@@ -88,3 +88,14 @@ def test_duplicate_label_names_both_lines() -> None:
 def test_quarto_equation_label_outside_code_only() -> None:
     text = "$$\nx\n$$ {#eq-one}\n\n```\n$$ {#eq-two}\n```\n"
     assert quarto_equation_labels(text) == "$$\nx\n$$ (eq-one)\n\n```\n$$ {#eq-two}\n```\n"
+
+
+def test_quarto_table_caption_numbers_the_table() -> None:
+    html = render("See @tbl-res.\n\n| model | acc |\n|---|--:|\n| MLP | 0.91 |\n\n"
+                  ": Accuracy on the *test* set {#tbl-res}\n\nAfter.\n")
+    page = Page(html)
+    (table,) = page.all("table", id="tbl-res")
+    (caption,) = page.all("caption")
+    assert caption.text == "Table 1: Accuracy on the test set" and caption.ancestors[0] == "table"
+    assert [(a.text, a["href"]) for a in page.all("a", class_="xref")] == [("Table 1", "#tbl-res")]
+    assert page.all("p")[-1].text == "After." and page.errors == []
