@@ -38,6 +38,7 @@ _SITE_KEYS = {
     "branch": str,
     "execute": dict,
     "math_macros": dict,
+    "search": bool,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,

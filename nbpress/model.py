@@ -76,6 +76,7 @@ class SiteConfig:
     repository: str = ""  # "owner/name" on GitHub: enables "Open in Colab" links
     branch: str = "main"  # the repository's branch those links point at
     math_macros: tuple[tuple[str, str], ...] = ()  # TeX macros every post's math may use
+    search: bool = True  # a Pagefind index and a search box on every page
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False

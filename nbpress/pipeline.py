@@ -22,6 +22,7 @@ from .execute import execute, link_data
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
+from .search import index_site
 from .writer import write_site
 
 __all__ = ["BuildFailed", "build"]
@@ -93,7 +94,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     warnings += rendered.warnings
     warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-    write_site(files, config.out, build_id)
+    write_site(files, config.out, build_id, before_swap=index_site if config.search else None)
     entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
     _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
     seconds = time.perf_counter() - start

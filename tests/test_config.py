@@ -11,7 +11,8 @@ from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, execute, lang, "
-         "math_macros, output_lines, paginate, paginate_path, permalink, repository, timezone, title, url; "
+         "math_macros, output_lines, paginate, paginate_path, permalink, repository, search, "
+         "timezone, title, url; "
          "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, timeout.")
 
 
@@ -88,7 +89,7 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
         "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
         "paginate_path": "/page:num/", "repository": "", "branch": "main", "output_lines": 5000,
-        "math_macros": (),
+        "math_macros": (), "search": True,
     }
 
 

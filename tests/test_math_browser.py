@@ -4,16 +4,14 @@ the theme, with no TeX source or error markup visible.  Screenshots: test-artifa
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
 from pathlib import Path
 
 import pytest
 
 from mathcatalogue import MACROS, entries
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, _Quiet
+from served import serve
+from test_browser import ARGS, ARTIFACTS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 URL = "/blog/2024/03/01/math-catalogue.html"
@@ -50,15 +48,8 @@ def math_site(tmp_path_factory, fake_executor) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def site_server(math_site):
-    served = math_site[0].parent / "served"
-    served.mkdir()
-    (served / "blog").symlink_to(math_site[0], target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(served)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(math_site[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
