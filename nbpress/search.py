@@ -21,7 +21,10 @@ _TIMEOUT_S = 600
 
 
 def index_site(folder: Path) -> None:
-    """Build the search index of the site in ``folder`` (the staging folder)."""
+    """Build the search index of the site in ``folder`` (the staging folder); a folder
+    without pages (Pagefind refuses those) gets none."""
+    if not any(folder.rglob("*.html")):
+        return
     command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir",
                BUNDLE, "--silent"]
     try:
