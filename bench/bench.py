@@ -125,6 +125,12 @@ def baseline(root: Path, posts: list[Path]) -> float:
 
 
 def main() -> None:
+    if "--scale" in sys.argv:  # rendering at 2,000 posts against Jekyll: bench/scale.py
+        sys.path.insert(0, str(Path(__file__).parent))
+        import scale
+
+        scale.main()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--many", type=int, default=200)

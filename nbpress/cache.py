@@ -105,7 +105,8 @@ def restore(item: Plan, root: Path) -> ExecResult:
                       seconds=record.seconds, from_cache=True, reason="cached",
                       executed_at=record.executed_at, python=record.python,
                       files=tuple(record.files), packages=record.packages,
-                      main_packages=tuple(record.main_packages))
+                      main_packages=tuple(record.main_packages),
+                      imported_from=record.imported_from)
 
 
 def declared_files(doc: NotebookDoc, root: Path) -> list[str]:

@@ -10,6 +10,7 @@ import argparse
 import logging
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ def _site_options(parser: Any,
                         help="output folder (default: ROOT/_site)")
     parser.add_argument("--drafts", action="store_true",
                         help="include draft and unpublished posts")
+    parser.add_argument("--future", action="store_true",
+                        help="include posts dated after now (Jekyll's --future)")
 
 
 def _run_options(parser: Any) -> None:
@@ -41,10 +44,19 @@ def _run_options(parser: Any) -> None:
                         help="kernels running at once (default: the number of cores + 1)")
 
 
+def _debug_option(parser: Any) -> None:
+    parser.add_argument("--debug", action="store_true",
+                        help="show nbpress's own traceback when something fails")
+
+
 def _build_options(parser: Any,
                    default_root: Path) -> None:
     _site_options(parser, default_root)
+    _debug_option(parser)
     _run_options(parser)
+    parser.add_argument("--format", choices=("site", "jekyll"), default="site",
+                        dest="output_format", help="site: a complete site (default); jekyll: "
+                        "only the executed posts, written into the Jekyll site given as --out")
     parser.add_argument("--keep-going", action="store_true",
                         help="build every post and report all failures at the end")
     parser.add_argument("--explain", action="store_true",
@@ -53,8 +65,8 @@ def _build_options(parser: Any,
 
 def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, usage="%(prog)s [build] [build options]\n       %(prog)s {check,serve,new} "
-        "[options]  (%(prog)s COMMAND -h: its options)",
+        prog=prog, usage="%(prog)s [build] [build options]\n       %(prog)s "
+        "{check,serve,new,import} [options]  (%(prog)s COMMAND -h: its options)",
         description="Build a blog whose posts' code runs at build time. Without a command, "
         "builds the site (the options below are build's).")
     parser.add_argument("--version", action="version", version=f"nbpress {__version__}")
@@ -78,13 +90,21 @@ def _parser(default_root: Path, prog: str | None) -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="the blog's folder (new or empty)")
     n.add_argument("--force", action="store_true",
                    help="write into a folder that is not empty (existing files are kept)")
+    i = commands.add_parser("import", help="turn a Jekyll blog into a new nbpress site "
+                                           "(posts, pages, settings, exported outputs)")
+    i.add_argument("source", type=Path, metavar="JEKYLL_SITE", help="the Jekyll blog's folder")
+    i.add_argument("--to", type=Path, required=True, metavar="NEW_ROOT",
+                   help="the new site's folder (must not exist)")
+    for sub in (c, s, n, i):
+        _debug_option(sub)
     return parser
 
 
 def _config(args: argparse.Namespace) -> SiteConfig:
-    config = load_config(args.root, out=args.out, drafts=args.drafts,
+    config = load_config(args.root, out=args.out, drafts=args.drafts, future=args.future,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
-                         refresh=tuple(args.refresh), jobs=max(0, args.jobs))
+                         refresh=tuple(args.refresh), jobs=max(0, args.jobs),
+                         output_format=getattr(args, "output_format", "site"))
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
                            hint="Run it in the blog's folder or pass --root with the folder "
@@ -163,6 +183,10 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
 
             print(summary(create(args.dir, force=args.force)))
             return 0
+        if args.command == "import":
+            from .importer import run
+
+            return run(args.source, args.to, sys.stdout)
         if args.command == "check":
             from .check import report
 
@@ -173,7 +197,16 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
             return _serve(config, args)
         return _build(config, explain=args.explain)
     except NbpressError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a fault of nbpress itself: one paragraph, the trace on request
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"error: nbpress failed unexpectedly ({type(exc).__name__}: {exc}); the previous "
+              "site and the cache were left as they were. Run the same command with --debug "
+              "to see nbpress's traceback, and report it with that output.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was (posts that had finished "

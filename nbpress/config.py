@@ -36,6 +36,7 @@ _SITE_KEYS = {
     "paginate_path": str,
     "repository": str,
     "branch": str,
+    "exclude": list,  # Jekyll's exclude: folders and files that hold no pages
     "execute": dict,
     "math_macros": dict,
     "search": bool,
@@ -92,6 +93,9 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
     if isinstance(repository, str) and repository and \
             not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
         problems.append(f"'tool.nbpress.repository' must be \"owner/name\", not {repository!r}")
+    exclude = table.get("exclude")
+    if isinstance(exclude, list) and not all(isinstance(x, str) and x.strip() for x in exclude):
+        problems.append("'tool.nbpress.exclude' must be a list of paths from the site root")
     if isinstance(table.get("branch"), str) and not table["branch"].strip():
         problems.append("'tool.nbpress.branch' must not be empty")
     macros = table.get("math_macros", {})
@@ -140,6 +144,8 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
         site["url"] = site["url"].rstrip("/")
     if "math_macros" in site:  # a tuple: SiteConfig is frozen and hashed
         site["math_macros"] = tuple(sorted(site["math_macros"].items()))
+    if "exclude" in site:
+        site["exclude"] = tuple(x.strip("/") for x in site["exclude"])
     theme_dirs = (root,) if root == DEFAULT_THEME else (root, DEFAULT_THEME)
     return SiteConfig(
         root=root,
@@ -153,7 +159,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = set(_SITE_KEYS) - {"execute"}
+    names = set(_SITE_KEYS) - {"execute", "exclude"}  # how to build, not what to show
     return {name: getattr(config, name) for name in sorted(names)}
 
 

@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import ConfigError, PostError
-from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, is_notebook_script, page_front_matter,
-                      uncomment_header)
+from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
+                      page_front_matter, uncomment_header)
+from .jekyllmeta import jekyll_fields
 from .model import SITE_MARKER, PostSource, SiteConfig
 from .permalink import check_pattern, expand, slugify
 
@@ -28,8 +29,19 @@ from .permalink import check_pattern, expand, slugify
 RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
             "archive", SITE_MARKER}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+# libyaml's loader when PyYAML has it: the same safe loading, ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---\s*$")
 _HINT_YAML = "Front matter is YAML between two '---' lines at the very top of the post."
+
+
+def _load_yaml(text: str) -> Any:
+    """YAML with libyaml when it can; a document it refuses is read again by PyYAML's own
+    loader, whose messages (what users see) are the ones documented."""
+    try:
+        return yaml.load(text, Loader=_LOADER)
+    except Exception:  # any failure: the pure-Python loader raises the error to report
+        return yaml.safe_load(text)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -48,7 +60,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
                         path=path, line=start + 1, hint=_HINT_YAML)
     block = "".join(lines[start + 1:end])
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = _load_yaml(block) if block.strip() else {}
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         # The loader builds dates and tagged values itself: 2024-02-30 is a ValueError.
         line, text = _bad_value_line(lines[start + 1:end], start + 2)
@@ -151,7 +163,8 @@ def _as_list(value: Any, key: str, path: Path, key_lines: dict[str, int]) -> tup
                     hint=f"Write e.g. '{key}: [machine-learning, jax]'.")
 
 
-def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int]) -> str:
+def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int], body: str,
+           notes: list[str]) -> str:
     title = front.get("title")
     if isinstance(title, (int, float, dt.date)) and not isinstance(title, bool):
         title = str(title)  # "title: 1984" is a title, whatever YAML thinks
@@ -159,21 +172,27 @@ def _title(front: dict[str, Any], path: Path, key_lines: dict[str, int]) -> str:
         raise PostError(f"the title must be text, not a {type(title).__name__}.", path=path,
                         line=key_lines.get("title"),
                         hint="Quote it: title: \"…\".")
+    if (not isinstance(title, str) or not title.strip()) and "title" not in front:
+        title = first_heading(path, body)  # the page shows it once, as its title
     if not isinstance(title, str) or not title.strip():
         raise PostError("the post has no title.", path=path, line=key_lines.get("title") or 1,
-                        hint="Add 'title: Your title' to the front matter.")
+                        hint="Add 'title: Your title' to the front matter, or start the post "
+                             "with a '# Title' heading.")
     return title
 
 
 def _date(front: dict[str, Any], match: re.Match | None, path: Path,
-          key_lines: dict[str, int], tz: ZoneInfo) -> dt.datetime:
-    """The front matter's ``date:``, else the date in a YYYY-MM-DD-slug file name."""
+          key_lines: dict[str, int], tz: ZoneInfo, notes: list[str]) -> dt.datetime:
+    """The front matter's ``date:``, else the date in a YYYY-MM-DD-slug file name, else (with
+    a warning) the file's modification time, as Quarto's listings do."""
     if "date" in front and front["date"] is not None:
         return _parse_date(front["date"], tz, path, key_lines.get("date"))
     if not match:
-        raise PostError("the post has no date.", path=path, line=1,
-                        hint="Name the file YYYY-MM-DD-slug.md or add 'date: YYYY-MM-DD' "
-                             "to the front matter.")
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz).replace(microsecond=0)
+        notes.append(f"the post has no date; its file's modification time "
+                     f"({modified:%Y-%m-%d}) is used, so its URL may change. Name the file "
+                     "YYYY-MM-DD-slug or add 'date: YYYY-MM-DD' to the front matter.")
+        return modified
     try:
         return dt.datetime(*map(int, match.groups()[:3]), tzinfo=tz)
     except ValueError:
@@ -184,15 +203,13 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
 def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
          **values: Any) -> str:
     """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
-    categories = _as_list(front.get("categories") or front.get("category"), "categories", path,
-                          key_lines)
     pattern = str(front.get("permalink") or config.permalink)
     try:
         check_pattern(pattern)
     except ConfigError as exc:
         raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
                         hint=exc.hint) from None
-    url = expand(pattern, categories=categories, **values)
+    url = expand(pattern, **values)
     if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
         raise PostError(f"this post's URL {url} would be written outside the site folder or "
                         "over one of the site's own pages.", path=path,
@@ -214,12 +231,14 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         text = uncomment_header(text)  # same lines, so messages name the script's own
     front, body, body_line = read_front_matter(path, text)
     key_lines = _key_lines("\n".join(text.splitlines()[:body_line - 1]))
-    title = _title(front, path, key_lines)
+    notes: list[str] = []
+    title = _title(front, path, key_lines, body if path.suffix != ".py" else text, notes)
     match = _DATED_NAME.match(path.stem)
-    date = _date(front, match, path, key_lines, tz)
+    date = _date(front, match, path, key_lines, tz, notes)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
+    jekyll = jekyll_fields(front, path, key_lines)  # Jekyll's :title is the file name's
     url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
-               title=title)
+               title=slug, categories=jekyll["categories"])
     return PostSource(
         key_lines=key_lines,
         path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
@@ -227,7 +246,7 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
         draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
-        **typed_fields(front, path, key_lines, tz),
+        notes=tuple(notes), **typed_fields(front, path, key_lines, tz), **jekyll,
     )
 
 
@@ -353,8 +372,8 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
         except PostError as exc:
             errors.append(exc)
             continue
-        if post.draft and not config.drafts:
-            continue
+        if post.draft and not config.drafts or post.date > dt.datetime.now(tz) and not config.future:
+            continue  # Jekyll leaves out posts dated after the build unless --future
         if post.output_path in seen:
             other = seen[post.output_path].relative_to(config.root)
             errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",

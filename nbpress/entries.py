@@ -53,6 +53,9 @@ class Record:
     packages: dict[str, str] = field(default_factory=dict)
     main_packages: list[str] = field(default_factory=list)
     format: int = FORMAT
+    # Set when the outputs were imported from an nbconvert export (importer.py), never run
+    # here: the file they came from.  Absent in records of real runs and older records.
+    imported_from: str = ""
 
 
 def blobs_dir(root: Path) -> Path:
@@ -97,7 +100,7 @@ def _check_types(data: Any) -> Record:
     record = Record(**data)
     number = (int, float)
     ok = (all(isinstance(getattr(record, n), str) for n in
-              ("key", "executed_at", "python", "notebook_sha256"))
+              ("key", "executed_at", "python", "notebook_sha256", "imported_from"))
           and isinstance(record.seconds, number) and not isinstance(record.seconds, bool)
           and isinstance(record.format, int)
           and isinstance(record.files, dict) and all(
@@ -193,8 +196,10 @@ def _inline_blobs(nb: Any, blobs: Path) -> None:
 
 def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
           files: dict[str, list], packages: dict[str, str],
-          main_packages: list[str] | None = None) -> Record:
-    """Write one entry atomically (a new folder swapped in for the old one); return its record."""
+          main_packages: list[str] | None = None, imported_from: str = "") -> Record:
+    """Write one entry atomically (a new folder swapped in for the old one); return its record.
+
+    ``imported_from`` names the export file of outputs that were imported, not run."""
     import nbformat
 
     blobs = blobs_dir(root)
@@ -205,7 +210,8 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
     record = Record(key=key, executed_at=dt.datetime.now(dt.timezone.utc).isoformat(
         timespec="seconds"), seconds=round(seconds, 2), python=python,
         notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
-        packages=dict(sorted(packages.items())), main_packages=list(main_packages or []))
+        packages=dict(sorted(packages.items())), main_packages=list(main_packages or []),
+        imported_from=imported_from)
     final = entry_dir(root, stem)
     tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
     for stale in final.parent.glob(f".{stem}.*.tmp"):  # left by a build that was killed

@@ -74,7 +74,7 @@ def load(cache_dir: Path) -> Environment:
         data = json.loads(path.read_text())
         if data["key"] == key:
             return Environment(data["owners"], data["versions"])
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):  # absent, damaged or not a map: read again
         pass
     owners = importlib.metadata.packages_distributions()
     versions = {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()

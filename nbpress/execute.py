@@ -10,6 +10,7 @@ user's traceback without ANSI codes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import platform
@@ -83,6 +84,7 @@ class _Run:
         self.pid: int | None = None
         self.index: int | None = None  # the user's cell running (index in doc.notebook)
         self.overtime = False
+        self.timer: threading.Timer | None = None  # the whole-post timeout, once the kernel runs
         self.shift = shift  # the tracking cell before the user's cells, when there is one
         self.numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
         cwd = doc.post.path.parent if config.execute.cwd == "post" else config.root
@@ -98,6 +100,11 @@ class _Run:
             self.pid = process.pid
             if self.kernels is not None:
                 self.kernels.add(process.pid)
+            if self.config.execute.post_timeout:  # the post's own time: from here on
+                self.timer = threading.Timer(self.config.execute.post_timeout,
+                                             self._stop_overtime)
+                self.timer.daemon = True
+                self.timer.start()
 
     def _cell_start(self, cell, cell_index: int, **_) -> None:
         self.index = cell_index - self.shift
@@ -112,21 +119,17 @@ class _Run:
     def run(self, threads: int | None, kernel_log) -> None:
         """Execute every cell; nbclient's exceptions propagate to ``failure``."""
         limit = self.config.execute.memory_bytes
-        timer = None
-        if self.config.execute.post_timeout:
-            timer = threading.Timer(self.config.execute.post_timeout, self._stop_overtime)
-            timer.daemon = True
-            timer.start()
         try:
             self.client.execute(
                 env=_kernel_env(threads), stderr=kernel_log,
                 preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
                 if limit else None)
         finally:
-            if timer is not None:
-                timer.cancel()
+            if self.timer is not None:
+                self.timer.cancel()
             if self.kernels is not None and self.pid is not None:
                 self.kernels.discard(self.pid)
+            _close_thread_loop()
 
     def failure(self, exc: BaseException, kernel_log) -> ExecutionError | None:
         """The user's message for what nbclient raised; None when it is not a post's failure."""
@@ -178,6 +181,8 @@ class _Run:
         elif name == "MemoryError" and self.config.execute.memory_bytes:
             hint = (f"The kernel reached memory_limit ({self.config.execute.memory_limit}): use "
                     "less memory, or raise [tool.nbpress.execute] memory_limit.")
+        else:
+            hint = _cause_hint(name, strip_ansi(getattr(exc, "evalue", "") or "")) or hint
         trace = "\n".join(self.nb.cells[self.index + self.shift].get("outputs", [{}])[-1]
                           .get("traceback", [])) if self.index is not None else str(exc)
         value = strip_ansi(getattr(exc, "evalue", "") or "").strip().rstrip(".")
@@ -224,6 +229,40 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=executed_at, files=found.files,
                       packages=everything, main_packages=tuple(main))
+
+
+def _cause_hint(name: str, value: str) -> str:
+    """What to do about the failures old posts meet most: a module or a file that is not
+    here, or a download on a machine without network."""
+    module = re.search(r"No module named '([\w.]+)'", value)
+    if name == "ModuleNotFoundError" and module:
+        top = module.group(1).split(".")[0]
+        return (f"The module '{top}' is not installed where the site is built: install the "
+                f"package that provides it (often `pip install {top}`), and list it with the "
+                "blog's dependencies.")
+    if name == "FileNotFoundError":
+        return ("The post reads a file that is not there: the post runs in its own folder, so "
+                "check the path, add the file, or link a local copy with "
+                "[tool.nbpress.execute] data_links.")
+    if name in ("URLError", "ConnectionError", "gaierror", "ConnectTimeout", "HTTPError") or \
+            "Name or service not known" in value or "Temporary failure in name" in value:
+        return ("The post downloads something and this machine cannot reach it: keep a local "
+                "copy and point the post at it (or use [tool.nbpress.execute] data_links).")
+    return ""
+
+
+def _close_thread_loop() -> None:
+    """Close the event loop nbclient (jupyter_core's run_sync) made for this thread.
+
+    It is kept per thread and never closed; a pool's worker threads would leave
+    one open loop and socket pair each.  A closed loop is replaced on next use.
+    """
+    import asyncio
+
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
 
 
 def _kernel_env(threads: int | None) -> dict[str, str]:

@@ -10,6 +10,7 @@ key is the post's front matter.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -123,3 +124,30 @@ def detect_format(path: Path, text: str) -> str:
                         hint="Convert it with 'jupytext --to md:myst' (or to .ipynb) and build "
                              "that instead.")
     return name
+
+
+_OPEN_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def first_heading(path: Path, body: str) -> str:
+    """The text of the post's first level-1 heading outside code ("" when none): the title
+    of a notebook that has no front matter, as Jupyter Book and Quarto take it."""
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, OSError, AttributeError):
+            return ""
+        body = "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list)
+                         else str(c.get("source", "")) for c in cells
+                         if isinstance(c, dict) and c.get("cell_type") == "markdown")
+    # A script's Markdown cells are comments: its heading is "# # Title".
+    heading = re.compile(r"^# #[ \t]+(.+?)[ \t#]*$" if path.suffix == ".py"
+                         else r"^#[ \t]+(.+?)[ \t#]*$")
+    fence = ""
+    for line in body.splitlines():
+        opening = _OPEN_FENCE.match(line)
+        if opening and (not fence or line.strip() == fence):
+            fence = "" if fence else opening.group(1)
+        elif not fence and heading.match(line):
+            return re.sub(r"[*_`]", "", heading.match(line).group(1)).strip()
+    return ""

@@ -195,6 +195,12 @@ def plain_text(text: str) -> str:
     return " ".join("".join(parts).split())
 
 
+def drop_heading(text: str, ident: str) -> str:
+    """``text`` without the heading whose id is ``ident`` (the first one)."""
+    pattern = re.compile(rf'<h([1-6]) id="{re.escape(ident)}"[^>]*>.*?</h\1>\s*', re.S)
+    return pattern.sub("", text, count=1)
+
+
 def min_heading_level(text: str) -> int | None:
     """The smallest heading level used (1 for ``h1``), or None when there is none."""
     levels = [int(m.group(1)) for m in re.finditer(r"<h([1-6])\b", text, re.I)]
@@ -202,4 +208,5 @@ def min_heading_level(text: str) -> int | None:
 
 
 __all__ = ["rewrite", "resolve_url", "headings", "images", "plain_text", "min_heading_level",
+           "drop_heading",
            "Heading"]

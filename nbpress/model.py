@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import unquote
 
 
 # Names of what nbpress keeps on disk, in one place.
@@ -36,6 +37,13 @@ def output_path(url: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
+def page_file(url: str) -> str:
+    """The HTML file Jekyll writes for a post's or page's URL: escapes undone, ``.html``
+    added unless there (``/about`` → ``about.html``, ``/a%20b/`` → ``a b/index.html``)."""
+    path = output_path(unquote(url))
+    return path if path.endswith(".html") else path + ".html"
+
+
 @dataclass(frozen=True)
 class ExecuteConfig:
     """``[tool.nbpress.execute]``: how posts' code runs."""
@@ -44,7 +52,7 @@ class ExecuteConfig:
     kernel: str = "python3"
     cwd: str = "post"  # "post" (the post's folder, as Jupyter does) or "root"
     data_links: Mapping[str, str] = field(default_factory=dict)
-    post_timeout: int = 0  # seconds for a whole post; 0: no limit beyond the per-cell one
+    post_timeout: int = 0  # seconds for a whole post once its kernel runs; 0: only per cell
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
@@ -83,6 +91,9 @@ class SiteConfig:
     mode: str = "auto"  # --execute: "auto" (use the cache when fresh), "never", "always"
     refresh: tuple[str, ...] = ()  # --refresh: posts (stems or paths) to execute anyway
     jobs: int = 0  # kernels at once; 0 = the number of cores
+    future: bool = False  # --future: posts dated after now are built too (Jekyll's --future)
+    exclude: tuple[str, ...] = ()  # folders/files (from the root) that hold no pages
+    output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,13 @@ class PostSource:
     author: str = ""
     modified: dt.datetime | None = None  # ``last_modified_at``
     resources: Mapping[str, float] = field(default_factory=dict)  # for a cluster executor
+    # Jekyll's site model (pages.py, jekyllmeta.py):
+    kind: str = "post"  # "post" (posts/) or "page" (a standalone page such as about.md)
+    categories: tuple[str, ...] = ()
+    excerpt: str = ""  # the front matter's ``excerpt:`` (Markdown), shown instead of the derived one
+    redirect_from: tuple[str, ...] = ()  # jekyll-redirect-from: old URLs that lead here
+    redirect_to: str = ""  # jekyll-redirect-from: this page only redirects there
+    notes: tuple[str, ...] = ()  # warnings discovery gave (a title taken from a heading…)
 
     def line_of(self, key: str) -> int | None:
         """The line of a front matter key in the post's file, for messages."""
@@ -120,7 +138,7 @@ class PostSource:
     @property
     def output_path(self) -> str:
         """The page's file path relative to the site folder."""
-        return output_path(self.url)
+        return page_file(self.url)
 
     @property
     def files_dir(self) -> str:
@@ -185,6 +203,7 @@ class ExecResult:
     files: tuple[str, ...] = ()
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
+    imported_from: str = ""  # outputs imported from this export file, not run (importer)
 
 
 @dataclass(frozen=True)
@@ -197,6 +216,7 @@ class Execution:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
+    imported_from: str = ""  # the export file the outputs were imported from, if not run
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Sequence
+from urllib.parse import quote
 
 from .errors import ConfigError
 
@@ -21,6 +22,9 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")
 
 
 def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str]) -> dict[str, str]:
+    # Jekyll 4's UrlDrop: :categories are only lower-cased (a category "Machine Learning" is the
+    # folder "machine learning"), each once; :slugified_categories are slugified.
+    lowered = list(dict.fromkeys(c.lower() for c in categories))
     return {
         "year": f"{date.year:04d}",
         "short_year": f"{date.year % 100:02d}",
@@ -39,11 +43,11 @@ def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str])
         "hour": f"{date.hour:02d}",
         "minute": f"{date.minute:02d}",
         "second": f"{date.second:02d}",
-        "title": slug,
+        "title": pretty_slug(title) or slug,
         "slug": slug,
         "name": slug,
-        "slugified_categories": "/".join(slugify(c) for c in categories),
-        "categories": "/".join(slugify(c) for c in categories),
+        "slugified_categories": "/".join(dict.fromkeys(slugify(c) for c in categories)),
+        "categories": "/".join(lowered),
         "output_ext": ".html",
     }
 
@@ -51,6 +55,17 @@ def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str])
 def slugify(text: str) -> str:
     """Jekyll's default slugify: lower case, runs of non-alphanumerics become one '-'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def pretty_slug(name: str) -> str:
+    """Jekyll's ``:title``: the file name's slug in slugify's "pretty" mode, case kept
+    (``2019-03-10-My-Post.md`` is ``/2019/03/10/My-Post.html``)."""
+    return re.sub(r"[^\w.~!$&'()+,;=@]+", "-", name).strip("-")
+
+
+def escape_path(value: str) -> str:
+    """A placeholder's value as Jekyll puts it in a URL (Addressable's path escaping)."""
+    return quote(value, safe="/_.-~!$&'()*+,;=:@")
 
 
 def check_pattern(pattern: str) -> None:
@@ -69,11 +84,13 @@ def expand(pattern: str, *, date: dt.datetime, slug: str, title: str = "",
            categories: Sequence[str] = ()) -> str:
     """The URL path for one post, e.g. ``/2024/03/19/pytorch-and-jax.html``.
 
-    Longer placeholder names win (``:short_year`` before ``:year``), empty
-    segments collapse, and the result always starts with ``/``.
+    ``slug`` is the lower-case slug (``:slug``), ``title`` the name it came from
+    (``:title`` keeps its case, as Jekyll's); values are URL-escaped.  Longer
+    placeholder names win (``:short_year`` before ``:year``), empty segments
+    collapse, and the result always starts with ``/``.
     """
     check_pattern(pattern)
     values = _values(date, slug, title, categories)
-    url = _PLACEHOLDER.sub(lambda m: values[m.group(1)], STYLES.get(pattern, pattern))
+    url = _PLACEHOLDER.sub(lambda m: escape_path(values[m.group(1)]), STYLES.get(pattern, pattern))
     url = re.sub(r"/{2,}", "/", "/" + url)
     return url

@@ -20,6 +20,8 @@ from .config import site_variables
 from .errors import BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .execute import execute, link_data
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
+from .sitedata import data_files
+from .sourcefiles import candidate_files
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
 from .search import index_site
@@ -50,12 +52,14 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
     options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
-               "baseurl": config.baseurl}
-    fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options)
+               "baseurl": config.baseurl, "format": config.output_format,
+               "future": config.future}
+    fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options,
+                                          extra=site_inputs(config))
     if not explain and config.mode != "always" and not config.refresh:
-        previous = state.load(state_file)
+        previous = state.load(state_file, posts=False)
         if previous.up_to_date(fingerprint, config.root, config.out):
-            return BuildReport(posts=tuple(previous.posts), warnings=(),
+            return BuildReport(posts=state.post_names(state_file), warnings=(),
                                seconds=time.perf_counter() - start, up_to_date=True)
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
@@ -70,36 +74,57 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
+    from .pages import discover_pages, liquid_pages, stem_clashes, url_clashes
     from .site import layout_errors, missing_images, site_context, site_files
+    from .sitedata import load_data
+    from .sitepages import redirect_outputs
     from .templates import make_environment
 
     posts, errors = discover(config)
+    pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
+    errors += page_errors + url_clashes(posts, pages)
     _stop_if(errors, config.keep_going)
-    docs, warnings = _read(posts, config, errors)
+    docs, warnings = _read(posts + pages, config, errors)
     env = make_environment(config.theme_dirs)
-    errors += layout_errors(env, posts)
+    errors += layout_errors(env, posts + pages) + stem_clashes(docs)
     _stop_if(errors, config.keep_going)
     link_data(config)  # before planning: a linked dataset is a file the cache checks
     plans = cache.plan(docs, config)
     if explain:
         _explain(plans, config, log)
         return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0)
-    variables = site_variables(config)
+    variables = {**site_variables(config), "data": load_data(config.root),
+                 "pages": liquid_pages(pages, config.root)}  # templates get richer ones
     links = _links(plans, config.baseurl)
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
     rendered = _render(plans, runs, config, variables, links, previous)
-    site = site_context(config, variables, rendered.posts)
-    files = site_files(env, config, site, rendered.posts)
     warnings += rendered.warnings
-    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-    build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-    write_site(files, config.out, build_id, before_swap=index_site if config.search else None)
-    entries.remove(sum(entries.unused(config.root, cache.post_stems(config.root)), []))
-    _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs)
+    if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
+        from .jekyll import write_jekyll
+
+        write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
+                     config.baseurl)
+    else:
+        site = site_context(config, variables, rendered.posts)
+        files, found = redirect_outputs(env, site, rendered.posts,
+                                        site_files(env, config, site, rendered.posts))
+        warnings += found
+        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+        build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
+        write_site(files, config.out, build_id,
+                   before_swap=index_site if config.search else None)
+        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs, previous)
+    kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
+    entries.remove(sum(entries.unused(config.root, kept), []))
     seconds = time.perf_counter() - start
     return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
                        lines=tuple(report_lines(rendered.reports, seconds)))
+
+
+def site_inputs(config: SiteConfig) -> list:
+    """Files a build reads beyond posts/, bibliographies and the theme: pages, data files."""
+    return [*candidate_files(config), *data_files(config.root)]
 
 
 def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:
@@ -109,12 +134,15 @@ def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:
     versions = load(config.root / STATE_DIR).version
     for item in plans:
         text = f"would execute: {item.reason}" if item.reason else "cached, up to date"
+        if not item.reason and item.record is not None and item.record.imported_from:
+            text = f"imported from {item.record.imported_from} (not executed), up to date"
         if item.record is not None:
             drift = cache.package_drift(item.record, versions, "all")
             if drift:
                 text += " (packages differ, not checked by the policy: " + ", ".join(drift) + ")"
         print(f"{item.name}: {text}", file=log)
-    for path in sum(entries.unused(config.root, cache.post_stems(config.root)), []):
+    kept = cache.post_stems(config.root) | {p.doc.post.path.stem for p in plans}
+    for path in sum(entries.unused(config.root, kept), []):
         print(f"would remove {path.relative_to(config.root).as_posix()} (no post uses it)",
               file=log)
 
@@ -143,7 +171,7 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
             _stop_if(errors, config.keep_going)
             continue
         docs.append(doc)
-        warnings += found
+        warnings += [BuildWarning(note, post.path) for note in post.notes] + found
     return docs, warnings
 
 
@@ -179,8 +207,10 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
 
 
 def _links(plans: list[cache.Plan], baseurl: str) -> dict[str, str]:
-    """Each post's URL by stem and by path, for ``{% post_url %}`` and ``{% link %}``."""
-    links = {p.doc.post.path.stem: baseurl + p.doc.post.url for p in plans}
+    """Each post's URL by stem and by path, for ``{% post_url %}`` and ``{% link %}`` (pages
+    by path only: ``post_url`` names posts)."""
+    links = {p.doc.post.path.stem: baseurl + p.doc.post.url for p in plans
+             if p.doc.post.kind == "post"}
     links.update({p.name: baseurl + p.doc.post.url for p in plans})
     return links
 
@@ -253,6 +283,8 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         pages.append(page)
         records[item.name] = state.RenderRecord.of(key, page, found)
         status = "executed" if run else "cached" if item.doc.cells else "no code"
+        if status == "cached" and record is not None and record.imported_from:
+            status = "imported"
         reports.append(PostReport(item.name, status, item.reason or status,
                                   run.seconds if run else 0.0, time.perf_counter() - begin))
     _stop_if(errors, False)
@@ -274,6 +306,8 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
                              hint="Build again: the post will be executed.") from None
     page, found = render_post(shown, config=config, variables=variables, links=links,
                               site_references=references)
+    if page.post.kind == "page" and not item.doc.cells:
+        return page, found  # a page without code has no notebook to download
     download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
                           nbformat.writes(shown.notebook).encode())
     return replace(page, files=page.files + (download,)), found
@@ -281,11 +315,12 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
 
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
                 rendered: Rendered, plans: list[cache.Plan],
-                runs: dict[str, tuple[ExecResult, cache.Record]]) -> None:
-    """What this build saw, for the next build to do only what changed."""
+                runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State) -> None:
+    """What this build saw, for the next build to do only what changed (only the records
+    that differ from ``previous`` are written)."""
     records = [runs[p.name][1] if p.name in runs else p.record for p in plans]
     dependency_files = tuple(sorted({f for r in records if r for f in r.files}))
     state.save(state_file, state.State(
         fingerprint=fingerprint, build_id=build_id, posts=rendered.records,
         dependency_files=dependency_files,
-        executions=state.execution_fingerprint(config.root, dependency_files)))
+        executions=state.execution_fingerprint(config.root, dependency_files)), previous)

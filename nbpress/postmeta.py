@@ -70,6 +70,8 @@ def reproducibility(execution: Execution) -> dict[str, Any] | None:
         "main": [{"name": n, "version": packages[n]} for n in execution.main_packages
                  if n in packages][:MAIN_PACKAGES],
         "all": everything,
+        # outputs imported from an nbconvert export (importer.py): no run to describe
+        "imported_from": execution.imported_from,
     }
 
 

@@ -23,13 +23,16 @@ from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
     quarto_equation_labels
 from .errors import BuildWarning, PostError
 from .liquid import resolve
+from .liquidcompat import blank_undefined
 from .markdown import MATH_PROBLEMS, make_markdown
 from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
+from .resources import post_resources
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
+_DIRECTIVE_IMAGE = re.compile(r"^\{(?:figure|image)\}\s+(?![a-z][a-z0-9+.-]*:|//)(\S+)")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -70,6 +73,10 @@ def local_images(tokens: list) -> list[tuple[str, int]]:
             parser = _LocalLinks()
             parser.feed(token.content)
             urls += parser.urls
+        image = _DIRECTIVE_IMAGE.match(token.info or "") if token.type in ("fence",
+                                                                           "colon_fence") else None
+        if image:  # MyST's {figure} and {image} directives name their file on the fence line
+            found.append((image.group(1), start))
         found += [(url, _line_of(url, token, start)) for url in urls if not _SCHEME.match(url)]
     return found
 
@@ -157,6 +164,10 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
                                               files_dir=post.files_dir, baseurl=config.baseurl)
     warnings = [BuildWarning(note, post.path) for note in notes]
+    markdown, found = blank_undefined(markdown, post.front_matter,
+                                      {"site": variables, "page": page}, path=post.path,
+                                      line_offset=post.body_line)
+    warnings += found
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
                        line_offset=post.body_line)
     references = {**site_references, **load_references(
@@ -165,8 +176,10 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                    line_offset=post.body_line - 1)
     md = make_markdown(cite, myst_plugin, crossref_plugin, macros=config.math_macros)
     env: dict = {}
-    tokens = md.parse(mark_references(quarto_equation_labels(markdown)), env)
-    body = md.renderer.render(tokens, md.options, env)
+    # An .html page is HTML already (readers/html.py): only its Liquid is resolved.
+    tokens = md.parse(mark_references(quarto_equation_labels(markdown)), env) \
+        if doc.format != "html" else []
+    body = md.renderer.render(tokens, md.options, env) if tokens else markdown
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
@@ -183,9 +196,12 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     body = number_references(body, env.get(TARGETS, []) + [t for t in cell_labels if t[0]],
                              env.get(REFERENCES, []), path=post.path, line_offset=post.body_line)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
+    files += post_resources(post, (url for url, _ in links_found), config.root, config.baseurl,
+                            config.out)
     execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
                           python=result.python, packages=dict(sorted(result.packages.items())),
-                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells))
+                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells),
+                          imported_from=result.imported_from)
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,

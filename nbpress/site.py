@@ -20,12 +20,15 @@ from typing import Any, Mapping, Sequence
 import jinja2
 
 from .errors import BuildWarning, PostError
-from .htmlrewrite import images, min_heading_level, plain_text, resolve_url, rewrite
+from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
+                          resolve_url, rewrite)
+from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
+from .sitepages import home_page, layout_template, page_outputs, replaces_home
 from .templates import render_template
 
 FEED_POSTS = 10  # jekyll-feed's posts_limit
@@ -38,8 +41,8 @@ def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[
     layouts = set(env.list_templates())
     return [PostError(f"'layout: {post.layout}' names no template of the theme.",
                       path=post.path, line=post.line_of("layout"),
-                      hint=f"Add templates/{post.layout}.html, or use 'layout: post'.")
-            for post in posts if f"{post.layout}.html" not in layouts]
+                      hint=f"Add templates/{post.layout}.html, or use 'layout: {post.kind}'.")
+            for post in posts if layout_template(post.layout) not in layouts | {""}]
 
 
 def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
@@ -90,6 +93,9 @@ def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> Analysis:
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
     content = item.html
+    found = headings(content)
+    if found and found[0].level == 1 and found[0].text == post.title.strip():
+        content = drop_heading(content, found[0].id)  # the page shows the title once
     if min_heading_level(content) == 1:  # the page's only h1 is the post's title
         content = rewrite(content, heading_shift=1)
     top = min_heading_level(item.excerpt)
@@ -109,7 +115,12 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
     url = baseurl + post.url
     derived = item.analysis or analyze(item, variables)
     modified = post.modified or post.date
-    description = post.description or shorten(derived.excerpt_text)
+    excerpt, excerpt_text = derived.excerpt, derived.excerpt_text
+    if post.excerpt:  # the front matter's excerpt: replaces the derived one, as in Jekyll
+        excerpt = make_markdown().render(post.excerpt)
+        excerpt_text = plain_text(excerpt)
+    description = post.description or shorten(excerpt_text)
+    kind = "post" if post.kind == "post" else "page"
     return {
         "title": post.title,
         "date": post.date,
@@ -120,10 +131,11 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
         "tag_links": [{"name": t, "slug": tag_slug(t), "url": f"{baseurl}/tags/{tag_slug(t)}/"}
                       for t in post.tags],
         "description": description,
-        "excerpt": derived.excerpt,
+        "excerpt": excerpt,
         "content": derived.content,
         "slug": post.slug,
         "layout": post.layout,
+        "categories": list(post.categories),
         "author": post.author,
         "words": derived.words,
         "reading_minutes": max(1, round(derived.words / WORDS_PER_MINUTE)),
@@ -133,8 +145,9 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
         "toc": list(derived.toc),
         "front_matter": dict(post.front_matter),
         "seo": page_seo(variables, title=post.title, url=url, description=description,
-                        kind="post", image=derived.image, image_alt=derived.image_alt,
-                        published=post.date, modified=modified, author=post.author,
+                        kind=kind, image=derived.image, image_alt=derived.image_alt,
+                        published=post.date if kind == "post" else None,
+                        modified=modified, author=post.author,
                         tags=post.tags),
         "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
         "execution": reproducibility(item.execution),
@@ -154,11 +167,19 @@ def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
-                 posts: Sequence[RenderedPost]) -> dict[str, Any]:
-    """What templates see as ``site``: the settings, every post newest first, and the tags."""
+                 items: Sequence[RenderedPost]) -> dict[str, Any]:
+    """What templates see as ``site``: the settings, every post newest first, the tags, the
+    standalone pages (``site.pages``, by URL) and Jekyll's ``site.categories`` (each
+    category's posts, newest first)."""
     baseurl = config_vars.get("baseurl", "")
-    contexts = [post_context(p, config_vars, config) for p in posts]
-    return {**config_vars, "posts": contexts, "tags": _tags(contexts),
+    contexts = [post_context(p, config_vars, config) for p in items if p.post.kind == "post"]
+    pages = [post_context(p, config_vars, config) for p in items if p.post.kind == "page"]
+    categories: dict[str, list] = {}
+    for post in contexts:
+        for name in post["categories"]:
+            categories.setdefault(name, []).append(post)
+    return {**config_vars, "posts": contexts, "tags": _tags(contexts), "pages": pages,
+            "categories": categories,
             "feed_url": absolute(config_vars, baseurl + "/feed.xml"),
             "home_url": absolute(config_vars, baseurl + "/")}
 
@@ -191,18 +212,25 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
+    posts = [p for p in posts if p.post.kind == "post"]
+    shared: set[str] = set()  # a site file several posts show (/images/logo.png) goes once
     for i, item in enumerate(posts):
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
         files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
-        files.extend(item.files)
+        files += [f for f in item.files if f.source is None or f.path not in shared]
+        shared.update(f.path for f in item.files if f.source is not None)
     return files
 
 
 def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
-    """The home page and its following pages (jekyll-paginate's URLs and ``paginator``)."""
+    """The home page and its following pages (jekyll-paginate's URLs and ``paginator``);
+    none when an index page replaces them (``sitepages``)."""
+    if replaces_home(site):
+        return []
+    home = home_page(site)
     files = []
     for item in paginate(site["posts"], int(site.get("paginate", 10)),
                          paginate_path=site.get("paginate_path", "/page:num/"),
@@ -211,6 +239,8 @@ def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[Output
         title = site["title"] if number == 1 else f"Page {number}"
         page = simple_page(site, title, site["baseurl"] + item.url,
                            kind="home" if number == 1 else "page")
+        if home and number == 1:  # an index.md with "layout: home": its text, then the posts
+            page.update(title=home["title"] or title, content=home["content"])
         files.append(_render(env, "index.html", item.output_path, site=site, page=page,
                              paginator=item.paginator, posts=item.paginator["posts"]))
     return files
@@ -265,6 +295,12 @@ def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
+def _in_sitemap(page: Mapping[str, Any]) -> bool:
+    """jekyll-sitemap's rule, with jekyll-redirect-from's: no ``sitemap: false``, no redirect."""
+    front = page["front_matter"]
+    return front.get("sitemap") is not False and not front.get("redirect_to")
+
+
 def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
     """``feed.xml`` (Atom, as jekyll-feed), ``sitemap.xml`` and ``robots.txt`` (as jekyll-sitemap)."""
     entries = feed_entries(site)
@@ -274,9 +310,11 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
     urls = [{"loc": site["home_url"], "lastmod": site["posts"][0]["modified"].isoformat()
              if site["posts"] else ""}]
     urls += [{"loc": absolute(site, p["url"]), "lastmod": p["modified"].isoformat()}
-             for p in site["posts"] if p["front_matter"].get("sitemap") is not False]
+             for p in site["posts"] if _in_sitemap(p)]
     urls += [{"loc": absolute(site, u), "lastmod": ""}
              for u in [f"{base}/archive/", f"{base}/tags/"] + [t["url"] for t in site["tags"]]]
+    urls += [{"loc": absolute(site, p["url"]), "lastmod": ""} for p in site["pages"]
+             if _in_sitemap(p) and p["url"] not in (f"{base}/", f"{base}/404.html")]
     return [
         _render(env, "feed.xml", "feed.xml", site=site, entries=entries,
                 updated=updated.isoformat(), author=site.get("author") or site["title"]),
@@ -288,10 +326,22 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
-    """Every file of the site: assets, post pages with their files, and the site's pages."""
-    return (asset_files(config) + post_pages(env, config, site, posts)
-            + index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
-            + not_found_page(env, site) + feed_files(env, site))
+    """Every file of the site: assets, post pages with their files, the standalone pages, and
+    the generated pages (home, tags, archive, 404, feeds) that no standalone page replaces."""
+    assets = asset_files(config)
+    own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
+    taken = {f.path for f in own}
+    published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
+    shown = []
+    for f in post_pages(env, config, site, posts) + own:
+        if f.source is not None:  # a file shown from beside the sources goes once
+            if f.path in published:
+                continue
+            published.add(f.path)
+        shown.append(f)
+    generated = (index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
+                 + not_found_page(env, site) + feed_files(env, site))
+    return assets + shown + [f for f in generated if f.path not in taken]
 
 
 def asset_files(config: SiteConfig) -> list[OutputFile]:

@@ -1,13 +1,14 @@
 """What the last build of a site read and wrote, so the next one does only what changed.
 
-The state file (in ``.nbpress-cache/`` at the site root, not committed) holds
-a fingerprint of every input — the size and mtime of posts, theme files,
-configuration, execution records, recorded data files and the installed
-packages' folders — and, per post, the rendered HTML with the key it was
-rendered under.  When nothing changed, a build stops after a few hundred
-``stat`` calls, before importing any heavy library; when something changed,
-posts whose render key is unchanged reuse their HTML and their files from
-the previous ``_site`` (as hard links).
+The state (an SQLite database in ``.nbpress-cache/`` at the site root, not
+committed) holds a fingerprint of every input — the size and mtime of posts,
+theme files, configuration, execution records, recorded data files and the
+installed packages — and one small compressed record per post: its rendered
+HTML with the key it was rendered under.  When nothing changed, a build stops
+after a few hundred ``stat`` calls, reading only the fingerprints; when
+something changed, posts whose render key is unchanged reuse their HTML and
+their files from the previous ``_site`` (as hard links), and saving writes
+only the records that changed, in one transaction.
 
 Only the standard library (and nbpress.errors, nbpress.environment) is
 imported here: this is the no-op build's path.
@@ -20,6 +21,8 @@ import fcntl
 import hashlib
 import json
 import os
+import sqlite3
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -93,7 +96,7 @@ class State:
 def state_path(root: Path, out: Path) -> Path:
     """One state file per output folder."""
     name = hashlib.sha256(str(out).encode()).hexdigest()[:12]
-    return root / STATE_DIR / f"state-{name}.json"
+    return root / STATE_DIR / f"state-{name}.sqlite"
 
 
 def _walk(folder: Path) -> Iterable[str]:
@@ -130,13 +133,16 @@ def _hash(parts: Iterable[str], seed: Any = None) -> str:
     return digest.hexdigest()
 
 
-def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any) -> str:
+def input_fingerprint(root: Path, theme_dirs: Iterable[Path], options: Any,
+                      extra: Iterable[Path] = ()) -> str:
     """What the user edits: posts, bibliographies, theme, configuration, nbpress, packages.
 
     Taken before a build reads anything, so an edit made during the build is
-    seen by the next one.  ``options`` (JSON-able) are the settings that change output.
+    seen by the next one.  ``options`` (JSON-able) are the settings that change output;
+    ``extra`` more files the build reads (pages, data files).
     """
     parts: list[str] = [_stat(root / "pyproject.toml")]
+    parts += sorted(_stat(p) for p in extra)
     posts = root / "posts"
     parts += sorted(_stat(p) for p in posts.glob("*") if p.suffix in POST_SUFFIXES)
     parts += sorted(_stat(p) for p in (*root.glob("*.bib"), *posts.rglob("*.bib")))
@@ -196,24 +202,76 @@ def build_lock(root: Path, log) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load(path: Path) -> State:
-    """The previous build's state, or an empty one (a lost or old state costs only work)."""
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS posts (name TEXT PRIMARY KEY, record BLOB NOT NULL);")
+
+
+def _pack(record: RenderRecord) -> bytes:
+    data = asdict(record)
+    if data["analysis"]["content"] == data["html"]:  # most posts: the same HTML, kept once
+        data["analysis"]["content"] = None
+    return zlib.compress(json.dumps(data).encode(), 6)
+
+
+def _unpack(blob: bytes) -> RenderRecord:
+    data = json.loads(zlib.decompress(blob))
+    if data["analysis"]["content"] is None:
+        data["analysis"]["content"] = data["html"]
+    return RenderRecord.from_json(data)
+
+
+def load(path: Path, *, posts: bool = True) -> State:
+    """The previous build's state, or an empty one (a lost or old state costs only work).
+
+    With ``posts=False`` only the fingerprints are read (the no-op check).
+    """
+    if not path.is_file():
+        return State()
     try:
-        data = json.loads(path.read_text())
-        posts = {stem: RenderRecord.from_json(r) for stem, r in data.pop("posts").items()}
-        return State(posts=posts, fingerprint=data["fingerprint"], build_id=data["build_id"],
-                     dependency_files=tuple(data["dependency_files"]),
-                     executions=data["executions"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            records = {name: _unpack(blob) for name, blob in
+                       db.execute("SELECT name, record FROM posts")} if posts else {}
+        return State(posts=records, fingerprint=meta["fingerprint"], build_id=meta["build_id"],
+                     dependency_files=tuple(meta["dependency_files"]),
+                     executions=meta["executions"])
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError,
+            zlib.error):
         return State()
 
 
-def save(path: Path, state: State) -> None:
-    """Write atomically; a lost state file only costs the next build some work."""
+def post_names(path: Path) -> tuple[str, ...]:
+    """The names of the posts the last build wrote (for a no-op build's report)."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return tuple(name for (name,) in db.execute("SELECT name FROM posts ORDER BY name"))
+    except sqlite3.Error:
+        return ()
+
+
+def save(path: Path, state: State, previous: State | None = None) -> None:
+    """Write the records that differ from ``previous`` and the fingerprints, in one
+    transaction; a lost or damaged state only costs the next build some work."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(state), sort_keys=True))
-    os.replace(tmp, path)
+    old = previous.posts if previous is not None else {}
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.executescript(_SCHEMA)
+            if previous is None:
+                db.execute("DELETE FROM posts")
+            db.executemany("DELETE FROM posts WHERE name = ?",
+                           [(n,) for n in old if n not in state.posts])
+            db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
+                           [(n, _pack(r)) for n, r in state.posts.items() if old.get(n) != r])
+            meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
+                    "dependency_files": list(state.dependency_files),
+                    "executions": state.executions}
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           [(k, json.dumps(v)) for k, v in meta.items()])
+    except sqlite3.DatabaseError:  # a damaged file: start again from nothing
+        path.unlink(missing_ok=True)
+        if previous is not None:
+            save(path, state)
 
 
 def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:

@@ -29,7 +29,7 @@ def test_help_lists_the_build_options_and_the_commands() -> None:
     result = run_build("--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: build.py [build] [build options]\n"
-                                    "       build.py {check,serve,new} [options]")
+                                    "       build.py {check,serve,new,import} [options]")
     for option in ("--root ROOT", "--out OUT", "--drafts", "--execute {auto,never,always}",
                    "--refresh POST", "--jobs JOBS", "--keep-going", "--explain", "--version"):
         assert option in result.stdout, option
@@ -42,7 +42,7 @@ def test_usage_names_the_program_as_invoked(tmp_path: Path) -> None:
     assert result.stdout.startswith("usage: python -m nbpress [build] [build options]\n")
     result = run_module("new", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == ("usage: python -m nbpress new [-h] [--force] DIR\n"
+    assert result.stderr == ("usage: python -m nbpress new [-h] [--force] [--debug] DIR\n"
                              "python -m nbpress new: error: the following arguments are "
                              "required: DIR\n")
     assert run_build("serve", "--nope").stderr.startswith("usage: build.py ")
@@ -84,3 +84,24 @@ def test_outside_a_blog_points_to_new(tmp_path: Path) -> None:
     assert result.stderr == (
         f"error: there is no posts/ folder in {tmp_path}. Run it in the blog's folder or pass "
         "--root with the folder that holds posts/; `nbpress new DIR` starts a new blog.\n")
+
+
+def test_a_fault_of_nbpress_is_one_paragraph_and_debug_shows_the_trace(make_site, monkeypatch,
+                                                                       capsys) -> None:
+    from nbpress import cli
+
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\nText.\n"})
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "build", broken)
+    assert cli.main(["--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err == ("error: nbpress failed unexpectedly (ZeroDivisionError: division by zero); "
+                   "the previous site and the cache were left as they were. Run the same "
+                   "command with --debug to see nbpress's traceback, and report it with that "
+                   "output.\n")
+    assert cli.main(["build", "--root", str(root), "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "in broken" in err

@@ -55,7 +55,8 @@ def test_percent_script_without_header_is_a_post(root: Path) -> None:
     assert names(root) == ["2024-01-02-cells.py"]
     # A post still needs a title: the error says so, for the script.
     assert error(root) == ("posts/2024-01-02-cells.py:1: the post has no title. Add "
-                           "'title: Your title' to the front matter.")
+                           "'title: Your title' to the front matter, or start the post with a "
+                           "'# Title' heading.")
 
 
 @pytest.mark.parametrize("text", ["# %% [markdown]\n# Text\n", "# ---\n# title: x\n# ---\n"])

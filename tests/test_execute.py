@@ -103,3 +103,16 @@ def test_a_cell_over_the_timeout_is_stopped(tmp_path: Path) -> None:
     assert str(info.value).endswith(":4 (cell 1): the cell did not finish within 2 s and was "
                                     "stopped. Make it faster, or raise "
                                     "[tool.nbpress.execute] timeout.")
+
+
+def test_hints_name_the_cause_of_common_failures() -> None:
+    from nbpress.execute import _cause_hint
+
+    assert _cause_hint("ModuleNotFoundError", "No module named 'sklearn.datasets'").startswith(
+        "The module 'sklearn' is not installed where the site is built: install the package "
+        "that provides it (often `pip install sklearn`)")
+    assert _cause_hint("FileNotFoundError", "[Errno 2] No such file: 'data.csv'").startswith(
+        "The post reads a file that is not there")
+    assert _cause_hint("URLError", "<urlopen error [Errno -2] Name or service not known>"
+                       ).startswith("The post downloads something")
+    assert _cause_hint("ValueError", "bad") == ""

@@ -17,7 +17,7 @@ SLAP_CHOP = dt.datetime(2009, 4, 29, tzinfo=dt.timezone.utc)
 
 
 def url(pattern: str, categories=(), date=SLAP_CHOP, slug="slap-chop") -> str:
-    return expand(pattern, date=date, slug=slug, title="Slap Chop", categories=categories)
+    return expand(pattern, date=date, slug=slug, title=slug, categories=categories)
 
 
 @pytest.mark.parametrize("style, expected", [
@@ -86,9 +86,21 @@ def test_y_day_is_zero_padded() -> None:
     assert url("ordinal", date=date) == "/2024/009/slap-chop.html"
 
 
-def test_categories_make_a_hierarchy_and_are_slugified() -> None:
-    assert url("/:categories/:title.html", categories=("Machine Learning", "JAX")) == \
+def test_categories_are_lower_cased_and_escaped_as_jekyll4_writes_them() -> None:
+    # Checked with jekyll 4.3.1: categories [Machine Learning, JAX, jax] → "machine%20learning/jax"
+    # (the folder "machine learning"); only :slugified_categories slugifies.
+    assert url("date", categories=("Machine Learning", "JAX", "jax")) == \
+        "/machine%20learning/jax/2009/04/29/slap-chop.html"
+    assert url("/:slugified_categories/:title.html", categories=("Machine Learning", "JAX")) == \
         "/machine-learning/jax/slap-chop.html"
+
+
+def test_title_keeps_the_file_names_case_and_slug_lowers_it() -> None:
+    # _posts/2019-03-10-My-Post.md is /2019/03/10/My-Post.html in jekyll 4.3.1.
+    date = dt.datetime(2019, 3, 10, tzinfo=dt.timezone.utc)
+    assert expand("date", date=date, slug="my-post", title="My-Post") == "/2019/03/10/My-Post.html"
+    assert expand("/:slug/", date=date, slug="my-post", title="My Post!") == "/my-post/"
+    assert expand("/:title/", date=date, slug="my-post", title="My Post!") == "/My-Post!/"
 
 
 @pytest.mark.parametrize("placeholder, value", [(":w_year", "2009"), (":w_day", "3")])

@@ -72,7 +72,7 @@ def test_every_bad_post_is_reported_at_once(make_site, fake_executor) -> None:
     assert len(messages) == 2, messages
     assert "2024-01-01-a.md:3: the front matter is not valid YAML" in messages[0]
     assert messages[1].endswith("2024-01-02-b.md:1: the post has no title. "
-                                "Add 'title: Your title' to the front matter.")
+                                "Add 'title: Your title' to the front matter, or start the post with a '# Title' heading.")
     assert counting.names == []  # no kernel for a build that cannot succeed
     assert not (root / "_site").exists()
 

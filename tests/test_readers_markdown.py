@@ -287,6 +287,7 @@ def test_markdown_document_keeps_line_numbers_and_placeholders(root: Path) -> No
     # Document line i is file line 5 + i, for prose and placeholders alike.
     assert lines.index("Middle text.") + 5 == file_line(root, "Middle text.")
     assert lines.index("Closing words.") + 5 == file_line(root, "Closing words.")
+    assert len(doc.cells) == 3
     for cell in doc.cells:
         assert lines[cell.line - 5] == CELL_MARK.format(cell.index)
     assert [int(m) for m in CELL_MARK_RE.findall(doc.markdown)] == [1, 3, 4]

@@ -348,3 +348,39 @@ def test_post_context_from_a_hand_made_post() -> None:
     assert ctx["image"] == "/b/assets/cover.png"  # the front matter's image wins
     assert ctx["seo"]["image"] == "https://e.org/b/assets/cover.png"
     assert ctx["tag_links"] == [{"name": "a b", "slug": "a-b", "url": "/b/tags/a-b/"}]
+
+
+def test_a_heading_repeating_the_title_is_shown_once() -> None:
+    from nbpress.model import PostSource, RenderedPost
+    from nbpress.site import analyze
+
+    post = PostSource(path=Path("posts/x.md"), slug="x", title="Adam, explained",
+                      date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), url="/x.html",
+                      front_matter={}, body="", body_line=1)
+    html = ('<h1 id="adam-explained">Adam, explained <a class="header-anchor" '
+            'href="#adam-explained">#</a></h1>\n<p>Intro.</p>\n<h1 id="setup">Setup</h1>\n')
+    content = analyze(RenderedPost(post=post, html=html, excerpt="", files=()), {}).content
+    assert content == '<p>Intro.</p>\n<h2 id="setup">Setup</h2>\n'
+    other = analyze(RenderedPost(post=post, html=html.replace("Adam, explained <", "Other <"),
+                                 excerpt="", files=()), {}).content
+    assert other.startswith('<h2 id="adam-explained">Other')
+
+
+def test_page_layouts_are_checked_before_anything_runs(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from nbpress.config import load_config
+    from nbpress.pages import read_page
+    from nbpress.site import layout_errors
+    from nbpress.templates import make_environment
+
+    config = load_config(tmp_path)
+    pages = []
+    for name, layout in [("a.md", "nosuch"), ("b.md", "home"), ("c.md", "null"),
+                         ("d.md", "default")]:
+        (tmp_path / name).write_text(f"---\ntitle: T\nlayout: {layout}\n---\n")
+        pages.append(read_page(tmp_path / name, config, ZoneInfo("UTC")))
+    (error,) = layout_errors(make_environment(config.theme_dirs), pages)
+    assert (error.location.path.name, error.location.line) == ("a.md", 3)
+    assert (error.message, error.hint) == ("'layout: nosuch' names no template of the theme.",
+                                           "Add templates/nosuch.html, or use 'layout: page'.")

@@ -31,18 +31,54 @@ def test_a_saved_state_loads_back_as_the_same_records(tmp_path: Path) -> None:
     record = state.RenderRecord.of("key", page(), [BuildWarning("careful", POST.path, 3)])
     saved = state.State(fingerprint="f", build_id="b", posts={"posts/2024-01-01-x.md": record},
                         dependency_files=("posts/data.csv",), executions="e")
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.sqlite"
     state.save(path, saved)
     assert state.load(path) == saved
+    assert state.load(path, posts=False) == state.State(fingerprint="f", build_id="b",
+                                                        dependency_files=("posts/data.csv",),
+                                                        executions="e")
+    assert state.post_names(path) == ("posts/2024-01-01-x.md",)
     assert record.warnings == (("careful", 3),)
 
 
 def test_a_damaged_or_old_state_is_an_empty_one(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
-    for text in ("{not json", "[]", '{"posts": {}}', '{"posts": {"a": {"html": 1}}}'):
+    path = tmp_path / "state.sqlite"
+    for text in ("{not json", "[]", "SQLite format 3\x00" + "x" * 200):
         path.write_text(text)
         assert state.load(path) == state.State()
-    assert state.load(tmp_path / "missing.json") == state.State()
+    assert state.load(tmp_path / "missing.sqlite") == state.State()
+    saved = state.State(fingerprint="f", build_id="b")
+    state.save(path, saved, state.State())  # over a damaged file: written anew
+    assert state.load(path) == saved
+
+
+def test_saving_writes_only_the_records_that_changed(tmp_path: Path) -> None:
+    import contextlib
+    import sqlite3
+
+    path = tmp_path / "state.sqlite"
+    first = state.RenderRecord.of("key", page(), [])
+    second = state.RenderRecord.of("other", page(), [])
+    before = state.State(posts={"a": first, "b": first}, fingerprint="1")
+    state.save(path, before)
+    with contextlib.closing(sqlite3.connect(path)) as db:  # a rewritten row gets a new rowid
+        rowids = dict(db.execute("SELECT name, rowid FROM posts"))
+    after = state.State(posts={"a": first, "c": second}, fingerprint="2")
+    state.save(path, after, before)
+    assert state.load(path) == after
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        now = dict(db.execute("SELECT name, rowid FROM posts"))
+    assert now["a"] == rowids["a"] and "b" not in now and "c" in now
+
+
+def test_the_state_of_many_posts_is_small(tmp_path: Path) -> None:
+    html = "<p>" + "A paragraph of a long post about optimisers and losses. " * 60 + "</p>"
+    big = RenderedPost(post=POST, html=html, excerpt=html[:300], files=(), execution=EXECUTION,
+                       analysis=ANALYSIS.__class__(**{**ANALYSIS.__dict__, "content": html}))
+    record = state.RenderRecord.of("key", big, [])
+    path = tmp_path / "state.sqlite"
+    state.save(path, state.State(posts={f"posts/{i}.md": record for i in range(2000)}))
+    assert path.stat().st_size < 5_000_000
 
 
 def test_reuse_needs_every_file_the_page_wrote(tmp_path: Path) -> None:

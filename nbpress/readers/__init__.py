@@ -14,9 +14,9 @@ from ..errors import BuildWarning
 from ..formats import detect_format
 from ..model import NotebookDoc, PostSource
 from .doc import CELL_MARK, CELL_MARK_RE
+from .html import read_html_page
 from .ipynb import read_ipynb_post
 from .markdown import read_markdown_post
-from .text import read_text_post
 
 __all__ = ["CELL_MARK", "CELL_MARK_RE", "read_post_notebook"]
 
@@ -32,9 +32,13 @@ def read_post_notebook(post: PostSource, *, keep_comment: str = ""
     """
     if post.path.suffix == ".ipynb":
         return normalise(read_ipynb_post(post))
+    if post.path.suffix == ".html":  # a standalone page written in HTML (pages.py)
+        return read_html_page(post), []
     text = post.path.read_text(encoding="utf-8").replace("\r\n", "\n").removeprefix("\ufeff")
     fmt = detect_format(post.path, text)
     if fmt != "markdown":
+        from .text import read_text_post  # jupytext: imported only for the formats it reads
+
         return normalise(*read_text_post(post, text, fmt))
     spec: Any = None
     if "kernelspec" in text:  # the header's jupyter: block names the kernel

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import nbformat
-from jupytext.cell_metadata import text_to_metadata
 
 from ..errors import BuildWarning, PostError
 from ..model import CodeCell, NotebookDoc, PostSource
@@ -37,6 +36,19 @@ _NEAR_MISSES = {"Python", "py", "ipython", "ipython3", "{python}", "Python3"}
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 # jupytext's own pattern (MarkdownCellReader.start_region_re): a whole line, at column 0.
 _REGION = re.compile(r"^<!--\s*#(region|markdown|md|raw)(.*)-->\s*$")
+_PLAIN_INFO = re.compile(r"[\w+#-][\w+#.-]*")
+
+
+def fence_info(info: str) -> tuple[str, dict]:
+    """(language, options) of a fence's info string, as jupytext reads it; a lone language
+    name, by far the most common, without importing jupytext (a second a build)."""
+    if not info:
+        return "", {}
+    if _PLAIN_INFO.fullmatch(info):
+        return info, {}
+    from jupytext.cell_metadata import text_to_metadata
+
+    return text_to_metadata(info, allow_title=True)
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,8 @@ class _Scanner:
                 self.path, self.line_offset + i))
             return False
         # jupytext's reading of the marker's options: key=value pairs or JSON, a title.
+        from jupytext.cell_metadata import text_to_metadata
+
         title, metadata = text_to_metadata(options, allow_title=True)
         if title:
             metadata["title"] = title
@@ -168,8 +182,7 @@ class _Scanner:
                 path=self.path, line=self.line_offset + i,
                 hint=f"Close it with a line of {len(ticks)} {ticks[0]!r} characters.",
             )
-        language, options = text_to_metadata(info.strip(), allow_title=True) if info.strip() \
-            else ("", {})
+        language, options = fence_info(info.strip())
         if language in _NEAR_MISSES and self.python and not in_region:
             self.warnings.append(BuildWarning(
                 f"'{ticks}{language}' is shown but not run; write '{ticks}python' to run it "

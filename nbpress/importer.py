@@ -1,0 +1,244 @@
+"""``nbpress import JEKYLL_SITE --to NEW_ROOT``: a Jekyll blog → an nbpress site root.
+
+``_config.yml`` becomes ``[tool.nbpress]`` in a new pyproject.toml; ``_posts/``
+becomes ``posts/``; pages, ``_includes/``, ``_data/`` and static files are copied
+as they are; what nbpress cannot carry (plugins, the theme's layouts, Sass) is
+listed.  A post exported by ``nbconvert --to markdown`` (nbexport.py) loses the
+export's leftovers and gets its recorded outputs as its run in ``_executed/``
+(importrun.py), so the whole blog builds on day one without a kernel.  The
+source is only read; NEW_ROOT is written in a temporary folder beside it and
+moved into place at the end, and an existing NEW_ROOT is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from importlib.resources import files
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import NbpressError
+from .importposts import PostReport, import_post, jekyll_post_name
+
+# _config.yml keys with the same meaning in [tool.nbpress] (config.py), with their type.
+CONFIG_KEYS = {"title": str, "description": str, "url": str, "baseurl": str, "permalink": str,
+               "paginate": int, "paginate_path": str, "timezone": str,
+               "excerpt_separator": str, "lang": str, "repository": str}
+# Jekyll's own keys that need nothing in nbpress (it behaves so already), not reported.
+_SILENT_KEYS = {"markdown", "kramdown", "highlighter", "exclude", "include", "encoding",
+                "future", "show_drafts", "incremental", "safe", "source", "destination"}
+_SKIPPED = {".git", "_site", ".jekyll-cache", ".sass-cache", ".bundle", "vendor",
+            "node_modules", ".github", "_config.yml", "Gemfile", "Gemfile.lock", ".jekyll-metadata"}
+_COPIED_SPECIAL = ("_includes", "_data")
+# Names an nbpress root gives a meaning of its own: never filled from the Jekyll site.
+_RESERVED = {"posts": "nbpress keeps its posts there; move these files into another folder",
+             "templates": "nbpress reads its theme's templates there (jinja2, not Liquid)",
+             "pyproject.toml": "the new site's settings are written there from _config.yml"}
+_NOT_CARRIED = {"_layouts": "the theme's layouts (nbpress uses its own templates/)",
+                "_sass": "Sass sources (nbpress's theme has its own CSS in assets/)",
+                "_plugins": "Ruby plugins", "_drafts": "drafts (move them to posts/ with "
+                                                      "'draft: true' to keep them)"}
+
+
+@dataclass
+class ImportReport:
+    """What the import did: per post, and for the site."""
+
+    posts: list[PostReport] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    not_carried: list[str] = field(default_factory=list)
+    copied: int = 0
+
+    def lines(self) -> list[str]:
+        """The report printed after an import."""
+        out = [f"settings → pyproject.toml [tool.nbpress]: {', '.join(self.settings) or 'none'}",
+               f"copied {self.copied} file(s) as they are (pages, includes, data, static files)"]
+        for post in self.posts:
+            out += post.lines()
+        if self.not_carried:
+            out.append("not carried over (nbpress has no equivalent; see README "
+                       "'Importing a Jekyll blog'):")
+            out += [f"  {item}" for item in self.not_carried]
+        return out
+
+
+def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
+    """``_config.yml`` → the ``[tool.nbpress]`` table; everything else is reported."""
+    import yaml
+
+    path = source / "_config.yml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise NbpressError(f"_config.yml is not valid YAML: {exc}.", path=path,
+                           hint="Fix it (Jekyll would refuse it too), then import again.") \
+            from None
+    if not isinstance(data, dict):
+        raise NbpressError("_config.yml must be a mapping of settings.", path=path)
+    table: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "author" and isinstance(value, dict) and isinstance(value.get("name"), str):
+            value = value["name"]  # minima's author: {name:, email:}
+        kind = str if key == "author" else CONFIG_KEYS.get(key)
+        if kind is not None and isinstance(value, kind) and not isinstance(value, bool):
+            table[key] = value
+        elif kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            table[key] = str(value)
+        elif key in ("plugins", "gems"):
+            report.not_carried += [f"plugin {name} (_config.yml {key})" for name in value or []]
+        elif key in ("theme", "remote_theme"):
+            report.not_carried.append(f"the Jekyll theme '{value}' ({key}): nbpress uses its "
+                                      "own theme; its layouts are not used")
+        elif key not in _SILENT_KEYS and value not in (None, "", [], {}):
+            report.not_carried.append(f"_config.yml setting '{key}'")
+    if isinstance(table.get("paginate_path"), str) and not table["paginate_path"].startswith("/"):
+        table["paginate_path"] = "/" + table["paginate_path"]  # Jekyll reads it from the root
+    for key, problem in _unusable(table).items():
+        del table[key]
+        report.not_carried.append(f"_config.yml setting '{key}': {problem}")
+    report.settings = table
+    return table
+
+
+def _unusable(table: dict[str, Any]) -> dict[str, str]:
+    """Settings of the right type that nbpress would still refuse (config.py, discover.py)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .errors import ConfigError
+    from .permalink import check_pattern
+
+    problems = {}
+    try:
+        check_pattern(table.get("permalink", "date"))
+    except ConfigError as exc:
+        problems["permalink"] = exc.message
+    try:
+        ZoneInfo(table.get("timezone", "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems["timezone"] = "not a timezone name nbpress knows"
+    path = table.get("paginate_path", "/page:num/")
+    if ":num" not in path or not path.startswith("/"):
+        problems["paginate_path"] = "must start with '/' and contain ':num'"
+    if table.get("paginate", 0) < 0:
+        problems["paginate"] = "must be 0 or more"
+    return problems
+
+
+def _toml(table: dict[str, Any]) -> str:
+    """``[tool.nbpress]`` as TOML text (strings and integers only: JSON's escapes are TOML's)."""
+    lines = ["# Written by `nbpress import` from the Jekyll site's _config.yml.", "",
+             "[tool.nbpress]"]
+    lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _copy_file(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, target)
+
+
+def _site_files(source: Path, target: Path, report: ImportReport) -> None:
+    """Copy pages, includes, data and static files; list the Jekyll-only folders."""
+    for top in sorted(source.iterdir(), key=lambda p: p.name):
+        name = top.name
+        if name in _SKIPPED or name == "_posts" or name.startswith("."):
+            continue  # never walked: vendor/ or node_modules/ can hold 100,000 files
+        reason = _NOT_CARRIED.get(name) or _RESERVED.get(name) or (
+            "a Jekyll collection or folder nbpress does not read"
+            if name.startswith("_") and name not in _COPIED_SPECIAL else "")
+        if reason and (top.is_file() or any(p.is_file() for p in top.rglob("*"))):
+            item = f"{name}{'/' if top.is_dir() else ''} — {reason}"
+            if item not in report.not_carried:
+                report.not_carried.append(item)
+        if reason:
+            continue
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            rel = path.relative_to(source)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                _copy_file(path, target / rel)
+                report.copied += 1
+
+
+def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportReport) -> None:
+    """Every file of ``_posts/`` that Jekyll would publish, imported into ``posts/``."""
+    folder = source / "_posts"
+    names: set[str] = set()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if not path.is_file() or path.suffix.lower() not in (".md", ".markdown", ".html"):
+            continue
+        if jekyll_post_name(path.name) is None:
+            continue  # an image or a file Jekyll does not take as a post (no date in its name)
+        if path.suffix.lower() == ".html":
+            report.not_carried.append(f"{path.relative_to(source).as_posix()} (an HTML post: "
+                                      "copy its content into a Markdown post)")
+            continue
+        post = import_post(path, source, target, config, names)
+        report.posts.append(post)
+    _layouts(target, report)
+
+
+def _layouts(target: Path, report: ImportReport) -> None:
+    """A template for each post layout of the Jekyll theme that nbpress's theme lacks, so the
+    posts keep their front matter and build: it extends nbpress's post layout."""
+    from .config import DEFAULT_THEME
+
+    for layout in sorted({post.layout for post in report.posts}):
+        name = f"templates/{layout}.html"
+        if (DEFAULT_THEME / name).is_file() or "/" in layout or layout.startswith("."):
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text('{% extends "post.html" %}\n', encoding="utf-8")
+        report.not_carried.append(f"layout '{layout}' of the Jekyll theme: {name} added, "
+                                  "showing those posts with nbpress's post layout")
+
+
+def import_site(source: Path, target: Path) -> ImportReport:
+    """Import the Jekyll site at ``source`` into the new folder ``target``."""
+    source, target = source.resolve(), target.resolve()
+    if not source.is_dir() or not ((source / "_config.yml").is_file()
+                                   or (source / "_posts").is_dir()):
+        raise NbpressError(f"{source} is not a Jekyll site (it has neither _config.yml nor "
+                           "_posts/).", hint="Pass the folder of the Jekyll blog.")
+    if target.exists():
+        raise NbpressError(f"{target} already exists; nbpress import never writes into an "
+                           "existing folder.", hint="Choose a new folder for the imported "
+                                                    "site, or remove this one first.")
+    if target == source or source in target.parents:
+        raise NbpressError("the new site cannot be inside the Jekyll site.", path=target,
+                           hint="Choose a folder outside it.")
+    report = ImportReport()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        config = _read_config(source, report)
+        (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")
+        (staging / "posts").mkdir()
+        # nbpress new's .gitignore: _site/ out, _executed/ (the imported runs) in
+        (staging / ".gitignore").write_text((files("nbpress") / "starter" / "gitignore")
+                                            .read_text(encoding="utf-8"), encoding="utf-8")
+        _site_files(source, staging, report)
+        _posts(source, staging, config, report)
+        staging.rename(target)
+    except BaseException:  # nothing half-imported is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return report
+
+
+def run(source: Path, target: Path, out) -> int:
+    """The command: import, print the report; 0 on success."""
+    report = import_site(source, target)
+    print(f"imported {source} → {target}", file=out)
+    for line in report.lines():
+        print(line, file=out)
+    print(f"next: cd {target} && nbpress build   (imported posts use their recorded outputs; "
+          "`--refresh POST` runs one for real)", file=out)
+    return 0
+
+
+__all__ = ["import_site", "run", "ImportReport", "CONFIG_KEYS"]
