@@ -16,6 +16,7 @@ import html
 import re
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -82,7 +83,8 @@ def _math_problem(env: dict, line: int, source: str, problem: str) -> None:
 def _render_together(tokens: list, macros: tuple) -> None:
     """Render all of a document's math in one call into KaTeX (cheaper than one call per
     expression); the checks and the renderer below then find each in the cache."""
-    items = [(t.content, True) for t in tokens if t.type in ("math_block", "math_block_label")]
+    items = [(t.content, True) for t in tokens
+             if t.type in ("math_block", "math_block_label", "amsmath")]
     items += [(child.content, child.type == "math_inline_double")
               for t in tokens if t.type == "inline" for child in t.children or []
               if child.type in ("math_inline", "math_inline_double")]
@@ -96,7 +98,12 @@ def _check_math(state) -> None:
     macros = state.md.options.get(MATH_MACROS, ())
     _render_together(state.tokens, macros)
     for token in state.tokens:
-        if token.type in ("math_block", "math_block_label"):
+        if token.type == "amsmath":  # \begin{align}…\end{align} with no $$, as Jupyter allows
+            problem = mathml(token.content, True, macros)[1]
+            if problem:
+                token.type = "math_source"
+                _math_problem(state.env, token.map[0] if token.map else 0, token.content, problem)
+        elif token.type in ("math_block", "math_block_label"):
             problem = mathml(token.content, True, macros)[1]
             if problem:
                 label = f" ({token.info})" if token.type == "math_block_label" else ""
@@ -137,6 +144,7 @@ def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> Markdow
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            renderer=lambda content, options: math(content, bool(options.get("display_mode")),
                                                   macros))
+    md.use(amsmath_plugin, renderer=lambda content: math(content, True, macros))
     md.core.ruler.push("nbpress_math_check", _check_math)
     # $$…$$ inside a paragraph: a <span>, since the plugin's <div> cannot be inside a <p>.
     md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env:

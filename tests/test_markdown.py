@@ -204,3 +204,22 @@ def test_fenced_lines_follow_commonmark_fences() -> None:
 
 def test_fenced_lines_unclosed_fence_runs_to_the_end() -> None:
     assert fenced_lines(["a", "~~~", "b", "```", "c"]) == [False, True, True, True, True]
+
+
+def test_bare_amsmath_environment_is_math_as_in_jupyter() -> None:
+    # Jupyter renders \begin{align}…\end{align} written without $$: so does nbpress.
+    html, problems = render_env("Adam's moments:\n\n\\begin{align}\nm_t &= \\beta_1 m_{t-1} "
+                                "\\\\\nv_t &= \\beta_2 v_{t-1}\n\\end{align}\n\nAfter.\n")
+    assert problems == []
+    page = Page(html)
+    assert page.errors == [] and page.all("div", class_="amsmath")
+    assert '<span class="katex-display">' in html and "\\begin{align}" not in \
+        html.replace('encoding="application/x-tex">\\begin{align}', "")
+    assert html.endswith("<p>After.</p>\n")
+
+
+def test_bare_amsmath_that_cannot_render_is_its_source() -> None:
+    html, problems = render_env("Text.\n\n\\begin{equation}\n\\foo\n\\end{equation}\n")
+    assert '<p class="math-source">\\begin{equation}\n\\foo\n\\end{equation}</p>' in html
+    assert [(line, source) for line, source, _ in problems] == \
+        [(2, "\\begin{equation}\n\\foo\n\\end{equation}")]
