@@ -110,6 +110,25 @@ def _table_captions(state) -> None:
         state.env.setdefault(TARGETS, []).append((label, opening.map[0] if opening.map else 0))
 
 
+_HEADING_ATTR = re.compile(r"\s*\{#(" + LABEL + r")\}\s*$")
+
+
+def _heading_labels(state) -> None:
+    """Quarto's ``## Results {#sec-results}``: the label becomes the heading's id (before the
+    anchors rule, which keeps an id it finds) and leaves its text."""
+    for at, token in enumerate(state.tokens[:-1]):
+        inline = state.tokens[at + 1]
+        last = (inline.children or [None])[-1]
+        found = _HEADING_ATTR.search(last.content) if token.type == "heading_open" and \
+            last is not None and last.type == "text" else None
+        if found:
+            last.content = last.content[:found.start()]
+            inline.content = _HEADING_ATTR.sub("", inline.content)
+            token.attrSet("id", found.group(1))
+            state.env.setdefault(TARGETS, []).append(
+                (found.group(1), token.map[0] if token.map else 0))
+
+
 def _slot_token(label: str):
     from markdown_it.token import Token
 
@@ -147,6 +166,7 @@ def crossref_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before(anchor, "xref", _reference_rule)
     md.core.ruler.push("xref_mark", _mark)
     md.core.ruler.push("xref_tables", _table_captions)
+    md.core.ruler.before("anchor", "xref_headings", _heading_labels)
     md.add_render_rule("xref", lambda self, tokens, idx, options, env: (
         f'<a class="xref" href="#{html.escape(tokens[idx].content)}" '
         f'data-xref="">@{html.escape(tokens[idx].content)}</a>'))

@@ -99,3 +99,13 @@ def test_quarto_table_caption_numbers_the_table() -> None:
     assert caption.text == "Table 1: Accuracy on the test set" and caption.ancestors[0] == "table"
     assert [(a.text, a["href"]) for a in page.all("a", class_="xref")] == [("Table 1", "#tbl-res")]
     assert page.all("p")[-1].text == "After." and page.errors == []
+
+
+def test_quarto_section_label_is_the_heading_id() -> None:
+    html = render("## Method {#sec-method}\n\nText.\n\n## Results\n\nAs @sec-method says.\n")
+    page = Page(html)
+    (heading,) = page.all("h2", id="sec-method")
+    assert heading.text.startswith("Method") and "{#" not in html
+    assert [(a.text, a["href"]) for a in page.all("a", class_="xref")] == \
+        [("Section 1", "#sec-method")]
+    assert page.all("h2", id="results")
