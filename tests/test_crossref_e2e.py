@@ -27,7 +27,13 @@ $$ {#eq-loss}
 print("loss")
 ```
 
-As {numref}`Fig. %s <fig-loss>` shows, it falls.
+As {numref}`Fig. %s <fig-loss>` shows, it falls; @tbl-scores lists the scores.
+
+```python
+#| label: tbl-scores
+#| tbl-cap: Scores per *seed*
+print("seed  score")
+```
 """
 
 
@@ -41,7 +47,11 @@ def test_build_numbers_cell_and_markdown_targets(tmp_path, fake_executor) -> Non
     page = Page.read(tmp_path / "_site" / "2024" / "05" / "01" / "paper.html")
     links = [(a.text, a["href"]) for a in page.all("a", class_="xref")]
     assert links == [("Figure 1", "#fig-arch"), ("Equation 1", "#eq-loss"),
-                     ("Figure 2", "#fig-loss"), ("Fig. 2", "#fig-loss")]
+                     ("Figure 2", "#fig-loss"), ("Fig. 2", "#fig-loss"),
+                     ("Table 1", "#tbl-scores")]
+    (caption,) = page.all("p", class_="table-caption")
+    assert caption.text == "Table 1: Scores per seed" and caption.ancestors[1] == "div"
+    assert page.all("div", id="tbl-scores")
     assert page.all("figcaption")[0].text == "Figure 1: The architecture"
     assert [e.text for e in page.all("span", class_="eq-number")] == ["(1)"]
     assert page.all(id="fig-loss") and page.errors == []
