@@ -1,13 +1,16 @@
 """Benchmark nbpress against a plain jupytext + nbconvert loop, measured in the same run.
 
     python bench/bench.py [--posts 20] [--many 200] [--skip-baseline]
+    python bench/bench.py --dask [--posts 20]     # Dask local:2 against the local executor
 
 Generates a synthetic site (each post: ~500 words with a heading, a link and a
 formula; a numpy cell of ~0.25 s, a print, a matplotlib figure, an HTML
 table), then times: the baseline (serial `jupytext --to ipynb --execute` then
 `jupyter nbconvert --to html` per post), nbpress cold, no-op, prose edit, code
 edit, and with --many cached posts: no-op, template edit and peak memory of
-the nbpress process (kernels excluded).  Prints figures and ratios.
+the nbpress process (kernels excluded).  Prints figures and ratios.  With --dask, only
+the same corpus executed by the local executor (2 kernels) and by a Dask LocalCluster of
+2 workers (``--scheduler local:2``, needs nbpress[dask]): Dask's overhead per post.
 """
 
 from __future__ import annotations
@@ -124,6 +127,19 @@ def baseline(root: Path, posts: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def dask_overhead(work: Path, n: int) -> list[tuple[str, float, str]]:
+    """The corpus run by the local executor, then by ``--scheduler local:2`` (start-up of the
+    cluster included: it is part of every such build)."""
+    site = work / "dask"
+    make_site(site, n)
+    local, _, _ = nbpress(site, "--execute", "always", "--jobs", "2")
+    dask, _, out = nbpress(site, "--execute", "always", "--scheduler", "local:2")
+    assert "on the Dask cluster at local:2" in out, out
+    return [(f"local executor, 2 kernels, {n} posts", local, ""),
+            (f"Dask local:2, {n} posts", dask,
+             f"overhead {(dask - local) / n:+.2f} s per post (target < 0.3 s)")]
+
+
 def main() -> None:
     if "--scale" in sys.argv:  # rendering at 2,000 posts against Jekyll: bench/scale.py
         sys.path.insert(0, str(Path(__file__).parent))
@@ -135,8 +151,18 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--many", type=int, default=200)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--dask", action="store_true",
+                        help="only compare the local executor with a Dask local:2 cluster")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nbpress-bench-"))
+    if args.dask:
+        try:
+            rows = dask_overhead(work, args.posts)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        for name, seconds, note in rows:
+            print(f"  {name:<42} {seconds:7.2f} s   {note}")
+        return
     rows: list[tuple[str, float, str]] = []
     try:
         site = work / "site"

@@ -106,7 +106,7 @@ def restore(item: Plan, root: Path) -> ExecResult:
                       executed_at=record.executed_at, python=record.python,
                       files=tuple(record.files), packages=record.packages,
                       main_packages=tuple(record.main_packages),
-                      imported_from=record.imported_from)
+                      imported_from=record.imported_from, ran_on=dict(record.ran_on))
 
 
 def declared_files(doc: NotebookDoc, root: Path) -> list[str]:
@@ -127,7 +127,8 @@ def save_run(item: Plan, result: ExecResult, root: Path) -> Record:
     prints = {f: fingerprint(root / f) for f in files if (root / f).is_file()}
     return store(root, item.doc.post.path.stem, result.notebook, key=item.key,
                  seconds=result.seconds, python=result.python, files=prints,
-                 packages=dict(result.packages), main_packages=list(result.main_packages))
+                 packages=dict(result.packages), main_packages=list(result.main_packages),
+                 ran_on=dict(result.ran_on))
 
 
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:

@@ -35,6 +35,7 @@ from .model import NotebookDoc
 TAG_ALIASES = {
     "remove_cell": "remove-cell", "remove_input": "remove-input", "remove_output": "remove-output",
     "hide_cell": "hide-cell", "hide_input": "hide-input", "hide_output": "hide-output",
+    "full-width": "column-page", "full_width": "column-page",  # Jupyter Book / Tufte spellings
 }
 
 # fastpages' flags (nbdev 1's comment flags), each spelling → the tag it means.
@@ -60,9 +61,13 @@ OPTION_TAGS = {
     ("code-fold", True): "hide-input",
     ("code-fold", "show"): "hide-input",
     ("hide", True): "remove-cell",  # nbdev 2's "#| hide"
+    # Quarto's wider columns: the cell's outputs take the page's width on wide screens.
+    **{("column", wide): "column-page" for wide in ("page", "page-inset", "screen",
+                                                    "screen-inset", "body-outset")},
 }
 _DEFAULTS = {("echo", True), ("echo", "fenced"), ("output", True), ("include", True),
-             ("eval", True), ("error", False), ("warning", True), ("code-fold", False)}
+             ("eval", True), ("error", False), ("warning", True), ("code-fold", False),
+             ("column", "body")}
 # Options the renderer reads (caption, id, alt text, fold summary), merged tags, and the
 # notebook cell id (which has no effect on a page).
 _USED = {"fig-cap", "tbl-cap", "label", "fig-alt", "code-summary", "tags", "id"}

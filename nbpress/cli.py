@@ -17,8 +17,9 @@ from typing import Any
 from . import __version__
 from .config import load_config
 from .errors import NbpressError
-from .model import SiteConfig
+from .model import SITE_MARKER, SiteConfig
 from .pipeline import BuildFailed, build
+from .preflight import check_out
 
 
 def _site_options(parser: Any,
@@ -42,6 +43,9 @@ def _run_options(parser: Any) -> None:
                         "repeatable)")
     parser.add_argument("--jobs", "-j", type=int, default=0,
                         help="kernels running at once (default: the number of cores + 1)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the posts on a Dask cluster: tcp://host:8786, or local:N for "
+                        "N local worker processes (needs nbpress[dask]; see docs/cluster.md)")
 
 
 def _debug_option(parser: Any) -> None:
@@ -104,11 +108,13 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     config = load_config(args.root, out=args.out, drafts=args.drafts, future=args.future,
                          keep_going=getattr(args, "keep_going", False), mode=args.mode,
                          refresh=tuple(args.refresh), jobs=max(0, args.jobs),
-                         output_format=getattr(args, "output_format", "site"))
+                         output_format=getattr(args, "output_format", "site"),
+                         scheduler=args.scheduler)
     if not (config.root / "posts").is_dir():
         raise NbpressError(f"there is no posts/ folder in {config.root}.",
                            hint="Run it in the blog's folder or pass --root with the folder "
                                 "that holds posts/; `nbpress new DIR` starts a new blog.")
+    check_out(config)  # before any post runs, not after
     return config
 
 
@@ -136,7 +142,9 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
 
 
 def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
-    from .server import serve
+    from .server import bind, guarded, serve
+
+    server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
 
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
@@ -150,12 +158,12 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
             print(warning, file=sys.stderr)
         return ""
 
-    error = rebuild()
+    error = guarded(rebuild)()
     if error:
         print(f"error: {error}", file=sys.stderr)
     watch = [config.root] + [d for d in config.theme_dirs if d != config.root]
     serve(site=config.out, baseurl=config.baseurl, host=args.host, port=args.port, watch=watch,
-          root=config.root, rebuild=rebuild, initial_error=error)
+          root=config.root, rebuild=rebuild, initial_error=error, server=server)
     return 0
 
 
@@ -177,6 +185,8 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
     signal.signal(signal.SIGTERM, _interrupt)
     # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    site = _site_folder(args)
+    before = _marker(site)
     try:
         if args.command == "new":
             from .new import create, summary
@@ -209,9 +219,29 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
               "to see nbpress's traceback, and report it with that output.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; the previous site was left as it was (posts that had finished "
-              "running are kept in the cache).", file=sys.stderr)
+        # Said from what is on disk: the signal may come just after the new site was swapped in.
+        if site is not None and _marker(site) != before:
+            print(f"interrupted after the new site was put in place: {site} is this build's "
+                  "site; the next build checks it again.", file=sys.stderr)
+        else:
+            print("interrupted; the previous site was left as it was (posts that had finished "
+                  "running are kept in the cache).", file=sys.stderr)
         return 130
+
+
+def _site_folder(args: argparse.Namespace) -> Path | None:
+    """The folder a build or serve command writes the site into (None for other commands)."""
+    if args.command not in ("build", "serve"):
+        return None
+    return (args.out or args.root / "_site").resolve()
+
+
+def _marker(site: Path | None) -> str:
+    """The site folder's marker (which build wrote it); "" when there is none."""
+    try:
+        return (site / SITE_MARKER).read_text() if site else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 __all__ = ["main"]

@@ -7,6 +7,7 @@ values of the wrong type, each naming the key and listing the valid ones.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from importlib.resources import files
@@ -31,6 +32,7 @@ _SITE_KEYS = {
     "timezone": str,
     "excerpt_separator": str,
     "output_lines": int,
+    "output_bytes": int,
     "lang": str,
     "paginate": int,
     "paginate_path": str,
@@ -43,7 +45,7 @@ _SITE_KEYS = {
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,
-                 "packages": str}
+                 "packages": str, "scheduler": str, "worker_root": str, "retries": int}
 
 
 def _check_table(table: dict, valid: dict, prefix: str, problems: list[str]) -> None:
@@ -76,6 +78,12 @@ def _check_execute_values(table: dict, problems: list[str]) -> None:
     if isinstance(kernels, dict) and not all(isinstance(v, str) and v for v in kernels.values()):
         problems.append("'tool.nbpress.execute.kernels' maps a notebook's kernel name to an "
                         "installed kernel's name (strings)")
+    if isinstance(table.get("retries"), int) and table["retries"] < 0:
+        problems.append("'tool.nbpress.execute.retries' must be 0 or more")
+    root = table.get("worker_root", "")
+    if isinstance(root, str) and root and not root.startswith("/"):
+        problems.append("'tool.nbpress.execute.worker_root' must be an absolute path such as "
+                        "\"/mnt/blog\"")
     links = table.get("data_links", {})
     if isinstance(links, dict) and not all(isinstance(v, str) for v in links.values()):
         problems.append("'tool.nbpress.execute.data_links' maps paths to paths (strings)")
@@ -89,6 +97,9 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
     if isinstance(path, str) and (":num" not in path or not path.startswith("/")):
         problems.append("'tool.nbpress.paginate_path' must start with '/' and contain ':num' "
                         "(e.g. \"/page:num/\")")
+    for key in ("output_lines", "output_bytes"):
+        if isinstance(table.get(key), int) and table[key] <= 0:
+            problems.append(f"'tool.nbpress.{key}' must be a positive number")
     repository = table.get("repository")
     if isinstance(repository, str) and repository and \
             not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
@@ -110,8 +121,10 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
 def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteConfig:
     """Read ``root/pyproject.toml`` (optional) and return the site's settings.
 
-    ``options`` are the command line's: drafts, keep_going, mode, refresh, jobs.
+    ``options`` are the command line's: drafts, keep_going, mode, refresh, jobs,
+    scheduler (over ``DASK_SCHEDULER_ADDRESS``, over ``[tool.nbpress.execute] scheduler``).
     """
+    scheduler = options.pop("scheduler", None) or os.environ.get("DASK_SCHEDULER_ADDRESS")
     root = root.resolve()
     pyproject = root / "pyproject.toml"
     table: dict[str, Any] = {}
@@ -137,6 +150,8 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
             path=pyproject,
             hint=f"Valid keys are: {valid}.",
         )
+    if scheduler:
+        execute_table = {**execute_table, "scheduler": scheduler}
     site = {k: v for k, v in table.items() if k != "execute"}
     if "baseurl" in site:
         site["baseurl"] = "/" + site["baseurl"].strip("/") if site["baseurl"].strip("/") else ""

@@ -22,12 +22,10 @@ from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
                       page_front_matter, uncomment_header)
 from .jekyllmeta import jekyll_fields
-from .model import SITE_MARKER, PostSource, SiteConfig
-from .permalink import check_pattern, expand, slugify
-
-# Pages and folders of the site itself, which a post's URL must not take.
-RESERVED = {"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "assets", "tags",
-            "archive", SITE_MARKER}
+from .model import PostSource, SiteConfig
+from .permalink import check_pattern, post_slug
+from .preflight import broken_links
+from .urlpaths import Claims, collision, post_url
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 # libyaml's loader when PyYAML has it: the same safe loading, ten times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -98,6 +96,10 @@ def _ipynb_front_matter(path: Path) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise PostError(f"this notebook is not valid JSON: {exc}.", path=path,
                         hint="Open and save it in Jupyter, or restore it from version control.") from None
+    if isinstance(nb, dict) and "worksheets" in nb and "cells" not in nb:  # nbformat 3
+        from .readers.ipynb import upgrade_v3  # (nbformat: imported only for these)
+
+        nb = upgrade_v3(nb, path)
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise PostError("this file is JSON but not a Jupyter notebook (no list of cells).",
@@ -200,25 +202,6 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
                         hint="Rename it to YYYY-MM-DD-slug with a real date.") from None
 
 
-def _url(front: dict[str, Any], config: SiteConfig, path: Path, key_lines: dict[str, int],
-         **values: Any) -> str:
-    """The post's URL path from its ``permalink:`` (or the site's), checked to stay inside."""
-    pattern = str(front.get("permalink") or config.permalink)
-    try:
-        check_pattern(pattern)
-    except ConfigError as exc:
-        raise PostError(exc.message, path=path, line=key_lines.get("permalink"),
-                        hint=exc.hint) from None
-    url = expand(pattern, **values)
-    if ".." in url.split("/") or url.lstrip("/").split("/")[0] in RESERVED:
-        raise PostError(f"this post's URL {url} would be written outside the site folder or "
-                        "over one of the site's own pages.", path=path,
-                        line=key_lines.get("permalink"),
-                        hint="Choose another 'permalink:' (no '..'; not "
-                             + ", ".join(sorted(RESERVED - {SITE_MARKER})) + ").")
-    return url
-
-
 def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     """Read one post's front matter and decide its date, slug and URL."""
     try:
@@ -236,16 +219,18 @@ def read_post(path: Path, config: SiteConfig, tz: ZoneInfo) -> PostSource:
     match = _DATED_NAME.match(path.stem)
     date = _date(front, match, path, key_lines, tz, notes)
     slug = str(front.get("slug") or (match.group(4) if match else path.stem))
+    raw_slug, slug = slug, post_slug(slug)
     jekyll = jekyll_fields(front, path, key_lines)  # Jekyll's :title is the file name's
-    url = _url(front, config, path, key_lines, date=date, slug=slugify(slug) or slug,
-               title=slug, categories=jekyll["categories"])
+    url = post_url(front.get("permalink"), config, path, key_lines.get("permalink"), date=date,
+                   slug=slug, title=raw_slug, categories=jekyll["categories"])
     return PostSource(
         key_lines=key_lines,
-        path=path, slug=slugify(slug) or slug, title=title.strip(), date=date, url=url,
+        path=path, slug=slug, title=title.strip(), date=date, url=url,
         front_matter=front, body=body, body_line=body_line,
         tags=_as_list(front.get("tags"), "tags", path, key_lines),
         description=str(front.get("description") or ""), layout=str(front.get("layout") or "post"),
-        draft=_flag(front, "draft", path, key_lines) or front.get("published") is False,
+        draft=_flag(front, "draft", path, key_lines) or "published" in front
+        and front["published"] is not None and not _flag(front, "published", path, key_lines),
         notes=tuple(notes), **typed_fields(front, path, key_lines, tz), **jekyll,
     )
 
@@ -364,8 +349,8 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     except ConfigError as exc:
         raise ConfigError(exc.message, path=config.root / "pyproject.toml", hint=exc.hint) from None
     posts: list[PostSource] = []
-    errors: list[PostError] = []
-    seen: dict[str, Path] = {}
+    errors: list[PostError] = broken_links(config.root / "posts")
+    claims = Claims()
     for path in post_files(config.root / "posts"):
         try:
             post = read_post(path, config, tz)
@@ -374,13 +359,11 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
             continue
         if post.draft and not config.drafts or post.date > dt.datetime.now(tz) and not config.future:
             continue  # Jekyll leaves out posts dated after the build unless --future
-        if post.output_path in seen:
-            other = seen[post.output_path].relative_to(config.root)
-            errors.append(PostError(f"this post has the same URL ({post.url}) as {other}.",
-                                    path=path, hint="Give one of them another 'permalink:' or "
-                                                    "'slug:'."))
+        other = claims.conflict(post)
+        if other is not None:
+            errors.append(collision(post, other, config.root))
             continue
-        seen[post.output_path] = path
+        claims.add(post)
         posts.append(post)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return posts, errors

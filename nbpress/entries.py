@@ -16,6 +16,7 @@ the build says so), and nothing of it reaches ``_site``.  Layout::
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import datetime as dt
 import hashlib
@@ -56,6 +57,7 @@ class Record:
     # Set when the outputs were imported from an nbconvert export (importer.py), never run
     # here: the file they came from.  Absent in records of real runs and older records.
     imported_from: str = ""
+    ran_on: dict[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 def blobs_dir(root: Path) -> Path:
@@ -110,7 +112,9 @@ def _check_types(data: Any) -> Record:
           and isinstance(record.packages, dict)
           and all(isinstance(k, str) and isinstance(v, str) for k, v in record.packages.items())
           and isinstance(record.main_packages, list)
-          and all(isinstance(p, str) for p in record.main_packages))
+          and all(isinstance(p, str) for p in record.main_packages)
+          and isinstance(record.ran_on, dict)
+          and all(isinstance(k, str) and isinstance(v, str) for k, v in record.ran_on.items()))
     if not ok:
         raise ValueError("a field has the wrong type")
     return record
@@ -169,7 +173,11 @@ def _extract_blobs(nb: Any, blobs: Path) -> None:
                 if value is None:
                     continue
                 text = "".join(value) if isinstance(value, list) else value
-                raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text)
+                try:
+                    raw = text.encode() if mime == "image/svg+xml" else \
+                        base64.b64decode(text, validate=True)
+                except (binascii.Error, ValueError):  # not an image: kept inline, and
+                    continue  # rendering warns that it is not shown (outputs._image)
                 digest = hashlib.sha256(raw).hexdigest()
                 target = blobs / f"{digest}{ext}"
                 if not target.exists():  # stored once, whoever produced it
@@ -196,10 +204,12 @@ def _inline_blobs(nb: Any, blobs: Path) -> None:
 
 def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
           files: dict[str, list], packages: dict[str, str],
-          main_packages: list[str] | None = None, imported_from: str = "") -> Record:
+          main_packages: list[str] | None = None, imported_from: str = "",
+          ran_on: dict[str, str] | None = None) -> Record:
     """Write one entry atomically (a new folder swapped in for the old one); return its record.
 
-    ``imported_from`` names the export file of outputs that were imported, not run."""
+    ``imported_from`` names the export file of outputs that were imported, not run;
+    ``ran_on`` where a run on a cluster happened (worker, host, GPU)."""
     import nbformat
 
     blobs = blobs_dir(root)
@@ -211,7 +221,7 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
         timespec="seconds"), seconds=round(seconds, 2), python=python,
         notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
         packages=dict(sorted(packages.items())), main_packages=list(main_packages or []),
-        imported_from=imported_from)
+        imported_from=imported_from, ran_on=dict(ran_on or {}))
     final = entry_dir(root, stem)
     tmp = final.with_name(f".{stem}.{os.getpid()}.tmp")
     for stale in final.parent.glob(f".{stem}.*.tmp"):  # left by a build that was killed
@@ -219,8 +229,10 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
     try:
         tmp.mkdir(parents=True)
         (tmp / "notebook.ipynb").write_bytes(raw)
-        (tmp / "record.json").write_text(json.dumps(asdict(record), indent=1, sort_keys=True)
-                                         + "\n")
+        data = asdict(record)
+        if not record.ran_on:  # local runs: records stay as they were before clusters
+            del data["ran_on"]
+        (tmp / "record.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         replace_dir(tmp, final)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -24,8 +24,9 @@ class Location:
         if self.path is None:
             return ""
         try:  # shorter and clickable in a terminal: relative to where the command runs
-            text = str(self.path.resolve().relative_to(Path.cwd()))
-        except (ValueError, OSError):
+            # The folder resolved, not the file: a post that is a link is named as the link.
+            text = str((self.path.parent.resolve() / self.path.name).relative_to(Path.cwd()))
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
             text = str(self.path)
         if self.line is not None:
             text += f":{self.line}"

@@ -26,7 +26,7 @@ from typing import Callable
 from . import environment
 from .errors import ExecutionError
 from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
-from .tracking import imported_modules, unwrap, wrap
+from .tracking import UNTRACKED, imported_modules, unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
 # so that N kernels side by side do not each start one thread per core.
@@ -77,7 +77,7 @@ class _Run:
 
     def __init__(self, doc: NotebookDoc, config: SiteConfig, nb, *, kernels,
                  on_cell: Callable[[int, int], None] | None, shift: int) -> None:
-        from nbclient import NotebookClient
+        from .client import Client as NotebookClient  # nbclient's, tolerant of bad outputs
 
         self.doc, self.config, self.nb = doc, config, nb
         self.kernels, self.on_cell = kernels, on_cell
@@ -93,6 +93,7 @@ class _Run:
             resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
             record_timing=False, on_cell_start=self._cell_start, shutdown_kernel="immediate",
             on_notebook_start=self._notebook_start)
+        self.client.output_bytes = config.output_bytes  # long prints never reach the cache
 
     def _notebook_start(self, **_) -> None:
         process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
@@ -222,13 +223,16 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     if not tracked:
         return ExecResult(doc=doc, notebook=nb, seconds=seconds, executed_at=executed_at)
     found = unwrap(nb)
+    if not found.complete:
+        nb.metadata[UNTRACKED] = True  # rendering warns (from the cache too)
     env = environment.load(config.root / STATE_DIR)
     everything = env.packages(found.modules)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     main = [d for d in env.packages(imported_modules(code)) if d in everything]
     return ExecResult(doc=doc, notebook=nb, seconds=seconds, python=found.python,
                       executed_at=executed_at, files=found.files,
-                      packages=everything, main_packages=tuple(main))
+                      packages=everything, main_packages=tuple(main),
+                      ran_on={"gpu": found.gpu} if found.gpu else {})
 
 
 def _cause_hint(name: str, value: str) -> str:

@@ -17,6 +17,9 @@ from urllib.parse import unquote
 CACHE_DIR = "_executed"  # the execution cache at the site root (committed)
 STATE_DIR = ".nbpress-cache"  # what the last build saw (not committed)
 SITE_MARKER = ".nbpress-site"  # in every built site folder: the build that wrote it
+# Ends a text output cut while the post ran (client.py), so that the cache keeps no 30 MB
+# print; rendering turns it into the page's note (outputs.py).
+CUT_MARK = "\n[nbpress: {:,} more bytes not kept (output_bytes limit)]"
 
 
 def parse_size(text: str) -> int | None:
@@ -56,6 +59,9 @@ class ExecuteConfig:
     memory_limit: str = ""  # per kernel, e.g. "4G" (address space, as `ulimit -v`); "": none
     kernels: Mapping[str, str] = field(default_factory=dict)  # notebook's kernel → installed one
     packages: str = "imported"  # which version changes make a run stale: imported, all, ignore
+    scheduler: str = ""  # a Dask scheduler's address or "local:N"; "": this machine's kernels
+    worker_root: str = ""  # where Dask workers see the site root; "": the same path
+    retries: int = 1  # more tries on another Dask worker for a post whose worker or kernel died
 
     @property
     def memory_bytes(self) -> int | None:
@@ -78,6 +84,7 @@ class SiteConfig:
     timezone: str = "UTC"
     excerpt_separator: str = "<!--more-->"
     output_lines: int = 5000  # longer text outputs are cut, with a note
+    output_bytes: int = 2_000_000  # and so are longer ones in bytes (one long line), with a warning
     lang: str = "en"  # <html lang>, og:locale
     paginate: int = 10  # posts per home page (jekyll-paginate); 0 = all on one page
     paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)
@@ -204,6 +211,7 @@ class ExecResult:
     packages: Mapping[str, str] = field(default_factory=dict)
     main_packages: tuple[str, ...] = ()  # distributions of the modules the code imports itself
     imported_from: str = ""  # outputs imported from this export file, not run (importer)
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,7 @@ class Execution:
     main_packages: tuple[str, ...] = ()
     code_cells: int = 0
     imported_from: str = ""  # the export file the outputs were imported from, if not run
+    ran_on: Mapping[str, str] = field(default_factory=dict)  # worker, host, gpu (when known)
 
 
 @dataclass(frozen=True)

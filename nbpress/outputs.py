@@ -17,22 +17,19 @@ import html
 import itertools
 import json
 import re
-import struct
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+from . import interactive
 from .cellopts import CellOptions, cell_options, cell_tags
+from .media import image_size
 from .markdown import MATH_PROBLEMS, highlight, mathml
-from .model import OutputFile
+from .model import CUT_MARK, OutputFile
 
 IMAGE_TYPES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg",
                "image/gif": ".gif", "image/webp": ".webp"}
 # Why some types are not shown, for their warning; other types get a generic one.
 _NOT_SHOWN = {
-    "application/vnd.jupyter.widget-view+json":
-        "Jupyter widgets need a live kernel, and a static page has none",
-    "application/vnd.plotly.v1+json":
-        "interactive Plotly figures are not rendered yet; fig.show('png') shows a static one",
     "application/pdf": "a web page cannot show PDF output inline",
     "application/javascript": "JavaScript outputs are not run on the page",
 }
@@ -47,8 +44,10 @@ class CellContext:
     baseurl: str
     render_markdown: Callable[..., str]  # (text, env) → HTML, e.g. MarkdownIt.render
     max_output_lines: int
+    max_output_bytes: int = 2_000_000  # text outputs are cut here too: one line can be 30 MB
     language: str = "python"  # the kernel's language, for highlighting the cells' code
     math_macros: tuple[tuple[str, str], ...] = ()  # [tool.nbpress] math_macros, for text/latex
+    widgets: Any = None  # the notebook's saved widget state (interactive.saved_widgets)
 
 
 class CellHTML(NamedTuple):
@@ -78,31 +77,6 @@ class Shown(NamedTuple):
     figure: bool = False  # an image, which a caption may go with
 
 
-def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
-    """Pixel width and height read from the image's header, when it says."""
-    if mime == "image/png" and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])
-    if mime == "image/gif" and data[:3] == b"GIF" and len(data) >= 10:
-        return struct.unpack("<HH", data[6:10])
-    if mime == "image/svg+xml":
-        head = data[:4000].decode("utf-8", "replace")
-        tag = re.search(r"<svg\b[^>]*>", head, re.S)
-        if tag:
-            size = [re.search(rf'\b{k}="([\d.]+)(px|pt)?"', tag.group()) for k in ("width", "height")]
-            if all(size):
-                scale = [4 / 3 if m.group(2) == "pt" else 1 for m in size]
-                return tuple(round(float(m.group(1)) * s) for m, s in zip(size, scale))
-    if mime == "image/jpeg":
-        i = 2
-        while i + 9 < len(data) and data[i] == 0xFF:
-            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height, width = struct.unpack(">HH", data[i + 5:i + 9])
-                return width, height
-            i += 2 + length
-    return None
-
-
 def _ansi_html(text: str) -> str:
     """Escaped text, with ANSI colour codes as nbconvert renders them."""
     if "\x1b" not in text:
@@ -112,14 +86,51 @@ def _ansi_html(text: str) -> str:
     return ansi2html(text)
 
 
-def _text_block(text: str, cls: str, limit: int) -> str:
-    lines = text.split("\n")
+_CUT = re.compile(re.escape(CUT_MARK).replace(r"\{:,\}", "([0-9,]+)"))
+FOLD = (8, 20)  # a text output longer than these lines plus 8 shows its first and last lines
+
+
+def _pre(lines: list[str], cls: str) -> str:
+    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>'
+
+
+def _cut_bytes(lines: list[str], dropped: int, most: int) -> tuple[list[str], str, tuple]:
+    """Lines cut to ``most`` bytes (and what the run already dropped): (lines, note, warnings)."""
+    shown = "\n".join(lines)
+    if not dropped and not (len(shown) > most // 4 and len(shown.encode()) > most):
+        return lines, "", ()  # len(): a cheap bound before encoding
+    data = shown.encode()
+    total = len(data) + dropped
+    note = (f'<p class="output-truncated">… {total - min(len(data), most):,} more bytes not '
+            f"shown (output_bytes limit: {most:,}).</p>")
+    warning = (f"a text output of {total:,} bytes was cut to the output_bytes limit "
+               f"({most:,}); print less, or raise output_bytes in [tool.nbpress].")
+    return data[:most].decode(errors="ignore").split("\n"), note, (warning,)
+
+
+def _text_block(text: str, cls: str, ctx: CellContext) -> Shown:
+    """A text output, cut at ``output_lines`` lines (a traceback keeps its end, the line
+    readers need) and ``output_bytes`` bytes with a note (and a warning for the bytes: a page
+    that large is a mistake); past the fold its middle is folded under a "Show …" control."""
+    # Cut already while the post ran (client.capped): the marks say by how much.
+    dropped = sum(int(m.group(1).replace(",", "")) for m in _CUT.finditer(text))
+    lines, limit = (_CUT.sub("", text) if dropped else text).split("\n"), ctx.max_output_lines
     note = ""
     if len(lines) > limit:
-        note = (f'<p class="output-truncated">… {len(lines) - limit:,} more lines not shown '
+        where = "first" if cls == "error" else "more"
+        note = (f'<p class="output-truncated">… {len(lines) - limit:,} {where} lines not shown '
                 f"(output_lines limit: {limit:,}).</p>")
-        lines = lines[:limit]
-    return f'<pre class="output {cls}">{_ansi_html(chr(10).join(lines))}</pre>{note}'
+        lines = lines[-limit:] if cls == "error" else lines[:limit]
+    lines, bytes_note, warnings = _cut_bytes(lines, dropped, ctx.max_output_bytes)
+    note += bytes_note
+    head, tail = FOLD
+    if len(lines) <= head + tail + 8:
+        return Shown(_pre(lines, cls) + note, notes=warnings)
+    middle = lines[head:-tail]
+    return Shown(f'<div class="output-folded">{_pre(lines[:head], cls)}<details '
+                 f'class="output-middle"><summary>Show {len(middle):,} more lines</summary>'
+                 f"{_pre(middle, cls)}</details>{_pre(lines[-tail:], cls)}</div>{note}",
+                 notes=warnings)
 
 
 def _joined(value: Any) -> str:
@@ -144,7 +155,25 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    return Shown(f'<div class="output html">{_joined(value)}</div>')
+    if interactive.is_library_loader(_joined(value)):
+        return Shown("")
+    figure = interactive.plotly_html(_joined(value))
+    if figure:  # its HTML inlines or fetches plotly.js: draw it with the site's copy
+        return _interactive("application/vnd.plotly.v1+json", figure, item, ctx)
+    chart = interactive.altair_spec(_joined(value))
+    if chart:  # Altair's HTML loads Vega from a CDN: draw its chart with the site's copy
+        spec, mode = chart
+        return _interactive(f"application/vnd.{mode.replace('-', '')}.v5+json", spec, item, ctx)
+    text = _joined(value)
+    # pandas' DataFrame HTML: a table sized to its content in a scroll box of its own.
+    kind = "html table" if re.search(r'<table[^>]*class="[^"]*\bdataframe\b', text) else "html"
+    return Shown(f'<div class="output {kind}">{text}</div>')
+
+
+def _interactive(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    name = f"{ctx.slug}_{item.index}_{item.n}"
+    shown, file, notes = interactive.render(mime, value, item.output, name, ctx, item.alt)
+    return Shown(shown, file, notes)
 
 
 def _markdown(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
@@ -162,22 +191,35 @@ def _latex(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     converted, problem = mathml(tex, True, ctx.math_macros)
     if converted:
         return Shown(f'<div class="output latex">{converted}</div>')
-    return Shown(_text_block(text, "latex", ctx.max_output_lines), notes=(
-        f"a text/latex output is shown as LaTeX source: {problem}.",))
+    block = _text_block(text, "latex", ctx)
+    return block._replace(notes=(f"a text/latex output is shown as LaTeX source: {problem}.",)
+                          + block.notes)
 
 
 def _json(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
-    return Shown(_text_block(text, "json", ctx.max_output_lines))
+    return _text_block(text, "json", ctx)
 
 
 def _plain(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
-    return Shown(_text_block(_joined(value), "text", ctx.max_output_lines))
+    return _text_block(_joined(value), "text", ctx)
+
+
+def _widget(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
+    shown, why = interactive.widget_view(value, item.output, ctx.widgets or {})
+    if shown is not None:
+        return Shown(shown)
+    plain = item.output.get("data", {}).get("text/plain")
+    note = _not_shown(mime, "text/plain" if plain else None).replace(" is not shown;",
+                                                                     f" is not shown ({why});")
+    return Shown(_plain("text/plain", plain, item, ctx).html if plain else "", notes=(note,))
 
 
 Renderer = Callable[[str, Any, _Rich, CellContext], Shown]
 # Every MIME type nbpress shows, best first: an output shows the first one it has.
 RENDERERS: dict[str, Renderer] = {
+    **{mime: _interactive for mime in interactive.MIME_TYPES},
+    interactive.WIDGET_VIEW: _widget,
     **{mime: _image for mime in IMAGE_TYPES},
     "text/html": _html, "text/markdown": _markdown, "text/latex": _latex,
     "application/json": _json, "text/plain": _plain,
@@ -195,8 +237,13 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     """The output's best representation; each type it has that nbpress cannot show is noted."""
     data = item.output.get("data", {})
     chosen = next((mime for mime in RENDERERS if mime in data), None)
+    used = interactive.USES.get(chosen or "", ())
+    dropped = item.output.get("metadata", {}).get("nbpress_dropped", {})  # client.DROPPED
+    for mime, why in dropped.items() if isinstance(dropped, dict) else ():
+        notes.setdefault(f"dropped {mime}", f"an output's {mime} data is not shown: {why} "
+                                            "(the notebook format holds only text there).")
     for mime in data:
-        if mime not in RENDERERS:
+        if mime not in RENDERERS and mime not in used:
             notes.setdefault(mime, _not_shown(mime, chosen))
     if chosen is None:
         return Shown("")
@@ -214,7 +261,7 @@ def _alt_text(cell: Any, output: dict, options: CellOptions, figure: int, index:
             return choice[figure]
     if meta.get("alt") or meta.get("caption"):
         return str(meta.get("alt") or meta.get("caption"))
-    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)", plain):
+    if plain and not re.match(r"<(Figure|graphviz|matplotlib|IPython)|alt\.\w*Chart\(", plain):
         return plain[:200]
     return f"Figure produced by code cell {index}"
 
@@ -268,7 +315,10 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             if f"remove-{name}" not in tags:  # MyST-NB's remove-stdout / remove-stderr
                 text = _stream_text([output for _, output in group]).rstrip("\n")
                 cls = "stderr" if name == "stderr" else "stdout"
-                parts.append(_text_block(text, cls, ctx.max_output_lines))
+                if text.strip():  # tqdm's closing newline alone must not draw an empty box
+                    block = _text_block(text, cls, ctx)
+                    parts.append(block.html)
+                    notes.update((n, n) for n in block.notes)
             continue
         for n, output in group:  # n: the output's index, which nbconvert's file names use
             kind = output.get("output_type")
@@ -282,7 +332,7 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
             elif kind == "error":
                 trace = "\n".join(output.get("traceback", [])) or \
                     f"{output.get('ename')}: {output.get('evalue')}"
-                parts.append(_text_block(trace, "error", ctx.max_output_lines))
+                parts.append(_text_block(trace, "error", ctx).html)
             else:
                 notes.setdefault(str(kind), f"an output of kind {kind!r} is not shown.")
     if len(options.captions) > figures:
@@ -334,5 +384,6 @@ def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
         return CellHTML("", outputs.files, outputs.notes)
     # A label with no figure to carry it names the cell itself.
     ident = options.label if options.label and not figures else f"cell-{index}"
-    return CellHTML(f'<div class="cell" id="{html.escape(ident)}">{"".join(parts)}</div>',
+    wide = " column-page" if "column-page" in tags else ""  # cellopts: full-width, column: page
+    return CellHTML(f'<div class="cell{wide}" id="{html.escape(ident)}">{"".join(parts)}</div>',
                     outputs.files, outputs.notes)

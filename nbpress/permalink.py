@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Sequence
 from urllib.parse import quote
@@ -55,6 +56,14 @@ def _values(date: dt.datetime, slug: str, title: str, categories: Sequence[str])
 def slugify(text: str) -> str:
     """Jekyll's default slugify: lower case, runs of non-alphanumerics become one '-'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def post_slug(name: str) -> str:
+    """A post's slug from its file name or ``slug:``: Jekyll's ``slugify``, or for a name
+    with no ASCII letter ("日本語") its own letters, or for one without letters ("#") a
+    stable ``post-`` name: the slug names the post's files folder, which links use as is."""
+    return slugify(name) or re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or \
+        "post-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def pretty_slug(name: str) -> str:

@@ -44,7 +44,8 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
           explain: bool = False) -> BuildReport:
     """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``.
 
-    ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default), or a
+    ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default, a
+    ``cluster.DaskExecutor`` when ``[tool.nbpress.execute] scheduler`` is set), or a
     function running one post like ``execute.execute``, run in the local pool.
     When no input changed since the last build into the same folder, return at
     once (``BuildReport.up_to_date``) without importing the heavy stages.
@@ -61,6 +62,10 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
         if previous.up_to_date(fingerprint, config.root, config.out):
             return BuildReport(posts=state.post_names(state_file), warnings=(),
                                seconds=time.perf_counter() - start, up_to_date=True)
+    if executor is None and config.execute.scheduler:
+        from .cluster import DaskExecutor  # Dask is imported only when a cluster is asked for
+
+        executor = DaskExecutor(config.execute.scheduler)
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
     with state.build_lock(config.root, log):
@@ -75,6 +80,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
     from .pages import discover_pages, liquid_pages, stem_clashes, url_clashes
+    from .preflight import refresh_errors
     from .site import layout_errors, missing_images, site_context, site_files
     from .sitedata import load_data
     from .sitepages import redirect_outputs
@@ -82,7 +88,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
 
     posts, errors = discover(config)
     pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
-    errors += page_errors + url_clashes(posts, pages)
+    errors += page_errors + url_clashes(posts, pages) + refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts + pages, config, errors)
     env = make_environment(config.theme_dirs)
@@ -301,8 +307,11 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
 
     try:
         shown = run or cache.restore(item, config.root)
-    except CacheDamaged as exc:  # damaged since planning
-        raise ExecutionError(str(exc), path=item.doc.post.path,
+    except CacheDamaged as exc:  # damaged since planning: a post's code can delete _executed/
+        raise ExecutionError(f"the cached run of this post in {CACHE_DIR}/"
+                             f"{item.doc.post.path.stem}/ was removed or changed while this "
+                             f"build ran ({exc}); a post's code may have deleted it.",
+                             path=item.doc.post.path,
                              hint="Build again: the post will be executed.") from None
     page, found = render_post(shown, config=config, variables=variables, links=links,
                               site_references=references)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from .htmlrewrite import Heading, headings
 from .model import Execution
@@ -72,14 +73,26 @@ def reproducibility(execution: Execution) -> dict[str, Any] | None:
         "all": everything,
         # outputs imported from an nbconvert export (importer.py): no run to describe
         "imported_from": execution.imported_from,
+        "ran_on": ran_on(execution.ran_on),
     }
+
+
+def ran_on(where) -> str:
+    """Where the post ran, as the page says it: "the Dask worker gpu-1 on host box (NVIDIA
+    A100)", "a GPU (NVIDIA A100)" for a local run that used a GPU; "" when nothing is known."""
+    gpu = where.get("gpu", "")
+    if where.get("worker"):
+        host = f" on host {where['host']}" if where.get("host") else ""
+        return f"the Dask worker {where['worker']}{host}" + (f" ({gpu})" if gpu else "")
+    return f"a GPU ({gpu})" if gpu else ""
 
 
 def colab_url(repository: str, branch: str, path: str) -> str:
     """Colab's URL for a file of a GitHub repository ("" without a repository)."""
     if not repository:
         return ""
-    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{path}"
+    # quoted: a file name with '#' or '?' would otherwise end the path there
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{quote(path)}"
 
 
 __all__ = ["table_of_contents", "reproducibility", "colab_url", "duration", "Heading"]

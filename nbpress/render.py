@@ -22,14 +22,17 @@ from .citations import citations_plugin, mark_references, place_references, refe
 from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
     quarto_equation_labels
 from .errors import BuildWarning, PostError
+from .interactive import saved_widgets, widget_state
 from .liquid import resolve
 from .liquidcompat import blank_undefined
 from .markdown import MATH_PROBLEMS, make_markdown
+from .media import responsive_media
 from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
 from .resources import post_resources
+from .tracking import UNTRACKED
 
 LARGE_IMAGE = 10_000_000  # bytes; a figure bigger than this gets a warning
 _DIRECTIVE_IMAGE = re.compile(r"^\{(?:figure|image)\}\s+(?![a-z][a-z0-9+.-]*:|//)(\S+)")
@@ -131,6 +134,8 @@ def _cells_html(body: str, result: ExecResult, ctx: CellContext
 
     def cell_html(match: re.Match) -> str:
         index = int(match.group(1))
+        if index >= len(cells) or cells[index].cell_type == "markdown":
+            return ""  # not a reader's placeholder (they are made inert): an invisible comment
         if cells[index].cell_type == "raw":  # the reader marks only those nbconvert would show
             return cells[index].source
         number, line = where.get(index, (index + 1, None))
@@ -148,6 +153,39 @@ def _cells_html(body: str, result: ExecResult, ctx: CellContext
     return CELL_MARK_RE.sub(cell_html, body), files, warnings
 
 
+def _prose(result: ExecResult, config: SiteConfig, variables: Mapping[str, Any],
+           links: Mapping[str, str]) -> tuple[str, list, list[BuildWarning]]:
+    """The post's Markdown with attachments linked and Liquid resolved; its files, warnings."""
+    post = result.doc.post
+    page = dict(post.front_matter)
+    page.update(title=post.title, url=post.url, tags=list(post.tags),
+                date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
+    markdown, files, notes = link_attachments(result.doc.markdown, result.notebook,
+                                              slug=post.slug, files_dir=post.files_dir,
+                                              baseurl=config.baseurl)
+    warnings = [BuildWarning(note, post.path) for note in notes]
+    if result.notebook.metadata.get(UNTRACKED):
+        warnings.append(BuildWarning(
+            "the post deleted nbpress's record of the files it reads (sys._nbpress_tracking), "
+            "so its dependencies could not be recorded: a change to its data will not make it "
+            "run again; use --refresh.", post.path))
+    markdown, found = blank_undefined(markdown, post.front_matter,
+                                      {"site": variables, "page": page}, path=post.path,
+                                      line_offset=post.body_line)
+    markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
+                       line_offset=post.body_line)
+    return markdown, files, warnings + found
+
+
+def _execution(result: ExecResult) -> Execution:
+    """What the page says about the run behind its outputs."""
+    return Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
+                     python=result.python, packages=dict(sorted(result.packages.items())),
+                     main_packages=tuple(result.main_packages),
+                     code_cells=len(result.doc.cells), imported_from=result.imported_from,
+                     ran_on=dict(result.ran_on))
+
+
 def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[str, Any],
                 links: Mapping[str, str], site_references: Mapping[str, Reference]
                 ) -> tuple[RenderedPost, list[BuildWarning]]:
@@ -158,18 +196,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     """
     doc = result.doc
     post = doc.post
-    page = dict(post.front_matter)
-    page.update(title=post.title, url=post.url, tags=list(post.tags),
-                date=post.date.strftime("%Y-%m-%d %H:%M:%S %z"), slug=post.slug)
-    markdown, files, notes = link_attachments(doc.markdown, result.notebook, slug=post.slug,
-                                              files_dir=post.files_dir, baseurl=config.baseurl)
-    warnings = [BuildWarning(note, post.path) for note in notes]
-    markdown, found = blank_undefined(markdown, post.front_matter,
-                                      {"site": variables, "page": page}, path=post.path,
-                                      line_offset=post.body_line)
-    warnings += found
-    markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
-                       line_offset=post.body_line)
+    markdown, files, warnings = _prose(result, config, variables, links)
     references = {**site_references, **load_references(
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
@@ -187,9 +214,13 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=make_markdown(macros=config.math_macros).render,
-                      max_output_lines=config.output_lines, language=doc.kernel.language,
+                      max_output_lines=config.output_lines,
+                      max_output_bytes=config.output_bytes, language=doc.kernel.language,
+                      widgets=saved_widgets(result.notebook.metadata),
                       math_macros=config.math_macros)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
+    body += widget_state(body, ctx.widgets)  # once per page, for the widgets it shows
+    body = responsive_media(body)
     cell_labels = [(cell_options(result.notebook.cells[cell.index].source).label,
                     (cell.line or post.body_line) - post.body_line)
                    for cell in doc.cells]  # a code cell's #| label: fig-x
@@ -198,12 +229,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     files += post_resources(post, (url for url, _ in links_found), config.root, config.baseurl,
                             config.out)
-    execution = Execution(executed_at=result.executed_at, seconds=round(result.seconds, 1),
-                          python=result.python, packages=dict(sorted(result.packages.items())),
-                          main_packages=tuple(result.main_packages), code_cells=len(doc.cells),
-                          imported_from=result.imported_from)
     rendered = RenderedPost(post=post, html=body,
                             excerpt=_excerpt(markdown, body, config.excerpt_separator, md),
                             files=tuple(files + cell_files), local_links=links_found,
-                            execution=execution)
+                            execution=_execution(result))
     return rendered, warnings + cell_warnings

@@ -4,18 +4,26 @@ The site is served from the build's own output folder, which a build only
 ever replaces whole (see writer), so a half-built site is never served.  The
 live-reload script is injected into HTML responses on the fly, so nothing of
 it is in the files (or in a normal build).  A failed rebuild keeps the last
-good site and shows the error in the page as an overlay and in the terminal.
+good site and shows the error in the page as an overlay and in the terminal; so
+does an unexpected error inside nbpress, which never stops the server.
+
+Only requests whose ``Host`` is this machine (an IP address, ``localhost`` or the
+bound name, with the server's port) are answered: a web page on another name that
+resolves to 127.0.0.1 (DNS rebinding) gets 403, as does a request to the status
+endpoints from a page of another origin.  Clients that hang up early are not news.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import mimetypes
 import os
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
+from .errors import NbpressError
 from .model import CACHE_DIR, STATE_DIR
 
 TYPES = {".svg": "image/svg+xml", ".ipynb": "application/x-ipynb+json",
@@ -126,8 +135,30 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.do_GET()
 
+    def _from_here(self, header: str) -> bool:
+        """Whether a ``Host`` (or ``Origin``) value names this server, not another site."""
+        value = self.headers.get(header)
+        if value is None:
+            return header == "Origin"  # a page of the same origin may send none
+        parts = urlsplit(value if header == "Origin" else "//" + value)
+        try:
+            name, port = (parts.hostname or "").lower(), parts.port
+        except ValueError:  # not a port number
+            return False
+        if port is not None and port != self.server.server_address[1]:
+            return False
+        try:
+            ipaddress.ip_address(name)  # an address cannot be rebound to another host
+            return True
+        except ValueError:
+            return name in ("localhost", str(getattr(self.server, "host", "")).lower())
+
     def do_GET(self) -> None:
         site, baseurl, live = self.site, self.baseurl, self.live
+        if not self._from_here("Host") or not self._from_here("Origin"):
+            return self._send(403, b"nbpress serve answers only requests for this machine "
+                                   b"(Host 127.0.0.1, localhost or the --host name).\n",
+                              TYPES[".txt"])
         path = urlsplit(self.path).path
         if baseurl and path in ("/", ""):
             self.send_response(HTTPStatus.FOUND)
@@ -179,6 +210,52 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: a thread per request; hung-up clients are not reported."""
+
+    daemon_threads = True
+    host = ""  # the --host name, accepted as a Host header
+    live: LiveState
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):  # a client gone: normal
+            return
+        print(f"serve: could not answer a request ({type(error).__name__}: {error})",
+              file=sys.stderr, flush=True)
+
+
+def bind(site: Path, baseurl: str, host: str, port: int) -> _Server:
+    """The server listening on ``host:port``; ``NbpressError`` when it cannot (say, the port is
+    taken), so that this is said before any build."""
+    live = LiveState()
+    try:
+        server = _Server((host, port), make_handler(site, baseurl, live))
+    except OSError as exc:
+        raise NbpressError(f"cannot serve on {host}:{port}: {exc.strerror or exc}.",
+                           hint="Another program (maybe another nbpress serve) may use it: pass "
+                                "--port with another number, or --port 0 for any free port; "
+                                "--host must be an address of this machine.") from None
+    server.host, server.live = host, live
+    return server
+
+
+def guarded(rebuild: Callable[[], str]) -> Callable[[], str]:
+    """``rebuild`` that turns an unexpected error inside nbpress into the error text to
+    show, so that the server keeps serving the last good site."""
+
+    def run() -> str:
+        try:
+            return rebuild()
+        except Exception as exc:  # a bug in nbpress: say it, keep serving
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            return (f"nbpress failed unexpectedly while rebuilding ({type(exc).__name__}: "
+                    f"{exc}; at {Path(frame.filename).name}:{frame.lineno}). The previous site "
+                    "is still served; please report this with the post that caused it.")
+
+    return run
+
+
 def make_handler(site: Path, baseurl: str, live: LiveState) -> type[BaseHTTPRequestHandler]:
     """A request handler class bound to one site folder."""
     return type("Handler", (_Handler,), {"site": site, "baseurl": baseurl, "live": live})
@@ -202,16 +279,17 @@ def watch_filter(root: Path, out: Path) -> Callable:
 
 def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Path],
           root: Path, rebuild: Callable[[], str], initial_error: str = "",
-          log: TextIO = sys.stderr) -> None:
+          log: TextIO = sys.stderr, server: _Server | None = None) -> None:
     """Serve ``site`` until Ctrl-C; on each change under ``watch``, call ``rebuild``.
 
-    ``rebuild`` returns "" on success or the error text to show.
+    ``rebuild`` returns "" on success or the error text to show; ``server`` is ``bind``'s,
+    when the caller bound it before the first build.
     """
     import watchfiles
 
-    live = LiveState(error=initial_error)
-    server = ThreadingHTTPServer((host, port), make_handler(site, baseurl, live))
-    server.daemon_threads = True
+    server = server or bind(site, baseurl, host, port)
+    live = server.live
+    live.error, rebuild = initial_error, guarded(rebuild)
     url = f"http://{host}:{server.server_address[1]}{baseurl}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -242,4 +320,4 @@ def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Pat
         print("stopped", file=log, flush=True)
 
 
-__all__ = ["serve", "resolve_path", "inject"]
+__all__ = ["bind", "guarded", "inject", "resolve_path", "serve"]

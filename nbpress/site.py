@@ -11,6 +11,7 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -22,9 +23,9 @@ import jinja2
 from .errors import BuildWarning, PostError
 from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
                           resolve_url, rewrite)
+from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
 from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
-from .permalink import slugify
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
@@ -64,9 +65,17 @@ def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
 
 
 def tag_slug(tag: str) -> str:
-    """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'."""
-    # Accents folded first (a tag "Données" lives at /tags/donnees/); posts' slugs keep theirs.
-    return slugify(unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()) or "tag"
+    """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'.
+
+    Accents are folded ("Données" → ``donnees``), other letters kept ("日本語"), and a
+    ``+`` or ``#`` after a name spelled out, so that tags never merge by accident: ``C++`` is
+    ``c-plus-plus``, ``C#`` is ``c-sharp``.  A tag without a letter or digit gets a
+    stable ``tag-`` name of its own.
+    """
+    spelled = re.sub(r"(?<=[\w+])\+", " plus ", re.sub(r"(?<=\w)#", " sharp ", tag))
+    text = "".join(c for c in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
+    return slug or "tag-" + hashlib.sha256(tag.encode()).hexdigest()[:8]
 
 
 def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:
@@ -151,6 +160,7 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
                         tags=post.tags),
         "colab_url": colab_url(config.repository, config.branch, _colab_path(config, item)),
         "execution": reproducibility(item.execution),
+        "scripts": page_scripts(derived.content, baseurl),  # its interactive outputs' libraries
     }
 
 
@@ -285,7 +295,7 @@ def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
         if post["front_matter"].get("feed") is False:
             continue
         page_url = absolute(site, post["url"])
-        content = rewrite(post["content"],
+        content = rewrite(feed_html(post["content"]),
                           url=lambda u, base=page_url: resolve_url(u, base, site.get("url", "")))
         content = _NOT_XML.sub("", content)
         entries.append({**post, "absolute_url": page_url, "absolute_id": absolute(site, post["id"]),
@@ -326,9 +336,11 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
 
 def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
-    """Every file of the site: assets, post pages with their files, the standalone pages, and
-    the generated pages (home, tags, archive, 404, feeds) that no standalone page replaces."""
-    assets = asset_files(config)
+    """Every file of the site: assets (an interactive library's only where a page uses it),
+    post pages with their files, the standalone pages, and the generated pages (home, tags,
+    archive, 404, feeds) that no standalone page replaces."""
+    used = {name for item in posts for name in libraries_in(item.html)}
+    assets = asset_files(config, used)
     own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
     taken = {f.path for f in own}
     published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
@@ -344,12 +356,18 @@ def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
     return assets + shown + [f for f in generated if f.path not in taken]
 
 
-def asset_files(config: SiteConfig) -> list[OutputFile]:
-    """``assets/`` of the default theme, then of the site (same names override)."""
+def asset_files(config: SiteConfig, libraries: set[str] = frozenset()) -> list[OutputFile]:
+    """``assets/`` of the default theme, then of the site (same names override); the
+    vendored JavaScript of an interactive library (``assets/vendor/<name>/``) only when some
+    page uses that library (``libraries``), and their loader when one does."""
     found: dict[str, Path] = {}
+    unused = {f"vendor/{name}" for name in LIBRARIES if name not in libraries}
+    unused |= set() if libraries else {LOADER}
     for theme in reversed(config.theme_dirs):
         folder = theme / "assets"
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and not path.name.startswith("."):
-                found["assets/" + path.relative_to(folder).as_posix()] = path
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.name.startswith(".") and \
+                    relative.rpartition("/")[0] not in unused and relative not in unused:
+                found["assets/" + relative] = path
     return [OutputFile(name, path.read_bytes()) for name, path in sorted(found.items())]

@@ -2,7 +2,9 @@
 
 Two hidden cells wrap the post's own cells in the kernel.  The first installs
 a Python audit hook that records every file opened for reading under the
-site root and notes which modules are already loaded.  The last one reports,
+site root and notes which modules are already loaded, keeping both on the ``sys``
+module, where ``%reset -f``, ``del`` and ``globals().clear()`` in the post's own cells
+cannot reach them.  The last one reports,
 as a display output of its own MIME type, those files, the site's local
 modules the post imported, and the installed distributions (name and
 version) of the packages it imported, by their top-level module names.  Both cells are removed from the
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 MIME = "application/vnd.nbpress.dependencies+json"
+UNTRACKED = "nbpress_untracked"  # notebook metadata: the run's dependencies are not all known
 
 _PRELUDE = '''\
 def _nbpress_track(root):
@@ -41,15 +44,31 @@ def _nbpress_track(root):
             opened.add(path)
 
     sys.addaudithook(hook)
-    return opened, before
-_nbpress_opened, _nbpress_before = _nbpress_track({root!r})
+    sys._nbpress_tracking = (opened, before)
+_nbpress_track({root!r})
 del _nbpress_track
 '''
 
 _REPORT = '''\
-def _nbpress_report(root, opened, before):
+def _nbpress_gpu(modules):
+    # The GPU the post used, only if its code initialised one (never starting CUDA here).
+    try:
+        torch = modules.get("torch")
+        if torch is not None and torch.cuda.is_initialized():
+            return torch.cuda.get_device_name(torch.cuda.current_device())
+        jax = modules.get("jax")
+        if jax is not None:
+            gpus = [d for d in jax.devices() if d.platform == "gpu"]
+            return gpus[0].device_kind if gpus else ""
+    except Exception:
+        return ""
+    return ""
+def _nbpress_report(root):
     import os, platform, sys
     from IPython.display import display
+    state = getattr(sys, "_nbpress_tracking", None)
+    complete = isinstance(state, tuple) and len(state) == 2
+    opened, before = state if complete else (set(), set())  # lost: every module counts
     ignore = [os.path.realpath(p) for p in {{sys.prefix, sys.base_prefix, sys.exec_prefix}}]
     def local(path):
         real = os.path.realpath(path)
@@ -63,10 +82,11 @@ def _nbpress_report(root, opened, before):
             files.add(os.path.abspath(path))
     modules = sorted({{n.split(".")[0] for n in new if not n.startswith("_")}})
     report = {{"files": sorted(os.path.relpath(p, root) for p in files), "modules": modules,
-              "python": platform.python_version(), "executable": sys.executable}}
+              "python": platform.python_version(), "executable": sys.executable,
+              "complete": complete, "gpu": _nbpress_gpu(sys.modules)}}
     display({{{mime!r}: report}}, raw=True)
-_nbpress_report({root!r}, _nbpress_opened, _nbpress_before)
-del _nbpress_report, _nbpress_opened, _nbpress_before
+_nbpress_report({root!r})
+del _nbpress_report, _nbpress_gpu
 '''
 
 
@@ -108,6 +128,8 @@ class Dependencies:
     modules: tuple[str, ...]
     python: str
     executable: str
+    complete: bool = True  # False: the post removed nbpress's record of what it opened
+    gpu: str = ""  # the GPU model the code used (torch or JAX), "" when none
 
 
 def wrap(nb: Any, root: Path) -> None:
@@ -128,6 +150,7 @@ def unwrap(nb: Any) -> Dependencies:
         if data is not None:
             data = json.loads(data) if isinstance(data, str) else data
             return Dependencies(tuple(data["files"]), tuple(data["modules"]), data["python"],
-                                data["executable"])
+                                data["executable"], data.get("complete", True),
+                                data.get("gpu", ""))
     raise RuntimeError("the dependency report cell produced no report: "
                        + json.dumps(report_cell.get("outputs", []))[:500])

@@ -316,3 +316,11 @@ def run_workflow_step(run: str, where: Path) -> str:
                             env={**os.environ, "GITHUB_OUTPUT": str(output)}, timeout=60)
     assert result.returncode == 0, result.stderr
     return output.read_text()
+
+
+def built_with_warnings(root: Path, *args: str) -> list[str]:
+    """Build ``root`` from its own folder (messages name ``posts/…``); assert it succeeded;
+    the warning lines it printed."""
+    result = run_build("build", "--root", ".", *args, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stderr.splitlines() if "warning:" in line]

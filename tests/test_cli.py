@@ -86,6 +86,38 @@ def test_outside_a_blog_points_to_new(tmp_path: Path) -> None:
         "--root with the folder that holds posts/; `nbpress new DIR` starts a new blog.\n")
 
 
+def test_sigint_just_after_the_swap_says_the_site_was_replaced(make_site, monkeypatch, capsys):
+    """A Ctrl-C arriving after the new site is in place must not claim the old one was kept
+    (issue 19, item 9); one arriving before still says so."""
+    import signal
+
+    from nbpress import cli, pipeline
+
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nFirst.\n"})
+    assert cli.main(["build", "--root", str(root)]) == 0
+    (root / "posts/2024-01-01-a.md").write_text("---\ntitle: A\n---\n\nSecond.\n")
+    real = pipeline.entries.remove
+
+    def interrupted_after_swap(paths):
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered at this moment
+        real(paths)
+
+    monkeypatch.setattr(pipeline.entries, "remove", interrupted_after_swap)
+    capsys.readouterr()
+    assert cli.main(["build", "--root", str(root)]) == 130
+    site = (root / "_site").resolve()
+    assert capsys.readouterr().err == (f"interrupted after the new site was put in place: {site} "
+                                       "is this build's site; the next build checks it again.\n")
+    assert "Second." in (root / "_site/2024/01/01/a.html").read_text()
+
+    (root / "posts/2024-01-01-a.md").write_text("---\ntitle: A\n---\n\nThird.\n")
+    monkeypatch.setattr(pipeline, "write_site", lambda *a: os.kill(os.getpid(), signal.SIGINT))
+    assert cli.main(["build", "--root", str(root)]) == 130
+    assert capsys.readouterr().err == ("interrupted; the previous site was left as it was (posts "
+                                       "that had finished running are kept in the cache).\n")
+    assert "Second." in (root / "_site/2024/01/01/a.html").read_text()
+
+
 def test_a_fault_of_nbpress_is_one_paragraph_and_debug_shows_the_trace(make_site, monkeypatch,
                                                                        capsys) -> None:
     from nbpress import cli

@@ -11,9 +11,10 @@ from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, exclude, execute, "
-         "lang, math_macros, output_lines, paginate, paginate_path, permalink, repository, search, "
-         "timezone, title, url; "
-         "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, timeout.")
+         "lang, math_macros, output_bytes, output_lines, paginate, paginate_path, permalink, "
+         "repository, search, timezone, title, url; "
+         "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, retries, "
+         "scheduler, timeout, worker_root.")
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
         "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
         "paginate_path": "/page:num/", "repository": "", "branch": "main", "output_lines": 5000,
-        "math_macros": (), "search": True,
+        "output_bytes": 2_000_000, "math_macros": (), "search": True,
     }
 
 
@@ -238,3 +239,24 @@ def test_nbpress_not_a_table(site: Path) -> None:
 def test_site_root_that_is_the_default_theme_has_one_theme_dir() -> None:
     config = load_config(DEFAULT_THEME)
     assert config.theme_dirs == (DEFAULT_THEME,)
+
+
+def test_scheduler_from_the_command_line_over_the_environment_over_the_file(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(site, '[tool.nbpress.execute]\nscheduler = "tcp://gpu-box:8786"\n'
+                'worker_root = "/mnt/blog"\nretries = 2\n')
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    config = load_config(site)
+    assert (config.execute.scheduler, config.execute.worker_root, config.execute.retries) == (
+        "tcp://gpu-box:8786", "/mnt/blog", 2)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://10.0.0.5:8786")
+    assert load_config(site).execute.scheduler == "tcp://10.0.0.5:8786"
+    assert load_config(site, scheduler="local:2").execute.scheduler == "local:2"
+
+
+def test_worker_root_must_be_absolute_and_retries_not_negative(site: Path) -> None:
+    write(site, '[tool.nbpress.execute]\nworker_root = "mnt/blog"\nretries = -1\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    assert "'tool.nbpress.execute.retries' must be 0 or more; 'tool.nbpress.execute." \
+           "worker_root' must be an absolute path such as \"/mnt/blog\"." in str(info.value)

@@ -427,6 +427,40 @@ def test_no_posts(root: Path) -> None:
     assert posts_of(root) == []
 
 
+# --- front matter types (issue 19, items 7 and 10) ---------------------------------------------
+
+def test_scalar_tags_and_categories_are_one_element_lists(root: Path) -> None:
+    post(root, "2024-01-01-a.md", "---\ntitle: A\ntags: 2024\ncategories: 5\n"
+                                  "permalink: /:categories/:title.html\n---\n")
+    found = only(root)
+    assert (found.tags, found.url) == (("2024",), "/5/a.html")
+
+
+@pytest.mark.parametrize("front,message", [
+    ("tags: true", "2: 'tags:' must be a list of names or names separated by spaces. "
+                   "Write e.g. 'tags: [machine-learning, jax]'."),
+    ("bibliography: 5", "2: 'bibliography:' must be a file name or a list of file names. "
+                        "Write e.g. 'bibliography: [data/table.csv]', paths relative to the "
+                        "post's folder."),
+    ('draft: "false"', "2: 'draft: false' must be true or false. Write 'draft: true' or "
+                       "'draft: false' without quotes."),
+    ('published: "false"', "2: 'published: false' must be true or false. Write 'published: "
+                           "true' or 'published: false' without quotes."),
+    ('image: "javascript:alert(1)"', "2: 'image: javascript:alert(1)' is not an image path or "
+                                     "an http(s) URL. Give a path such as /assets/images/x.png, "
+                                     "or an https:// URL."),
+])
+def test_front_matter_of_the_wrong_type_is_one_message(root: Path, front: str,
+                                                       message: str) -> None:
+    post(root, "2024-01-01-a.md", f"---\n{front}\ntitle: A\n---\n")
+    assert error(root) == f"posts/2024-01-01-a.md:{message}"
+
+
+def test_an_empty_tag_is_dropped_not_an_empty_link(root: Path) -> None:
+    post(root, "2024-01-01-a.md", '---\ntitle: A\ntags: ["", " ", tag]\n---\n')
+    assert only(root).tags == ("tag",)
+
+
 @pytest.mark.parametrize("front, categories, url", [
     # Each checked with jekyll 4.3.1 (permalink: date).
     ("categories: [Machine Learning, JAX, jax]\ncategory: Extra Cat",

@@ -350,16 +350,9 @@ def test_cell_without_outputs() -> None:
 # --- the MIME registry: every type is shown or named in a note ----------------------------------
 
 GIF = b"GIF89a" + struct.pack("<HH", 32, 16) + b"\x00\x00\x00;"
-PLOTLY = {"application/vnd.plotly.v1+json": {
-    "data": [{"type": "scatter", "x": [1, 2, 3], "y": [0.9, 0.5, 0.3], "name": "loss"}],
-    "layout": {"title": {"text": "Training loss"}}, "config": {"plotlyServerURL": "https://plot.ly"}},
-    "text/html": '<div id="6c1b" class="plotly-graph-div" style="height:525px"></div>'}
 TQDM = {"application/vnd.jupyter.widget-view+json": {
     "model_id": "9a4e1c0b7d2f4e5a8b3c6d1e2f3a4b5c", "version_major": 2, "version_minor": 0},
     "text/plain": "  0%|          | 0/938 [00:00<?, ?it/s]"}
-VEGALITE = {"application/vnd.vegalite.v5+json": {
-    "mark": "point", "encoding": {"x": {"field": "Horsepower", "type": "quantitative"}}},
-    "text/plain": "alt.Chart(...)"}
 
 
 def test_gif_and_webp_are_image_files() -> None:
@@ -379,16 +372,9 @@ def test_application_json_is_pretty_printed() -> None:
 
 
 @pytest.mark.parametrize("data, shown, note", [
-    (PLOTLY, '<div class="output html"><div id="6c1b"',
-     "an output of type application/vnd.plotly.v1+json is not shown (interactive Plotly figures "
-     "are not rendered yet; fig.show('png') shows a static one); the page shows its text/html "
-     "form instead."),
     (TQDM, '<pre class="output text">  0%|',
-     "an output of type application/vnd.jupyter.widget-view+json is not shown (Jupyter widgets "
-     "need a live kernel, and a static page has none); the page shows its text/plain form "
-     "instead."),
-    (VEGALITE, '<pre class="output text">alt.Chart(...)</pre>',
-     "an output of type application/vnd.vegalite.v5+json is not shown; the page shows its "
+     "an output of type application/vnd.jupyter.widget-view+json is not shown (the notebook "
+     "saved no state for this widget, and a static page has no kernel); the page shows its "
      "text/plain form instead."),
     ({"application/pdf": "JVBERi0xLjQK", "image/png": "PNG", "text/plain": "<Figure size 640x480>"},
      '<div class="output image"><img ',
@@ -407,10 +393,11 @@ def test_types_nbpress_cannot_show_are_noted(data: dict, shown: str, note: str) 
 
 def test_one_note_per_cell_and_type() -> None:
     bars = [new_output("display_data", data=TQDM) for _ in range(5)]
-    _, _, notes = outputs_rendered(*bars, new_output("display_data", data=PLOTLY))
+    pdf = {"application/pdf": "JVBERi0xLjQK", "text/plain": "<PDF>"}
+    _, _, notes = outputs_rendered(*bars, *[new_output("display_data", data=pdf)] * 2)
     assert [n.split(" is not shown")[0] for n in notes] == [
         "an output of type application/vnd.jupyter.widget-view+json",
-        "an output of type application/vnd.plotly.v1+json"]
+        "an output of type application/pdf"]
 
 
 def test_image_that_is_not_base64_is_noted_not_a_crash() -> None:
@@ -531,3 +518,79 @@ def test_fastpages_hide_input_shows_only_the_output() -> None:
     assert render_cell(cell, 4, ctx()).html == (
         '<div class="cell" id="cell-4"><div class="outputs"><pre class="output stdout">'
         "The comment was used to hide the code</pre></div></div>")
+
+
+# --- readable long outputs, tables and wide cells (issue: rich outputs on every screen) ---------
+
+def test_whitespace_only_stream_renders_nothing() -> None:
+    # tqdm closes its bar on stderr with "\r" + the bar, then a lone newline in a later message.
+    html, _ = outputs_html(stream("\n"), stream("  \n", "stderr"), stream("done\n"))
+    assert html == '<pre class="output stdout">done</pre>'
+
+
+def test_long_output_folds_its_middle_and_keeps_its_end() -> None:
+    text = "".join(f"epoch {i}\n" for i in range(100))
+    html, _ = outputs_html(stream(text))
+    page = Page(html)
+    pres = [pre.text for pre in page.all("pre")]
+    assert pres[0] == " ".join(f"epoch {i}" for i in range(8))  # .text collapses whitespace
+    assert pres[-1] == " ".join(f"epoch {i}" for i in range(80, 100))
+    assert [s.text for s in page.all("summary")] == ["Show 72 more lines"]
+    assert "".join(pres[:2]).count("epoch") + pres[2].count("epoch") == 100
+
+
+def test_truncated_traceback_keeps_its_last_lines() -> None:
+    frames = [f"  File \"train.py\", line {i}, in step" for i in range(30)]
+    out = new_output("error", ename="FloatingPointError", evalue="overflow in exp",
+                     traceback=frames + ["FloatingPointError: overflow in exp"])
+    html, _ = outputs_html(out, limit=10)
+    assert html.endswith("FloatingPointError: overflow in exp</pre><p class=\"output-truncated\">"
+                         "… 21 first lines not shown (output_lines limit: 10).</p>")
+
+
+def test_dataframe_html_gets_its_own_sized_scroll_box() -> None:
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"lr": [0.1, 0.01], "loss": [0.52, 0.31]}, index=["a", "b"])
+    out = new_output("execute_result", execution_count=1, data={
+        "text/html": frame._repr_html_(), "text/plain": repr(frame)})
+    html, _ = outputs_html(out)
+    assert html.startswith('<div class="output html table"><div>')
+    assert '<table border="1" class="dataframe">' in html
+    plain = new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"})
+    assert outputs_html(plain)[0].startswith('<div class="output html">')
+
+
+@pytest.mark.parametrize("source, tags", [
+    ("#| column: page\nfig", []), ("#| column: screen-inset\nfig", []),
+    ("fig", ["full-width"]), ("fig", ["column-page"])])
+def test_wide_cells_are_marked_column_page(source: str, tags: list) -> None:
+    cell = new_code_cell(source, metadata={"tags": tags},
+                         outputs=[new_output("display_data", data={"image/png": b64(png(4, 2))})])
+    html, _, notes = render_cell(cell, 2, ctx())
+    assert notes == []
+    assert html.startswith('<div class="cell column-page" id="cell-2">')
+
+
+def test_body_column_is_the_default_and_not_a_wide_cell() -> None:
+    cell = new_code_cell("#| column: body\nx", outputs=[stream("1\n")])
+    html, _, notes = render_cell(cell, 2, ctx())
+    assert html.startswith('<div class="cell" id="cell-2">') and notes == []
+
+
+def test_a_huge_one_line_output_is_cut_in_bytes_with_a_note_and_a_warning() -> None:
+    """``print("x" * 30_000_000)`` is one line: output_lines alone would let it through."""
+    stream = new_output("stream", name="stdout", text="x" * 30_000_000 + "\n")
+    result = new_output("execute_result", data={"text/plain": "é" * 3_000_000})
+    html, files, notes = outputs_rendered(stream, result)
+    assert len(html) < 4_100_000  # two outputs of at most 2,000,000 bytes each, and notes
+    page = Page(html)
+    assert [p.text for p in page.all("p", class_="output-truncated")] == [
+        "… 28,000,000 more bytes not shown (output_bytes limit: 2,000,000).",
+        "… 4,000,000 more bytes not shown (output_bytes limit: 2,000,000)."]
+    assert page.all("pre")[0].text == "x" * 2_000_000
+    assert page.all("pre")[1].text == "é" * 1_000_000
+    assert notes == [
+        "a text output of 30,000,000 bytes was cut to the output_bytes limit (2,000,000); print "
+        "less, or raise output_bytes in [tool.nbpress].",
+        "a text output of 6,000,000 bytes was cut to the output_bytes limit (2,000,000); print "
+        "less, or raise output_bytes in [tool.nbpress]."]

@@ -43,3 +43,13 @@ def test_colab_url() -> None:
     assert colab_url("octo/lab", "main", "posts/2024-01-01-x.md") == \
         "https://colab.research.google.com/github/octo/lab/blob/main/posts/2024-01-01-x.md"
     assert colab_url("", "main", "posts/x.md") == ""
+
+
+def test_ran_on_names_the_dask_worker_its_host_and_the_gpu() -> None:
+    from nbpress.postmeta import ran_on
+
+    assert ran_on({"worker": "gpu-1", "host": "box", "gpu": "NVIDIA H200"}) == \
+        "the Dask worker gpu-1 on host box (NVIDIA H200)"
+    assert ran_on({"worker": "w0", "host": "node7"}) == "the Dask worker w0 on host node7"
+    assert ran_on({"gpu": "NVIDIA A100-SXM4-40GB"}) == "a GPU (NVIDIA A100-SXM4-40GB)"
+    assert ran_on({}) == ""

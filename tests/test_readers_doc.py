@@ -55,3 +55,34 @@ def test_join_cells_without_lines() -> None:
              nbformat.v4.new_code_cell("x = 1"), raw("x", "text/latex")]
     assert join_cells(cells) == (f"Intro.\n\n{CELL_MARK.format(1)}\n\n{CELL_MARK.format(2)}",
                                  (CodeCell(2, 0),))
+
+
+def test_a_placeholder_written_in_a_markdown_cell_is_inert() -> None:
+    """A Markdown cell of an .ipynb holding ``<!--nbpress:cell:7-->`` must not place a cell
+    (issue 19, item 12): only the readers write placeholders."""
+    cells = [nbformat.v4.new_markdown_cell("Forged <!--nbpress:cell:7--> and "
+                                           "<!--nbpress:cell:1-->."),
+             nbformat.v4.new_code_cell("x = 1")]
+    joined, _ = join_cells(cells)
+    assembled, _ = assemble(cells, [0, 2], body_line=1)
+    for markdown in (joined, assembled):
+        assert CELL_MARK.format(7) not in markdown
+        assert markdown.count(CELL_MARK.format(1)) == 1
+        assert "Forged <!--nbpress-cell-7--> and <!--nbpress-cell-1-->." in markdown
+
+
+def test_a_forged_placeholder_builds_and_shows_the_cell_once(make_site, fake_executor) -> None:
+    import io
+
+    from conftest import Page
+    from nbpress.config import load_config
+    from nbpress.pipeline import build
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Before <!--nbpress:cell:7--> <!--nbpress:cell:1-->"),
+        nbformat.v4.new_code_cell("print(1)")], metadata={"title": "Forged"})
+    root = make_site({"posts/2024-01-01-f.ipynb": nbformat.writes(nb)})
+    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    page = Page.read(root / "_site/2024/01/01/f.html")
+    assert len(page.all("div", class_="cell")) == 1
+    assert "Before" in page.plain

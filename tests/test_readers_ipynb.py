@@ -73,3 +73,23 @@ def test_notebook_without_kernelspec(root: Path) -> None:
     nbformat.write(nb, path)
     doc, _ = read(root, path)
     assert "kernelspec" not in doc.notebook.metadata and doc.cells == ()
+
+
+def test_an_nbformat_3_notebook_is_upgraded_and_builds(make_site, fake_executor) -> None:
+    """IPython 1–2 wrote nbformat 3 (cells inside worksheets); nbformat upgrades it
+    (issue 19, item 14)."""
+    import io
+
+    from conftest import Page
+    from nbpress.pipeline import build
+
+    old = nbformat.v3.new_notebook(name="old", metadata={"title": "An old notebook"})
+    old.worksheets.append(nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_text_cell("markdown", source="Some *prose* from 2014."),
+        nbformat.v3.new_code_cell(input="print(6 * 7)")]))
+    root = make_site({"posts/2014-05-01-old.ipynb": nbformat.v3.writes_json(old)})
+    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    page = Page.read(root / "_site/2014/05/01/old.html")
+    assert page.all("h1")[0].text == "An old notebook"
+    assert "Some prose from 2014." in page.plain
+    assert len(page.all("div", class_="cell")) == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, built_with_warnings
 
 pytestmark = pytest.mark.kernel
 
@@ -173,3 +173,38 @@ def test_huge_output_is_truncated(make_site, build):
     assert "line 99" in page and "line 100\n" not in page
     assert "199,900 more lines not shown (output_lines limit: 100)" in page
     assert len(page) < 200_000  # (the large-image warning: test_render.py)
+
+
+def test_a_cell_that_deletes_the_cache_while_cached_posts_render(make_site, build):
+    """Issue 19, item 11: a clear message naming the post, not FileNotFoundError."""
+    plot = "---\ntitle: A\n---\n\n```python\nprint('a')\n```\n"
+    root = make_site({"posts/2024-01-01-a.md": plot})
+    assert build("build", "--root", ".", cwd=root).returncode == 0
+    (root / "posts/2024-01-02-b.md").write_text(
+        "---\ntitle: B\n---\n\n```python\nimport shutil\nshutil.rmtree('../_executed')\n```\n")
+    result = build("build", "--root", ".", cwd=root)
+    assert result.returncode == 1, result.stderr
+    entry = (root / "_executed/2024-01-01-a/notebook.ipynb").resolve()
+    assert result.stderr.split("\n", 2)[2] == (
+        "error: posts/2024-01-01-a.md: the cached run of this post in _executed/2024-01-01-a/ "
+        "was removed or changed while this build ran (cache entry damaged (FileNotFoundError: "
+        f"[Errno 2] No such file or directory: '{entry}')); a post's code may have deleted it. "
+        "Build again: the post will be executed.\n\n"
+        "1 post(s) failed; the previous site was left as it was.\n")
+    assert build("build", "--root", ".", cwd=root).returncode == 0  # as the message says
+
+
+def test_a_30_mb_print_is_cut_in_the_page_and_the_cache(make_site):
+    """Issue 19, item 8: output_lines alone let one 30 MB line through, into the page and
+    the committed cache, without a word."""
+    root = make_site({"posts/2024-01-01-loud.md": "---\ntitle: Loud\n---\n\n```python\n"
+                                                  "print('x' * 30_000_000)\n```\n"})
+    assert built_with_warnings(root) == [
+        "posts/2024-01-01-loud.md:5: warning: code cell 1: a text output of 30,000,001 bytes "
+        "was cut to the output_bytes limit (2,000,000); print less, or raise output_bytes in "
+        "[tool.nbpress]."]
+    page = (root / "_site/2024/01/01/loud.html").read_text()
+    assert "… 28,000,001 more bytes not shown (output_bytes limit: 2,000,000)." in page
+    assert len(page) < 2_100_000
+    entry = root / "_executed/2024-01-01-loud/notebook.ipynb"
+    assert entry.stat().st_size < 2_100_000

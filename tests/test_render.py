@@ -310,8 +310,8 @@ def test_output_types_not_shown_are_warnings_naming_the_code_cell() -> None:
     rendered, warnings = render_with_warnings(body, {1: [widget]})
     assert [(w.line, w.message) for w in warnings] == [(BODY_LINE + 6, (
         "code cell 2: an output of type application/vnd.jupyter.widget-view+json is not shown "
-        "(Jupyter widgets need a live kernel, and a static page has none); the page shows its "
-        "text/plain form instead."))]
+        "(the notebook saved no state for this widget, and a static page has no kernel); the "
+        "page shows its text/plain form instead."))]
     assert "IntSlider(value=3, max=10)" in rendered.html
 
 

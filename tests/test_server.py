@@ -169,3 +169,96 @@ def test_open_page_reloads_itself_after_an_edit(server):
         page.wait_for_function("document.body.innerText.includes('Live version')", timeout=30000)
         assert page.evaluate("window.__before_reload === undefined")
         browser.close()
+
+
+# --- abuse (issue 19, items 16–18) ------------------------------------------------------------
+
+def raw_get(srv: Server, path: str, **headers: str) -> int:
+    """The status of a GET with exactly these headers (http.client adds no Host of its own)."""
+    import http.client
+
+    port = int(srv.origin.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        with connection.getresponse() as response:
+            response.read()
+            return response.status
+    finally:
+        connection.close()
+
+
+def test_only_requests_for_this_machine_are_answered(server):
+    """A page on another name that resolves to 127.0.0.1 (DNS rebinding) cannot read the
+    preview, its drafts or the status endpoint."""
+    srv, _ = server
+    port = srv.origin.rsplit(":", 1)[1]
+    page, status = "/2024/01/01/served.html", "/__nbpress/status"
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"[::1]:{port}"):
+        assert raw_get(srv, page, Host=host) == 200, host
+    for host in (f"evil.example:{port}", "evil.example", f"localhost:{int(port) + 1}",
+                 f"localhost:x"):
+        assert raw_get(srv, page, Host=host) == 403, host
+        assert raw_get(srv, status, Host=host) == 403, host
+    assert raw_get(srv, page) == 403  # no Host at all
+    assert raw_get(srv, status, Host=f"127.0.0.1:{port}", Origin="http://evil.example") == 403
+    assert raw_get(srv, status, Host=f"127.0.0.1:{port}",
+                   Origin=f"http://127.0.0.1:{port}") == 200
+
+
+def test_a_port_in_use_is_a_message_before_any_build(make_site):
+    import socket
+
+    root = make_site({"posts/2024-01-01-served.md": POST})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--root",
+                                 str(root), "--port", str(port)], capture_output=True, text=True,
+                                timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use. Another program "
+        "(maybe another nbpress serve) may use it: pass --port with another number, or --port 0 "
+        "for any free port; --host must be an address of this machine.\n")
+    assert not (root / "_site").exists()  # said before building
+
+
+def test_clients_that_hang_up_early_print_nothing(make_site):
+    import socket
+    import struct
+
+    root = make_site({"posts/2024-01-01-served.md": POST})
+    srv = Server(root)
+    port = int(srv.origin.rsplit(":", 1)[1])
+    big = root / "_site/big.txt"
+    big.write_bytes(b"x" * 20_000_000)
+    for _ in range(5):
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(f"GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        client.recv(1000)
+        # Reset the connection as a closed browser tab does, with the reply half sent.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+    time.sleep(1)
+    assert srv.get("/2024/01/01/served.html")[0] == 200  # still serving
+    assert srv.stop() == 0
+    output = "".join(srv.lines)
+    assert "Traceback" not in output and "Error" not in output, output
+
+
+def test_an_unexpected_error_in_a_rebuild_is_text_to_show_not_a_crash():
+    from nbpress.server import guarded
+
+    def broken() -> str:
+        raise TypeError("'int' object is not iterable")
+
+    assert guarded(broken)() == (
+        "nbpress failed unexpectedly while rebuilding (TypeError: 'int' object is not iterable; "
+        "at test_server.py:" + str(broken.__code__.co_firstlineno + 1) + "). The previous site "
+        "is still served; please report this with the post that caused it.")
+    assert guarded(lambda: "")() == ""

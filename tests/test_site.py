@@ -4,6 +4,7 @@ archive, baseurl everywhere.  No kernel: conftest's fake executor gives each pos
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from conftest import Page
@@ -324,9 +325,12 @@ def test_tag_slugs() -> None:
     from nbpress.site import tag_slug
 
     assert tag_slug("Data Science") == "data-science"
-    assert tag_slug("C++") == "c"
     assert tag_slug("Réseaux de neurones") == "reseaux-de-neurones"
-    assert tag_slug("!!!") == "tag"
+    # Tags that Jekyll's slugify would merge keep pages of their own (issue 19, item 7).
+    assert [tag_slug(t) for t in ("C++", "C#", "C")] == ["c-plus-plus", "c-sharp", "c"]
+    assert [tag_slug(t) for t in ("日本語", "日本語 tag", "tag")] == ["日本語", "日本語-tag", "tag"]
+    assert tag_slug("!!!") != tag_slug("???")
+    assert re.fullmatch(r"tag-[0-9a-f]{8}", tag_slug("!!!"))
 
 
 def test_post_context_from_a_hand_made_post() -> None:

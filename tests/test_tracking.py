@@ -10,6 +10,8 @@ import pytest
 
 from nbpress.tracking import Dependencies, imported_modules, unwrap, wrap
 
+from conftest import built_with_warnings
+
 
 def test_imported_modules_in_order_without_the_standard_library() -> None:
     code = ("%matplotlib inline\n!pip list\nimport os, sys\nimport numpy as np\n"
@@ -64,3 +66,48 @@ def test_a_real_kernel_reports_the_files_read_and_modules_imported(tmp_path) -> 
                                  python=platform.python_version(), executable=sys.executable)
     assert {"helpers", "yaml"} <= set(found.modules)
     assert not any(m.startswith("_") for m in found.modules)
+
+
+RESETS = """\
+---
+title: Resets
+---
+
+```python
+text = open("data.txt").read()
+```
+
+```python
+%reset -f
+```
+
+```python
+globals().clear()
+print("still here")
+```
+"""
+
+
+@pytest.mark.kernel
+def test_reset_and_clearing_globals_do_not_break_tracking(make_site, build) -> None:
+    """``%reset -f`` and ``globals().clear()`` in a post cannot remove nbpress's record of what
+    the post read (issue 19, item 13): it builds, and the file read is a dependency."""
+    import json
+
+    root = make_site({"posts/2024-01-01-a.md": RESETS, "posts/data.txt": "x\n"})
+    result = build("build", "--root", ".", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+    record = json.loads((root / "_executed/2024-01-01-a/record.json").read_text())
+    assert list(record["files"]) == ["posts/data.txt"]
+    assert "still here" in (root / "_site/2024/01/01/a.html").read_text()
+
+
+@pytest.mark.kernel
+def test_a_post_that_deletes_the_record_builds_with_a_warning(make_site) -> None:
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\n\n```python\nimport sys\n"
+                                               "del sys._nbpress_tracking\nprint('ok')\n```\n"})
+    assert built_with_warnings(root) == [
+        "posts/2024-01-01-a.md: warning: the post deleted nbpress's record of the files it "
+        "reads (sys._nbpress_tracking), so its dependencies could not be recorded: a change "
+        "to its data will not make it run again; use --refresh."]

@@ -21,6 +21,12 @@ CELL_MARK_RE = re.compile(r"<!--nbpress:cell:(\d+)-->")
 HTML_RAW_MIMETYPES = ("text/html", "")
 
 
+def unmarked(text: str) -> str:
+    """A Markdown cell's text with any placeholder written in it (an HTML comment, invisible
+    on the page) made inert: only the readers place cells."""
+    return CELL_MARK_RE.sub(r"<!--nbpress-cell-\1-->", text)
+
+
 def shown_raw(cell: Mapping[str, Any]) -> bool:
     """Whether a raw cell goes into the page, by nbconvert's HTML exporter's rule."""
     mime = cell.get("metadata", {}).get("raw_mimetype", "")
@@ -49,7 +55,7 @@ def _marked(cell: Any) -> bool:
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
     """One Markdown document from cells that have no lines (an ``.ipynb``'s), a blank
     line apart; its code cells have no line either."""
-    parts = [cell.source if cell.cell_type == "markdown" else CELL_MARK.format(index)
+    parts = [unmarked(cell.source) if cell.cell_type == "markdown" else CELL_MARK.format(index)
              for index, cell in enumerate(cells) if cell.cell_type == "markdown" or _marked(cell)]
     code = [CodeCell(index, 0) for index, cell in enumerate(cells) if cell.cell_type == "code"]
     return "\n\n".join(parts), tuple(code)
@@ -68,7 +74,7 @@ def assemble(cells: Sequence[Any], rows: Sequence[int], body_line: int
     doc: list[str] = []
     code: list[CodeCell] = []
     for index, (cell, row) in enumerate(zip(cells, rows)):
-        lines = cell.source.split("\n")
+        lines = (unmarked(cell.source) if cell.cell_type == "markdown" else cell.source).split("\n")
         if cell.cell_type == "markdown":
             # never glued to the text above: that would join two paragraphs
             start = max(row, len(doc) + 1 if doc and doc[-1].strip() else len(doc))

@@ -25,3 +25,14 @@ def read_ipynb_post(post: PostSource) -> NotebookDoc:
     markdown, code = join_cells(nb.cells)
     set_metadata(nb, post)
     return NotebookDoc(post, nb, markdown, code, format="ipynb")
+
+
+def upgrade_v3(nb: dict, path) -> dict:
+    """An nbformat 3 notebook (IPython 1–2: cells inside worksheets) as nbformat 4, as
+    nbformat converts it; ``PostError`` when its converter cannot."""
+    try:
+        return nbformat.convert(nbformat.from_dict(nb), 4)
+    except Exception as exc:  # nbformat's converter raises whatever a bad field causes
+        raise PostError(f"this nbformat 3 notebook could not be upgraded to nbformat 4 "
+                        f"({type(exc).__name__}: {exc}).", path=path,
+                        hint="Open and save it in Jupyter, which writes nbformat 4.") from None
