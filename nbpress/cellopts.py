@@ -70,7 +70,7 @@ _DEFAULTS = {("echo", True), ("echo", "fenced"), ("output", True), ("include", T
              ("column", "body")}
 # Options the renderer reads (caption, id, alt text, fold summary), merged tags, and the
 # notebook cell id (which has no effect on a page).
-_USED = {"fig-cap", "label", "fig-alt", "code-summary", "tags", "id"}
+_USED = {"fig-cap", "tbl-cap", "label", "fig-alt", "code-summary", "tags", "id"}
 
 _FLAG_LINE = re.compile(r"^#\s*([\w-]+)\s*$")
 _OPTION_LINE = re.compile(r"^#\s*\|\s?(.*)$")
@@ -90,6 +90,7 @@ class CellOptions:
     captions: tuple[str, ...] = ()
     alts: tuple[str, ...] = ()
     label: str = ""
+    table_caption: str = ""  # Quarto's tbl-cap: the caption of the table a cell prints
     fold_open: bool = False
     summary: str = ""
     problems: tuple[str, ...] = field(default=(), compare=False)
@@ -176,6 +177,7 @@ def cell_options(source: str) -> CellOptions:
         captions=_as_texts(options.get("fig-cap")),
         alts=_as_texts(options.get("fig-alt")),
         label=str(options.get("label") or ""),
+        table_caption=str(options.get("tbl-cap") or ""),
         fold_open=bool(_OPEN_FLAGS & set(flags)) or options.get("code-fold") == "show",
         summary=str(options.get("code-summary") or ""),
         problems=tuple(problems + [f"'{u}'" for u in unused]),

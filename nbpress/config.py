@@ -40,6 +40,8 @@ _SITE_KEYS = {
     "branch": str,
     "exclude": list,  # Jekyll's exclude: folders and files that hold no pages
     "execute": dict,
+    "math_macros": dict,
+    "search": bool,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,
@@ -107,6 +109,13 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
         problems.append("'tool.nbpress.exclude' must be a list of paths from the site root")
     if isinstance(table.get("branch"), str) and not table["branch"].strip():
         problems.append("'tool.nbpress.branch' must not be empty")
+    macros = table.get("math_macros", {})
+    if isinstance(macros, dict) and not all(
+            re.fullmatch(r"\\[A-Za-z]+|\\.", name) and isinstance(body, str)
+            for name, body in macros.items()):
+        problems.append("'tool.nbpress.math_macros' maps TeX command names to their TeX, "
+                        "e.g. \"\\\\R\" = \"\\\\mathbb{R}\" (a name is a backslash and letters; "
+                        "in TOML, write the backslash twice or use 'single quotes')")
 
 
 def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteConfig:
@@ -148,6 +157,8 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
         site["baseurl"] = "/" + site["baseurl"].strip("/") if site["baseurl"].strip("/") else ""
     if "url" in site:
         site["url"] = site["url"].rstrip("/")
+    if "math_macros" in site:  # a tuple: SiteConfig is frozen and hashed
+        site["math_macros"] = tuple(sorted(site["math_macros"].items()))
     if "exclude" in site:
         site["exclude"] = tuple(x.strip("/") for x in site["exclude"])
     theme_dirs = (root,) if root == DEFAULT_THEME else (root, DEFAULT_THEME)

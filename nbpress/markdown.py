@@ -1,10 +1,10 @@
 """The Markdown renderer: markdown-it-py configured as posts need it.
 
 CommonMark with raw HTML, GFM tables and strikethrough, footnotes, heading
-ids, ``$…$``/``$$…$$`` math turned into MathML on the server (readable with no
-network and no JavaScript), and code highlighted by Pygments.  Math that cannot
-become MathML (empty, unpaired braces, TeX latex2mathml does not know) is shown
-as its source text and listed in the render env under ``MATH_PROBLEMS``.
+ids, ``$…$``/``$$…$$`` math rendered by KaTeX at build time (nbpress/texmath.py:
+readable with no network and no JavaScript), and code highlighted by Pygments.
+Math that cannot be rendered (empty, unpaired braces, TeX KaTeX does not know)
+is shown as its source text and listed in the render env under ``MATH_PROBLEMS``.
 ``fenced_lines`` tells which lines of a Markdown text are fenced code, for the
 stages that read the text line by line (the citation marker, the
 hand-written-anchor lint).
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -24,6 +24,8 @@ from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from .texmath import render_many, render_tex
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 
@@ -47,7 +49,7 @@ def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = Fal
 
 
 def _balanced(tex: str) -> bool:
-    """Whether the TeX's unescaped braces pair up (latex2mathml accepts ``\\frac{a}{b``)."""
+    """Whether the TeX's unescaped braces pair up (a clearer message than KaTeX gives)."""
     depth = 0
     for brace in re.findall(r"\\.|[{}]", tex):
         depth += {"{": 1, "}": -1}.get(brace, 0)
@@ -56,25 +58,17 @@ def _balanced(tex: str) -> bool:
     return depth == 0
 
 
-@lru_cache(maxsize=4096)
-def mathml(tex: str, display: bool) -> tuple[str, str]:
-    """TeX → (MathML, ""), or ("", why it cannot be converted)."""
-    if not tex.strip():
-        return "", "it is empty"
-    if not _balanced(tex):
+def mathml(tex: str, display: bool, macros: tuple[tuple[str, str], ...] = ()
+           ) -> tuple[str, str]:
+    """TeX → (KaTeX's HTML with MathML beside it, ""), or ("", why it cannot be rendered)."""
+    if tex.strip() and not _balanced(tex):  # a clearer message than KaTeX's "Expected '}'"
         return "", "its braces { } do not pair up"
-    from latex2mathml.converter import convert  # only posts with math pay for the import
-
-    try:
-        return convert(tex.strip(), display="block" if display else "inline"), ""
-    except Exception as exc:  # latex2mathml raises many kinds on TeX it does not know
-        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return "", f"latex2mathml cannot convert it ({detail})"
+    return render_tex(tex, display, macros)
 
 
-def math(tex: str, display: bool) -> str:
-    """TeX → MathML; unconvertible TeX is shown as code rather than failing the build."""
-    converted, _ = mathml(tex, display)
+def math(tex: str, display: bool, macros: tuple[tuple[str, str], ...] = ()) -> str:
+    """TeX → HTML; TeX that cannot be rendered is shown as code rather than failing the build."""
+    converted, _ = mathml(tex, display, macros)
     if converted:
         return converted
     cls = "math display" if display else "math"
@@ -82,6 +76,7 @@ def math(tex: str, display: bool) -> str:
 
 
 MATH_PROBLEMS = "nbpress_math"  # the renderer's env key: [(0-based line, source, message)]
+MATH_MACROS = "nbpress_math_macros"  # the renderer's options key: ((name, body), ...)
 
 
 def _math_problem(env: dict, line: int, source: str, problem: str) -> None:
@@ -92,12 +87,31 @@ def _math_problem(env: dict, line: int, source: str, problem: str) -> None:
         "a dollar sign that is not math.")))
 
 
+def _render_together(tokens: list, macros: tuple) -> None:
+    """Render all of a document's math in one call into KaTeX (cheaper than one call per
+    expression); the checks and the renderer below then find each in the cache."""
+    items = [(t.content, True) for t in tokens
+             if t.type in ("math_block", "math_block_label", "amsmath")]
+    items += [(child.content, child.type == "math_inline_double")
+              for t in tokens if t.type == "inline" for child in t.children or []
+              if child.type in ("math_inline", "math_inline_double")]
+    if items:
+        render_many(items, macros)
+
+
 def _check_math(state) -> None:
-    """Core rule: math that cannot become MathML is turned back into its source text and
+    """Core rule: math that cannot be rendered is turned back into its source text and
     reported in ``env``, instead of empty or broken markup."""
+    macros = state.md.options.get(MATH_MACROS, ())
+    _render_together(state.tokens, macros)
     for token in state.tokens:
-        if token.type in ("math_block", "math_block_label"):
-            problem = mathml(token.content, True)[1]
+        if token.type == "amsmath":  # \begin{align}…\end{align} with no $$, as Jupyter allows
+            problem = mathml(token.content, True, macros)[1]
+            if problem:
+                token.type = "math_source"
+                _math_problem(state.env, token.map[0] if token.map else 0, token.content, problem)
+        elif token.type in ("math_block", "math_block_label"):
+            problem = mathml(token.content, True, macros)[1]
             if problem:
                 label = f" ({token.info})" if token.type == "math_block_label" else ""
                 token.type, token.content = "math_source", f"$${token.content}$${label}"
@@ -110,7 +124,8 @@ def _check_math(state) -> None:
                 source = child.markup + child.content + child.markup
                 position = token.content.find(source, cursor)
                 cursor = position + len(source) if position >= 0 else cursor
-                problem = mathml(child.content, child.type == "math_inline_double")[1]
+                problem = mathml(child.content, child.type == "math_inline_double",
+                                  macros)[1]
                 if problem:
                     line = (token.map[0] if token.map else 0) + \
                         token.content.count("\n", 0, max(position, 0))
@@ -124,19 +139,23 @@ def slugify_heading(text: str) -> str:
     return re.sub(r"\s", "-", text) or "section"
 
 
-def make_markdown(*plugins) -> MarkdownIt:
-    """A new renderer; each of ``plugins`` is a callable applied to it (e.g. citations)."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight, "typographer": False})
+def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> MarkdownIt:
+    """A new renderer; each of ``plugins`` is a callable applied to it (e.g. citations).
+    ``macros``: the site's math macros, (name, body) pairs."""
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight, "typographer": False,
+                                   MATH_MACROS: macros})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify_heading,
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
-           renderer=lambda content, options: math(content, bool(options.get("display_mode"))))
+           renderer=lambda content, options: math(content, bool(options.get("display_mode")),
+                                                  macros))
+    md.use(amsmath_plugin, renderer=lambda content: math(content, True, macros))
     md.core.ruler.push("nbpress_math_check", _check_math)
     # $$…$$ inside a paragraph: a <span>, since the plugin's <div> cannot be inside a <p>.
     md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env:
-                       f'<span class="math display">{math(tokens[i].content, True)}</span>')
+                       f'<span class="math display">{math(tokens[i].content, True, macros)}</span>')
     md.add_render_rule("math_source", lambda self, tokens, i, options, env:
                        f'<p class="math-source">{html.escape(tokens[i].content)}</p>\n')
     for plugin in plugins:

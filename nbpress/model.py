@@ -90,6 +90,8 @@ class SiteConfig:
     paginate_path: str = "/page:num/"  # where page 2, 3… go (jekyll-paginate's name)
     repository: str = ""  # "owner/name" on GitHub: enables "Open in Colab" links
     branch: str = "main"  # the repository's branch those links point at
+    math_macros: tuple[tuple[str, str], ...] = ()  # TeX macros every post's math may use
+    search: bool = True  # a Pagefind index and a search box on every page
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False

@@ -20,6 +20,8 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
+from .crossref import LABEL, REFERENCES
+
 MARKUP_PROBLEMS = "nbpress_markup"  # the renderer's env key: [(0-based line, source, message)]
 ADMONITIONS = {"note", "warning", "tip", "important", "hint", "caution", "danger", "attention",
                "error", "seealso", "admonition"}
@@ -85,7 +87,7 @@ def _figure(md: MarkdownIt, name: str, argument: str, options: dict, body: str,
 
 def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
     """One ```` ```{name} argument ```` block → HTML (a fence whose info is ``{name}``)."""
-    from .markdown import highlight, math
+    from .markdown import MATH_MACROS, highlight, math
 
     name, argument = _DIRECTIVE.match(token.info.strip()).groups()
     options, body = split_directive(token.content)
@@ -97,7 +99,7 @@ def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
     if name == "math":
         label = options.get("label") or options.get("name")
         ident = f' id="{html.escape(label)}"' if label else ""
-        return f'<div class="math display"{ident}>{math(body, True)}</div>'
+        return f'<div class="math display"{ident}>{math(body, True, md.options.get(MATH_MACROS, ()))}</div>'
     if name in ("code-block", "code", "sourcecode", "code-cell"):
         if name == "code-cell":  # shown, not run: the reader warned already
             return highlight(body, "python")
@@ -117,15 +119,20 @@ def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
     return f'<div class="directive {html.escape(name)}">{md.render(body, env)}</div>'
 
 
-def render_role(name: str, content: str, env: dict, line: int) -> str:
-    """One ``{name}`content``` role → HTML."""
+def render_role(name: str, content: str, env: dict, line: int, macros: tuple = ()) -> str:
+    """One ``{name}`content``` role → HTML (``macros``: the site's math macros)."""
     from .markdown import math
 
     text = html.escape(content)
     target = re.match(r"^(.*?)\s*<([^<>]+)>$", content)  # {ref}`text <label>`
     label_text, label = (target.group(1), target.group(2)) if target else (content, content)
     if name == "math":
-        return math(content, False)
+        return math(content, False, macros)
+    if name == "numref" and re.fullmatch(LABEL, label):  # numbered by crossref.py
+        env.setdefault(REFERENCES, []).append((label, line))
+        template = html.escape(label_text) if target else ""
+        return (f'<a class="xref" href="#{html.escape(label)}" data-xref="{template}">'
+                f"{html.escape(label_text)}</a>")
     if name in ("ref", "numref", "doc", "eq", "term", "download"):
         shown = f"({html.escape(label_text)})" if name == "eq" else html.escape(label_text)
         href = label if name in ("doc", "download") else "#" + label.split("#")[-1]
@@ -159,7 +166,7 @@ def myst_plugin(md: MarkdownIt) -> None:
     def render_role_token(renderer, tokens, idx, options, env):
         token = tokens[idx]
         return render_role(token.meta.get("name", ""), token.content, env,
-                           token.meta.get("line", 0))
+                           token.meta.get("line", 0), options.get("nbpress_math_macros", ()))
 
     def render_target(renderer, tokens, idx, options, env):
         return f'<span id="{html.escape(tokens[idx].content.strip())}"></span>\n'

@@ -46,6 +46,7 @@ class CellContext:
     max_output_lines: int
     max_output_bytes: int = 2_000_000  # text outputs are cut here too: one line can be 30 MB
     language: str = "python"  # the kernel's language, for highlighting the cells' code
+    math_macros: tuple[tuple[str, str], ...] = ()  # [tool.nbpress] math_macros, for text/latex
     widgets: Any = None  # the notebook's saved widget state (interactive.saved_widgets)
 
 
@@ -187,7 +188,7 @@ def _latex(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = _joined(value).strip()
     # IPython's Math and SymPy wrap the TeX in $…$, $$…$$ or \[…\].
     tex = re.sub(r"^(\$\$|\$|\\\[)(.*?)(\$\$|\$|\\\])$", r"\2", text, flags=re.S)
-    converted, problem = mathml(tex, True)
+    converted, problem = mathml(tex, True, ctx.math_macros)
     if converted:
         return Shown(f'<div class="output latex">{converted}</div>')
     block = _text_block(text, "latex", ctx)
@@ -346,6 +347,16 @@ def render_outputs(cell: Any, index: int, ctx: CellContext) -> CellHTML:
     return _outputs(cell, index, ctx, cell_options(cell.get("source", "")))[0]
 
 
+def _table_caption(options: CellOptions, ctx: CellContext) -> str:
+    """Quarto's ``#| tbl-cap:`` above the cell's outputs, with a slot crossref.py fills with
+    "Table N:" when the cell's label is ``tbl-…``."""
+    if not options.table_caption:
+        return ""
+    slot = f'<span class="xref-number" data-xref="{html.escape(options.label)}"></span>' \
+        if options.label.startswith("tbl-") else ""
+    return f'<p class="table-caption">{slot}{_inline_markdown(options.table_caption, ctx)}</p>'
+
+
 def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
     """A code cell → ``<div class="cell">`` with its input and outputs, honouring tags; the
     input is shown without the flag and option lines other tools read (cellopts)."""
@@ -365,7 +376,7 @@ def render_cell(cell: Any, index: int, ctx: CellContext) -> CellHTML:
                       f"{source}</details>")
         parts.append(f'<div class="input">{source}</div>')
     if outputs.html:
-        body = outputs.html
+        body = _table_caption(options, ctx) + outputs.html
         if "hide-output" in tags or "hide-cell" in tags:
             body = f'<details class="hidden-output"><summary>Show output</summary>{body}</details>'
         parts.append(f'<div class="outputs">{body}</div>')

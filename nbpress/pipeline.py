@@ -25,6 +25,7 @@ from .sitedata import data_files
 from .sourcefiles import candidate_files
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
+from .search import index_site
 from .writer import write_site
 
 __all__ = ["BuildFailed", "build"]
@@ -118,7 +119,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
         warnings += found
         warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
         build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-        write_site(files, config.out, build_id)
+        write_site(files, config.out, build_id,
+                   before_swap=index_site if config.search else None)
         _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs, previous)
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
     entries.remove(sum(entries.unused(config.root, kept), []))

@@ -17,7 +17,10 @@ from typing import Any, Mapping
 from .anchors import check_manual_anchors
 from .attachments import cell_title, link_attachments
 from .bibliography import Reference, load_references
+from .cellopts import cell_options
 from .citations import citations_plugin, mark_references, place_references, references_html
+from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
+    quarto_equation_labels
 from .errors import BuildWarning, PostError
 from .interactive import saved_widgets, widget_state
 from .liquid import resolve
@@ -198,10 +201,11 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
-    md = make_markdown(cite, myst_plugin)
+    md = make_markdown(cite, myst_plugin, crossref_plugin, macros=config.math_macros)
     env: dict = {}
     # An .html page is HTML already (readers/html.py): only its Liquid is resolved.
-    tokens = md.parse(mark_references(markdown), env) if doc.format != "html" else []
+    tokens = md.parse(mark_references(quarto_equation_labels(markdown)), env) \
+        if doc.format != "html" else []
     body = md.renderer.render(tokens, md.options, env) if tokens else markdown
     body = place_references(body, references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
@@ -209,13 +213,19 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
-                      render_markdown=make_markdown().render,
+                      render_markdown=make_markdown(macros=config.math_macros).render,
                       max_output_lines=config.output_lines,
                       max_output_bytes=config.output_bytes, language=doc.kernel.language,
-                      widgets=saved_widgets(result.notebook.metadata))
+                      widgets=saved_widgets(result.notebook.metadata),
+                      math_macros=config.math_macros)
     body, cell_files, cell_warnings = _cells_html(body, result, ctx)
     body += widget_state(body, ctx.widgets)  # once per page, for the widgets it shows
     body = responsive_media(body)
+    cell_labels = [(cell_options(result.notebook.cells[cell.index].source).label,
+                    (cell.line or post.body_line) - post.body_line)
+                   for cell in doc.cells]  # a code cell's #| label: fig-x
+    body = number_references(body, env.get(TARGETS, []) + [t for t in cell_labels if t[0]],
+                             env.get(REFERENCES, []), path=post.path, line_offset=post.body_line)
     links_found = tuple((url, post.body_line + line) for url, line in local_images(tokens))
     files += post_resources(post, (url for url, _ in links_found), config.root, config.baseurl,
                             config.out)

@@ -19,7 +19,7 @@ from .permalink import check_pattern, expand
 # The pages and folders the site writes itself (site.py), which no post may take or shadow.
 SITE_PAGES = ("index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
               "redirects.json")
-SITE_FOLDERS = ("assets", "tags", "archive")
+SITE_FOLDERS = ("assets", "tags", "archive", "_pagefind")  # _pagefind: the search index
 RESERVED = frozenset(SITE_PAGES + SITE_FOLDERS + (SITE_MARKER,))
 # Characters that end or change a URL path where they stand (or that no link writes as is)
 # when written as they are; placeholders' values are %-escaped (permalink.escape_path), so

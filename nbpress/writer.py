@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .errors import NbpressError
 from .fsutil import replace_dir
@@ -47,8 +47,10 @@ def _put(file: OutputFile, target: Path) -> None:
         shutil.copyfile(file.source, target)
 
 
-def write_site(files: Sequence[OutputFile], out: Path, build_id: str = "") -> None:
-    """Replace ``out`` by a folder holding exactly ``files``."""
+def write_site(files: Sequence[OutputFile], out: Path, build_id: str = "",
+               before_swap: Callable[[Path], None] | None = None) -> None:
+    """Replace ``out`` by a folder holding exactly ``files`` (and what ``before_swap``, given
+    the staging folder, adds: the search index)."""
     _check_paths(files)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise NbpressError(f"refusing to replace '{out}': it exists and was not made by nbpress.",
@@ -68,6 +70,8 @@ def write_site(files: Sequence[OutputFile], out: Path, build_id: str = "") -> No
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             _put(file, target)
+        if before_swap is not None:
+            before_swap(staging)
     except OSError as exc:  # a full disk, a read-only folder…
         shutil.rmtree(staging, ignore_errors=True)
         raise NbpressError(f"could not write the site: {exc.strerror or exc} "

@@ -11,8 +11,8 @@ from nbpress.errors import ConfigError
 from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, description, excerpt_separator, exclude, execute, "
-         "lang, output_bytes, output_lines, paginate, paginate_path, permalink, repository, "
-         "timezone, title, url; "
+         "lang, math_macros, output_bytes, output_lines, paginate, paginate_path, permalink, "
+         "repository, search, timezone, title, url; "
          "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, retries, "
          "scheduler, timeout, worker_root.")
 
@@ -90,8 +90,20 @@ def test_site_variables_are_jekylls_names(site: Path) -> None:
         "permalink": "/:year/:month/:day/:title.html", "timezone": "UTC",
         "excerpt_separator": "<!--more-->", "lang": "en", "paginate": 10,
         "paginate_path": "/page:num/", "repository": "", "branch": "main", "output_lines": 5000,
-        "output_bytes": 2_000_000,
+        "output_bytes": 2_000_000, "math_macros": (), "search": True,
     }
+
+
+def test_math_macros_are_read_and_checked(site: Path) -> None:
+    write(site, "[tool.nbpress]\nmath_macros = { '\\E' = '\\mathbb{E}', "
+                "'\\norm' = '\\lVert #1 \\rVert' }\n")
+    assert load_config(site).math_macros == (("\\E", "\\mathbb{E}"),
+                                             ("\\norm", "\\lVert #1 \\rVert"))
+    write(site, "[tool.nbpress]\nmath_macros = { E = '\\mathbb{E}' }\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert "'tool.nbpress.math_macros' maps TeX command names to their TeX, e.g. " \
+        "\"\\\\R\" = \"\\\\mathbb{R}\" (a name is a backslash and letters" in str(caught.value)
 
 
 @pytest.mark.parametrize("given, expected", [

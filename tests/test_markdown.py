@@ -55,19 +55,32 @@ def test_slugify_heading(text: str, slug: str) -> None:
     assert slugify_heading(text) == slug
 
 
-def test_inline_math_to_mathml() -> None:
+def test_inline_math_is_katex_html_with_mathml() -> None:
     html = render(r"Euler: $e^{i\pi}+1=0$ holds.")
-    assert html.startswith('<p>Euler: <span class="math inline"><math '
-                           'xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
-    assert "<msup><mi>e</mi>" in html
+    assert html.startswith('<p>Euler: <span class="math inline"><span class="katex">'
+                           '<span class="katex-mathml"><math '
+                           'xmlns="http://www.w3.org/1998/Math/MathML">')
+    assert "<msup><mi>e</mi>" in html  # MathML for screen readers
+    assert '<span class="katex-html" aria-hidden="true">' in html  # what is seen
     assert "$" not in html
 
 
-def test_display_math_to_mathml() -> None:
+def test_display_math_is_katex_display() -> None:
     html = render("$$\n\\frac{a}{b}\n$$\n")
+    assert '<span class="katex-display">' in html
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html
-    assert "<mfrac>" in html
+    assert "<mfrac>" in html and 'class="mfrac"' in html
     assert Page(html).errors == []
+
+
+def test_site_macros_are_expanded() -> None:
+    md = make_markdown(macros=(("\\E", "\\mathbb{E}"), ("\\norm", "\\lVert #1 \\rVert")))
+    env: dict = {}
+    html = md.render(r"Risk $\E[\norm{w}]$.", env)
+    assert env.get(MATH_PROBLEMS) is None
+    assert '<mi mathvariant="double-struck">E</mi>' in html and "∥" in html
+    _, problems = render_env(r"Risk $\E[\norm{w}]$.")  # without the macros: reported
+    assert "Undefined control sequence" in problems[0][2]
 
 
 def test_dollar_amounts_are_not_math() -> None:
@@ -112,11 +125,12 @@ def test_unconvertible_inline_math_names_the_converter_error() -> None:
     assert html == "<p>First line.\nBroken $x^$ math.</p>\n"
     ((line, source, message),) = problems
     assert (line, source) == (1, "$x^$")
-    assert message.startswith("the math '$x^$' is shown as written: latex2mathml cannot "
-                              "convert it (MissingSuperScriptOrSubscriptError")
+    assert message == ("the math '$x^$' is shown as written: KaTeX cannot parse it (Expected "
+                       "group after '^' at position 2: x^). Fix the TeX, or write \\$ for a "
+                       "dollar sign that is not math.")
 
 
-def test_unpaired_braces_are_reported_though_latex2mathml_accepts_them() -> None:
+def test_unpaired_braces_are_reported_in_plain_words() -> None:
     html, problems = render_env("Text.\n\n$$\n\\frac{a}{b\n$$\n")
     assert '<p class="math-source">$$\n\\frac{a}{b\n$$</p>' in html
     assert "<math" not in html
@@ -140,10 +154,11 @@ def test_escaped_braces_and_good_math_are_not_problems() -> None:
 
 def test_display_math_inside_a_paragraph_is_a_span() -> None:
     html = render("so $$x^2$$ holds")
-    assert html.startswith('<p>so <span class="math display"><math ')
+    assert html.startswith('<p>so <span class="math display"><span class="katex-display">')
     page = Page(html)
     assert page.errors == []
-    assert page.all("math")[0].ancestors[:2] == ["span", "p"]
+    ancestors = page.all("math")[0].ancestors
+    assert ancestors[:5] == ["span", "span", "span", "span", "p"]  # no <div> inside the <p>
 
 
 def test_bash_is_highlighted() -> None:
@@ -189,3 +204,22 @@ def test_fenced_lines_follow_commonmark_fences() -> None:
 
 def test_fenced_lines_unclosed_fence_runs_to_the_end() -> None:
     assert fenced_lines(["a", "~~~", "b", "```", "c"]) == [False, True, True, True, True]
+
+
+def test_bare_amsmath_environment_is_math_as_in_jupyter() -> None:
+    # Jupyter renders \begin{align}…\end{align} written without $$: so does nbpress.
+    html, problems = render_env("Adam's moments:\n\n\\begin{align}\nm_t &= \\beta_1 m_{t-1} "
+                                "\\\\\nv_t &= \\beta_2 v_{t-1}\n\\end{align}\n\nAfter.\n")
+    assert problems == []
+    page = Page(html)
+    assert page.errors == [] and page.all("div", class_="amsmath")
+    assert '<span class="katex-display">' in html and "\\begin{align}" not in \
+        html.replace('encoding="application/x-tex">\\begin{align}', "")
+    assert html.endswith("<p>After.</p>\n")
+
+
+def test_bare_amsmath_that_cannot_render_is_its_source() -> None:
+    html, problems = render_env("Text.\n\n\\begin{equation}\n\\foo\n\\end{equation}\n")
+    assert '<p class="math-source">\\begin{equation}\n\\foo\n\\end{equation}</p>' in html
+    assert [(line, source) for line, source, _ in problems] == \
+        [(2, "\\begin{equation}\n\\foo\n\\end{equation}")]

@@ -88,7 +88,8 @@ def test_baseurl_everywhere_and_every_local_link_resolves(fixture_site: Path) ->
 def test_css_and_js_need_nothing_from_elsewhere(fixture_site: Path) -> None:
     assets = sorted((fixture_site / "assets").rglob("*.css")) + \
         sorted((fixture_site / "assets").rglob("*.js"))
-    assert [p.name for p in assets] == ["pygments.css", "style.css", "copy.js", "theme.js"]
+    assert [p.name for p in assets] == ["pygments.css", "style.css", "katex.min.css", "copy.js",
+                                        "preview.js", "search.js", "theme.js"]
     for path in assets:
         text = path.read_text(encoding="utf-8")
         assert "@import" not in text and "http://" not in text and "https://" not in text, path

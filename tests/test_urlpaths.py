@@ -14,8 +14,8 @@ from nbpress.errors import PostError
 from nbpress.urlpaths import RESERVED, normalise
 
 HINT = ("Choose another 'permalink:' or 'slug:' (letters, digits, '-', '/'; not under "
-        ".nbpress-site, 404.html, archive, assets, feed.xml, index.html, redirects.json, "
-        "robots.txt, sitemap.xml, tags).")
+        ".nbpress-site, 404.html, _pagefind, archive, assets, feed.xml, index.html, "
+        "redirects.json, robots.txt, sitemap.xml, tags).")
 
 
 def post(root: Path, name: str, front: str) -> None:

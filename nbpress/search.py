@@ -1,0 +1,46 @@
+"""Site search: Pagefind indexes the built staging folder before it is swapped in.
+
+Pagefind (``pagefind[bin]`` on PyPI ships its binary in a wheel: no Node.js, no
+network) writes ``_pagefind/`` — a compressed index in fragments and its search UI —
+into the site.  Only post bodies are indexed (``data-pagefind-body`` in post.html),
+so a word finds the post it is in, not the index pages that show its excerpt; the
+reproducibility box and post navigation carry ``data-pagefind-ignore``.  The theme's
+search box loads the UI from ``{baseurl}/_pagefind/`` and gives it ``baseUrl``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import NbpressError
+
+BUNDLE = "_pagefind"
+_TIMEOUT_S = 600
+
+
+def index_site(folder: Path) -> None:
+    """Build the search index of the site in ``folder`` (the staging folder); a folder
+    without pages (Pagefind refuses those) gets none."""
+    if not any(folder.rglob("*.html")):
+        return
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir",
+               BUNDLE, "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise NbpressError(f"the search index took over {_TIMEOUT_S} s to build; the previous "
+                           "site was left as it was.", hint="Report this with the site's "
+                           "size; build with search = false in [tool.nbpress] meanwhile.") from None
+    if done.returncode != 0:
+        detail = " ".join((done.stderr or done.stdout).split())[-400:]
+        raise NbpressError(f"Pagefind could not build the search index ({detail or 'exit code '}"
+                           f"{'' if detail else done.returncode}); the previous site was left "
+                           "as it was.", hint="Check that 'pagefind[bin]' is installed "
+                           "(pip install 'pagefind[bin]'), or set search = false in "
+                           "[tool.nbpress].")
+
+
+__all__ = ["index_site", "BUNDLE"]

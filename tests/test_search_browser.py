@@ -1,0 +1,71 @@
+"""Search in headless Chromium, offline, under a baseurl: the Pagefind index built with the
+site finds the one post that holds a word, and links to it under the baseurl."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from served import serve
+from test_browser import ARGS, ARTIFACTS, CHROMIUM
+
+pytestmark = pytest.mark.browser
+
+POSTS = {
+    "2024-01-05-optimisers.md": "Adam and SGD compared on a small convnet; momentum helps.",
+    "2024-02-10-tokenisers.md": "Byte-pair encoding merges frequent pairs; the vocabulary "
+                                "grows to 32k. A quokkaesque detail: merges are greedy.",
+    "2024-03-01-plots.md": "Loss curves for three learning rates; the smallest converges slowly.",
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory, fake_executor):
+    from nbpress.config import load_config
+    from nbpress.pipeline import build
+
+    root = tmp_path_factory.mktemp("search-site")
+    (root / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Notes"\nbaseurl = "/blog"\n')
+    (root / "posts").mkdir()
+    for name, text in POSTS.items():
+        title = name[11:-3].title()
+        (root / "posts" / name).write_text(f"---\ntitle: {title}\n---\n\n{text}\n")
+    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    assert (root / "_site" / "_pagefind" / "pagefind-ui.js").is_file()
+    with serve(root / "_site") as url:
+        yield url
+
+
+def test_a_word_in_one_post_finds_that_post_offline(site_url) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = chromium.new_context()
+            outside: list[str] = []
+            context.route("**/*", lambda route: route.continue_()
+                          if route.request.url.startswith(site_url)
+                          else (outside.append(route.request.url), route.abort()))
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(site_url + "/blog/2024/03/01/plots.html", wait_until="networkidle")
+            box = page.locator("#search input")
+            box.fill("quokkaesque")
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+            page.wait_for_timeout(300)  # let every result of the query arrive
+            links = page.eval_on_selector_all(".pagefind-ui__result-link",
+                                              "links => links.map(a => a.getAttribute('href'))")
+            assert links == ["/blog/2024/02/10/tokenisers.html"]
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "search.png"))
+            box.fill("momentum")
+            page.wait_for_function("""() => [...document.querySelectorAll(
+                '.pagefind-ui__result-link')].some(a => a.href.endsWith('optimisers.html'))""")
+            assert page.locator(".pagefind-ui__result-link").count() == 1
+            assert outside == [] and errors == []
+        finally:
+            chromium.close()
