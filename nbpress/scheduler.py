@@ -77,6 +77,47 @@ class RunningKernels:
                     pass
 
 
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _children() -> set[int]:
+    """This process's child processes (Linux /proc; empty elsewhere)."""
+    me, found = os.getpid(), set()
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                if int(fields[1]) == me:
+                    found.add(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def adopt_orphans() -> set[int]:
+    """Make processes that a post's cells leave behind (a daemon, ``start_new_session=True``)
+    children of this process when their kernel ends (Linux's child subreaper), so they can be
+    ended with the build's kernels.  Returns the children that existed before."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    return _children()
+
+
+def end_leftovers(before: set[int]) -> None:
+    """End every child process that appeared while posts ran and outlived its kernel."""
+    for pid in _children() - before:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
 def pool_size(config: SiteConfig, posts: int) -> tuple[int, int | None]:
     """(kernels at once, threads per kernel) for ``posts`` posts run side by side.
 
@@ -102,6 +143,7 @@ class LocalExecutor:
         results: dict[str, ExecResult] = {}
         errors: list[NbpressError] = []
         kernels = RunningKernels()
+        before = adopt_orphans()
 
         def run(job: Job, threads: int | None) -> None:
             progress.start(job.name, len(job.doc.cells), job.reason)
@@ -131,6 +173,7 @@ class LocalExecutor:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            end_leftovers(before)
         return results, errors
 
 

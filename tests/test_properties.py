@@ -206,3 +206,58 @@ def test_markdown_without_fences_or_comments_is_unchanged(lines):
     doc, cells, warnings = split(body, path=PATH, line_offset=1)
     assert doc == body.split("\n")  # same lines, same number, unchanged
     assert cells == [] and warnings == []
+
+
+# --- any front matter value, any record.json: nbpress's own errors only -----------------------
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                     st.text(max_size=20), st.dates(), st.datetimes())
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8)
+_KEYS = st.sampled_from(["title", "date", "tags", "categories", "category", "draft", "published",
+                         "image", "permalink", "bibliography", "depends", "exclusive", "toc",
+                         "author", "last_modified_at", "resources", "slug", "layout",
+                         "description", "excerpt", "redirect_from", "redirect_to", "jupyter"])
+
+
+@FUZZ
+@given(front=st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_any_front_matter_is_a_post_or_a_clear_error(tmp_path_factory, front: dict) -> None:
+    import yaml
+    from zoneinfo import ZoneInfo
+
+    from nbpress.config import load_config
+    from nbpress.discover import read_post
+
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "posts").mkdir()
+    path = root / "posts" / "2024-01-02-fuzz.md"
+    try:
+        header = yaml.safe_dump(front, allow_unicode=True)
+    except yaml.YAMLError:
+        assume(False)
+    path.write_text(f"---\n{header}---\nBody.\n", encoding="utf-8")
+    try:
+        read_post(path, load_config(root), ZoneInfo("UTC"))
+    except NbpressError:
+        pass
+
+
+@FUZZ
+@given(record=st.dictionaries(st.sampled_from(["key", "executed_at", "seconds", "python",
+                                               "notebook_sha256", "files", "packages",
+                                               "main_packages", "format", "other"]),
+                              _VALUES, max_size=9))
+def test_any_record_json_is_a_record_or_damage(tmp_path_factory, record: dict) -> None:
+    import json
+
+    from nbpress import entries
+
+    root = tmp_path_factory.mktemp("rec")
+    folder = entries.entry_dir(root, "a")
+    folder.mkdir(parents=True)
+    (folder / "record.json").write_text(json.dumps(record, default=str))
+    (folder / "notebook.ipynb").write_text("{}")
+    found, problem = entries.load_record(root, "a")
+    assert found is not None or problem.startswith("cache entry damaged")

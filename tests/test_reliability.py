@@ -208,3 +208,24 @@ def test_a_30_mb_print_is_cut_in_the_page_and_the_cache(make_site):
     assert len(page) < 2_100_000
     entry = root / "_executed/2024-01-01-loud/notebook.ipynb"
     assert entry.stat().st_size < 2_100_000
+
+
+def test_a_process_a_cell_leaves_behind_is_ended_with_the_build(make_site, fake_executor):
+    """Issue 19, item 19: a child started with start_new_session=True outlives its kernel."""
+    import io
+    import os
+
+    from nbpress.config import load_config
+    from nbpress.pipeline import build
+
+    root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\n\n```python\n"
+                      "import subprocess\np = subprocess.Popen(['sleep', '300'], "
+                      "start_new_session=True)\nopen('PID', 'w').write(str(p.pid))\n```\n"})
+    build(load_config(root), log=io.StringIO())
+    pid = int((root / "posts/PID").read_text())
+    try:
+        os.kill(pid, 0)
+        alive = open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        alive = False
+    assert not alive
