@@ -19,11 +19,12 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import timed  # the same timing of one command, failing loudly
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = ("the model learns a representation of the data and we compare optimisers on held out "
@@ -68,18 +69,9 @@ def make_posts(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{done.stdout}\n{done.stderr}")
-    return seconds, done.stdout + done.stderr
-
-
 def nbpress(root: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one build of ``root``."""
-    seconds, out = run([sys.executable, "-c", _PEAK, "build", "--root", str(root)])
+    seconds, out = timed([sys.executable, "-c", _PEAK, "build", "--root", str(root)])
     return seconds, int(out.rsplit("peak_kb", 1)[1].split()[0]) / 1024
 
 
@@ -125,13 +117,13 @@ def bench_jekyll(work: Path, n: int) -> dict[str, float] | None:
     (root / "_layouts" / "post.html").write_text("<html><body>{{ content }}</body></html>\n")
     (root / "index.html").write_text("---\n---\n{% for p in site.posts limit:10 %}"
                                      "<a href='{{ p.url }}'>{{ p.title }}</a>{% endfor %}\n")
-    found = {"cold": run(["jekyll", "build", "-s", str(root), "-d", str(root / "_site")])[0]}
+    found = {"cold": timed(["jekyll", "build", "-s", str(root), "-d", str(root / "_site")])[0]}
     incremental = ["jekyll", "build", "--incremental", "-s", str(root), "-d", str(root / "_site")]
-    run(incremental)  # writes .jekyll-metadata
-    found["noop"] = run(incremental)[0]
+    timed(incremental)  # writes .jekyll-metadata
+    found["noop"] = timed(incremental)[0]
     for name, edit in edits(posts).items():
         edit()
-        found[name] = run(incremental)[0]
+        found[name] = timed(incremental)[0]
     return found
 
 
@@ -148,7 +140,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"nbpress vs Jekyll, {args.posts} posts, {time.strftime('%Y-%m-%d')}, "
           f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-          + ("" if theirs else " (jekyll not installed: nbpress alone)"))
+          + ("" if theirs else " (Jekyll not measured: --no-jekyll, or not installed)"))
     rows = [("cold build", "cold", "<= 0.5x Jekyll"), ("nothing changed", "noop", "< 0.2 s"),
             ("one post's prose edited", "prose", "< 0.5 s"), ("a tag added", "tag", "< 1 s"),
             ("base template edited", "template", "< 3 s")]

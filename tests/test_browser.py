@@ -7,72 +7,41 @@ Screenshots go to test-artifacts/ (git-ignored) for people to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import run_build
+from served import ARTIFACTS, LOAD_IMAGES, chromium, open_offline, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 POST = "/blog/2024/02/10/plots-and-tables.html"
 PAGES = ["/blog/", "/blog/page2/", POST, "/blog/2024/01/05/first-steps.html",
          "/blog/2023/12/24/notes.html", "/blog/tags/", "/blog/tags/python/", "/blog/archive/",
          "/blog/404.html"]
-LOAD_IMAGES = """() => Promise.all([...document.images].map(img => {
-    img.loading = "eager";
-    return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
-}))"""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, fixture_site):
+def server(fixture_site):
     """The fixture site served as GitHub serves a project site: under /blog/."""
-    served = tmp_path_factory.mktemp("browser") / "served"
-    served.mkdir()
-    (served / "blog").symlink_to(fixture_site, target_is_directory=True)
-    handler = functools.partial(_Quiet, directory=str(served))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(fixture_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _open(browser, url: str, **options):
-    """(context, page, console errors) with ``url`` loaded and every image loaded."""
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    """(context, page, console errors) with ``url`` loaded and every image loaded; requests
+    that fail, those that tried to leave the site included, count as errors."""
+    parts = urlsplit(url)
+    context, page, errors, _ = open_offline(browser, f"{parts.scheme}://{parts.netloc}",
+                                            url[len(parts.scheme) + 3 + len(parts.netloc):],
+                                            **options)
     page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    response = page.goto(url, wait_until="networkidle")
-    assert response is not None and response.ok, url
     page.evaluate(LOAD_IMAGES)
     return context, page, errors
 
@@ -212,20 +181,16 @@ def test_copy_leaves_out_highlight_line_numbers(tmp_path, make_site, browser) ->
         "---\ntitle: Schedule\n---\n\nThe schedule:\n\n{% highlight python linenos %}\n"
         "def lr_at(epoch):\n    return 0.1 * 0.5 ** (epoch // 10)\n{% endhighlight %}\n")})
     assert run_build("build", "--root", str(root)).returncode == 0
-    handler = functools.partial(_Quiet, directory=str(root / "_site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/2024/03/01/schedule.html"
-    context, page, errors = _open(browser, url)
-    try:
-        context.grant_permissions(["clipboard-read", "clipboard-write"])
-        assert page.locator(".linenos").count() == 2
-        page.locator(".copy-button").click()
-        page.wait_for_function("document.querySelector('.copy-button').textContent === 'Copied'")
-        assert page.evaluate("navigator.clipboard.readText()") == (
-            "def lr_at(epoch):\n    return 0.1 * 0.5 ** (epoch // 10)")
-        assert errors == []
-    finally:
-        context.close()
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(root / "_site", under="") as base:
+        context, page, errors = _open(browser, base + "/2024/03/01/schedule.html")
+        try:
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            assert page.locator(".linenos").count() == 2
+            page.locator(".copy-button").click()
+            page.wait_for_function(
+                "document.querySelector('.copy-button').textContent === 'Copied'")
+            assert page.evaluate("navigator.clipboard.readText()") == (
+                "def lr_at(epoch):\n    return 0.1 * 0.5 ** (epoch // 10)")
+            assert errors == []
+        finally:
+            context.close()

@@ -10,23 +10,19 @@ test-artifacts/.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from test_browser import LOAD_IMAGES, _Quiet, browser  # noqa: F401  (browser: a fixture)
+from served import ARTIFACTS, LOAD_IMAGES, chromium, open_offline, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 for _module in ("plotly", "altair", "bokeh", "kaleido", "vl_convert"):
     pytest.importorskip(_module, reason=f"{_module} is not installed (the test extra has it)")
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHARTS = "/blog/2024/05/01/charts.html"
 PLOTLY = "/blog/2024/05/02/three-plotly-charts.html"
 PLAIN = "/blog/2024/05/03/no-charts.html"
@@ -158,37 +154,18 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, site):
-    served = tmp_path_factory.mktemp("served")
-    (served / "blog").symlink_to(site, target_is_directory=True)
-    handler = functools.partial(_Quiet, directory=str(served))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def server(site):
+    with serve(site) as url:
+        yield url
 
 
-def _open(browser, server: str, path: str, **options):
-    """(context, page, console errors, requests that tried to leave the site) for ``path``."""
-    context = browser.new_context(**options)
-    outside: list[str] = []
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
 
-    def route(route) -> None:
-        if route.request.url.startswith(server + "/"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    response = page.goto(server + path, wait_until="networkidle")
-    assert response is not None and response.ok, path
-    return context, page, errors, outside
+_open = open_offline
 
 
 # Each library's drawn DOM: Plotly's SVG, Vega-Embed's SVG or canvas, Bokeh's figure element

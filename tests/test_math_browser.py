@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from mathcatalogue import MACROS, entries
-from served import serve
-from test_browser import ARGS, ARTIFACTS, CHROMIUM
+from served import ARGS, ARTIFACTS, CHROMIUM, serve
 
 pytestmark = pytest.mark.browser
 URL = "/blog/2024/03/01/math-catalogue.html"

@@ -8,8 +8,7 @@ import io
 
 import pytest
 
-from served import serve
-from test_browser import ARTIFACTS, browser  # noqa: F401 (the browser fixture)
+from served import ARTIFACTS, chromium, open_offline, serve
 
 pytestmark = pytest.mark.browser
 URL = "/blog/2024/04/02/previews.html"
@@ -53,6 +52,12 @@ def site_url(tmp_path_factory, fake_executor):
         yield url
 
 
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
 def card_text(page) -> str:
     page.wait_for_selector("#preview-card", state="visible", timeout=3000)
     return " ".join(page.inner_text("#preview-card").split())
@@ -65,12 +70,8 @@ LINKS = [("a.citation", "Adam Paszke, Sam Gross. PyTorch: an imperative style"),
 
 @pytest.mark.parametrize("selector, expected", LINKS)
 def test_card_on_hover_and_on_focus(site_url, browser, selector, expected) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors, outside = open_offline(browser, site_url, URL)
     try:
-        page.goto(site_url + URL, wait_until="networkidle")
         page.hover(selector)
         assert expected in card_text(page)
         link = page.locator(selector).first
@@ -85,17 +86,17 @@ def test_card_on_hover_and_on_focus(site_url, browser, selector, expected) -> No
             ARTIFACTS.mkdir(exist_ok=True)
             page.hover(selector)
             page.screenshot(path=str(ARTIFACTS / "preview-citation.png"))
-        assert errors == []
+        assert (errors, outside) == ([], [])
     finally:
         context.close()
 
 
 def test_first_tap_previews_second_tap_follows(site_url, browser) -> None:
-    context = browser.new_context(has_touch=True, is_mobile=True,
-                                   viewport={"width": 375, "height": 740})
-    page = context.new_page()
+    context, page, _, outside = open_offline(browser, site_url, URL, has_touch=True,
+                                             is_mobile=True,
+                                             viewport={"width": 375, "height": 740})
     try:
-        page.goto(site_url + URL, wait_until="networkidle")
+        assert outside == []
         page.tap(".footnote-ref a")
         assert "Operations run" in card_text(page)
         assert page.evaluate("location.hash") == ""

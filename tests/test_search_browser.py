@@ -7,8 +7,7 @@ import io
 
 import pytest
 
-from served import serve
-from test_browser import ARGS, ARTIFACTS, CHROMIUM
+from served import ARGS, ARTIFACTS, CHROMIUM, serve
 
 pytestmark = pytest.mark.browser
 
