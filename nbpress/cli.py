@@ -143,28 +143,43 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
 
 
 def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
+    from .memo import Memo
+    from .search import reindex_site
     from .server import bind, guarded, serve
 
     server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
+    memo, pending = Memo(), []  # what earlier builds read; whether search is behind
 
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
         try:
-            report = build(config)
+            report = build(config, memo=memo, search_later=True)
         except BuildFailed as exc:
             return "\n\n".join(map(str, exc.errors))
         except NbpressError as exc:
             return str(exc)
         for warning in report.warnings:
             print(warning, file=sys.stderr)
+        pending[:] = [True] if report.search_pending else []
         return ""
+
+    def after_reload() -> None:
+        """The search index, brought up to date once the browser shows the new page."""
+        if pending:
+            pending.clear()
+            try:
+                reindex_site(config.out)
+            except NbpressError as exc:
+                print(f"error: {exc}", file=sys.stderr)
 
     error = guarded(rebuild)()
     if error:
         print(f"error: {error}", file=sys.stderr)
+    after_reload()  # no page is open yet
     watch = [config.root] + [d for d in config.theme_dirs if d != config.root]
     serve(site=config.out, baseurl=config.baseurl, host=args.host, port=args.port, watch=watch,
-          root=config.root, rebuild=rebuild, initial_error=error, server=server)
+          root=config.root, rebuild=rebuild, initial_error=error, server=server,
+          after_reload=after_reload)
     return 0
 
 

@@ -9,8 +9,10 @@ metadata.  A text file and an ``.ipynb`` with the same stem are one post
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from .errors import ConfigError, PostError
 from .formats import (POST_SUFFIXES, TEXT_SUFFIXES, first_heading, is_notebook_script,
                       page_front_matter, uncomment_header)
 from .jekyllmeta import jekyll_fields
+from .memo import Memo, Stamper, remembered
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, post_slug
 from .preflight import broken_links
@@ -320,8 +323,10 @@ def post_files(folder: Path) -> list[Path]:
     modules from their folder).  Files sharing a stem are one jupytext pairing:
     the first text file in ``TEXT_SUFFIXES`` order holds the input.
     """
-    files = sorted(p for p in folder.glob("*") if p.suffix in POST_SUFFIXES and p.is_file()
-                   and not p.name.startswith((".", "_")))
+    with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
+        files = [folder / name for name in sorted(
+            e.name for e in entries if os.path.splitext(e.name)[1] in POST_SUFFIXES
+            and not e.name.startswith((".", "_")) and e.is_file())]
     files = [p for p in files if p.suffix != ".py" or is_notebook_script(
         p.read_text(encoding="utf-8", errors="replace"))]
     rank = {suffix: n for n, suffix in enumerate(TEXT_SUFFIXES + (".ipynb",))}
@@ -329,14 +334,16 @@ def post_files(folder: Path) -> list[Path]:
     for path in files:
         if path.stem not in chosen or rank[path.suffix] < rank[chosen[path.stem].suffix]:
             chosen[path.stem] = path
-    return sorted(chosen.values())
+    return sorted(chosen.values(), key=lambda p: p.name)
 
 
-def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
+def discover(config: SiteConfig, memo: Memo | None = None
+             ) -> tuple[list[PostSource], list[PostError]]:
     """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
 
     Returns the posts and every bad post's error (all of them, like config);
     URL collisions name both files.  Site-wide problems raise ``ConfigError``.
+    With a ``memo`` (serve), a post whose files did not change is not read again.
     """
     try:
         tz = ZoneInfo(config.timezone)
@@ -351,9 +358,11 @@ def discover(config: SiteConfig) -> tuple[list[PostSource], list[PostError]]:
     posts: list[PostSource] = []
     errors: list[PostError] = broken_links(config.root / "posts")
     claims = Claims()
+    settings, stamp = repr(config), Stamper()
     for path in post_files(config.root / "posts"):
         try:
-            post = read_post(path, config, tz)
+            post = remembered(memo, "post", (str(path), stamp(path), settings),
+                              lambda: read_post(path, config, tz))
         except PostError as exc:
             errors.append(exc)
             continue

@@ -255,6 +255,15 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
+class PageRecord:
+    """What one page of the site read while it was rendered, and the digest of those
+    values (``pagecache``): the page is kept while the digest is unchanged."""
+
+    digest: str
+    reads: tuple[str, ...]  # "site.title", "post.excerpt", "neighbour.url", …
+
+
+@dataclass(frozen=True)
 class RenderedPost:
     """A post turned into HTML: its body, excerpt and the files it needs."""
 
@@ -280,3 +289,6 @@ class BuildReport:
     seconds: float
     lines: tuple[str, ...] = ()  # the per-post report, ready to print
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
+    rendered: tuple[str, ...] = ()  # the site's pages its templates rendered (others kept)
+    written: tuple[str, ...] = ()  # the files of the site written or removed
+    search_pending: bool = False  # the search index is to be rebuilt (``search_later``)

@@ -20,13 +20,13 @@ from .config import site_variables
 from .errors import (BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError,
                      each_error)
 from .execute import execute, link_data
+from .memo import Memo, remembered
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .sitedata import data_files
 from .sourcefiles import candidate_files
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
-from .search import index_site
-from .writer import write_site
+from .writer import write_output
 
 __all__ = ["BuildFailed", "build"]
 
@@ -42,7 +42,8 @@ class Rendered:
 
 
 def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
-          explain: bool = False) -> BuildReport:
+          explain: bool = False, memo: Memo | None = None, search_later: bool = False
+          ) -> BuildReport:
     """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``.
 
     ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default, a
@@ -50,6 +51,10 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     function running one post like ``execute.execute``, run in the local pool.
     When no input changed since the last build into the same folder, return at
     once (``BuildReport.up_to_date``) without importing the heavy stages.
+    ``serve`` passes a ``memo`` (what its previous builds read, kept in memory) and
+    ``search_later``: a site updated in place then leaves its search index to
+    ``search.reindex_site``, called once the browser has reloaded
+    (``BuildReport.search_pending``).
     """
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
@@ -70,29 +75,46 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
     with state.build_lock(config.root, log):
-        previous = state.load(state_file)  # again: another build may have finished meanwhile
-        return _build(config, log=log, executor=executor, explain=explain, previous=previous,
-                      fingerprint=fingerprint, state_file=state_file, start=start)
+        # Again: another build may have finished meanwhile.
+        previous = _previous(state_file, memo)
+        report = _build(config, log=log, executor=executor, explain=explain, previous=previous,
+                        fingerprint=fingerprint, state_file=state_file, start=start,
+                        memo=memo, search_later=search_later)
+    if memo is not None:
+        memo.forget_unused()
+    return report
+
+
+def _previous(state_file, memo: Memo | None) -> state.State:
+    """The previous build's state: the memo's when it is the one on disk, else read."""
+    if memo is not None:
+        meta = state.load(state_file, posts=False)
+        kept = memo.state
+        if kept is not None and meta.build_id and (kept.build_id, kept.fingerprint) == (
+                meta.build_id, meta.fingerprint):
+            return kept
+    return state.load(state_file)
 
 
 def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool,
-           previous: state.State, fingerprint: str, state_file, start: float) -> BuildReport:
+           previous: state.State, fingerprint: str, state_file, start: float,
+           memo: Memo | None, search_later: bool) -> BuildReport:
     # Stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
     from .pages import discover_pages, liquid_pages, stem_clashes, url_clashes
     from .preflight import refresh_errors
-    from .site import layout_errors, missing_images, site_context, site_files
+    from .site import layout_errors
     from .sitedata import load_data
-    from .sitepages import redirect_outputs
     from .templates import make_environment
 
-    posts, errors = discover(config)
+    posts, errors = discover(config, memo)
     pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
     errors += page_errors + url_clashes(posts, pages) + refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
-    docs, warnings = _read(posts + pages, config, errors)
-    env = make_environment(config.theme_dirs)
+    docs, warnings = _read(posts + pages, config, errors, memo)
+    env = remembered(memo, "templates", config.theme_dirs,  # Jinja reloads edited ones
+                     lambda: make_environment(config.theme_dirs))
     errors += layout_errors(env, posts + pages) + stem_clashes(docs)
     _stop_if(errors, config.keep_going)
     link_data(config)  # before planning: a linked dataset is a file the cache checks
@@ -112,21 +134,43 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
 
         write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
                      config.baseurl)
+        report = BuildReport(posts=(), warnings=(), seconds=0.0)
     else:
-        site = site_context(config, variables, rendered.posts)
-        files, found = redirect_outputs(env, site, rendered.posts,
-                                        site_files(env, config, site, rendered.posts))
-        warnings += found
-        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-        build_id = hashlib.sha256(f"{fingerprint}{time.time()}".encode()).hexdigest()[:16]
-        write_site(files, config.out, build_id,
-                   before_swap=index_site if config.search else None)
-        _save_state(state_file, config, fingerprint, build_id, rendered, plans, runs, previous)
+        report = _site(config, env, variables, rendered, previous, memo, search_later,
+                       lambda build_id, **site: _save_state(
+                           state_file, config, fingerprint, build_id, rendered, plans, runs,
+                           previous, **site))
+        warnings += report.warnings
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
     entries.remove(sum(entries.unused(config.root, kept), []))
     seconds = time.perf_counter() - start
-    return BuildReport(posts=tuple(rendered.records), warnings=tuple(warnings), seconds=seconds,
-                       lines=tuple(report_lines(rendered.reports, seconds)))
+    return replace(report, posts=tuple(rendered.records), warnings=tuple(warnings),
+                   seconds=seconds, lines=tuple(report_lines(rendered.reports, seconds)))
+
+
+def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous: state.State,
+          memo: Memo | None, search_later: bool, save) -> BuildReport:
+    """The site stage and the writer: every page around the posts, written (only what
+    changed, where it can), then the state saved with ``save``.  Returns what it rendered
+    and wrote, and its warnings."""
+    from .pagecache import page_maker
+    from .site import missing_images, site_context, site_files
+    from .sitepages import redirect_outputs
+
+    site = site_context(config, variables, rendered.posts, memo)
+    make = page_maker(env, site, config, previous, memo)  # keeps pages whose reads are the same
+    files, warnings = redirect_outputs(make, site, rendered.posts,
+                                       site_files(make, config, site, rendered.posts))
+    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+    build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
+    signatures, written, pending = write_output(files, config, build_id, previous.files,
+                                                make.reusable, search_later)
+    saved = save(build_id, pages=make.records, files=signatures)
+    if memo is not None:
+        memo.state = saved
+    return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0,
+                       rendered=tuple(make.rendered), written=tuple(written),
+                       search_pending=pending)
 
 
 def site_inputs(config: SiteConfig) -> list:
@@ -160,19 +204,21 @@ def _stop_if(errors: list[NbpressError], keep_going: bool) -> None:
         raise BuildFailed(errors)
 
 
-def _read(posts, config: SiteConfig, errors: list[NbpressError]
+def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | None = None
           ) -> tuple[list[NotebookDoc], list[BuildWarning]]:
-    """Each post's text → its unexecuted notebook (the read stage); failures go to ``errors``."""
-    from .readers import read_post_notebook
+    """Each post's text → its unexecuted notebook (the read stage); failures go to ``errors``.
+    With a ``memo`` (serve), a post whose files and settings are unchanged is not read again."""
+    from .environment import stamp
+    from .memo import Stamper
 
     docs, warnings = [], []
     find_installed = functools.cache(kernels.installed_kernels)
+    settings = (repr(config), stamp()) if memo is not None else ()
+    file_stamp = Stamper()
     for post in posts:
         try:
-            doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
-            kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
-                                          config, find_installed)
-            doc, found = kernels.assign(doc, kernel), found + more
+            doc, found = remembered(memo, "doc", (str(post.path), file_stamp(post.path), settings),
+                                    lambda: _read_one(post, config, find_installed))
         except NbpressError as exc:
             errors.append(exc)
             _stop_if(errors, config.keep_going)
@@ -180,6 +226,16 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError]
         docs.append(doc)
         warnings += [BuildWarning(note, post.path) for note in post.notes] + found
     return docs, warnings
+
+
+def _read_one(post, config: SiteConfig, find_installed) -> tuple[NotebookDoc, list]:
+    """One post's notebook, to run in the kernel chosen for it, and the warnings."""
+    from .readers import read_post_notebook
+
+    doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
+    kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
+                                  config, find_installed)
+    return kernels.assign(doc, kernel), found + more
 
 
 def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, log: TextIO,
@@ -328,12 +384,15 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
 
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
                 rendered: Rendered, plans: list[cache.Plan],
-                runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State) -> None:
+                runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State,
+                **site: dict) -> state.State:
     """What this build saw, for the next build to do only what changed (only the records
     that differ from ``previous`` are written)."""
     records = [runs[p.name][1] if p.name in runs else p.record for p in plans]
     dependency_files = tuple(sorted({f for r in records if r for f in r.files}))
-    state.save(state_file, state.State(
+    saved = state.State(
         fingerprint=fingerprint, build_id=build_id, posts=rendered.records,
         dependency_files=dependency_files,
-        executions=state.execution_fingerprint(config.root, dependency_files)), previous)
+        executions=state.execution_fingerprint(config.root, dependency_files), **site)
+    state.save(state_file, saved, previous)
+    return saved

@@ -7,6 +7,7 @@ run, or never: each is one message now, before the first kernel starts.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -54,8 +55,19 @@ def broken_links(folder: Path) -> list[PostError]:
     return [PostError("this post is a symbolic link that leads to no file (a loop, or its "
                       "target is missing), so it cannot be read.", path=path,
                       hint="Point the link at the post's file, or replace it with the file.")
-            for path in sorted(folder.iterdir()) if path.suffix in POST_SUFFIXES
-            and not path.name.startswith((".", "_")) and path.is_symlink() and not path.exists()]
+            for path in sorted(folder / e.name for e in _entries(folder) if e.is_symlink()
+                               and os.path.splitext(e.name)[1] in POST_SUFFIXES
+                               and not e.name.startswith((".", "_")))
+            if not path.exists()]
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The folder's entries (none when it is missing); listing them costs no ``stat``."""
+    try:
+        with os.scandir(folder) as found:
+            return list(found)
+    except OSError:
+        return []
 
 
 __all__ = ["broken_links", "check_out", "refresh_errors"]

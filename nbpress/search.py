@@ -10,6 +10,7 @@ search box loads the UI from ``{baseurl}/_pagefind/`` and gives it ``baseUrl``.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +21,14 @@ BUNDLE = "_pagefind"
 _TIMEOUT_S = 600
 
 
-def index_site(folder: Path) -> None:
-    """Build the search index of the site in ``folder`` (the staging folder); a folder
-    without pages (Pagefind refuses those) gets none."""
+def index_site(folder: Path, into: Path | None = None) -> None:
+    """Build the search index of the site in ``folder`` (the staging folder) into its
+    ``_pagefind/``, or into the folder ``into``; a folder without pages (Pagefind refuses
+    those) gets none."""
     if not any(folder.rglob("*.html")):
         return
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir",
-               BUNDLE, "--silent"]
+    where = ["--output-path", str(into)] if into else ["--output-subdir", BUNDLE]
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), *where, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
                               check=False)
@@ -43,4 +45,20 @@ def index_site(folder: Path) -> None:
                            "[tool.nbpress].")
 
 
-__all__ = ["index_site", "BUNDLE"]
+def reindex_site(folder: Path) -> None:
+    """Index ``folder`` (a site updated in place) again, replacing its ``_pagefind/`` at once
+    when the new index is complete."""
+    from .fsutil import replace_dir
+
+    new = folder.parent / f".{folder.name}.{BUNDLE}-new"
+    shutil.rmtree(new, ignore_errors=True)
+    try:
+        index_site(folder, into=new)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    if new.is_dir():
+        replace_dir(new, folder / BUNDLE)
+
+
+__all__ = ["index_site", "reindex_site", "BUNDLE"]

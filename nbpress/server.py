@@ -279,11 +279,13 @@ def watch_filter(root: Path, out: Path) -> Callable:
 
 def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Path],
           root: Path, rebuild: Callable[[], str], initial_error: str = "",
-          log: TextIO = sys.stderr, server: _Server | None = None) -> None:
+          log: TextIO = sys.stderr, server: _Server | None = None,
+          after_reload: Callable[[], None] | None = None) -> None:
     """Serve ``site`` until Ctrl-C; on each change under ``watch``, call ``rebuild``.
 
     ``rebuild`` returns "" on success or the error text to show; ``server`` is ``bind``'s,
-    when the caller bound it before the first build.
+    when the caller bound it before the first build; ``after_reload`` is called once open
+    pages have been told to reload (the work a reader need not wait for: search).
     """
     import watchfiles
 
@@ -309,6 +311,8 @@ def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Pat
             else:
                 print(f"rebuilt in {time.perf_counter() - started:.1f} s", file=log, flush=True)
             live.publish(error)
+            if after_reload is not None:
+                after_reload()
     except KeyboardInterrupt:
         pass
     finally:

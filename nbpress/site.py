@@ -26,11 +26,12 @@ from .htmlrewrite import (drop_heading, headings, images, min_heading_level, pla
 from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
 from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
+from .memo import Memo
+from .pagecache import MakePage
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
 from .sitepages import home_page, layout_template, page_outputs, replaces_home
-from .templates import render_template
 
 FEED_POSTS = 10  # jekyll-feed's posts_limit
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
@@ -167,23 +168,35 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
 def _tags(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every tag with its posts (newest first), sorted by name; tags with one slug are merged."""
     found: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[str, int]] = set()  # (slug, post): a post once per tag, in O(1)
     for post in posts:
         for link in post["tag_links"]:
             entry = found.setdefault(link["slug"], {"name": link["name"], "slug": link["slug"],
                                                     "url": link["url"], "posts": []})
-            if post not in entry["posts"]:
+            if (link["slug"], id(post)) not in seen:
+                seen.add((link["slug"], id(post)))
                 entry["posts"].append(post)
     return sorted(found.values(), key=lambda t: (t["name"].lower(), t["slug"]))
 
 
 def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
-                 items: Sequence[RenderedPost]) -> dict[str, Any]:
+                 items: Sequence[RenderedPost], memo: Memo | None = None) -> dict[str, Any]:
     """What templates see as ``site``: the settings, every post newest first, the tags, the
     standalone pages (``site.pages``, by URL) and Jekyll's ``site.categories`` (each
-    category's posts, newest first)."""
+    category's posts, newest first).  With a ``memo`` (serve), the context of a post whose
+    rendering and settings are unchanged is the previous build's."""
     baseurl = config_vars.get("baseurl", "")
-    contexts = [post_context(p, config_vars, config) for p in items if p.post.kind == "post"]
-    pages = [post_context(p, config_vars, config) for p in items if p.post.kind == "page"]
+    settings = repr((config_vars, config)) if memo is not None else None
+
+    def context(p: RenderedPost) -> dict[str, Any]:
+        if memo is None:
+            return post_context(p, config_vars, config)
+        # The previous build's very dict: nothing changes a context once it is made.
+        return memo.same("context", (p.post, p.analysis, p.execution), settings,
+                         lambda: post_context(p, config_vars, config))
+
+    contexts = [context(p) for p in items if p.post.kind == "post"]
+    pages = [context(p) for p in items if p.post.kind == "page"]
     categories: dict[str, list] = {}
     for post in contexts:
         for name in post["categories"]:
@@ -202,8 +215,8 @@ def simple_page(site: Mapping[str, Any], title: str, url: str, *, description: s
             "seo": page_seo(site, title=title, url=url, description=description, kind=kind)}
 
 
-def _render(env: jinja2.Environment, name: str, path: str, **context: Any) -> OutputFile:
-    return OutputFile(path, render_template(env, name, context).encode())
+def _render(make: MakePage, name: str, path: str, **context: Any) -> OutputFile:
+    return make(name, path, context)
 
 
 def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
@@ -218,7 +231,7 @@ def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
         return f"posts/{path.name}"
 
 
-def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
+def post_pages(make: MakePage, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each post's page, its images and its executed notebook for download."""
     files = []
@@ -228,14 +241,14 @@ def post_pages(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, A
         page = site["posts"][i]
         newer = site["posts"][i - 1] if i > 0 else None
         older = site["posts"][i + 1] if i + 1 < len(posts) else None
-        files.append(_render(env, f"{item.post.layout}.html", item.post.output_path,
+        files.append(_render(make, f"{item.post.layout}.html", item.post.output_path,
                              site=site, page=page, newer=newer, older=older))
         files += [f for f in item.files if f.source is None or f.path not in shared]
         shared.update(f.path for f in item.files if f.source is not None)
     return files
 
 
-def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+def index_pages(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """The home page and its following pages (jekyll-paginate's URLs and ``paginator``);
     none when an index page replaces them (``sitepages``)."""
     if replaces_home(site):
@@ -251,26 +264,26 @@ def index_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[Output
                            kind="home" if number == 1 else "page")
         if home and number == 1:  # an index.md with "layout: home": its text, then the posts
             page.update(title=home["title"] or title, content=home["content"])
-        files.append(_render(env, "index.html", item.output_path, site=site, page=page,
+        files.append(_render(make, "index.html", item.output_path, site=site, page=page,
                              paginator=item.paginator, posts=item.paginator["posts"]))
     return files
 
 
-def tag_pages(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+def tag_pages(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """``/tags/`` (every tag, with counts) and ``/tags/<slug>/`` for each tag."""
     base = site["baseurl"]
-    files = [_render(env, "tags.html", "tags/index.html", site=site,
+    files = [_render(make, "tags.html", "tags/index.html", site=site,
                      page=simple_page(site, "Tags", f"{base}/tags/"), tags=site["tags"])]
     for tag in site["tags"]:
         page = simple_page(site, f"Posts tagged “{tag['name']}”", tag["url"],
                            description=f"{len(tag['posts'])} post(s) tagged {tag['name']} "
                                        f"on {site['title']}.")
-        files.append(_render(env, "tag.html", f"tags/{tag['slug']}/index.html", site=site,
+        files.append(_render(make, "tag.html", f"tags/{tag['slug']}/index.html", site=site,
                              page=page, tag=tag, posts=tag["posts"]))
     return files
 
 
-def archive_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+def archive_page(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """``/archive/``: every post by year, newest first."""
     years: list[dict[str, Any]] = []
     for post in site["posts"]:
@@ -278,14 +291,14 @@ def archive_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[Outpu
             years.append({"year": post["date"].year, "posts": []})
         years[-1]["posts"].append(post)
     page = simple_page(site, "Archive", site["baseurl"] + "/archive/")
-    return [_render(env, "archive.html", "archive/index.html", site=site, page=page,
+    return [_render(make, "archive.html", "archive/index.html", site=site, page=page,
                     years=years)]
 
 
-def not_found_page(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+def not_found_page(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """``/404.html``, which GitHub Pages serves for any missing URL of the site."""
     page = simple_page(site, "Page not found", site["baseurl"] + "/404.html")
-    return [_render(env, "404.html", "404.html", site=site, page=page)]
+    return [_render(make, "404.html", "404.html", site=site, page=page)]
 
 
 def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -311,7 +324,7 @@ def _in_sitemap(page: Mapping[str, Any]) -> bool:
     return front.get("sitemap") is not False and not front.get("redirect_to")
 
 
-def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputFile]:
+def feed_files(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """``feed.xml`` (Atom, as jekyll-feed), ``sitemap.xml`` and ``robots.txt`` (as jekyll-sitemap)."""
     entries = feed_entries(site)
     updated = max((e["modified"] for e in entries), default=None) or \
@@ -326,33 +339,33 @@ def feed_files(env: jinja2.Environment, site: Mapping[str, Any]) -> list[OutputF
     urls += [{"loc": absolute(site, p["url"]), "lastmod": ""} for p in site["pages"]
              if _in_sitemap(p) and p["url"] not in (f"{base}/", f"{base}/404.html")]
     return [
-        _render(env, "feed.xml", "feed.xml", site=site, entries=entries,
+        _render(make, "feed.xml", "feed.xml", site=site, entries=entries,
                 updated=updated.isoformat(), author=site.get("author") or site["title"]),
-        _render(env, "sitemap.xml", "sitemap.xml", site=site, urls=urls),
-        _render(env, "robots.txt", "robots.txt", site=site,
+        _render(make, "sitemap.xml", "sitemap.xml", site=site, urls=urls),
+        _render(make, "robots.txt", "robots.txt", site=site,
                 sitemap_url=absolute(site, f"{base}/sitemap.xml")),
     ]
 
 
-def site_files(env: jinja2.Environment, config: SiteConfig, site: Mapping[str, Any],
+def site_files(make: MakePage, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets (an interactive library's only where a page uses it),
     post pages with their files, the standalone pages, and the generated pages (home, tags,
     archive, 404, feeds) that no standalone page replaces."""
     used = {name for item in posts for name in libraries_in(item.html)}
     assets = asset_files(config, used)
-    own = page_outputs(env, site, [p for p in posts if p.post.kind == "page"])
+    own = page_outputs(make, site, [p for p in posts if p.post.kind == "page"])
     taken = {f.path for f in own}
     published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
     shown = []
-    for f in post_pages(env, config, site, posts) + own:
+    for f in post_pages(make, config, site, posts) + own:
         if f.source is not None:  # a file shown from beside the sources goes once
             if f.path in published:
                 continue
             published.add(f.path)
         shown.append(f)
-    generated = (index_pages(env, site) + tag_pages(env, site) + archive_page(env, site)
-                 + not_found_page(env, site) + feed_files(env, site))
+    generated = (index_pages(make, site) + tag_pages(make, site) + archive_page(make, site)
+                 + not_found_page(make, site) + feed_files(make, site))
     return assets + shown + [f for f in generated if f.path not in taken]
 
 

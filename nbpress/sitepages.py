@@ -18,11 +18,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
-import jinja2
-
 from .errors import BuildWarning
 from .model import OutputFile, RenderedPost, page_file
-from .templates import render_template
+from .pagecache import MakePage
 
 REDIRECT_TEMPLATE = "redirect.html"  # the theme's, as the plugin's "redirect" layout
 NO_LAYOUT = "none"  # a page's ``layout: null``: its content is the whole file
@@ -48,7 +46,7 @@ def layout_template(layout: str) -> str:
     return "index.html" if layout == "home" else f"{layout}.html"
 
 
-def page_outputs(env: jinja2.Environment, site: Mapping[str, Any],
+def page_outputs(make: MakePage, site: Mapping[str, Any],
                  pages: Sequence[RenderedPost]) -> list[OutputFile]:
     """Each page rendered with its layout, and its files (figures of its cells)."""
     files = []
@@ -60,8 +58,8 @@ def page_outputs(env: jinja2.Environment, site: Mapping[str, Any],
         context = {"site": site, "page": page, "posts": site["posts"], "newer": None,
                    "older": None}
         template = layout_template(item.post.layout)
-        text = render_template(env, template, context) if template else item.html
-        files.append(OutputFile(item.post.output_path, text.encode()))
+        files.append(make(template, item.post.output_path, context) if template else
+                     OutputFile(item.post.output_path, item.html.encode()))
         files.extend(item.files)
     return files
 
@@ -74,15 +72,14 @@ def absolute_url(site: Mapping[str, Any], target: str) -> str:
     return site.get("url", "") + site["baseurl"] + "/" + target.lstrip("/")
 
 
-def _redirect(env: jinja2.Environment, site: Mapping[str, Any], source: str, target: str
+def _redirect(make: MakePage, site: Mapping[str, Any], source: str, target: str
               ) -> OutputFile:
     path = page_file("/" + source.lstrip("/"))
-    text = render_template(env, REDIRECT_TEMPLATE, {"site": site, "to": target,
-                                                    "from": "/" + source.lstrip("/")})
-    return OutputFile(path, text.encode())
+    return make(REDIRECT_TEMPLATE, path, {"site": site, "to": target,
+                                          "from": "/" + source.lstrip("/")})
 
 
-def redirect_outputs(env: jinja2.Environment, site: Mapping[str, Any],
+def redirect_outputs(make: MakePage, site: Mapping[str, Any],
                      items: Sequence[RenderedPost], files: Sequence[OutputFile]
                      ) -> tuple[list[OutputFile], list[BuildWarning]]:
     """The site's files with jekyll-redirect-from's pages added: a redirect page for each
@@ -96,7 +93,7 @@ def redirect_outputs(env: jinja2.Environment, site: Mapping[str, Any],
     for item in items:
         post = item.post
         for source in post.redirect_from:
-            page = _redirect(env, site, source, absolute_url(site, post.url))
+            page = _redirect(make, site, source, absolute_url(site, post.url))
             if page.path in out:
                 warnings.append(BuildWarning(
                     f"'redirect_from: {source}' is the address of another page of the site "
@@ -107,7 +104,7 @@ def redirect_outputs(env: jinja2.Environment, site: Mapping[str, Any],
             redirects["/" + source.lstrip("/")] = absolute_url(site, post.url)
         if post.redirect_to:
             target = absolute_url(site, post.redirect_to)
-            out[post.output_path] = _redirect(env, site, post.url, target)
+            out[post.output_path] = _redirect(make, site, post.url, target)
             redirects[post.url] = target
     if "redirects.json" not in out:
         # As the plugin's: compact JSON, from path → absolute target.

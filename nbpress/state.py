@@ -31,7 +31,7 @@ from . import environment
 from .errors import NbpressError
 from .formats import POST_SUFFIXES
 from .model import (CACHE_DIR, SITE_MARKER, STATE_DIR, Analysis, Execution, NotebookDoc,
-                    OutputFile, PostSource, RenderedPost)
+                    OutputFile, PageRecord, PostSource, RenderedPost)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -86,6 +86,8 @@ class State:
     posts: dict[str, RenderRecord] = field(default_factory=dict)  # by post stem
     dependency_files: tuple[str, ...] = ()
     executions: str = ""  # fingerprint of the cache entries and dependency files after it
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # by path in the site
+    files: dict[str, str] = field(default_factory=dict)  # every file it wrote: its signature
 
     def up_to_date(self, fingerprint: str, root: Path, out: Path) -> bool:
         """Nothing changed since this state was saved: same inputs, same cache, same site."""
@@ -205,7 +207,10 @@ def build_lock(root: Path, log) -> Iterator[None]:
 
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-           "CREATE TABLE IF NOT EXISTS posts (name TEXT PRIMARY KEY, record BLOB NOT NULL);")
+           "CREATE TABLE IF NOT EXISTS posts (name TEXT PRIMARY KEY, record BLOB NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, digest TEXT NOT NULL, "
+           "reads TEXT NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, signature TEXT NOT NULL);")
 
 
 def _pack(record: RenderRecord) -> bytes:
@@ -234,9 +239,12 @@ def load(path: Path, *, posts: bool = True) -> State:
             meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
             records = {name: _unpack(blob) for name, blob in
                        db.execute("SELECT name, record FROM posts")} if posts else {}
+            pages = {path: PageRecord(digest, tuple(filter(None, reads.split("\n"))))
+                     for path, digest, reads in db.execute("SELECT * FROM pages")} if posts else {}
+            files = dict(db.execute("SELECT path, signature FROM files")) if posts else {}
         return State(posts=records, fingerprint=meta["fingerprint"], build_id=meta["build_id"],
                      dependency_files=tuple(meta["dependency_files"]),
-                     executions=meta["executions"])
+                     executions=meta["executions"], pages=pages, files=files)
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError,
             zlib.error):
         return State()
@@ -265,6 +273,8 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
                            [(n,) for n in old if n not in state.posts])
             db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
                            [(n, _pack(r)) for n, r in state.posts.items() if old.get(n) != r])
+            for table, rows in _maps(state).items():
+                _save_map(db, table, rows, _maps(previous)[table] if previous else None)
             meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
                     "dependency_files": list(state.dependency_files),
                     "executions": state.executions}
@@ -274,6 +284,25 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
         path.unlink(missing_ok=True)
         if previous is not None:
             save(path, state)
+
+
+def _maps(state: State) -> dict[str, dict[str, tuple]]:
+    """The state's page records and file signatures as table rows."""
+    return {"pages": {p: (r.digest, "\n".join(r.reads)) for p, r in state.pages.items()},
+            "files": {p: (s,) for p, s in state.files.items()}}
+
+
+def _save_map(db: sqlite3.Connection, table: str, new: dict[str, tuple],
+              old: dict[str, tuple] | None) -> None:
+    """Write the rows of ``table`` (path → values) that differ from ``old`` (None: all)."""
+    if old is None:
+        db.execute(f"DELETE FROM {table}")
+        old = {}
+    db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in old if p not in new])
+    rows = [(p, *v) for p, v in new.items() if old.get(p) != v]
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
 
 
 def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:

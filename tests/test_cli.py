@@ -111,7 +111,7 @@ def test_sigint_just_after_the_swap_says_the_site_was_replaced(make_site, monkey
     assert "Second." in (root / "_site/2024/01/01/a.html").read_text()
 
     (root / "posts/2024-01-01-a.md").write_text("---\ntitle: A\n---\n\nThird.\n")
-    monkeypatch.setattr(pipeline, "write_site", lambda *a, **k: os.kill(os.getpid(), signal.SIGINT))
+    monkeypatch.setattr(pipeline, "write_output", lambda *a, **k: os.kill(os.getpid(), signal.SIGINT))
     assert cli.main(["build", "--root", str(root)]) == 130
     assert capsys.readouterr().err == ("interrupted; the previous site was left as it was (posts "
                                        "that had finished running are kept in the cache).\n")

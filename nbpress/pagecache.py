@@ -1,0 +1,257 @@
+"""The site's pages rendered again only when something they read changed.
+
+Every template rendering of the site stage (post pages, the home page and its
+following pages, tag pages, archive, 404, feed, sitemap, standalone pages,
+redirects) goes through ``PageMaker``.  While a template renders, the posts
+it is given are ``Tracked`` views that record which of their fields it reads
+(``post.title``, ``post.excerpt``…) and the site records which of its entries
+it reads (``site.title``, ``site.posts``, ``site.tags``…).  A page's digest
+hashes the theme's templates and nbpress's code, the page's own arguments
+(posts in them by URL, the page itself in full), and, for each recorded
+read, that value: a site entry, the two neighbours' field, or one field
+across every post (one digest per field and build).  The next build computes
+the digest from the same recorded reads; when it is equal, the page is
+exactly what the previous build wrote and the file already in ``_site`` is
+kept.
+
+This is sound by the usual argument for recorded dependencies: a rendering
+that reads the same values follows the same path and writes the same text.
+The mistake it can make is only ever in the safe direction: a value whose
+``repr`` is not stable changes the digest, so that page is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import jinja2
+
+from .memo import Memo
+from .model import OutputFile, PageRecord, SiteConfig
+from .state import State, code_digest, site_matches
+from .templates import render_template
+
+ALL = "*"  # a template walked every field (``{% for k in post %}``, ``tojson``)
+_MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
+_OWN = ("page",)  # the page itself: hashed in full
+_NEIGHBOURS = ("newer", "older")  # a post page's neighbours: their fields hashed one by one
+_COLLECTIONS = ("posts", "pages")  # site entries whose items are posts and pages
+
+MakePage = Callable[[str, str, Mapping[str, Any]], OutputFile]  # (template, path, context)
+
+
+class _Sink:
+    """Where the reads of the rendering under way go (one per ``PageMaker``)."""
+
+    __slots__ = ("reads",)
+
+    def __init__(self) -> None:
+        self.reads: set[str] = set()
+
+
+class Tracked(dict):
+    """A template's view of a post (or of the site) that records the fields read."""
+
+    __slots__ = ("_role", "_sink")
+
+    def __init__(self, data: Mapping[str, Any], role: str, sink: _Sink) -> None:
+        super().__init__(data)
+        self._role, self._sink = role, sink
+
+    def _read(self, key: Any) -> None:
+        self._sink.reads.add(f"{self._role}.{key}")
+
+    def _all(self) -> None:
+        self._sink.reads.add(f"{self._role}.{ALL}")
+
+    def __getitem__(self, key):
+        self._read(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._read(key)
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._read(key)
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def __bool__(self) -> bool:  # ``{% if newer %}``: a post is never empty, nothing to record
+        return super().__len__() > 0
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def __eq__(self, other) -> bool:
+        self._all()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as dict's
+
+    def __repr__(self) -> str:
+        self._all()
+        return super().__repr__()
+
+    __str__ = __repr__
+
+    def copy(self) -> dict:
+        self._all()
+        return dict(super().items())
+
+
+def _canon(value: Any, ids: Mapping[int, str]) -> Any:
+    """``value`` as plain data whose ``repr`` is its digest input; a post as its URL."""
+    if id(value) in ids:
+        return ("post", ids[id(value)])
+    if isinstance(value, dict):
+        return tuple((repr(k), _canon(v, ids)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_canon(v, ids) for v in value]
+    return value
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def template_digest(theme_dirs: Iterable[Path]) -> str:
+    """A hash of every template of the theme (a template may include or extend any)."""
+    digest = hashlib.sha256()
+    for theme in theme_dirs:
+        folder = theme / "templates"
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class PageMaker:
+    """Renders the site's pages, or keeps the previous build's file when nothing it read
+    changed.  ``reusable``: the previous build's pages are in ``out`` as it wrote them."""
+
+    def __init__(self, env: jinja2.Environment, site: Mapping[str, Any], *, base: str,
+                 previous: Mapping[str, PageRecord], out: Path, reusable: bool,
+                 memo: Memo | None = None) -> None:
+        self.env, self.base, self.out, self.reusable = env, base, out, reusable
+        self.previous = previous if reusable else {}
+        self.records: dict[str, PageRecord] = {}
+        self.rendered: list[str] = []  # paths rendered by this build, in order
+        self._sink = _Sink()
+        self._site = site
+        items = [p for name in _COLLECTIONS for p in site.get(name, ())]
+        self._items = items
+        self._ids = {id(p): p["url"] for p in items}
+        self._views = {id(p): Tracked(p, "post", self._sink) for p in items}
+        self._tracked_site = Tracked({k: self._swap(v) for k, v in site.items()}, "site",
+                                     self._sink)
+        self._memo: dict[str, str] = {}
+        self._kept = memo  # serve's: a page's own digest while it is the same object
+
+    def __call__(self, name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
+        """The file at ``path``: ``name`` rendered with ``context``, or the kept one."""
+        old = self.previous.get(path)
+        if old is not None and old.digest == self._digest(name, path, context, old.reads) \
+                and (self.out / path).is_file():
+            self.records[path] = old
+            return OutputFile(path, source=self.out / path)
+        self._sink.reads = set()
+        text = render_template(self.env, name, self._view(context))
+        reads = tuple(sorted(self._sink.reads))
+        self.records[path] = PageRecord(self._digest(name, path, context, reads), reads)
+        self.rendered.append(path)
+        return OutputFile(path, text.encode())
+
+    def _swap(self, value: Any) -> Any:
+        """``value`` with each post in it replaced by its recording view."""
+        view = self._views.get(id(value))
+        if view is not None:
+            return view
+        if isinstance(value, dict) and not isinstance(value, Tracked):
+            return {k: self._swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._swap(v) for v in value]
+        return value
+
+    def _view(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        view = {}
+        for key, value in context.items():
+            if key == "site" and value is self._site:
+                view[key] = self._tracked_site
+            elif key in _OWN:
+                view[key] = value  # its own fields are hashed in full: no need to record
+            elif key in _NEIGHBOURS and isinstance(value, dict):
+                view[key] = Tracked(value, "neighbour", self._sink)
+            else:
+                view[key] = self._swap(value)
+        return view
+
+    def _digest(self, name: str, path: str, context: Mapping[str, Any],
+                reads: Sequence[str]) -> str:
+        digest = hashlib.sha256(repr((self.base, name, path)).encode())
+        for key, value in sorted(context.items()):
+            if key == "site" and value is self._site:
+                continue  # what it read of the site counts, below
+            # A post's fields never hold other posts: its own are hashed whole, as text;
+            # neighbours count by URL (or None), the fields read of them below.
+            text = self._own(value) if key in _OWN else repr(_canon(value, self._ids))
+            digest.update(f"\0{key}\0{len(text)}\0".encode() + text.encode())
+        for read in reads:
+            digest.update(f"\0{read}\0{self._value(read, context)}".encode())
+        return digest.hexdigest()
+
+    def _own(self, page: Any) -> str:
+        if self._kept is None:
+            return repr(page)
+        return self._kept.same("page-digest", (page,), None,
+                               lambda: hashlib.sha256(repr(page).encode()).hexdigest())
+
+    def _value(self, read: str, context: Mapping[str, Any]) -> Any:
+        role, _, key = read.partition(".")
+        if role == "neighbour":
+            return repr([self._field(n, key) for n in (context.get(k) for k in _NEIGHBOURS)
+                         if isinstance(n, dict)])
+        if read not in self._memo:
+            if role == "site":
+                value = self._site if key == ALL else self._site.get(key, _MISSING)
+                self._memo[read] = _hash(_canon(value, self._ids))
+            else:
+                self._memo[read] = _hash([self._field(p, key) for p in self._items])
+        return self._memo[read]
+
+    @staticmethod
+    def _field(post: Mapping[str, Any], key: str) -> Any:
+        return post if key == ALL else post.get(key, _MISSING)
+
+
+def page_maker(env: jinja2.Environment, site: Mapping[str, Any], config: SiteConfig,
+               previous: State, memo: Memo | None = None) -> PageMaker:
+    """The site stage's renderer for one build: it keeps the previous build's pages whose
+    reads are unchanged when ``_site`` is still as the previous build wrote it."""
+    reusable = bool(previous.files) and site_matches(config.out, previous.build_id)
+    base = hashlib.sha256((template_digest(config.theme_dirs) + code_digest()).encode())
+    return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
+                     reusable=reusable, memo=memo)
+
+
+__all__ = ["ALL", "MakePage", "PageMaker", "PageRecord", "Tracked", "page_maker",
+           "template_digest"]

@@ -1,0 +1,133 @@
+"""An edit rewrites only what it changes, and the result is the site a fresh build makes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from nbpress.config import load_config
+from nbpress.model import SITE_MARKER
+from nbpress.pipeline import build
+from nbpress.state import state_path
+
+POST = """\
+---
+title: "Notes on optimiser {n}"
+tags: [optimisation{extra}]
+---
+
+Optimiser {n} in one paragraph: this is the excerpt the listings show.
+
+## Setup
+
+We train a small network with learning rate 1e-{n} and batch size {batch}.
+
+## Results
+
+The loss falls to 0.{n}3 after ten epochs.
+"""
+
+
+def write_post(root: Path, n: int, batch: int = 32, extra: str = "") -> Path:
+    path = root / "posts" / f"2024-02-{n:02d}-optimiser-{n}.md"
+    path.write_text(POST.format(n=n, batch=batch, extra=extra))
+    return path
+
+
+def files(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the site (not the search index): (inode, mtime) by path."""
+    found = {}
+    for path in out.rglob("*"):
+        name = path.relative_to(out).as_posix()
+        if path.is_file() and not name.startswith("_pagefind/") and name != SITE_MARKER:
+            stat = path.stat()
+            found[name] = (stat.st_ino, stat.st_mtime_ns)
+    return found
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in files(out)}
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    root = tmp_path / "blog"
+    (root / "posts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n'
+                                         'url = "https://example.org"\nsearch = false\n')
+    for n in range(1, 13):
+        write_post(root, n)
+    return root
+
+
+def test_a_prose_edit_rewrites_one_page_and_leaves_every_other_file_alone(blog: Path) -> None:
+    config = load_config(blog)
+    build(config)
+    before = files(blog / "_site")
+    state_before = state_path(blog, config.out).stat().st_size
+    write_post(blog, 6, batch=64)  # below the excerpt, in one of the feed's 10 newest posts
+    report = build(config)
+    assert report.rendered == ("2024/02/06/optimiser-6.html", "feed.xml")
+    after = files(blog / "_site")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == sorted(report.written) == [
+        "2024/02/06/optimiser-6.html", "2024/02/06/optimiser-6_files/optimiser-6.ipynb",
+        "feed.xml"]  # the page, its notebook to download, the feed: nothing else
+    assert "batch size 64" in (blog / "_site/2024/02/06/optimiser-6.html").read_text()
+    # The state keeps no page's HTML twice: one edit leaves its size about the same.
+    assert state_path(blog, config.out).stat().st_size - state_before < 16_384
+
+
+def test_an_edit_of_a_post_older_than_the_feed_leaves_the_feed_alone(blog: Path) -> None:
+    config = load_config(blog)
+    build(config)
+    write_post(blog, 1, batch=128)  # the oldest of 12: not among the feed's 10
+    report = build(config)
+    assert report.rendered == ("2024/02/01/optimiser-1.html",)
+
+
+def test_after_edits_the_site_is_exactly_what_a_fresh_build_makes(blog: Path, tmp_path: Path
+                                                                  ) -> None:
+    config = load_config(blog)
+    build(config)
+    write_post(blog, 3, extra=", adam")  # a new tag: its page, the tag list, the post
+    report = build(config)
+    assert "tags/adam/index.html" in report.written and "tags/index.html" in report.rendered
+    assert not {f"2024/02/{n:02d}/optimiser-{n}.html" for n in (1, 5, 9)} & set(report.rendered)
+    (blog / "posts/2024-02-07-optimiser-7.md").unlink()  # a deleted post: gone, neighbours fixed
+    report = build(config)
+    assert "2024/02/07/optimiser-7.html" in report.written
+    assert not (blog / "_site/2024/02/07").exists()
+    write_post(blog, 13)
+    build(config)
+    fresh = load_config(blog, out=tmp_path / "fresh")
+    build(fresh)
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")
+
+
+def test_a_site_left_half_written_is_written_whole(blog: Path) -> None:
+    config = load_config(blog)
+    build(config)
+    marker = blog / "_site" / SITE_MARKER
+    marker.write_text(marker.read_text().rstrip("\n") + " being written\n")
+    write_post(blog, 2, batch=16)
+    report = build(config)
+    assert len(report.written) == len(files(blog / "_site"))  # every file, not one
+    assert "being written" not in marker.read_text()
+
+
+def test_search_index_follows_an_edit(blog: Path) -> None:
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    config = load_config(blog)
+    build(config)
+    entry = blog / "_site/_pagefind/pagefind-entry.json"
+    first = entry.stat().st_ino
+    write_post(blog, 4, batch=8)
+    report = build(config)
+    assert not report.search_pending and entry.stat().st_ino != first  # a new index
+    write_post(blog, 4, batch=9)
+    report = build(config, search_later=True)  # serve's way: the index after the reload
+    assert report.search_pending
+    assert os.path.isdir(blog / "_site/_pagefind")

@@ -1,0 +1,161 @@
+"""Pages rendered again only when something they read changed (nbpress/pagecache.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from nbpress.model import OutputFile
+from nbpress.pagecache import ALL, PageMaker, Tracked, _Sink, template_digest
+
+TEMPLATES = {
+    "post.html": "<h1>{{ page.title }}</h1>{{ page.content }}"
+                 "{% if newer %}<a href='{{ newer.url }}'>{{ newer.title }}</a>{% endif %}",
+    "index.html": "{% for p in posts %}<h2>{{ p.title }}</h2>{{ p.excerpt }}{% endfor %}"
+                  "<footer>{{ site.title }}</footer>",
+    "tags.html": "{% for t in site.tags %}{{ t.name }} ({{ t.posts | length }}){% endfor %}",
+    "dump.html": "{% for k, v in site.posts[0].items() %}{{ k }}={{ v }};{% endfor %}",
+}
+
+
+def post(n: int, **changes) -> dict:
+    base = {"title": f"Post {n}", "url": f"/2024/01/0{n}/p{n}.html", "excerpt": f"<p>e{n}</p>",
+            "content": f"<p>e{n}</p><p>body {n}</p>", "words": 100 + n,
+            "date": dt.datetime(2024, 1, n, tzinfo=dt.timezone.utc), "tags": ["ml"]}
+    return {**base, **changes}
+
+
+def site_of(posts: list[dict], title: str = "Blog") -> dict:
+    return {"title": title, "baseurl": "", "posts": posts, "pages": [],
+            "tags": [{"name": "ml", "slug": "ml", "url": "/tags/ml/", "posts": list(posts)}]}
+
+
+class Site:
+    """Renders the pages of one build with a PageMaker, writing them into ``out`` as the
+    writer would, and keeps the records for the next build."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.records = out, {}
+        self.env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True,
+                                      undefined=jinja2.StrictUndefined)
+
+    def build(self, posts: list[dict], title: str = "Blog", base: str = "b") -> list[str]:
+        site = site_of(posts, title)
+        make = PageMaker(self.env, site, base=base, previous=self.records, out=self.out,
+                         reusable=True)
+        files = [make("index.html", "index.html", {"site": site, "page": {"title": "Home"},
+                                                   "posts": site["posts"][:2]}),
+                 make("tags.html", "tags/index.html", {"site": site, "page": {"title": "Tags"}})]
+        for i, page in enumerate(site["posts"]):
+            newer = site["posts"][i - 1] if i else None
+            files.append(make("post.html", page["url"].lstrip("/"),
+                              {"site": site, "page": page, "newer": newer}))
+        for file in files:
+            if file.source is None:
+                (self.out / file.path).parent.mkdir(parents=True, exist_ok=True)
+                (self.out / file.path).write_bytes(file.data)
+            else:
+                assert file.source == self.out / file.path and file.source.is_file()
+        self.records = make.records
+        return make.rendered
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Site:
+    return Site(tmp_path / "_site")
+
+
+def test_nothing_changed_renders_nothing_and_keeps_every_file(blog: Site) -> None:
+    posts = [post(3), post(2), post(1)]
+    assert blog.build(posts) == ["index.html", "tags/index.html", "2024/01/03/p3.html",
+                                 "2024/01/02/p2.html", "2024/01/01/p1.html"]
+    assert blog.build([dict(p) for p in posts]) == []  # equal values, new objects
+
+
+def test_a_prose_edit_below_the_excerpt_renders_only_that_post(blog: Site) -> None:
+    blog.build([post(3), post(2), post(1)])
+    edited = post(1, content="<p>e1</p><p>body 1, revised</p>", words=102)
+    assert blog.build([post(3), post(2), edited]) == ["2024/01/01/p1.html"]
+    assert "revised" in (blog.out / "2024/01/01/p1.html").read_text()
+
+
+def test_an_excerpt_edit_renders_the_post_and_the_listing_that_shows_it(blog: Site) -> None:
+    blog.build([post(3), post(2), post(1)])
+    assert blog.build([post(3), post(2, excerpt="<p>new</p>"), post(1)]) == [
+        "index.html", "2024/01/02/p2.html"]
+    # The tags page shows names and counts only; the index shows only two posts' excerpts.
+    assert blog.build([post(3), post(2, excerpt="<p>new</p>"), post(1, excerpt="<p>x</p>")]
+                      ) == ["index.html", "2024/01/01/p1.html"]
+
+
+def test_a_title_edit_renders_the_neighbour_that_links_to_it(blog: Site) -> None:
+    blog.build([post(3), post(2), post(1)])
+    rendered = blog.build([post(3), post(2, title="Renamed"), post(1)])
+    assert rendered == ["index.html", "2024/01/02/p2.html", "2024/01/01/p1.html"]
+    assert ">Renamed</a>" in (blog.out / "2024/01/01/p1.html").read_text()
+
+
+def test_a_new_post_renders_the_listings_and_its_neighbour(blog: Site) -> None:
+    blog.build([post(2), post(1)])
+    rendered = blog.build([post(3), post(2), post(1)])
+    assert rendered == ["index.html", "tags/index.html", "2024/01/03/p3.html",
+                        "2024/01/02/p2.html"]
+    assert "ml (3)" in (blog.out / "tags/index.html").read_text()
+
+
+def test_site_settings_templates_and_lost_files_render_again(blog: Site) -> None:
+    posts = [post(2), post(1)]
+    blog.build(posts)
+    assert blog.build(posts, title="Renamed blog") == ["index.html"]  # only it shows site.title
+    assert blog.build(posts, title="Renamed blog", base="other templates") == [
+        "index.html", "tags/index.html", "2024/01/02/p2.html", "2024/01/01/p1.html"]
+    (blog.out / "tags/index.html").unlink()
+    assert blog.build(posts, title="Renamed blog", base="other templates") == ["tags/index.html"]
+
+
+def test_a_template_that_reads_every_field_depends_on_every_field(tmp_path: Path) -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True)
+    records = {}
+    for words, expected in [(1, ["dump.html"]), (1, []), (2, ["dump.html"])]:
+        site = site_of([post(1, words=words)])
+        make = PageMaker(env, site, base="b", previous=records, out=tmp_path, reusable=True)
+        file = make("dump.html", "dump.html", {"site": site})
+        if file.source is None:
+            (tmp_path / "dump.html").write_bytes(file.data)
+        assert make.rendered == expected
+        assert f"post.{ALL}" in make.records["dump.html"].reads
+        records = make.records
+
+
+def test_not_reusable_renders_everything(tmp_path: Path) -> None:
+    site = Site(tmp_path / "_site")
+    posts = [post(1)]
+    site.build(posts)
+    make = PageMaker(site.env, site_of(posts), base="b", previous=site.records,
+                     out=site.out, reusable=False)
+    assert make("tags.html", "tags/index.html", {"site": site_of(posts)}).source is None
+
+
+def test_tracked_records_each_way_a_template_reads_a_post() -> None:
+    sink = _Sink()
+    view = Tracked({"title": "T", "url": "/t"}, "post", sink)
+    assert view["title"] == "T" and view.get("url") == "/t" and "date" not in view
+    assert sink.reads == {"post.title", "post.url", "post.date"}
+    assert view  # truthiness reads nothing: a post is never empty
+    assert sink.reads == {"post.title", "post.url", "post.date"}
+    for walk in (list, lambda v: v.items(), len, repr, lambda v: v == {}):
+        sink.reads = set()
+        walk(view)
+        assert sink.reads == {f"post.{ALL}"}
+
+
+def test_template_digest_changes_with_any_template(tmp_path: Path) -> None:
+    (tmp_path / "templates" / "partials").mkdir(parents=True)
+    (tmp_path / "templates" / "partials" / "nav.html").write_text("<nav></nav>")
+    before = template_digest([tmp_path])
+    assert template_digest([tmp_path]) == before
+    (tmp_path / "templates" / "partials" / "nav.html").write_text("<nav>x</nav>")
+    assert template_digest([tmp_path]) != before
