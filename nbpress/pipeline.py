@@ -175,7 +175,7 @@ def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous
 
 def site_inputs(config: SiteConfig) -> list:
     """Files a build reads beyond posts/, bibliographies and the theme: pages, data files."""
-    return [*candidate_files(config), *data_files(config.root)]
+    return [*candidate_files(config), *data_files(config.root), *filter(None, [config.csl])]
 
 
 def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:
@@ -322,9 +322,11 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
             config: SiteConfig, variables: dict, links: dict, previous: state.State
             ) -> Rendered:
     """Every post's page (the render stage): the previous build's when its key is unchanged."""
+    from .cslstyle import style_digest
     from .site import analyze
 
-    digest = state.site_digest(config.root, variables, links, config.excerpt_separator)
+    digest = state.site_digest(config.root, variables, links, config.excerpt_separator,
+                               style_digest(config.csl))  # the citation style's text too
     references = None  # the site's references.bib, loaded when a post first needs rendering
     pages, records, warnings, reports, errors = [], {}, [], [], []
     for item in plans:

@@ -19,6 +19,7 @@ from .attachments import cell_title, link_attachments
 from .bibliography import Reference, load_references
 from .cellopts import cell_options
 from .citations import citations_plugin, mark_references, place_references, references_html
+from .csl import csl_plugin, styled_references
 from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
     quarto_equation_labels
 from .errors import BuildWarning, PostError
@@ -201,13 +202,15 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
         _bibliographies(post), post.front_matter.get("references"), origin=post.path)}
     cite = partial(citations_plugin, references=references, path=post.path,
                    line_offset=post.body_line - 1)
-    md = make_markdown(cite, myst_plugin, crossref_plugin, macros=config.math_macros)
+    styled = [partial(csl_plugin, references=references, style=config.csl, path=post.path)
+              ] if config.csl else []  # [tool.nbpress] csl: a citation style (csl.py)
+    md = make_markdown(cite, *styled, myst_plugin, crossref_plugin, macros=config.math_macros)
     env: dict = {}
     # An .html page is HTML already (readers/html.py): only its Liquid is resolved.
     tokens = md.parse(mark_references(quarto_equation_labels(markdown)), env) \
         if doc.format != "html" else []
     body = md.renderer.render(tokens, md.options, env) if tokens else markdown
-    body = place_references(body, references_html(env))
+    body = place_references(body, styled_references(env) if config.csl else references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
     problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
