@@ -45,7 +45,10 @@ class Plan:
 
 def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     """Decide, per post, whether its cached run is usable, without starting any kernel."""
-    versions = environment.load(config.root / STATE_DIR).version
+    # The installed packages are read only when some post runs code (a cold read of every
+    # distribution's metadata costs a second or more).
+    versions = (environment.load(config.root / STATE_DIR).version
+                if any(doc.cells for doc in docs) else {}.get)
     orphans = unused(config.root, post_stems(config.root))[0]
     plans = []
     for doc in docs:

@@ -128,46 +128,61 @@ class Heading:
     text: str
 
 
-def headings(text: str) -> list[Heading]:
-    """Every ``h1``–``h6`` that has an id, in document order."""
+@dataclass(frozen=True)
+class Outline:
+    """What pages need from a post's HTML, found in one pass over it."""
+
+    headings: tuple[Heading, ...]  # every h1–h6 with an id, in order
+    images: tuple[dict[str, str], ...]  # the attributes of every <img>, in order
+    text: str  # the text, whitespace collapsed, without permalink signs, scripts and styles
+
+
+def outline(text: str) -> Outline:
+    """The headings, images and plain text of some HTML (one parse)."""
     found: list[Heading] = []
-    state: dict = {"open": None, "skip": 0, "depth": 0}
+    pictures: list[dict[str, str]] = []
+    parts: list[str] = []
+    skipping: list[str] = []  # open <script>, <style> and permalink <a>: no text
+    state: dict = {"open": None}  # the heading being read: [level, id, parts]
 
     def on_start(tag, attrs, *_):
+        if tag == "img":
+            pictures.append({k: v or "" for k, v in attrs})
+            return
         attrs = dict(attrs)
         match = _HEADING.fullmatch(tag)
         if match and attrs.get("id") and state["open"] is None:
             state["open"] = [int(match.group(1)), attrs["id"], []]
-        elif state["open"] is not None and tag == "a" and \
+        elif tag in ("script", "style") or tag == "a" and \
                 "header-anchor" in (attrs.get("class") or "").split():
-            state["skip"] = 1
+            skipping.append(tag)
 
     def on_end(tag, *_):
-        if tag == "a":
-            state["skip"] = 0
+        if skipping and skipping[-1] == tag:
+            skipping.pop()
         elif state["open"] is not None and _HEADING.fullmatch(tag):
-            level, ident, parts = state["open"]
-            found.append(Heading(level, ident, " ".join("".join(parts).split())))
+            level, ident, texts = state["open"]
+            found.append(Heading(level, ident, " ".join("".join(texts).split())))
             state["open"] = None
 
     def on_data(data):
-        if state["open"] is not None and not state["skip"]:
-            state["open"][2].append(data)
+        if not skipping:
+            parts.append(data)
+            if state["open"] is not None:
+                state["open"][2].append(data)
 
     _Tags(text, on_start, on_end, on_data)
-    return found
+    return Outline(tuple(found), tuple(pictures), " ".join("".join(parts).split()))
+
+
+def headings(text: str) -> list[Heading]:
+    """Every ``h1``–``h6`` that has an id, in document order."""
+    return list(outline(text).headings)
 
 
 def images(text: str) -> list[dict[str, str]]:
     """The attributes of every ``<img>``, in document order."""
-    found: list[dict[str, str]] = []
-
-    def on_start(tag, attrs, *_):
-        if tag == "img":
-            found.append({k: v or "" for k, v in attrs})
-
-    _Tags(text, on_start)
-    return found
+    return list(outline(text).images)
 
 
 def plain_text(text: str) -> str:
@@ -175,24 +190,7 @@ def plain_text(text: str) -> str:
 
     Headings' permalink signs and the content of ``<script>``/``<style>`` are left out.
     """
-    parts: list[str] = []
-    skipping: list[str] = []
-
-    def on_start(tag, attrs, *_):
-        if tag in ("script", "style") or tag == "a" and \
-                "header-anchor" in (dict(attrs).get("class") or "").split():
-            skipping.append(tag)
-
-    def on_end(tag, *_):
-        if skipping and skipping[-1] == tag:
-            skipping.pop()
-
-    def on_data(data):
-        if not skipping:
-            parts.append(data)
-
-    _Tags(text, on_start, on_end, on_data)
-    return " ".join("".join(parts).split())
+    return outline(text).text
 
 
 def drop_heading(text: str, ident: str) -> str:
@@ -208,5 +206,4 @@ def min_heading_level(text: str) -> int | None:
 
 
 __all__ = ["rewrite", "resolve_url", "headings", "images", "plain_text", "min_heading_level",
-           "drop_heading",
-           "Heading"]
+           "drop_heading", "outline", "Heading", "Outline"]

@@ -7,7 +7,7 @@ and its execution record (``RenderedPost.execution``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import quote
 
 from .htmlrewrite import Heading, headings
@@ -17,13 +17,15 @@ TOC_MIN_HEADINGS = 3  # a post gets a table of contents from this many headings 
 MAIN_PACKAGES = 8  # at most this many packages in the short list
 
 
-def table_of_contents(html: str, setting: Any = None) -> list[dict[str, Any]]:
-    """Nested ``[{id, text, children}]`` of the post's two top heading levels.
+def table_of_contents(html: str | Sequence[Heading], setting: Any = None
+                      ) -> list[dict[str, Any]]:
+    """Nested ``[{id, text, children}]`` of the post's two top heading levels (of its HTML,
+    or of its headings when the caller has them).
 
     ``setting`` is the front matter's ``toc``: False turns it off, True on;
     by default a post with at least ``TOC_MIN_HEADINGS`` headings gets one.
     """
-    found = [h for h in headings(html) if h.text]
+    found = [h for h in (headings(html) if isinstance(html, str) else html) if h.text]
     if setting is False or not found or (setting is not True and len(found) < TOC_MIN_HEADINGS):
         return []
     top = min(h.level for h in found)

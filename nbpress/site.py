@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 import jinja2
 
 from .errors import BuildWarning, PostError
-from .htmlrewrite import (drop_heading, headings, images, min_heading_level, plain_text,
+from .htmlrewrite import (drop_heading, images, min_heading_level, outline, plain_text,
                           resolve_url, rewrite)
 from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
 from .markdown import make_markdown
@@ -79,14 +79,16 @@ def tag_slug(tag: str) -> str:
     return slug or "tag-" + hashlib.sha256(tag.encode()).hexdigest()[:8]
 
 
-def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tuple[str, str]:
-    """(URL path with baseurl, alt) of the front matter's ``image:`` or the post's first figure."""
+def _first_image(item: RenderedPost, found: Sequence[dict[str, str]], url: str, baseurl: str
+                 ) -> tuple[str, str]:
+    """(URL path with baseurl, alt) of the front matter's ``image:`` or the post's first
+    figure (``found``: the attributes of the page's images)."""
     chosen = item.post.image
     if chosen:
         if chosen.startswith("/") and not chosen.startswith(baseurl + "/"):
             chosen = baseurl + chosen
         return resolve_url(chosen, url), item.post.image_alt
-    for img in images(content):
+    for img in found:
         src = img.get("src", "")
         if src and not src.startswith("data:"):
             return resolve_url(src, url), img.get("alt", "")
@@ -96,25 +98,27 @@ def _first_image(item: RenderedPost, content: str, url: str, baseurl: str) -> tu
 def analyze(item: RenderedPost, variables: Mapping[str, Any]) -> Analysis:
     """What pages need from a post's HTML (kept with the post's rendering for the next build).
 
-    These parse the whole post several times; the pipeline stores the result
+    The HTML is parsed once (``outline``); the pipeline stores the result
     beside the post's rendering and reuses both while the post is unchanged.
     """
     post = item.post
     baseurl = variables.get("baseurl", "")
     url = baseurl + post.url
     content = item.html
-    found = headings(content)
+    scan = outline(content)
+    found, pictures = scan.headings, scan.images
     if found and found[0].level == 1 and found[0].text == post.title.strip():
         content = drop_heading(content, found[0].id)  # the page shows the title once
+        found, pictures = found[1:], images(content)  # an image may have gone with it
     if min_heading_level(content) == 1:  # the page's only h1 is the post's title
-        content = rewrite(content, heading_shift=1)
+        content = rewrite(content, heading_shift=1)  # (the table of contents is relative)
     top = min_heading_level(item.excerpt)
     excerpt = rewrite(item.excerpt, url=lambda u: resolve_url(u, url),
                       heading_shift=max(0, 3 - top) if top else 0)  # under the list's h2 titles
-    image, image_alt = _first_image(item, content, url, baseurl)
-    return Analysis(content=content, excerpt=excerpt, words=len(plain_text(item.html).split()),
+    image, image_alt = _first_image(item, pictures, url, baseurl)
+    return Analysis(content=content, excerpt=excerpt, words=len(scan.text.split()),
                     image=image, image_alt=image_alt, excerpt_text=plain_text(item.excerpt),
-                    toc=tuple(table_of_contents(content, post.toc)))
+                    toc=tuple(table_of_contents(found, post.toc)))
 
 
 def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteConfig
