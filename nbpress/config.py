@@ -42,6 +42,7 @@ _SITE_KEYS = {
     "execute": dict,
     "math_macros": dict,
     "search": bool,
+    "dark_figures": bool,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,
@@ -174,7 +175,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = set(_SITE_KEYS) - {"execute", "exclude"}  # how to build, not what to show
+    names = set(_SITE_KEYS) - {"execute", "exclude", "dark_figures"}  # how to build
     return {name: getattr(config, name) for name in sorted(names)}
 
 

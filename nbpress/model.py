@@ -92,6 +92,7 @@ class SiteConfig:
     branch: str = "main"  # the repository's branch those links point at
     math_macros: tuple[tuple[str, str], ...] = ()  # TeX macros every post's math may use
     search: bool = True  # a Pagefind index and a search box on every page
+    dark_figures: bool = False  # a dark rendering of each matplotlib figure too (darkfig.py)
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False

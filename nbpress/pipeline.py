@@ -306,6 +306,7 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
     """One post's page and files, with its executed notebook to download."""
     import nbformat
 
+    from .darkfig import without_dark
     from .model import OutputFile
     from .render import render_post
 
@@ -322,7 +323,7 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
     if page.post.kind == "page" and not item.doc.cells:
         return page, found  # a page without code has no notebook to download
     download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
-                          nbformat.writes(shown.notebook).encode())
+                          nbformat.writes(without_dark(shown.notebook)).encode())
     return replace(page, files=page.files + (download,)), found
 
 
