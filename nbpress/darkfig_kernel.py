@@ -129,6 +129,19 @@ def _png(shell, fig):
     return base64.b64encode(data).decode("ascii") if isinstance(data, bytes) else data
 
 
+def drawn_dark(fig) -> bool:
+    """Whether the figure is dark already (``plt.style.use("dark_background")``): its paper,
+    the figure's background or else its first axes', is dark.  Swapping its greys would
+    give a light figure, so it keeps its one image."""
+    from matplotlib.colors import to_rgba
+
+    papers = [fig.get_facecolor()] + [ax.get_facecolor() for ax in fig.axes[:1]]
+    for r, g, b, a in (to_rgba(p) for p in papers):
+        if a > 0:
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+    return False
+
+
 def _handles(formatter, obj) -> bool:
     try:
         formatter.lookup(obj)
@@ -147,6 +160,8 @@ def render(shell, obj):
         return None
     undo: list = []
     try:
+        if drawn_dark(obj):
+            return None
         recolour(obj, undo)
         return _png(shell, obj)
     except Exception:  # the light image is the post's output; this one is a courtesy

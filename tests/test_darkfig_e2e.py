@@ -40,6 +40,18 @@ ax.bar(["a", "b", "c"], [3, 1, 2], color="0.3")
 plt.show()
 print(sorted(name for name in dir() if "nbpress" in name))
 ```
+
+```python
+with plt.style.context("dark_background"):
+    plt.plot([1, 2, 3], [3, 1, 2])
+    plt.show()
+```
+
+```python
+%config InlineBackend.figure_formats = ["svg"]
+plt.scatter([1, 2, 3], [3, 1, 2])
+plt.show()
+```
 """
 PAGE = "_site/2024/03/01/waves.html"
 FILES = "2024/03/01/waves_files"
@@ -64,10 +76,18 @@ def test_dark_figures_writes_both_renderings_in_a_picture(make_site, build) -> N
     assert result.returncode == 0, result.stderr
     page = Page.read(root / PAGE)
     assert page.errors == []
-    assert len(page.all("picture", class_="figure-schemes")) == 2
+    assert len(page.all("picture", class_="figure-schemes")) == 3
+    # A figure drawn dark by its author has one image, shown in both schemes.
+    assert [img["src"].rsplit("/", 1)[1] for img in page.imgs if "picture" not in
+            img.ancestors] == ["waves_3_0.png"]
+    assert not (root / "_site" / FILES / "waves_3_0-dark.png").exists()
     sources, imgs = page.all("source", inside="picture"), page.all("img", inside="picture")
-    assert len(sources) == len(imgs) == 2
-    for source, img in zip(sources, imgs):
+    assert len(sources) == len(imgs) == 3
+    # An SVG figure's dark rendering is a PNG.
+    assert imgs[2]["src"].endswith("waves_4_0.svg")
+    assert sources[2]["srcset"].endswith("waves_4_0-dark.png")
+    assert _background((root / "_site" / sources[2]["srcset"].lstrip("/")).read_bytes()) < 0.15
+    for source, img in zip(sources[:2], imgs[:2]):
         assert source.ancestors[0] == img.ancestors[0] == "picture"
         assert source["media"] == "(prefers-color-scheme: dark)"
         assert source["srcset"] == img["src"].replace(".png", "-dark.png")
@@ -87,7 +107,7 @@ def test_dark_figures_writes_both_renderings_in_a_picture(make_site, build) -> N
     again = build("build", "--root", str(root), "--execute", "never")
     assert again.returncode == 0, again.stderr
     assert (root / PAGE).read_text() == before
-    assert len(list((root / "_site" / FILES).glob("*-dark.png"))) == 2
+    assert len(list((root / "_site" / FILES).glob("*-dark.png"))) == 3
 
 
 def test_without_the_option_the_page_is_as_before_and_turning_it_on_runs_again(
@@ -96,9 +116,9 @@ def test_without_the_option_the_page_is_as_before_and_turning_it_on_runs_again(
     assert build("build", "--root", str(root)).returncode == 0
     plain = (root / PAGE).read_text()
     page = Page.read(root / PAGE)
-    assert page.all("picture") == [] and len(page.imgs) == 2
+    assert page.all("picture") == [] and len(page.imgs) == 4
     assert sorted(p.name for p in (root / "_site" / FILES).iterdir()) == \
-        ["waves.ipynb", "waves_1_0.png", "waves_2_0.png"]
+        ["waves.ipynb", "waves_1_0.png", "waves_2_0.png", "waves_3_0.png", "waves_4_0.svg"]
     (root / "pyproject.toml").write_text("[tool.nbpress]\ndark_figures = false\n")
     off = build("build", "--root", str(root))
     assert off.returncode == 0 and "cached" in off.stderr and "executed" not in off.stderr
@@ -107,4 +127,4 @@ def test_without_the_option_the_page_is_as_before_and_turning_it_on_runs_again(
     on = build("build", "--root", str(root))
     assert on.returncode == 0, on.stderr
     assert "code changed" in on.stderr  # the key changed: run again to draw dark figures
-    assert len(Page.read(root / PAGE).all("picture")) == 2
+    assert len(Page.read(root / PAGE).all("picture")) == 3

@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from nbpress.darkfig_kernel import BACKGROUND, FOREGROUND, dark_colour, recolour, render, restore
+from nbpress.darkfig_kernel import (BACKGROUND, FOREGROUND, dark_colour, drawn_dark, recolour,
+                                    render, restore)
 
 matplotlib = pytest.importorskip("matplotlib")
 np = pytest.importorskip("numpy")
@@ -79,6 +80,22 @@ def test_recolour_darkens_paper_and_ink_keeps_data_and_restore_is_exact() -> Non
     rows = slice(int(height - box.y1) + 3, int(height - box.y0) - 3)
     columns = slice(int(box.x0) + 3, int(box.x1) - 3)
     assert np.allclose(light_pixels[rows, columns], dark_pixels[rows, columns], atol=0.02)
+
+
+def test_a_figure_drawn_dark_already_gets_no_second_image() -> None:
+    from matplotlib import style
+    from matplotlib.figure import Figure
+
+    assert not drawn_dark(_figure())
+    with style.context("dark_background"):
+        dark = Figure()
+        dark.subplots().plot([1, 2])
+    assert drawn_dark(dark)
+    assert render(None, dark) is None  # before any formatter is asked for an image
+    see_through = Figure()
+    see_through.patch.set_alpha(0)
+    see_through.subplots().set_facecolor("white")
+    assert not drawn_dark(see_through)  # the axes' paper decides
 
 
 def test_render_ignores_everything_but_figures() -> None:
