@@ -102,6 +102,8 @@ def test_dark_figures_writes_both_renderings_in_a_picture(make_site, build) -> N
     assert "waves_1_0.png" in feed and "-dark.png" not in feed
     download = (root / "_site" / FILES / "waves.ipynb").read_text()
     assert "nbpress.dark" not in download
+    checked = build("check", "--root", str(root))  # every srcset names a file of the site
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     # From the cache: the same page and files, no kernel.
     before = (root / PAGE).read_text()
     again = build("build", "--root", str(root), "--execute", "never")
