@@ -31,11 +31,26 @@ def dark_colour(rgba) -> tuple | None:
     """The dark theme's counterpart of an (r, g, b, a) colour, or None when it keeps its own:
     white becomes the background, black the foreground, a grey lies between by its
     lightness; transparent colours and colours with a hue are kept."""
-    r, g, b, a = (float(x) for x in rgba)
-    if a == 0 or max(r, g, b) - min(r, g, b) > _GREY:
+    new = dark_colours([rgba])
+    return None if new is None else tuple(float(x) for x in new[0])
+
+
+def dark_colours(values):
+    """``dark_colour`` for an array of RGBA colours (a collection's thousands of points at
+    once); None when none of them changes."""
+    import numpy as np
+
+    colours = np.array(values, dtype=float)
+    if colours.ndim != 2 or colours.shape[1] != 4 or not len(colours):
         return None
-    light = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return tuple(bg + (fg - bg) * (1 - light) for bg, fg in zip(BACKGROUND, FOREGROUND)) + (a,)
+    rgb = colours[:, :3]
+    grey = (rgb.max(axis=1) - rgb.min(axis=1) <= _GREY) & (colours[:, 3] > 0)
+    if not grey.any():
+        return None
+    light = rgb[grey] @ np.array([0.2126, 0.7152, 0.0722])
+    background, foreground = np.array(BACKGROUND), np.array(FOREGROUND)
+    colours[grey, :3] = background + (foreground - background) * (1 - light[:, None])
+    return colours
 
 
 def _one(value):
@@ -45,18 +60,6 @@ def _one(value):
         return dark_colour(to_rgba(value))
     except (TypeError, ValueError):
         return None
-
-
-def _many(values):
-    import numpy as np
-
-    colours = np.array(values, dtype=float)
-    if colours.ndim != 2 or colours.shape[1] != 4 or not len(colours):
-        return None
-    new = [dark_colour(row) for row in colours]
-    if all(n is None for n in new):
-        return None
-    return np.array([n if n is not None else row for n, row in zip(new, colours)])
 
 
 def _raw(artist, name):
@@ -82,8 +85,8 @@ def _colours(artist) -> tuple:
     if isinstance(artist, Patch):
         return (("facecolor", _one), ("edgecolor", _one))
     if isinstance(artist, Collection):  # colour-mapped faces are the data: kept
-        return (("edgecolor", _many),) if artist.get_array() is not None else \
-            (("facecolor", _many), ("edgecolor", _many))
+        return (("edgecolor", dark_colours),) if artist.get_array() is not None else \
+            (("facecolor", dark_colours), ("edgecolor", dark_colours))
     return ()
 
 

@@ -154,8 +154,8 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     img = f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} loading="lazy">'
     dark, note = darkfig.dark_file(item.output, f"{ctx.files_dir}/{name}")
     return Shown(darkfig.picture(img, f"{ctx.baseurl}/{dark.path}") if dark else img,
-                 OutputFile(f"{ctx.files_dir}/{name}", raw), (note,) if note else (), True,
-                 (dark,) if dark else ())
+                 OutputFile(f"{ctx.files_dir}/{name}", raw), notes=(note,) if note else (),
+                 figure=True, extra=(dark,) if dark else ())
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:

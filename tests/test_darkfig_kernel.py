@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from nbpress.darkfig_kernel import (BACKGROUND, FOREGROUND, dark_colour, drawn_dark, recolour,
-                                    render, restore)
+from nbpress.darkfig_kernel import (BACKGROUND, FOREGROUND, dark_colour, dark_colours, drawn_dark,
+                                    recolour, render, restore)
 
 matplotlib = pytest.importorskip("matplotlib")
 np = pytest.importorskip("numpy")
@@ -52,6 +52,16 @@ def test_dark_colour_maps_greys_onto_the_dark_palette_and_keeps_hues() -> None:
     assert all(min(b, f) < m < max(b, f) for m, b, f in zip(middle, BACKGROUND, FOREGROUND))
     assert dark_colour((0.12, 0.47, 0.71, 1)) is None  # tab:blue: a data colour
     assert dark_colour((1, 1, 1, 0)) is None  # transparent stays transparent
+
+
+def test_dark_colours_of_many_points_at_once_as_one_by_one() -> None:
+    rng = np.random.default_rng(0)
+    colours = np.concatenate([rng.random((500, 4)), np.repeat(rng.random((500, 1)), 4, axis=1)])
+    new = dark_colours(colours)
+    for old, swapped in zip(colours, new):
+        one = dark_colour(old)
+        assert swapped == pytest.approx(old if one is None else one)
+    assert dark_colours([(0.1, 0.5, 0.9, 1)]) is None and dark_colours([]) is None
 
 
 def test_recolour_darkens_paper_and_ink_keeps_data_and_restore_is_exact() -> None:
