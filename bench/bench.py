@@ -2,6 +2,7 @@
 
     python bench/bench.py [--posts 20] [--many 200] [--skip-baseline]
     python bench/bench.py --dask [--posts 20]     # Dask local:2 against the local executor
+    python bench/bench.py --dark-figures [--posts 2] [--figures 4]  # bench/bench_darkfig.py
 
 Generates a synthetic site (each post: ~500 words with a heading, a link and a
 formula; a numpy cell of ~0.25 s, a print, a matplotlib figure, an HTML
@@ -146,6 +147,12 @@ def main() -> None:
         import scale
 
         scale.main()
+        return
+    if "--dark-figures" in sys.argv:  # dark_figures off and on: bench/bench_darkfig.py
+        sys.path.insert(0, str(Path(__file__).parent))
+        import bench_darkfig
+
+        bench_darkfig.main()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=20)

@@ -271,3 +271,12 @@ def _inline_year(value: Any, bad: Any) -> str | None:
     if value is not None and (isinstance(value, bool) or not found):
         raise bad(f"the year must be a year such as 2019, got {value!r}")
     return found.group(1) if found else None
+
+
+def site_references(root: Path) -> dict:
+    """The site's references.bib and _bibliography/*.bib (empty when there are none)."""
+    site_bib = root / "references.bib"
+    # jekyll-scholar's default place, for blogs moved from Jekyll.
+    scholar = sorted((root / "_bibliography").glob("*.bib"))
+    found = ([site_bib] if site_bib.is_file() else []) + scholar
+    return load_references(found, None, origin=site_bib)

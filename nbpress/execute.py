@@ -23,7 +23,7 @@ import time
 
 from typing import Callable
 
-from . import environment
+from . import darkfig, environment
 from .errors import ExecutionError
 from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
 from .tracking import UNTRACKED, imported_modules, unwrap, wrap
@@ -206,7 +206,8 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                           executed_at=executed_at)
     tracked = doc.kernel.is_python  # the tracking cells are Python
     if tracked:
-        wrap(nb, config.root)  # tracking cells; notebook indices shift by one while running
+        # tracking cells; notebook indices shift by one while running
+        wrap(nb, config.root, darkfig.kernel_setup() if config.dark_figures else "")
     run = _Run(doc, config, nb, kernels=kernels, on_cell=on_cell, shift=int(tracked))
     start = time.perf_counter()
     # The kernel process's own stderr (not the cells' output, which comes over

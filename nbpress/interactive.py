@@ -25,6 +25,7 @@ import json
 import re
 from typing import Any, Callable
 
+from .darkfig import light_only
 from .model import OutputFile
 
 # The files (under assets/) each library needs, in the order they must load.
@@ -212,8 +213,9 @@ def page_scripts(page_html: str, baseurl: str) -> list[str]:
 
 def feed_html(content: str) -> str:
     """A post's HTML as a feed shows it: every ``<noscript>``'s content in place of the element,
-    and no ``<script>`` at all (feed readers do not run them, and some reject the entry)."""
-    return _SCRIPT.sub("", _NOSCRIPT.sub(r"\1", content))
+    and no ``<script>`` at all (feed readers do not run them, and some reject the entry);
+    figures drawn in light and dark (darkfig.py) as their light image alone."""
+    return light_only(_SCRIPT.sub("", _NOSCRIPT.sub(r"\1", content)))
 
 
 def _bokeh_exec(output: dict) -> str:

@@ -93,6 +93,7 @@ class SiteConfig:
     math_macros: tuple[tuple[str, str], ...] = ()  # TeX macros every post's math may use
     search: bool = True  # a Pagefind index and a search box on every page
     csl: Path | None = None  # the citation style's .csl file; None: nbpress's own numbered list
+    dark_figures: bool = False  # a dark rendering of each matplotlib figure too (darkfig.py)
     execute: ExecuteConfig = field(default_factory=ExecuteConfig)
     drafts: bool = False
     keep_going: bool = False

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
-from . import interactive
+from . import darkfig, interactive
 from .cellopts import CellOptions, cell_options, cell_tags
 from .media import image_size
 from .markdown import MATH_PROBLEMS, highlight, mathml
@@ -75,6 +75,7 @@ class Shown(NamedTuple):
     file: OutputFile | None = None
     notes: tuple[str, ...] = ()
     figure: bool = False  # an image, which a caption may go with
+    extra: tuple[OutputFile, ...] = ()  # more files it links (a figure's dark rendering)
 
 
 def _ansi_html(text: str) -> str:
@@ -150,8 +151,11 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
         else image_size(mime, raw)
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
-    return Shown(f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} '
-                 'loading="lazy">', OutputFile(f"{ctx.files_dir}/{name}", raw), figure=True)
+    img = f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} loading="lazy">'
+    dark, note = darkfig.dark_file(item.output, f"{ctx.files_dir}/{name}")
+    return Shown(darkfig.picture(img, f"{ctx.baseurl}/{dark.path}") if dark else img,
+                 OutputFile(f"{ctx.files_dir}/{name}", raw), notes=(note,) if note else (),
+                 figure=True, extra=(dark,) if dark else ())
 
 
 def _html(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
@@ -243,7 +247,7 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
         notes.setdefault(f"dropped {mime}", f"an output's {mime} data is not shown: {why} "
                                             "(the notebook format holds only text there).")
     for mime in data:
-        if mime not in RENDERERS and mime not in used:
+        if mime not in RENDERERS and mime not in used and mime != darkfig.MIME:
             notes.setdefault(mime, _not_shown(mime, chosen))
     if chosen is None:
         return Shown("")
@@ -328,7 +332,7 @@ def _outputs(cell: Any, index: int, ctx: CellContext, options: CellOptions
                 parts.append(_figure(shown.html, options, figures, ctx) if shown.figure
                              else shown.html)
                 figures += shown.figure
-                files += [shown.file] if shown.file else []
+                files += ([shown.file] if shown.file else []) + list(shown.extra)
             elif kind == "error":
                 trace = "\n".join(output.get("traceback", [])) or \
                     f"{output.get('ename')}: {output.get('evalue')}"

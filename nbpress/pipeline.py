@@ -278,29 +278,19 @@ def _links(plans: list[cache.Plan], baseurl: str) -> dict[str, str]:
     return links
 
 
-def _site_references(config: SiteConfig) -> dict:
-    """The site's references.bib and _bibliography/*.bib (empty when there are none)."""
-    from .bibliography import load_references
-
-    site_bib = config.root / "references.bib"
-    # jekyll-scholar's default place, for blogs moved from Jekyll.
-    scholar = sorted((config.root / "_bibliography").glob("*.bib"))
-    found = ([site_bib] if site_bib.is_file() else []) + scholar
-    return load_references(found, None, origin=site_bib)
-
-
 def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, links: dict,
               errors: list[NbpressError]) -> list[cache.Plan]:
     """Render each post that must run once without outputs, so that a Liquid, citation or
     bibliography mistake is reported before any kernel starts (a typo must never cost a
     training run).  Returns the plans still worth running; failures go to ``errors``."""
+    from .bibliography import site_references
     from .render import render_post
 
     stale = [p for p in plans if p.reason]
     if not stale:
         return plans
     try:
-        references = _site_references(config)
+        references = site_references(config.root)
     except NbpressError as exc:
         errors.append(exc)
         _stop_if(errors, config.keep_going)
@@ -322,6 +312,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
             config: SiteConfig, variables: dict, links: dict, previous: state.State
             ) -> Rendered:
     """Every post's page (the render stage): the previous build's when its key is unchanged."""
+    from .bibliography import site_references
     from .cslstyle import style_digest
     from .site import analyze
 
@@ -341,7 +332,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
             try:
                 if references is None:
                     references = {}  # a broken references.bib is reported once
-                    references = _site_references(config)
+                    references = site_references(config.root)
                 page, found = _render_one(item, run, config, variables, links, references)
             except NbpressError as exc:
                 errors.extend(each_error(exc))
@@ -364,6 +355,7 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
     """One post's page and files, with its executed notebook to download."""
     import nbformat
 
+    from .darkfig import without_dark
     from .model import OutputFile
     from .render import render_post
 
@@ -380,7 +372,7 @@ def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, va
     if page.post.kind == "page" and not item.doc.cells:
         return page, found  # a page without code has no notebook to download
     download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
-                          nbformat.writes(shown.notebook).encode())
+                          nbformat.writes(without_dark(shown.notebook)).encode())
     return replace(page, files=page.files + (download,)), found
 
 

@@ -132,12 +132,13 @@ class Dependencies:
     gpu: str = ""  # the GPU model the code used (torch or JAX), "" when none
 
 
-def wrap(nb: Any, root: Path) -> None:
-    """Add the two tracking cells around the notebook's cells (in place)."""
+def wrap(nb: Any, root: Path, setup: str = "") -> None:
+    """Add the two tracking cells around the notebook's cells (in place); ``setup`` is more
+    code for the first one, run before the post's cells."""
     import nbformat
 
     root_text = str(root.resolve())
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_PRELUDE.format(root=root_text)))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_PRELUDE.format(root=root_text) + setup))
     nb.cells.append(nbformat.v4.new_code_cell(_REPORT.format(root=root_text, mime=MIME)))
 
 

@@ -137,3 +137,11 @@ def test_package_policy_imported_all_ignore_and_never(tmp_path):
     assert cache.stale_reason(record, "k", tmp_path, newer, packages="ignore") == ""
     assert cache.stale_reason(record, "k", tmp_path, newer, missing_ok=True) == ""
     assert cache.package_drift(record, newer, "all") == ["torch 2.14.1 → 2.15.0"]
+
+
+def test_key_changes_with_dark_figures_only_when_they_are_on(tmp_path):
+    base = _key(tmp_path, BASE)
+    (tmp_path / "k/pyproject.toml").write_text("[tool.nbpress]\ndark_figures = false\n")
+    assert _key(tmp_path, BASE) == base  # off: the keys of existing runs stay valid
+    (tmp_path / "k/pyproject.toml").write_text("[tool.nbpress]\ndark_figures = true\n")
+    assert _key(tmp_path, BASE) != base  # on: every post runs again, drawing both

@@ -1,6 +1,8 @@
 /* Dark mode: the page follows the system's setting (prefers-color-scheme, in CSS alone) until
    the reader picks a mode with the header's button; the choice is kept in localStorage and set
-   as data-theme on <html> before the page is drawn (this file is loaded in <head>). */
+   as data-theme on <html> before the page is drawn (this file is loaded in <head>).
+   Figures drawn in light and dark (dark_figures) are <picture>s whose dark <source> has
+   data-scheme="dark": its media query follows the reader's choice too. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -16,6 +18,15 @@
   function current() {
     return root.getAttribute("data-theme") || (media && media.matches ? "dark" : "light");
   }
+  function figures() {
+    var chosen = root.getAttribute("data-theme");
+    var query = chosen === "dark" ? "all" : chosen === "light" ? "not all"
+      : "(prefers-color-scheme: dark)";
+    var sources = document.querySelectorAll('source[data-scheme="dark"]');
+    for (var i = 0; i < sources.length; i++) {
+      if (sources[i].getAttribute("media") !== query) { sources[i].setAttribute("media", query); }
+    }
+  }
   function label(button) {
     var dark = current() === "dark";
     button.textContent = dark ? "Light mode" : "Dark mode";
@@ -27,6 +38,7 @@
     root.setAttribute("data-theme", choice);
   }
   document.addEventListener("DOMContentLoaded", function () {
+    figures();
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
     button.hidden = false;
@@ -36,6 +48,7 @@
       root.setAttribute("data-theme", next);
       store(next);
       label(button);
+      figures();
     });
     if (media && media.addEventListener) {
       media.addEventListener("change", function () { label(button); });
