@@ -316,6 +316,14 @@ def typed_fields(front: dict[str, Any], path: Path, key_lines: dict[str, int], t
     }
 
 
+def _is_file(entry: os.DirEntry) -> bool:
+    """A file, or a link to one (a link to nothing, or a loop, is not: preflight says so)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def post_files(folder: Path) -> list[Path]:
     """The files in ``folder`` that are posts, one per post.
 
@@ -326,7 +334,7 @@ def post_files(folder: Path) -> list[Path]:
     with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
         files = [folder / name for name in sorted(
             e.name for e in entries if os.path.splitext(e.name)[1] in POST_SUFFIXES
-            and not e.name.startswith((".", "_")) and e.is_file())]
+            and not e.name.startswith((".", "_")) and _is_file(e))]
     files = [p for p in files if p.suffix != ".py" or is_notebook_script(
         p.read_text(encoding="utf-8", errors="replace"))]
     rank = {suffix: n for n, suffix in enumerate(TEXT_SUFFIXES + (".ipynb",))}

@@ -220,10 +220,12 @@ class PageMaker:
         return digest.hexdigest()
 
     def _own(self, page: Any) -> str:
-        if self._kept is None:
-            return repr(page)
-        return self._kept.same("page-digest", (page,), None,
-                               lambda: hashlib.sha256(repr(page).encode()).hexdigest())
+        """The digest of a page's own fields (the same with or without a memo)."""
+        def digest() -> str:
+            return hashlib.sha256(repr(page).encode()).hexdigest()
+
+        return digest() if self._kept is None else self._kept.same("page-digest", (page,),
+                                                                   None, digest)
 
     def _value(self, read: str, context: Mapping[str, Any]) -> Any:
         role, _, key = read.partition(".")

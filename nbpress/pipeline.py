@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import __version__, cache, entries, kernels, state
 from .config import site_variables
-from .errors import (BuildFailed, BuildWarning, CacheDamaged, ExecutionError, NbpressError,
+from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
                      each_error)
 from .execute import execute, link_data
 from .memo import Memo, remembered
@@ -311,69 +311,76 @@ def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, link
 def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Record]],
             config: SiteConfig, variables: dict, links: dict, previous: state.State
             ) -> Rendered:
-    """Every post's page (the render stage): the previous build's when its key is unchanged."""
-    from .bibliography import site_references
+    """Every post's page (the render stage): the previous build's when its key is unchanged;
+    the others rendered in worker processes when there are many."""
     from .cslstyle import style_digest
-    from .site import analyze
 
     digest = state.site_digest(config.root, variables, links, config.excerpt_separator,
                                style_digest(config.csl))  # the citation style's text too
-    references = None  # the site's references.bib, loaded when a post first needs rendering
+    keys, kept = {}, {}
+    for item in plans:
+        run, record = runs.get(item.name, (None, item.record))
+        keys[item.name] = state.render_key(item.doc, record.notebook_sha256 if record else "",
+                                           digest)
+        old = previous.posts.get(item.name)
+        page = old.reuse(item.doc.post, config.out) if old and old.render_key == keys[
+            item.name] else None
+        if page is not None:  # the warnings its rendering gave, said again
+            kept[item.name] = (page, [BuildWarning(m, item.doc.post.path, line)
+                                      for m, line in old.warnings], 0.0)
+    fresh = _render_changed([p for p in plans if p.name not in kept], runs, config, variables,
+                            links)
     pages, records, warnings, reports, errors = [], {}, [], [], []
     for item in plans:
-        begin = time.perf_counter()
-        run, record = runs.get(item.name, (None, item.record))
-        key = state.render_key(item.doc, record.notebook_sha256 if record else "", digest)
-        old = previous.posts.get(item.name)
-        page = old.reuse(item.doc.post, config.out) if old and old.render_key == key else None
-        if page is not None:  # the warnings its rendering gave, said again
-            found = [BuildWarning(m, item.doc.post.path, line) for m, line in old.warnings]
-        else:
-            try:
-                if references is None:
-                    references = {}  # a broken references.bib is reported once
-                    references = site_references(config.root)
-                page, found = _render_one(item, run, config, variables, links, references)
-            except NbpressError as exc:
-                errors.extend(each_error(exc))
-                continue
-            page = replace(page, analysis=analyze(page, variables))
-        warnings += found
+        found = kept.get(item.name) or fresh[item.name]
+        if isinstance(found, NbpressError):
+            errors.extend(each_error(found))
+            continue
+        page, more, seconds = found
+        warnings += more
         pages.append(page)
-        records[item.name] = state.RenderRecord.of(key, page, found)
-        status = "executed" if run else "cached" if item.doc.cells else "no code"
-        if status == "cached" and record is not None and record.imported_from:
-            status = "imported"
-        reports.append(PostReport(item.name, status, item.reason or status,
-                                  run.seconds if run else 0.0, time.perf_counter() - begin))
+        records[item.name] = state.RenderRecord.of(keys[item.name], page, more)
+        reports.append(_post_report(item, runs, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
 
 
-def _render_one(item: cache.Plan, run: ExecResult | None, config: SiteConfig, variables: dict,
-                links: dict, references: dict) -> tuple[RenderedPost, list[BuildWarning]]:
-    """One post's page and files, with its executed notebook to download."""
-    import nbformat
+def _render_changed(plans: list[cache.Plan], runs: dict, config: SiteConfig, variables: dict,
+                    links: dict) -> dict:
+    """Each post's (page, warnings), or its error, by name: many in worker processes."""
+    from .bibliography import site_references
+    from .renderpool import (PARALLEL_FROM, Job, Settings, render_in_workers, timed_render,
+                             workers)
 
-    from .darkfig import without_dark
-    from .model import OutputFile
-    from .render import render_post
+    jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
+    settings = Settings(config, variables, links)
+    results = None
+    if len(jobs) >= PARALLEL_FROM and workers() > 1:
+        results = render_in_workers(jobs, settings, workers())
+    results = results or [None] * len(jobs)
+    references = None  # the site's references.bib, loaded when a post first needs rendering
+    found: dict = {}
+    for job, result in zip(jobs, results):
+        try:
+            if result is None:
+                if references is None:
+                    references = {}  # a broken references.bib is reported once
+                    references = site_references(config.root)
+                result = timed_render(job, settings, references)
+        except NbpressError as exc:
+            result = exc
+        found[job.item.name] = result
+    return found
 
-    try:
-        shown = run or cache.restore(item, config.root)
-    except CacheDamaged as exc:  # damaged since planning: a post's code can delete _executed/
-        raise ExecutionError(f"the cached run of this post in {CACHE_DIR}/"
-                             f"{item.doc.post.path.stem}/ was removed or changed while this "
-                             f"build ran ({exc}); a post's code may have deleted it.",
-                             path=item.doc.post.path,
-                             hint="Build again: the post will be executed.") from None
-    page, found = render_post(shown, config=config, variables=variables, links=links,
-                              site_references=references)
-    if page.post.kind == "page" and not item.doc.cells:
-        return page, found  # a page without code has no notebook to download
-    download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
-                          nbformat.writes(without_dark(shown.notebook)).encode())
-    return replace(page, files=page.files + (download,)), found
+
+def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:
+    """The post's line in the build's report (``seconds``: its rendering's)."""
+    run, record = runs.get(item.name, (None, item.record))
+    status = "executed" if run else "cached" if item.doc.cells else "no code"
+    if status == "cached" and record is not None and record.imported_from:
+        status = "imported"
+    return PostReport(item.name, status, item.reason or status, run.seconds if run else 0.0,
+                      seconds)
 
 
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
