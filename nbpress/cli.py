@@ -144,11 +144,13 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
 
 def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
     from .memo import Memo
-    from .search import reindex_site
+    from .search import Reindexer
     from .server import bind, guarded, serve
 
     server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
-    memo, pending = Memo(), []  # what earlier builds read; whether search is behind
+    memo = Memo()  # what earlier builds read, so that an edit reads only what changed
+    search = Reindexer(config.out, lambda exc: print(f"error: {exc}", file=sys.stderr))
+    pending = []  # whether the last build left the search index behind
 
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
@@ -164,13 +166,10 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
         return ""
 
     def after_reload() -> None:
-        """The search index, brought up to date once the browser shows the new page."""
+        """The search index, brought up to date in the background once pages reloaded."""
         if pending:
             pending.clear()
-            try:
-                reindex_site(config.out)
-            except NbpressError as exc:
-                print(f"error: {exc}", file=sys.stderr)
+            search.request()
 
     error = guarded(rebuild)()
     if error:
@@ -180,6 +179,7 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
     serve(site=config.out, baseurl=config.baseurl, host=args.host, port=args.port, watch=watch,
           root=config.root, rebuild=rebuild, initial_error=error, server=server,
           after_reload=after_reload)
+    search.wait(timeout=120)  # an index being written is finished, not left half-made
     return 0
 
 

@@ -247,13 +247,16 @@ class Analysis:
 class OutputFile:
     """One file of the built site: path relative to the site folder, and its bytes.
 
-    A file reused unchanged from the previous build has no bytes in memory but a
-    ``source`` path, which the writer links (or copies) into the new site.
+    A file reused unchanged from the previous build, or a rendered page set
+    aside on disk until the site is written, has no bytes in memory but a
+    ``source`` path, which the writer links (or copies) into the new site;
+    ``digest`` is then the hash of its bytes when known.
     """
 
     path: str
     data: bytes = b""
     source: Path | None = None
+    digest: str = ""
 
 
 @dataclass(frozen=True)

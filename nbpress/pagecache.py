@@ -32,6 +32,7 @@ from .memo import Memo
 from .model import OutputFile, PageRecord, SiteConfig
 from .state import State, code_digest, site_matches
 from .templates import render_template
+from .writer import content_digest
 
 ALL = "*"  # a template walked every field (``{% for k in post %}``, ``tojson``)
 _MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
@@ -151,8 +152,9 @@ class PageMaker:
 
     def __init__(self, env: jinja2.Environment, site: Mapping[str, Any], *, base: str,
                  previous: Mapping[str, PageRecord], out: Path, reusable: bool,
-                 memo: Memo | None = None) -> None:
+                 memo: Memo | None = None, spool: Path | None = None) -> None:
         self.env, self.base, self.out, self.reusable = env, base, out, reusable
+        self.spool = spool  # a folder for rendered pages (on the site's file system), or None
         self.previous = previous if reusable else {}
         self.records: dict[str, PageRecord] = {}
         self.rendered: list[str] = []  # paths rendered by this build, in order
@@ -175,11 +177,17 @@ class PageMaker:
             self.records[path] = old
             return OutputFile(path, source=self.out / path)
         self._sink.reads = set()
-        text = render_template(self.env, name, self._view(context))
+        data = render_template(self.env, name, self._view(context)).encode()
         reads = tuple(sorted(self._sink.reads))
         self.records[path] = PageRecord(self._digest(name, path, context, reads), reads)
         self.rendered.append(path)
-        return OutputFile(path, text.encode())
+        if self.spool is None:
+            return OutputFile(path, data)
+        # Set aside on disk until the site is written: thousands of pages need not all be
+        # in memory at once.
+        spooled = self.spool / str(len(self.rendered))
+        spooled.write_bytes(data)
+        return OutputFile(path, source=spooled, digest=content_digest(data))
 
     def _swap(self, value: Any) -> Any:
         """``value`` with each post in it replaced by its recording view."""
@@ -217,7 +225,7 @@ class PageMaker:
             digest.update(f"\0{key}\0{len(text)}\0".encode() + text.encode())
         for read in reads:
             digest.update(f"\0{read}\0{self._value(read, context)}".encode())
-        return digest.hexdigest()
+        return digest.hexdigest()[:32]  # 128 bits: plenty to tell two renderings apart
 
     def _own(self, page: Any) -> str:
         """The digest of a page's own fields (the same with or without a memo)."""
@@ -246,13 +254,14 @@ class PageMaker:
 
 
 def page_maker(env: jinja2.Environment, site: Mapping[str, Any], config: SiteConfig,
-               previous: State, memo: Memo | None = None) -> PageMaker:
+               previous: State, memo: Memo | None = None, spool: Path | None = None
+               ) -> PageMaker:
     """The site stage's renderer for one build: it keeps the previous build's pages whose
     reads are unchanged when ``_site`` is still as the previous build wrote it."""
     reusable = bool(previous.files) and site_matches(config.out, previous.build_id)
     base = hashlib.sha256((template_digest(config.theme_dirs) + code_digest()).encode())
     return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
-                     reusable=reusable, memo=memo)
+                     reusable=reusable, memo=memo, spool=spool)
 
 
 __all__ = ["ALL", "MakePage", "PageMaker", "PageRecord", "Tracked", "page_maker",

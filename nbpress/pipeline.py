@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import shutil
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from .sitedata import data_files
 from .sourcefiles import candidate_files
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
-from .writer import write_output
+from .writer import spool_dir, write_output
 
 __all__ = ["BuildFailed", "build"]
 
@@ -63,7 +64,9 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
                "future": config.future}
     fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options,
                                           extra=site_inputs(config))
-    if not explain and config.mode != "always" and not config.refresh:
+    # serve's first build reads everything, so that its memo holds the site for the next edit.
+    warm = memo is None or memo.state is not None
+    if not explain and config.mode != "always" and not config.refresh and warm:
         previous = state.load(state_file, posts=False)
         if previous.up_to_date(fingerprint, config.root, config.out):
             return BuildReport(posts=state.post_names(state_file), warnings=(),
@@ -106,6 +109,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     from .preflight import refresh_errors
     from .site import layout_errors
     from .sitedata import load_data
+    from .pagecache import template_digest
     from .templates import make_environment
 
     posts, errors = discover(config, memo)
@@ -113,7 +117,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     errors += page_errors + url_clashes(posts, pages) + refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts + pages, config, errors, memo)
-    env = remembered(memo, "templates", config.theme_dirs,  # Jinja reloads edited ones
+    # Keyed by every template's text: Jinja would miss a new file overriding the theme's.
+    env = remembered(memo, "templates", (config.theme_dirs, template_digest(config.theme_dirs)),
                      lambda: make_environment(config.theme_dirs))
     errors += layout_errors(env, posts + pages) + stem_clashes(docs)
     _stop_if(errors, config.keep_going)
@@ -158,13 +163,17 @@ def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous
     from .sitepages import redirect_outputs
 
     site = site_context(config, variables, rendered.posts, memo)
-    make = page_maker(env, site, config, previous, memo)  # keeps pages whose reads are the same
-    files, warnings = redirect_outputs(make, site, rendered.posts,
-                                       site_files(make, config, site, rendered.posts))
-    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-    build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
-    signatures, written, pending = write_output(files, config, build_id, previous.files,
-                                                make.reusable, search_later)
+    spool = spool_dir(config.out)  # rendered pages wait there, not in memory
+    try:
+        make = page_maker(env, site, config, previous, memo, spool)  # keeps unchanged pages
+        files, warnings = redirect_outputs(make, site, rendered.posts,
+                                           site_files(make, config, site, rendered.posts))
+        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+        build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
+        signatures, written, pending = write_output(files, config, build_id, previous.files,
+                                                    make.reusable, search_later)
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
     saved = save(build_id, pages=make.records, files=signatures)
     if memo is not None:
         memo.state = saved
@@ -314,6 +323,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
     """Every post's page (the render stage): the previous build's when its key is unchanged;
     the others rendered in worker processes when there are many."""
     from .cslstyle import style_digest
+    from .renderpool import render_changed
 
     digest = state.site_digest(config.root, variables, links, config.excerpt_separator,
                                style_digest(config.csl))  # the citation style's text too
@@ -328,7 +338,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         if page is not None:  # the warnings its rendering gave, said again
             kept[item.name] = (page, [BuildWarning(m, item.doc.post.path, line)
                                       for m, line in old.warnings], 0.0)
-    fresh = _render_changed([p for p in plans if p.name not in kept], runs, config, variables,
+    fresh = render_changed([p for p in plans if p.name not in kept], runs, config, variables,
                             links)
     pages, records, warnings, reports, errors = [], {}, [], [], []
     for item in plans:
@@ -343,34 +353,6 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         reports.append(_post_report(item, runs, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
-
-
-def _render_changed(plans: list[cache.Plan], runs: dict, config: SiteConfig, variables: dict,
-                    links: dict) -> dict:
-    """Each post's (page, warnings), or its error, by name: many in worker processes."""
-    from .bibliography import site_references
-    from .renderpool import (PARALLEL_FROM, Job, Settings, render_in_workers, timed_render,
-                             workers)
-
-    jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
-    settings = Settings(config, variables, links)
-    results = None
-    if len(jobs) >= PARALLEL_FROM and workers() > 1:
-        results = render_in_workers(jobs, settings, workers())
-    results = results or [None] * len(jobs)
-    references = None  # the site's references.bib, loaded when a post first needs rendering
-    found: dict = {}
-    for job, result in zip(jobs, results):
-        try:
-            if result is None:
-                if references is None:
-                    references = {}  # a broken references.bib is reported once
-                    references = site_references(config.root)
-                result = timed_render(job, settings, references)
-        except NbpressError as exc:
-            result = exc
-        found[job.item.name] = result
-    return found
 
 
 def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:

@@ -3,31 +3,28 @@
 Each post's rendering (Markdown, highlighting, math, citations, the outline
 of its HTML) depends on nothing but the post, its run and the site's
 settings, so a cold build of a large site renders them in parallel, one
-worker per core.  Workers come from a ``forkserver`` (a clean process that
-has imported the renderer once, without the build's threads or its math
-engine), and take the posts in order, in chunks.  A post that fails in a
-worker is rendered again here, so its error is exactly the one a serial
-build gives; a pool that cannot start leaves the work to this process.
+worker process per core, each taking every n-th post.  A post that fails in
+a worker is rendered again here, so its error is exactly the one a serial
+build gives; workers that fail leave the work to this process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Sequence
 
 from . import cache
 from .errors import BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .model import CACHE_DIR, ExecResult, OutputFile, RenderedPost, SiteConfig
 
 PARALLEL_FROM = 48  # posts to render before starting workers pays off
-_CHUNKS_PER_WORKER = 4  # small enough to share the work evenly, large enough to be cheap
-_PRELOAD = ["nbpress.render", "nbpress.site", "nbpress.renderpool"]
 
 
 @dataclass(frozen=True)
@@ -112,19 +109,74 @@ def _chunk(jobs: Sequence[Job], settings: Settings) -> list[Result | None]:
 
 def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int
                       ) -> list[Result | None] | None:
-    """Every job's result in order (None: render it here), or None when no pool could run."""
-    size = max(1, len(jobs) // (count * _CHUNKS_PER_WORKER))
-    chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
-    context: Any = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            done = list(pool.map(_chunk, chunks, [settings] * len(chunks)))
-    except (BrokenProcessPool, OSError, pickle.PicklingError, TypeError, AttributeError):
-        # a killed worker, or something of the build that cannot be pickled: render here
-        return None
-    return [result for chunk in done for result in chunk]
+    """Every job's result in order (None: render it here), or None when the workers failed.
+
+    Each worker is ``python -m nbpress.renderpool``, given its share of the posts on its
+    standard input; a fresh interpreter, so nothing of this process (its threads, its math
+    engine, the script that started it) is copied or run again there.
+    """
+    shares = [list(range(i, len(jobs), count)) for i in range(count)]  # long and short alike
+    with tempfile.TemporaryDirectory(prefix="nbpress-render-") as folder:
+        workers = []
+        for number, share in enumerate(shares):
+            out = Path(folder) / f"{number}.pickle"
+            process = subprocess.Popen([sys.executable, "-m", "nbpress.renderpool", str(out)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            workers.append((process, out))
+            try:
+                with process.stdin:
+                    pickle.dump(([jobs[i] for i in share], settings), process.stdin)
+            except (OSError, pickle.PicklingError, TypeError, AttributeError):
+                pass  # it sees a broken input and fails; rendered here instead
+        results: list[Result | None] = [None] * len(jobs)
+        for (process, out), share in zip(workers, shares):
+            if process.wait() != 0:
+                return None
+            with open(out, "rb") as handle:
+                for index, result in zip(share, pickle.load(handle)):
+                    results[index] = result
+    return results
 
 
-__all__ = ["Job", "PARALLEL_FROM", "Settings", "render_in_workers", "render_one", "timed_render",
-           "workers"]
+def _worker(out: str) -> None:
+    """``python -m nbpress.renderpool OUT``: render the posts given on standard input."""
+    jobs, settings = pickle.load(sys.stdin.buffer)
+    found = _chunk(jobs, settings)
+    with open(out, "wb") as handle:
+        pickle.dump(found, handle)
+
+
+def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
+                   variables: dict, links: dict) -> dict[str, Result | NbpressError]:
+    """Each post's (page, warnings, seconds), or its error, by name: many in worker
+    processes, the others (and those that failed there) here."""
+    from .bibliography import site_references
+
+    jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
+    settings = Settings(config, variables, links)
+    results = None
+    if len(jobs) >= PARALLEL_FROM and workers() > 1:
+        results = render_in_workers(jobs, settings, workers())
+    results = results or [None] * len(jobs)
+    references = None  # the site's references.bib, loaded when a post first needs rendering
+    found: dict = {}
+    for job, result in zip(jobs, results):
+        try:
+            if result is None:
+                if references is None:
+                    references = {}  # a broken references.bib is reported once
+                    references = site_references(config.root)
+                result = timed_render(job, settings, references)
+        except NbpressError as exc:
+            result = exc
+        found[job.item.name] = result
+    return found
+
+
+__all__ = ["Job", "PARALLEL_FROM", "Settings", "render_changed", "render_in_workers",
+           "render_one", "timed_render", "workers"]
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1])

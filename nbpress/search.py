@@ -13,7 +13,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Callable
 
 from .errors import NbpressError
 
@@ -61,4 +63,41 @@ def reindex_site(folder: Path) -> None:
         replace_dir(new, folder / BUNDLE)
 
 
-__all__ = ["index_site", "reindex_site", "BUNDLE"]
+class Reindexer:
+    """``serve``'s search index: rebuilt in a background thread once a page has reloaded, so
+    that the next save need not wait for it; a request made while it runs makes it run once
+    more when it is done (the pages it read may have changed)."""
+
+    def __init__(self, folder: Path, on_error: Callable[[NbpressError], None]) -> None:
+        self.folder, self._on_error = folder, on_error
+        self._lock = threading.Lock()
+        self._wanted = False
+        self._thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        with self._lock:
+            self._wanted = True
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="search-index",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._wanted:
+                    return
+                self._wanted = False
+            try:
+                reindex_site(self.folder)
+            except NbpressError as exc:
+                self._on_error(exc)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the index being built (and any asked for meanwhile) is in place."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+__all__ = ["index_site", "reindex_site", "Reindexer", "BUNDLE"]

@@ -206,11 +206,16 @@ def build_lock(root: Path, log) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Small rows keyed by a path are WITHOUT ROWID: the path is stored once, not again in an
+# index (posts' large records are not: such rows would spill out of the tree's pages).
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
            "CREATE TABLE IF NOT EXISTS posts (name TEXT PRIMARY KEY, record BLOB NOT NULL);"
+           # What a page read is the same for most pages: each set once, by number.
+           "CREATE TABLE IF NOT EXISTS readsets (id INTEGER PRIMARY KEY, reads TEXT UNIQUE);"
            "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, digest TEXT NOT NULL, "
-           "reads TEXT NOT NULL);"
-           "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, signature TEXT NOT NULL);")
+           "readset INTEGER NOT NULL) WITHOUT ROWID;"
+           "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, signature TEXT NOT NULL)"
+           " WITHOUT ROWID;")
 
 
 def _pack(record: RenderRecord) -> bytes:
@@ -240,7 +245,9 @@ def load(path: Path, *, posts: bool = True) -> State:
             records = {name: _unpack(blob) for name, blob in
                        db.execute("SELECT name, record FROM posts")} if posts else {}
             pages = {path: PageRecord(digest, tuple(filter(None, reads.split("\n"))))
-                     for path, digest, reads in db.execute("SELECT * FROM pages")} if posts else {}
+                     for path, digest, reads in db.execute(
+                         "SELECT path, digest, reads FROM pages JOIN readsets "
+                         "ON readset = readsets.id")} if posts else {}
             files = dict(db.execute("SELECT path, signature FROM files")) if posts else {}
         return State(posts=records, fingerprint=meta["fingerprint"], build_id=meta["build_id"],
                      dependency_files=tuple(meta["dependency_files"]),
@@ -271,10 +278,17 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
                 db.execute("DELETE FROM posts")
             db.executemany("DELETE FROM posts WHERE name = ?",
                            [(n,) for n in old if n not in state.posts])
+            # Rows in key order: SQLite then fills its pages instead of splitting them.
             db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
-                           [(n, _pack(r)) for n, r in state.posts.items() if old.get(n) != r])
-            for table, rows in _maps(state).items():
-                _save_map(db, table, rows, _maps(previous)[table] if previous else None)
+                           [(n, _pack(r)) for n, r in sorted(state.posts.items())
+                            if old.get(n) != r])
+            sets = {"\n".join(r.reads) for r in state.pages.values()}
+            db.executemany("INSERT OR IGNORE INTO readsets (reads) VALUES (?)",
+                           [(r,) for r in sets])
+            ids = dict(db.execute("SELECT reads, id FROM readsets"))
+            for table, rows in _maps(state, ids).items():
+                _save_map(db, table, rows, _maps(previous, ids)[table] if previous else None)
+            db.execute("DELETE FROM readsets WHERE id NOT IN (SELECT readset FROM pages)")
             meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
                     "dependency_files": list(state.dependency_files),
                     "executions": state.executions}
@@ -286,9 +300,11 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             save(path, state)
 
 
-def _maps(state: State) -> dict[str, dict[str, tuple]]:
-    """The state's page records and file signatures as table rows."""
-    return {"pages": {p: (r.digest, "\n".join(r.reads)) for p, r in state.pages.items()},
+def _maps(state: State, ids: dict[str, int]) -> dict[str, dict[str, tuple]]:
+    """The state's page records and file signatures as table rows (``ids``: each set of
+    reads' number)."""
+    return {"pages": {p: (r.digest, ids.get("\n".join(r.reads), -1))
+                      for p, r in state.pages.items()},
             "files": {p: (s,) for p, s in state.files.items()}}
 
 
@@ -299,7 +315,7 @@ def _save_map(db: sqlite3.Connection, table: str, new: dict[str, tuple],
         db.execute(f"DELETE FROM {table}")
         old = {}
     db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in old if p not in new])
-    rows = [(p, *v) for p, v in new.items() if old.get(p) != v]
+    rows = [(p, *v) for p, v in sorted(new.items()) if old.get(p) != v]
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)

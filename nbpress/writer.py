@@ -48,6 +48,16 @@ def staging_dirs(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.staging-*"))
 
 
+def spool_dir(out: Path) -> Path:
+    """A new, empty folder beside ``out`` (the same file system: its files can be linked in)
+    for rendered pages to wait in until the site is written; leftovers of killed builds go."""
+    for stale in out.parent.glob(f".{out.name}.pages-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    spool = out.parent / f".{out.name}.pages-{os.getpid()}"
+    spool.mkdir(parents=True)
+    return spool
+
+
 def _put(file: OutputFile, target: Path) -> None:
     if file.source is None:
         target.write_bytes(file.data)
@@ -58,11 +68,18 @@ def _put(file: OutputFile, target: Path) -> None:
         shutil.copyfile(file.source, target)
 
 
+def content_digest(data: bytes) -> str:
+    """The hash of a file's bytes, as signatures hold it."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 def signature(file: OutputFile, out: Path, previous: Mapping[str, str]) -> str:
     """What identifies a file's content: the hash of its bytes, the previous build's
     signature for a file kept in ``out``, or the source file's size and time."""
     if file.source is None:
-        return "sha256:" + hashlib.sha256(file.data).hexdigest()
+        return "sha256:" + content_digest(file.data)
+    if file.digest:
+        return "sha256:" + file.digest
     if _kept(file, out):
         return previous.get(file.path, "kept")
     try:

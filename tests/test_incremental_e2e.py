@@ -131,3 +131,46 @@ def test_search_index_follows_an_edit(blog: Path) -> None:
     report = build(config, search_later=True)  # serve's way: the index after the reload
     assert report.search_pending
     assert os.path.isdir(blog / "_site/_pagefind")
+
+
+def test_serve_builds_with_a_memo_make_the_site_a_fresh_build_makes(blog: Path, tmp_path: Path
+                                                                    ) -> None:
+    from nbpress.memo import Memo
+
+    config, memo = load_config(blog), Memo()
+    build(config)
+    first = build(config, memo=memo, search_later=True)  # serve's first build reads everything
+    assert not first.up_to_date and first.rendered == () and memo.state is not None
+    (blog / "templates").mkdir()
+    edits = [lambda: write_post(blog, 5, batch=256),
+             lambda: write_post(blog, 8, extra=", sgd"),
+             lambda: (blog / "posts/2024-02-02-optimiser-2.md").unlink(),
+             lambda: write_post(blog, 20),
+             lambda: (blog / "templates/post.html").write_text(
+                 (Path(__file__).parent.parent / "nbpress/theme/templates/post.html")
+                 .read_text().replace("</article>", "<p>Thanks for reading.</p></article>")),
+             lambda: (blog / "pyproject.toml").write_text(
+                 (blog / "pyproject.toml").read_text().replace("Optimisers", "Optimisers, again"))]
+    for number, edit in enumerate(edits):
+        edit()
+        build(load_config(blog), memo=memo, search_later=True)
+        fresh = load_config(blog, out=tmp_path / f"fresh-{number}")
+        build(fresh)
+        assert contents(blog / "_site") == contents(tmp_path / f"fresh-{number}"), number
+    assert "Thanks for reading." in (blog / "_site/2024/02/20/optimiser-20.html").read_text()
+
+
+def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) -> None:
+    from nbpress.search import Reindexer
+
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    build(load_config(blog), search_later=True)  # the first build indexes as it writes
+    errors = []
+    search = Reindexer(blog / "_site", errors.append)
+    before = (blog / "_site/_pagefind/pagefind-entry.json").stat().st_ino
+    search.request()
+    search.request()  # while the first runs: once more after it
+    search.wait()
+    assert errors == []
+    assert (blog / "_site/_pagefind/pagefind-entry.json").stat().st_ino != before
+    assert not list(blog.glob(".*_pagefind-new"))
