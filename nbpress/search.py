@@ -23,10 +23,13 @@ BUNDLE = "_pagefind"
 _TIMEOUT_S = 600
 
 
-def index_site(folder: Path, into: Path | None = None) -> None:
+_KEPT = "the previous site was left as it was"
+
+
+def index_site(folder: Path, into: Path | None = None, kept: str = _KEPT) -> None:
     """Build the search index of the site in ``folder`` (the staging folder) into its
     ``_pagefind/``, or into the folder ``into``; a folder without pages (Pagefind refuses
-    those) gets none."""
+    those) gets none.  ``kept``: what a failure leaves, for its message."""
     if not any(folder.rglob("*.html")):
         return
     where = ["--output-path", str(into)] if into else ["--output-subdir", BUNDLE]
@@ -35,16 +38,15 @@ def index_site(folder: Path, into: Path | None = None) -> None:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
                               check=False)
     except subprocess.TimeoutExpired:
-        raise NbpressError(f"the search index took over {_TIMEOUT_S} s to build; the previous "
-                           "site was left as it was.", hint="Report this with the site's "
-                           "size; build with search = false in [tool.nbpress] meanwhile.") from None
+        raise NbpressError(f"the search index took over {_TIMEOUT_S} s to build; {kept}.",
+                           hint="Report this with the site's size; build with search = false "
+                                "in [tool.nbpress] meanwhile.") from None
     if done.returncode != 0:
         detail = " ".join((done.stderr or done.stdout).split())[-400:]
         raise NbpressError(f"Pagefind could not build the search index ({detail or 'exit code '}"
-                           f"{'' if detail else done.returncode}); the previous site was left "
-                           "as it was.", hint="Check that 'pagefind[bin]' is installed "
-                           "(pip install 'pagefind[bin]'), or set search = false in "
-                           "[tool.nbpress].")
+                           f"{'' if detail else done.returncode}); {kept}.",
+                           hint="Check that 'pagefind[bin]' is installed (pip install "
+                                "'pagefind[bin]'), or set search = false in [tool.nbpress].")
 
 
 def reindex_site(folder: Path) -> None:
@@ -55,7 +57,9 @@ def reindex_site(folder: Path) -> None:
     new = folder.parent / f".{folder.name}.{BUNDLE}-new"
     shutil.rmtree(new, ignore_errors=True)
     try:
-        index_site(folder, into=new)
+        index_site(folder, into=new, kept="the pages are this build's, the search index "
+                                          "is the previous one (it may miss this build's "
+                                          "changes until the next build)")
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
