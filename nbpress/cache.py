@@ -52,12 +52,12 @@ def plan(docs: list[NotebookDoc], config: SiteConfig) -> list[Plan]:
     orphans = unused(config.root, post_stems(config.root))[0]
     plans = []
     for doc in docs:
-        key = cache_key(doc, config)
         stem = doc.post.path.stem
         name = doc.post.path.relative_to(config.root).as_posix()
-        if not doc.cells:  # nothing to run: no kernel, no cache entry
-            plans.append(Plan(doc, name, key, "", None))
+        if not doc.cells:  # nothing to run: no kernel, no cache entry, no key
+            plans.append(Plan(doc, name, "", "", None))
             continue
+        key = cache_key(doc, config)
         record, reason = load_record(config.root, stem)
         if record is None and reason == "not executed yet":
             record, reason = _renamed(config.root, stem, key, orphans)

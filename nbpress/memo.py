@@ -83,4 +83,10 @@ def remembered(memo: Memo | None, kind: str, key: Hashable, make: Callable[[], T
     return make() if memo is None else memo.get(kind, key, make)
 
 
-__all__ = ["Memo", "Stamper", "remembered"]
+def remembered_same(memo: Memo | None, kind: str, made_from: tuple, settings: Hashable,
+                    make: Callable[[], T]) -> T:
+    """``make()``, or the memo's value made from these very objects under ``settings``."""
+    return make() if memo is None else memo.same(kind, made_from, settings, make)
+
+
+__all__ = ["Memo", "Stamper", "remembered", "remembered_same"]

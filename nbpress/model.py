@@ -7,6 +7,7 @@ This module imports nothing from nbpress, so any stage can use it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -144,12 +145,12 @@ class PostSource:
         """The line of a front matter key in the post's file, for messages."""
         return self.key_lines.get(key)
 
-    @property
+    @functools.cached_property  # asked for thousands of times a build
     def output_path(self) -> str:
         """The page's file path relative to the site folder."""
         return page_file(self.url)
 
-    @property
+    @functools.cached_property
     def files_dir(self) -> str:
         """Folder (relative to the site) for the post's images, next to the page."""
         parent = self.output_path.rpartition("/")[0]

@@ -23,6 +23,7 @@ The mistake it can make is only ever in the safe direction: a value whose
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -126,6 +127,9 @@ def _canon(value: Any, ids: Mapping[int, str]) -> Any:
     if isinstance(value, dict):
         return tuple((repr(k), _canon(v, ids)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
+        urls = [ids.get(id(v)) for v in value]
+        if urls and None not in urls:  # a list of posts (a tag's, a page of the home's)
+            return ("posts", urls)
         return [_canon(v, ids) for v in value]
     return value
 
@@ -167,13 +171,14 @@ class PageMaker:
         self._tracked_site = Tracked({k: self._swap(v) for k, v in site.items()}, "site",
                                      self._sink)
         self._memo: dict[str, str] = {}
+        self._sets: dict[tuple[str, ...], tuple] = {}
         self._kept = memo  # serve's: a page's own digest while it is the same object
 
     def __call__(self, name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
         """The file at ``path``: ``name`` rendered with ``context``, or the kept one."""
         old = self.previous.get(path)
         if old is not None and old.digest == self._digest(name, path, context, old.reads) \
-                and (self.out / path).is_file():
+                and os.path.isfile(f"{self.out}/{path}"):
             self.records[path] = old
             return OutputFile(path, source=self.out / path)
         self._sink.reads = set()
@@ -215,6 +220,26 @@ class PageMaker:
 
     def _digest(self, name: str, path: str, context: Mapping[str, Any],
                 reads: Sequence[str]) -> str:
+        if self._kept is None:
+            return self._hash(name, path, context, reads)
+        # serve: the same objects (contexts are never changed once made) and the same values
+        # of the site's fields it read give the digest computed last time.
+        objects = tuple(v for k, v in context.items() if not (k == "site" and v is self._site))
+        return self._kept.same("page", objects, (self.base, name, path, tuple(context),
+                                                 self._shared(tuple(reads), context)),
+                               lambda: self._hash(name, path, context, reads))
+
+    def _shared(self, reads: tuple[str, ...], context: Mapping[str, Any]) -> tuple:
+        """The values of the site's and the posts' fields in ``reads`` (the same for every
+        page that read them: computed once per set of reads and build)."""
+        found = self._sets.get(reads)
+        if found is None:
+            found = self._sets[reads] = (reads, tuple(
+                self._value(r, context) for r in reads if not r.startswith("neighbour.")))
+        return found
+
+    def _hash(self, name: str, path: str, context: Mapping[str, Any],
+              reads: Sequence[str]) -> str:
         digest = hashlib.sha256(repr((self.base, name, path)).encode())
         for key, value in sorted(context.items()):
             if key == "site" and value is self._site:

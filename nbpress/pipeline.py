@@ -21,7 +21,7 @@ from .config import site_variables
 from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
                      each_error)
 from .execute import execute, link_data
-from .memo import Memo, remembered
+from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .sitedata import data_files
 from .sourcefiles import candidate_files
@@ -132,7 +132,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     links = _links(plans, config.baseurl)
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
-    rendered = _render(plans, runs, config, variables, links, previous)
+    rendered = _render(plans, runs, config, variables, links, previous, memo)
     warnings += rendered.warnings
     if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
         from .jekyll import write_jekyll
@@ -318,8 +318,8 @@ def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, link
 
 
 def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Record]],
-            config: SiteConfig, variables: dict, links: dict, previous: state.State
-            ) -> Rendered:
+            config: SiteConfig, variables: dict, links: dict, previous: state.State,
+            memo: Memo | None = None) -> Rendered:
     """Every post's page (the render stage): the previous build's when its key is unchanged;
     the others rendered in worker processes when there are many."""
     from .cslstyle import style_digest
@@ -330,8 +330,9 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
     keys, kept = {}, {}
     for item in plans:
         run, record = runs.get(item.name, (None, item.record))
-        keys[item.name] = state.render_key(item.doc, record.notebook_sha256 if record else "",
-                                           digest)
+        sha = record.notebook_sha256 if record else ""
+        keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
+                                          lambda: state.render_key(item.doc, sha, digest))
         old = previous.posts.get(item.name)
         page = old.reuse(item.doc.post, config.out) if old and old.render_key == keys[
             item.name] else None

@@ -39,6 +39,8 @@ def check_out(config: SiteConfig) -> None:
 
 def refresh_errors(config: SiteConfig, posts: Sequence[PostSource]) -> list[NbpressError]:
     """One error per ``--refresh`` value that names none of the posts being built."""
+    if not config.refresh:
+        return []
     known = {p.path.stem for p in posts} | {p.path.relative_to(config.root).as_posix()
                                            for p in posts}
     names = sorted(p.path.stem for p in posts)

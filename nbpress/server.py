@@ -298,8 +298,9 @@ def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Pat
     print(f"serving {site} at {url} (Ctrl-C to stop)", file=log, flush=True)
     paths = [p for p in watch if p.exists()]
     try:
+        # step: 20 ms of quiet after a change (an editor's save is a burst of events).
         for changes in watchfiles.watch(*paths, watch_filter=watch_filter(root, site),
-                                        debounce=300, raise_interrupt=True):
+                                        debounce=300, step=20, raise_interrupt=True):
             names = sorted({os.path.relpath(path, root) for _, path in changes})
             print(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}",
                   file=log, flush=True)

@@ -69,9 +69,9 @@ class RenderRecord:
 
     def reuse(self, post: PostSource, out: Path) -> RenderedPost | None:
         """The rendering again, if every file it wrote is still in ``out``."""
-        sources = [OutputFile(path, source=out / path) for path in self.files]
-        if not all(f.source.is_file() for f in sources):
+        if not all(os.path.isfile(f"{out}/{path}") for path in self.files):
             return None
+        sources = [OutputFile(path, source=out / path) for path in self.files]
         return RenderedPost(post=post, html=self.html, excerpt=self.excerpt, files=tuple(sources),
                             local_links=self.links, execution=self.execution,
                             analysis=self.analysis)
@@ -273,6 +273,10 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
     old = previous.posts if previous is not None else {}
     try:
         with contextlib.closing(sqlite3.connect(path)) as db, db:
+            # A write-ahead log synced at checkpoints: a power cut may lose the last build's
+            # state (it costs the next build some work), never damage it.
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
             if previous is None:
                 db.execute("DELETE FROM posts")
