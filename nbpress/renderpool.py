@@ -116,26 +116,46 @@ def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int
     engine, the script that started it) is copied or run again there.
     """
     shares = [list(range(i, len(jobs), count)) for i in range(count)]  # long and short alike
+    # The workers import the very nbpress this process runs, wherever it was started from.
+    here = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [here, *filter(None, [os.environ.get("PYTHONPATH")])])}
     with tempfile.TemporaryDirectory(prefix="nbpress-render-") as folder:
-        workers = []
-        for number, share in enumerate(shares):
-            out = Path(folder) / f"{number}.pickle"
-            process = subprocess.Popen([sys.executable, "-m", "nbpress.renderpool", str(out)],
-                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
-            workers.append((process, out))
-            try:
-                with process.stdin:
-                    pickle.dump(([jobs[i] for i in share], settings), process.stdin)
-            except (OSError, pickle.PicklingError, TypeError, AttributeError):
-                pass  # it sees a broken input and fails; rendered here instead
-        results: list[Result | None] = [None] * len(jobs)
-        for (process, out), share in zip(workers, shares):
-            if process.wait() != 0:
-                return None
-            with open(out, "rb") as handle:
-                for index, result in zip(share, pickle.load(handle)):
-                    results[index] = result
+        workers: list[tuple[subprocess.Popen, Path]] = []
+        try:
+            for number, share in enumerate(shares):
+                out = Path(folder) / f"{number}.pickle"
+                workers.append((subprocess.Popen(
+                    [sys.executable, "-m", "nbpress.renderpool", str(out)], env=env,
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL), out))
+                _send(workers[-1][0], [jobs[i] for i in share], settings)
+            return _collect(workers, shares, len(jobs))
+        finally:
+            for process, _ in workers:
+                if process.poll() is None:  # an early return or Ctrl-C: none left behind
+                    process.kill()
+                process.wait()
+
+
+def _send(process: subprocess.Popen, jobs: list[Job], settings: Settings) -> None:
+    try:
+        with process.stdin:
+            pickle.dump((jobs, settings), process.stdin)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # it sees a broken input and fails; rendered here instead
+
+
+def _collect(workers: list[tuple[subprocess.Popen, Path]], shares: list[list[int]],
+             total: int) -> list[Result | None] | None:
+    """The workers' results in the jobs' order, or None when one of them failed."""
+    results: list[Result | None] = [None] * total
+    for (process, out), share in zip(workers, shares):
+        if process.wait() != 0:
+            return None
+        with open(out, "rb") as handle:
+            for index, result in zip(share, pickle.load(handle)):
+                results[index] = result
     return results
 
 
