@@ -7,7 +7,6 @@ Exit status: 0 success, 1 build error (message on stderr), 2 usage error,
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import traceback
@@ -16,9 +15,8 @@ from typing import Any
 
 from . import __version__
 from .config import load_config
-from .errors import NbpressError
+from .errors import BuildFailed, NbpressError
 from .model import SITE_MARKER, SiteConfig
-from .pipeline import BuildFailed, build
 from .preflight import check_out
 
 
@@ -119,6 +117,15 @@ def _config(args: argparse.Namespace) -> SiteConfig:
 
 
 def _build(config: SiteConfig, explain: bool = False) -> int:
+    from .noop import up_to_date
+
+    report = None if explain else up_to_date(config)  # before the pipeline is even imported
+    if report is not None:
+        print(f"{config.out} is up to date ({report.seconds:.2f} s)", file=sys.stderr)
+        return 0
+    from .pipeline import build
+
+    _quiet_asyncio()
     try:
         report = build(config, explain=explain)
     except BuildFailed as exc:
@@ -142,9 +149,19 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
     return 0
 
 
+def _quiet_asyncio() -> None:
+    """nbclient leaves a pending task behind after a cell timeout; asyncio would print it."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+
 def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
     from .memo import Memo
+    from .pipeline import build
     from .search import Reindexer
+
+    _quiet_asyncio()
     from .server import bind, guarded, serve
 
     server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
@@ -199,8 +216,6 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
         argv.insert(0, "build")  # `python build.py` is `python build.py build`
     args = _parser(default_root or Path.cwd(), prog).parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
-    # nbclient leaves a pending task behind after a cell timeout; asyncio would print it.
-    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     site = _site_folder(args)
     before = _marker(site)
     try:

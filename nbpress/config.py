@@ -10,7 +10,6 @@ import difflib
 import os
 import re
 import tomllib
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from .model import ExecuteConfig, SiteConfig, parse_size
 # The default theme: templates/ and assets/ shipped inside the package as package data, so
 # that any install (editable, wheel, `pip install git+…`) has it.  A wheel is always
 # unpacked on disk, so the resource is a real folder.
-DEFAULT_THEME = Path(str(files("nbpress") / "theme")).resolve()
+DEFAULT_THEME = (Path(__file__).parent / "theme").resolve()  # package data, installed as files
 
 _SITE_KEYS = {
     "title": str,

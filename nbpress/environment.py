@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import sys
@@ -79,6 +78,8 @@ def load(cache_dir: Path) -> Environment:
             return Environment(data["owners"], data["versions"])
     except (OSError, ValueError, KeyError, TypeError):  # absent, damaged or not a map: read again
         pass
+    import importlib.metadata  # only here: the no-op build's stamp needs none of it
+
     owners = importlib.metadata.packages_distributions()
     versions = {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()
                 if d.metadata["Name"]}

@@ -16,15 +16,13 @@ import time
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from . import __version__, cache, entries, kernels, state
+from . import cache, entries, kernels, noop, state
 from .config import site_variables
 from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
                      each_error)
 from .execute import execute, link_data
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
-from .sitedata import data_files
-from .sourcefiles import candidate_files
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import spool_dir, write_output
@@ -59,18 +57,13 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     """
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
-    options = {"version": __version__, "out": str(config.out), "drafts": config.drafts,
-               "baseurl": config.baseurl, "format": config.output_format,
-               "future": config.future}
-    fingerprint = state.input_fingerprint(config.root, config.theme_dirs, options,
-                                          extra=site_inputs(config))
+    fingerprint = noop.fingerprint(config)
     # serve's first build reads everything, so that its memo holds the site for the next edit.
     warm = memo is None or memo.state is not None
-    if not explain and config.mode != "always" and not config.refresh and warm:
-        previous = state.load(state_file, posts=False)
-        if previous.up_to_date(fingerprint, config.root, config.out):
-            return BuildReport(posts=state.post_names(state_file), warnings=(),
-                               seconds=time.perf_counter() - start, up_to_date=True)
+    if not explain and warm:
+        report = noop.up_to_date(config, fingerprint)
+        if report is not None:
+            return replace(report, seconds=time.perf_counter() - start)
     if executor is None and config.execute.scheduler:
         from .cluster import DaskExecutor  # Dask is imported only when a cluster is asked for
 
@@ -180,11 +173,6 @@ def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous
     return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0,
                        rendered=tuple(make.rendered), written=tuple(written),
                        search_pending=pending)
-
-
-def site_inputs(config: SiteConfig) -> list:
-    """Files a build reads beyond posts/, bibliographies and the theme: pages, data files."""
-    return [*candidate_files(config), *data_files(config.root), *filter(None, [config.csl])]
 
 
 def _explain(plans: list[cache.Plan], config: SiteConfig, log: TextIO) -> None:

@@ -120,14 +120,14 @@ def test_sigint_just_after_the_swap_says_the_site_was_replaced(make_site, monkey
 
 def test_a_fault_of_nbpress_is_one_paragraph_and_debug_shows_the_trace(make_site, monkeypatch,
                                                                        capsys) -> None:
-    from nbpress import cli
+    from nbpress import cli, pipeline
 
     root = make_site({"posts/2024-01-01-a.md": "---\ntitle: A\n---\nText.\n"})
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli, "build", broken)
+    monkeypatch.setattr(pipeline, "build", broken)
     assert cli.main(["--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert err == ("error: nbpress failed unexpectedly (ZeroDivisionError: division by zero); "
