@@ -31,9 +31,9 @@ import jinja2
 
 from .memo import Memo
 from .model import OutputFile, PageRecord, SiteConfig
-from .state import State, code_digest, site_matches
+from .state import State, code_digest
 from .templates import render_template
-from .writer import content_digest
+from .writer import content_digest, written_by
 
 ALL = "*"  # a template walked every field (``{% for k in post %}``, ``tojson``)
 _MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
@@ -160,7 +160,7 @@ class PageMaker:
         self.env, self.base, self.out, self.reusable = env, base, out, reusable
         self.spool = spool  # a folder for rendered pages (on the site's file system), or None
         self.previous = previous if reusable else {}
-        self.records: dict[str, PageRecord] = {}
+        self._made: dict[str, list[tuple[OutputFile, PageRecord]]] = {}
         self.rendered: list[str] = []  # paths rendered by this build, in order
         self._sink = _Sink()
         self._site = site
@@ -179,20 +179,34 @@ class PageMaker:
         old = self.previous.get(path)
         if old is not None and old.digest == self._digest(name, path, context, old.reads) \
                 and os.path.isfile(f"{self.out}/{path}"):
-            self.records[path] = old
-            return OutputFile(path, source=self.out / path)
+            return self._made_(OutputFile(path, source=self.out / path), old)
         self._sink.reads = set()
         data = render_template(self.env, name, self._view(context)).encode()
         reads = tuple(sorted(self._sink.reads))
-        self.records[path] = PageRecord(self._digest(name, path, context, reads), reads)
+        record = PageRecord(self._digest(name, path, context, reads), reads)
         self.rendered.append(path)
         if self.spool is None:
-            return OutputFile(path, data)
+            return self._made_(OutputFile(path, data), record)
         # Set aside on disk until the site is written: thousands of pages need not all be
         # in memory at once.
         spooled = self.spool / str(len(self.rendered))
         spooled.write_bytes(data)
-        return OutputFile(path, source=spooled, digest=content_digest(data))
+        return self._made_(OutputFile(path, source=spooled, digest=content_digest(data)), record)
+
+    def _made_(self, file: OutputFile, record: PageRecord) -> OutputFile:
+        self._made.setdefault(file.path, []).append((file, record))
+        return file
+
+    def records_for(self, files: Sequence[OutputFile]) -> dict[str, PageRecord]:
+        """The records of the pages that are in the site (``files``): a page another one
+        replaced at its path (a ``404.md`` over the theme's 404) must not leave its record
+        behind, or the next build would keep the other page's file as its own."""
+        found = {}
+        for file in files:
+            for made, record in self._made.get(file.path, ()):
+                if made is file:
+                    found[file.path] = record
+        return found
 
     def _swap(self, value: Any) -> Any:
         """``value`` with each post in it replaced by its recording view."""
@@ -201,8 +215,8 @@ class PageMaker:
             return view
         if isinstance(value, dict) and not isinstance(value, Tracked):
             return {k: self._swap(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._swap(v) for v in value]
+        if isinstance(value, list) or type(value) is tuple:  # (a named tuple stays as it is)
+            return type(value)(self._swap(v) for v in value)
         return value
 
     def _view(self, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -283,7 +297,7 @@ def page_maker(env: jinja2.Environment, site: Mapping[str, Any], config: SiteCon
                ) -> PageMaker:
     """The site stage's renderer for one build: it keeps the previous build's pages whose
     reads are unchanged when ``_site`` is still as the previous build wrote it."""
-    reusable = bool(previous.files) and site_matches(config.out, previous.build_id)
+    reusable = bool(previous.files) and written_by(config.out, previous.build_id)
     base = hashlib.sha256((template_digest(config.theme_dirs) + code_digest()).encode())
     return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
                      reusable=reusable, memo=memo, spool=spool)

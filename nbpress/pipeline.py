@@ -25,7 +25,7 @@ from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
-from .writer import spool_dir, write_output
+from .writer import spool_dir, write_output, written_by
 
 __all__ = ["BuildFailed", "build"]
 
@@ -167,7 +167,7 @@ def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous
                                                     make.reusable, search_later)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
-    saved = save(build_id, pages=make.records, files=signatures)
+    saved = save(build_id, pages=make.records_for(files), files=signatures)
     if memo is not None:
         memo.state = saved
     return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0,
@@ -214,8 +214,10 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | No
     file_stamp = Stamper()
     for post in posts:
         try:
-            doc, found = remembered(memo, "doc", (str(post.path), file_stamp(post.path), settings),
-                                    lambda: _read_one(post, config, find_installed))
+            # Keyed by the post itself too: a file saved between discovery and reading is
+            # read with the front matter discovery saw only until the next build.
+            doc, found = remembered_same(memo, "doc", (post,), (file_stamp(post.path), settings),
+                                         lambda: _read_one(post, config, find_installed))
         except NbpressError as exc:
             errors.append(exc)
             _stop_if(errors, config.keep_going)
@@ -316,12 +318,14 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
     digest = state.site_digest(config.root, variables, links, config.excerpt_separator,
                                style_digest(config.csl))  # the citation style's text too
     keys, kept = {}, {}
+    # A post's files are taken from _site only when it is the site the state describes.
+    trusted = written_by(config.out, previous.build_id)
     for item in plans:
         run, record = runs.get(item.name, (None, item.record))
         sha = record.notebook_sha256 if record else ""
         keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
                                           lambda: state.render_key(item.doc, sha, digest))
-        old = previous.posts.get(item.name)
+        old = previous.posts.get(item.name) if trusted else None
         page = old.reuse(item.doc.post, config.out) if old and old.render_key == keys[
             item.name] else None
         if page is not None:  # the warnings its rendering gave, said again

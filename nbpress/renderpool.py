@@ -153,9 +153,13 @@ def _collect(workers: list[tuple[subprocess.Popen, Path]], shares: list[list[int
     for (process, out), share in zip(workers, shares):
         if process.wait() != 0:
             return None
-        with open(out, "rb") as handle:
-            for index, result in zip(share, pickle.load(handle)):
-                results[index] = result
+        try:
+            with open(out, "rb") as handle:
+                found = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+        for index, result in zip(share, found):
+            results[index] = result
     return results
 
 

@@ -10,6 +10,7 @@ search box loads the UI from ``{baseurl}/_pagefind/`` and gives it ``baseUrl``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import NbpressError
+from .model import SITE_MARKER
+from .writer import PENDING
 
 BUNDLE = "_pagefind"
 _TIMEOUT_S = 600
@@ -49,9 +52,10 @@ def index_site(folder: Path, into: Path | None = None, kept: str = _KEPT) -> Non
                                 "'pagefind[bin]'), or set search = false in [tool.nbpress].")
 
 
-def reindex_site(folder: Path) -> None:
+def reindex_site(folder: Path, still: Callable[[], bool] = lambda: True) -> bool:
     """Index ``folder`` (a site updated in place) again, replacing its ``_pagefind/`` at once
-    when the new index is complete."""
+    when the new index is complete and ``still()`` says the site is the one indexed (a
+    build may have changed it meanwhile).  Returns whether it was replaced."""
     from .fsutil import replace_dir
 
     new = folder.parent / f".{folder.name}.{BUNDLE}-new"
@@ -60,11 +64,22 @@ def reindex_site(folder: Path) -> None:
         index_site(folder, into=new, kept="the pages are this build's, the search index "
                                           "is the previous one (it may miss this build's "
                                           "changes until the next build)")
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    if new.is_dir():
+        if not (new.is_dir() and still()):
+            return False
         replace_dir(new, folder / BUNDLE)
+        return True
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+
+
+def _replace_text(path: Path, text: str, expected: str) -> None:
+    """Write ``text`` to ``path`` if it still holds ``expected`` (a build may have won)."""
+    new = path.with_name(path.name + ".search")
+    new.write_text(text)
+    if path.read_text() == expected:
+        os.replace(new, path)
+    else:
+        new.unlink()
 
 
 class Reindexer:
@@ -92,10 +107,18 @@ class Reindexer:
                 if not self._wanted:
                     return
                 self._wanted = False
+            # The site as it is now; the new index replaces the old one only if no build
+            # changed it meanwhile (that build asked for another run), and then the marker
+            # stops saying the index is behind.
+            marker = self.folder / SITE_MARKER
             try:
-                reindex_site(self.folder)
+                before = marker.read_text()
+                if reindex_site(self.folder, lambda: marker.read_text() == before):
+                    _replace_text(marker, before.removesuffix(f"{PENDING}\n"), before)
             except NbpressError as exc:
                 self._on_error(exc)
+            except OSError:  # the site was replaced meanwhile: the next request indexes it
+                pass
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the index being built (and any asked for meanwhile) is in place."""

@@ -299,7 +299,8 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [(k, json.dumps(v)) for k, v in meta.items()])
     except sqlite3.DatabaseError:  # a damaged file: start again from nothing
-        path.unlink(missing_ok=True)
+        for damaged in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            damaged.unlink(missing_ok=True)
         if previous is not None:
             save(path, state)
 

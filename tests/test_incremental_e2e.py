@@ -174,3 +174,45 @@ def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) 
     assert errors == []
     assert (blog / "_site/_pagefind/pagefind-entry.json").stat().st_ino != before
     assert not list(blog.glob(".*_pagefind-new"))
+
+
+def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_path: Path
+                                                              ) -> None:
+    """A 404.md over the theme's 404, and a redirect_from onto a page's own path: when the
+    page that won goes, the other one must be written, not the old file kept."""
+    (blog / "404.md").write_text("---\ntitle: Lost?\nlayout: page\n---\n\nThis page is not here.\n")
+    (blog / "about.md").write_text("---\ntitle: About\nlayout: page\n---\n\nAbout this blog.\n")
+    write_post(blog, 4)
+    post = blog / "posts/2024-02-04-optimiser-4.md"
+    post.write_text(post.read_text().replace("tags:", "redirect_from: [/about.html]\ntags:"))
+    config = load_config(blog)
+    build(config)
+    assert "This page is not here." in (blog / "_site/404.html").read_text()
+    assert "About this blog." in (blog / "_site/about.html").read_text()
+    (blog / "404.md").unlink()
+    (blog / "about.md").unlink()
+    build(config)
+    build(load_config(blog, out=tmp_path / "fresh"))
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")
+    assert "This page is not here." not in (blog / "_site/404.html").read_text()
+    assert "optimiser-4.html" in (blog / "_site/about.html").read_text()  # now the redirect
+
+
+def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> None:
+    from nbpress.writer import PENDING
+
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    config = load_config(blog)
+    build(config)
+    entry = blog / "_site/_pagefind/pagefind-entry.json"
+    first = entry.stat().st_ino
+    write_post(blog, 6, batch=4)
+    report = build(config, search_later=True)  # serve stopped before its index was done
+    marker = (blog / "_site/.nbpress-site").read_text()
+    assert report.search_pending and marker.endswith(f"{PENDING}\n")
+    assert entry.stat().st_ino == first
+    report = build(config)  # not "up to date": the index is behind
+    assert not report.up_to_date and not report.search_pending
+    assert entry.stat().st_ino != first
+    assert not (blog / "_site/.nbpress-site").read_text().endswith(f"{PENDING}\n")
+    assert build(config).up_to_date
