@@ -118,12 +118,18 @@ def test_a_site_left_half_written_is_written_whole(blog: Path) -> None:
     assert "being written" not in marker.read_text()
 
 
-def test_search_index_follows_an_edit(blog: Path) -> None:
+def built_with_search(blog: Path):
+    """The blog with its search index on, built once: (config, the index's entry file, its
+    inode now)."""
     (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
     config = load_config(blog)
     build(config)
     entry = blog / "_site/_pagefind/pagefind-entry.json"
-    first = entry.stat().st_ino
+    return config, entry, entry.stat().st_ino
+
+
+def test_search_index_follows_an_edit(blog: Path) -> None:
+    config, entry, first = built_with_search(blog)
     write_post(blog, 4, batch=8)
     report = build(config)
     assert not report.search_pending and entry.stat().st_ino != first  # a new index
@@ -201,11 +207,7 @@ def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_pa
 def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> None:
     from nbpress.writer import PENDING
 
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    config = load_config(blog)
-    build(config)
-    entry = blog / "_site/_pagefind/pagefind-entry.json"
-    first = entry.stat().st_ino
+    config, entry, first = built_with_search(blog)
     write_post(blog, 6, batch=4)
     report = build(config, search_later=True)  # serve stopped before its index was done
     marker = (blog / "_site/.nbpress-site").read_text()
