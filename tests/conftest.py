@@ -324,3 +324,12 @@ def built_with_warnings(root: Path, *args: str) -> list[str]:
     result = run_build("build", "--root", ".", *args, cwd=root)
     assert result.returncode == 0, result.stderr
     return [line for line in result.stderr.splitlines() if "warning:" in line]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for one test module (skipped where it is not installed)."""
+    from served import chromium
+
+    with chromium() as launched:
+        yield launched

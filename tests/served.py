@@ -38,9 +38,10 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def open_offline(browser, server: str, path: str, **options):
+def open_offline(browser, server: str, path: str, failed: list[str] | None = None, **options):
     """(context, page, console errors, requests that tried to leave the site) with ``path``
-    loaded from ``server``; every request outside ``server`` is aborted and counted."""
+    loaded from ``server``; every request outside ``server`` is aborted and counted.  With
+    ``failed``, the URLs of the site's requests that failed or answered 400+ go there."""
     context = browser.new_context(**options)
     outside: list[str] = []
 
@@ -56,6 +57,11 @@ def open_offline(browser, server: str, path: str, **options):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    if failed is not None:
+        page.on("requestfailed", lambda request: failed.append(request.url)
+                if request.url.startswith(server + "/") else None)
+        page.on("response", lambda answer: failed.append(answer.url)
+                if answer.status >= 400 else None)
     response = page.goto(server + path, wait_until="networkidle")
     assert response is not None and response.ok, path
     return context, page, errors, outside

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import run_build
-from served import ARTIFACTS, LOAD_IMAGES, chromium, open_offline, serve
+from served import ARTIFACTS, LOAD_IMAGES, open_offline, serve
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +26,6 @@ def server(fixture_site):
     """The fixture site served as GitHub serves a project site: under /blog/."""
     with serve(fixture_site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def _open(browser, url: str, **options):

@@ -5,7 +5,7 @@ Chromium, requests outside the site blocked)."""
 from __future__ import annotations
 
 import pytest
-from served import ARTIFACTS, LOAD_IMAGES, chromium, open_offline, serve
+from served import ARTIFACTS, LOAD_IMAGES, open_offline, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 pytest.importorskip("matplotlib")
@@ -45,12 +45,6 @@ def server(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     with serve(root / "_site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def _shown(page, suffix: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from served import ARTIFACTS, LOAD_IMAGES, chromium, open_offline, serve
+from served import ARTIFACTS, LOAD_IMAGES, open_offline, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -157,12 +157,6 @@ def site(tmp_path_factory) -> Path:
 def server(site):
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 _open = open_offline

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mathcatalogue import MACROS, entries
-from served import ARGS, ARTIFACTS, CHROMIUM, serve
+from served import ARTIFACTS, chromium, open_offline, serve
 
 pytestmark = pytest.mark.browser
 URL = "/blog/2024/03/01/math-catalogue.html"
@@ -53,31 +53,12 @@ def site_server(math_site):
 
 @pytest.fixture(scope="module")
 def page(site_server):
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = chromium.new_context(viewport={"width": 1000, "height": 900})
-        outside: list[str] = []
-
-        def only_the_site(route) -> None:  # offline: nothing but the site itself
-            if route.request.url.startswith(site_server):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_the_site)
-        tab = context.new_page()
+    with chromium() as browser:
         failed: list[str] = []
-        tab.on("requestfailed", lambda request: failed.append(request.url))
-        tab.on("response", lambda response: failed.append(response.url)
-               if response.status >= 400 else None)
-        tab.goto(site_server + URL, wait_until="networkidle")
+        _, tab, _, outside = open_offline(browser, site_server, URL, failed,
+                                          viewport={"width": 1000, "height": 900})
         tab.evaluate("document.fonts.ready")
         yield tab, outside, failed
-        chromium.close()
 
 
 def test_build_reports_no_math_problem(math_site) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from nbpress.config import load_config
 from nbpress.noop import up_to_date

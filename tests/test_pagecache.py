@@ -8,7 +8,6 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from nbpress.model import OutputFile
 from nbpress.pagecache import ALL, PageMaker, Tracked, _Sink, template_digest
 
 TEMPLATES = {

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from served import ARTIFACTS, chromium, open_offline, serve
+from served import ARTIFACTS, open_offline, serve
 
 pytestmark = pytest.mark.browser
 URL = "/blog/2024/04/02/previews.html"
@@ -50,12 +50,6 @@ def site_url(tmp_path_factory, fake_executor):
     build(load_config(root), executor=fake_executor, log=io.StringIO())
     with serve(root / "_site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def card_text(page) -> str:

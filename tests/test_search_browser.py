@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from served import ARGS, ARTIFACTS, CHROMIUM, serve
+from served import ARTIFACTS, chromium, open_offline, serve
 
 pytestmark = pytest.mark.browser
 
@@ -37,34 +37,21 @@ def site_url(tmp_path_factory, fake_executor):
 
 
 def test_a_word_in_one_post_finds_that_post_offline(site_url) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = chromium.new_context()
-            outside: list[str] = []
-            context.route("**/*", lambda route: route.continue_()
-                          if route.request.url.startswith(site_url)
-                          else (outside.append(route.request.url), route.abort()))
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(site_url + "/blog/2024/03/01/plots.html", wait_until="networkidle")
-            box = page.locator("#search input")
-            box.fill("quokkaesque")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
-            page.wait_for_timeout(300)  # let every result of the query arrive
-            links = page.eval_on_selector_all(".pagefind-ui__result-link",
-                                              "links => links.map(a => a.getAttribute('href'))")
-            assert links == ["/blog/2024/02/10/tokenisers.html"]
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "search.png"))
-            box.fill("momentum")
-            page.wait_for_function("""() => [...document.querySelectorAll(
-                '.pagefind-ui__result-link')].some(a => a.href.endsWith('optimisers.html'))""")
-            assert page.locator(".pagefind-ui__result-link").count() == 1
-            assert outside == [] and errors == []
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        _, page, errors, outside = open_offline(browser, site_url,
+                                                "/blog/2024/03/01/plots.html")
+        box = page.locator("#search input")
+        box.fill("quokkaesque")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        page.wait_for_timeout(300)  # let every result of the query arrive
+        links = page.eval_on_selector_all(".pagefind-ui__result-link",
+                                          "links => links.map(a => a.getAttribute('href'))")
+        assert links == ["/blog/2024/02/10/tokenisers.html"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search.png"))
+        box.fill("momentum")
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            '.pagefind-ui__result-link')].some(a => a.href.endsWith('optimisers.html'))""")
+        assert page.locator(".pagefind-ui__result-link").count() == 1
+        assert outside == [] and errors == []
+
