@@ -18,6 +18,7 @@ from urllib.parse import unquote
 CACHE_DIR = "_executed"  # the execution cache at the site root (committed)
 STATE_DIR = ".nbpress-cache"  # what the last build saw (not committed)
 SITE_MARKER = ".nbpress-site"  # in every built site folder: the build that wrote it
+SEARCH_PENDING = "search index pending"  # the marker's last line while serve's index lags
 # Ends a text output cut while the post ran (client.py), so that the cache keeps no 30 MB
 # print; rendering turns it into the page's note (outputs.py).
 CUT_MARK = "\n[nbpress: {:,} more bytes not kept (output_bytes limit)]"

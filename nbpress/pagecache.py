@@ -31,9 +31,9 @@ import jinja2
 
 from .memo import Memo
 from .model import OutputFile, PageRecord, SiteConfig
-from .state import State, code_digest
+from .state import State, code_digest, site_matches
 from .templates import render_template
-from .writer import content_digest, written_by
+from .writer import content_digest
 
 ALL = "*"  # a template walked every field (``{% for k in post %}``, ``tojson``)
 _MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
@@ -292,13 +292,15 @@ class PageMaker:
         return post if key == ALL else post.get(key, _MISSING)
 
 
-def page_maker(env: jinja2.Environment, site: Mapping[str, Any], config: SiteConfig,
-               previous: State, memo: Memo | None = None, spool: Path | None = None
-               ) -> PageMaker:
-    """The site stage's renderer for one build: it keeps the previous build's pages whose
-    reads are unchanged when ``_site`` is still as the previous build wrote it."""
-    reusable = bool(previous.files) and written_by(config.out, previous.build_id)
-    base = hashlib.sha256((template_digest(config.theme_dirs) + code_digest()).encode())
+def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
+               config: SiteConfig, previous: State, memo: Memo | None = None,
+               spool: Path | None = None) -> PageMaker:
+    """The site stage's renderer for one build (``templates``: ``template_digest`` of the
+    theme): it keeps the previous build's pages whose reads are unchanged when ``_site`` is
+    still as the previous build wrote it."""
+    reusable = bool(previous.files) and site_matches(config.out, previous.build_id,
+                                                     search_behind=True)
+    base = hashlib.sha256((templates + code_digest()).encode())
     return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
                      reusable=reusable, memo=memo, spool=spool)
 

@@ -25,7 +25,7 @@ from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
-from .writer import spool_dir, write_output, written_by
+from .writer import spool_dir, write_output
 
 __all__ = ["BuildFailed", "build"]
 
@@ -111,7 +111,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts + pages, config, errors, memo)
     # Keyed by every template's text: Jinja would miss a new file overriding the theme's.
-    env = remembered(memo, "templates", (config.theme_dirs, template_digest(config.theme_dirs)),
+    templates = template_digest(config.theme_dirs)  # also in every page's digest
+    env = remembered(memo, "templates", (config.theme_dirs, templates),
                      lambda: make_environment(config.theme_dirs))
     errors += layout_errors(env, posts + pages) + stem_clashes(docs)
     _stop_if(errors, config.keep_going)
@@ -134,7 +135,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
                      config.baseurl)
         report = BuildReport(posts=(), warnings=(), seconds=0.0)
     else:
-        report = _site(config, env, variables, rendered, previous, memo, search_later,
+        report = _site(config, (env, templates), variables, rendered, previous, memo,
+                       search_later,
                        lambda build_id, **site: _save_state(
                            state_file, config, fingerprint, build_id, rendered, plans, runs,
                            previous, **site))
@@ -146,11 +148,12 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
                    seconds=seconds, lines=tuple(report_lines(rendered.reports, seconds)))
 
 
-def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous: state.State,
-          memo: Memo | None, search_later: bool, save) -> BuildReport:
-    """The site stage and the writer: every page around the posts, written (only what
-    changed, where it can), then the state saved with ``save``.  Returns what it rendered
-    and wrote, and its warnings."""
+def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rendered,
+          previous: state.State, memo: Memo | None, search_later: bool, save) -> BuildReport:
+    """The site stage and the writer: every page around the posts (``templates``: the
+    environment and the digest of its files), written (only what changed, where it can),
+    then the state saved with ``save``.  Returns what it rendered and wrote, and its
+    warnings."""
     from .pagecache import page_maker
     from .site import missing_images, site_context, site_files
     from .sitepages import redirect_outputs
@@ -158,7 +161,7 @@ def _site(config: SiteConfig, env, variables: dict, rendered: Rendered, previous
     site = site_context(config, variables, rendered.posts, memo)
     spool = spool_dir(config.out)  # rendered pages wait there, not in memory
     try:
-        make = page_maker(env, site, config, previous, memo, spool)  # keeps unchanged pages
+        make = page_maker(*templates, site, config, previous, memo, spool)  # keeps unchanged
         files, warnings = redirect_outputs(make, site, rendered.posts,
                                            site_files(make, config, site, rendered.posts))
         warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
@@ -319,7 +322,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
                                style_digest(config.csl))  # the citation style's text too
     keys, kept = {}, {}
     # A post's files are taken from _site only when it is the site the state describes.
-    trusted = written_by(config.out, previous.build_id)
+    trusted = state.site_matches(config.out, previous.build_id, search_behind=True)
     for item in plans:
         run, record = runs.get(item.name, (None, item.record))
         sha = record.notebook_sha256 if record else ""

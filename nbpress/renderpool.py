@@ -121,18 +121,18 @@ def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [here, *filter(None, [os.environ.get("PYTHONPATH")])])}
     with tempfile.TemporaryDirectory(prefix="nbpress-render-") as folder:
-        workers: list[tuple[subprocess.Popen, Path]] = []
+        running: list[tuple[subprocess.Popen, Path]] = []
         try:
             for number, share in enumerate(shares):
                 out = Path(folder) / f"{number}.pickle"
-                workers.append((subprocess.Popen(
+                running.append((subprocess.Popen(
                     [sys.executable, "-m", "nbpress.renderpool", str(out)], env=env,
                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL), out))
-                _send(workers[-1][0], [jobs[i] for i in share], settings)
-            return _collect(workers, shares, len(jobs))
+                _send(running[-1][0], [jobs[i] for i in share], settings)
+            return _collect(running, shares, len(jobs))
         finally:
-            for process, _ in workers:
+            for process, _ in running:
                 if process.poll() is None:  # an early return or Ctrl-C: none left behind
                     process.kill()
                 process.wait()
@@ -146,11 +146,11 @@ def _send(process: subprocess.Popen, jobs: list[Job], settings: Settings) -> Non
         pass  # it sees a broken input and fails; rendered here instead
 
 
-def _collect(workers: list[tuple[subprocess.Popen, Path]], shares: list[list[int]],
+def _collect(running: list[tuple[subprocess.Popen, Path]], shares: list[list[int]],
              total: int) -> list[Result | None] | None:
     """The workers' results in the jobs' order, or None when one of them failed."""
     results: list[Result | None] = [None] * total
-    for (process, out), share in zip(workers, shares):
+    for (process, out), share in zip(running, shares):
         if process.wait() != 0:
             return None
         try:

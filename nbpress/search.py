@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import NbpressError
-from .model import SITE_MARKER
-from .writer import PENDING
+from .model import SEARCH_PENDING, SITE_MARKER
 
 BUNDLE = "_pagefind"
 _TIMEOUT_S = 600
@@ -114,7 +113,7 @@ class Reindexer:
             try:
                 before = marker.read_text()
                 if reindex_site(self.folder, lambda: marker.read_text() == before):
-                    _replace_text(marker, before.removesuffix(f"{PENDING}\n"), before)
+                    _replace_text(marker, before.removesuffix(f"{SEARCH_PENDING}\n"), before)
             except NbpressError as exc:
                 self._on_error(exc)
             except OSError:  # the site was replaced meanwhile: the next request indexes it

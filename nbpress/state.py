@@ -30,8 +30,8 @@ from typing import Any, Iterable, Iterator
 from . import environment
 from .errors import NbpressError
 from .formats import POST_SUFFIXES
-from .model import (CACHE_DIR, SITE_MARKER, STATE_DIR, Analysis, Execution, NotebookDoc,
-                    OutputFile, PageRecord, PostSource, RenderedPost)
+from .model import (CACHE_DIR, SEARCH_PENDING, SITE_MARKER, STATE_DIR, Analysis, Execution,
+                    NotebookDoc, OutputFile, PageRecord, PostSource, RenderedPost)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -349,9 +349,14 @@ def site_digest(root: Path, *parts: Any) -> str:
                                      default=str).encode()).hexdigest()
 
 
-def site_matches(out: Path, build_id: str) -> bool:
-    """Whether ``out`` is still the folder the state describes (nobody replaced it)."""
+def site_matches(out: Path, build_id: str, *, search_behind: bool = False) -> bool:
+    """Whether ``out`` is still the folder the state describes (nobody replaced it); with
+    ``search_behind``, also while its search index is still to be rebuilt (its pages are
+    that build's: they can be kept, but the site is not up to date)."""
     try:
-        return bool(build_id) and (out / SITE_MARKER).read_text().strip().endswith(build_id)
+        text = (out / SITE_MARKER).read_text().strip()
     except OSError:
         return False
+    if search_behind:
+        text = text.removesuffix(SEARCH_PENDING).strip()
+    return bool(build_id) and text.endswith(f"build {build_id}")

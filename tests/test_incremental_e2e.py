@@ -205,7 +205,7 @@ def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_pa
 
 
 def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> None:
-    from nbpress.writer import PENDING
+    from nbpress.model import SEARCH_PENDING as PENDING
 
     config, entry, first = built_with_search(blog)
     write_post(blog, 6, batch=4)
