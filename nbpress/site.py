@@ -368,8 +368,14 @@ def site_files(make: MakePage, config: SiteConfig, site: Mapping[str, Any],
                 continue
             published.add(f.path)
         shown.append(f)
-    generated = (index_pages(make, site) + tag_pages(make, site) + archive_page(make, site)
-                 + not_found_page(make, site) + feed_files(make, site))
+
+    def untaken(name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
+        # A page the site replaces (a 404.md) is not rendered only to be dropped.
+        return OutputFile(path) if path in taken else make(name, path, context)
+
+    generated = (index_pages(untaken, site) + tag_pages(untaken, site)
+                 + archive_page(untaken, site) + not_found_page(untaken, site)
+                 + feed_files(untaken, site))
     return assets + shown + [f for f in generated if f.path not in taken]
 
 
