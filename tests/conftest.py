@@ -9,6 +9,7 @@ import inspect
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -333,3 +334,19 @@ def browser():
 
     with chromium() as launched:
         yield launched
+
+
+def nbpress_traceback(stderr: str) -> bool:
+    """True if Python printed a traceback of nbpress itself.
+
+    A user's cell traceback (shown as the detail of an execution error) is
+    IPython's, whose header line starts with the exception name, never with
+    "Traceback"; an uncaught exception's starts the line.
+    """
+    return any(line.startswith("Traceback (most recent call last)")
+               for line in stderr.splitlines()) or bool(re.search(r'File ".*nbpress/', stderr))
+
+
+def b64(data: bytes) -> str:
+    """Bytes as a notebook stores an image output."""
+    return base64.b64encode(data).decode()

@@ -14,20 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import nbpress_traceback
 
 POST = "posts/2024-01-01-a.md"
 TEXT_POST = "---\ntitle: A\n---\n\nSome text.\n"  # no code: builds without starting a kernel
-
-
-def nbpress_traceback(stderr: str) -> bool:
-    """True if Python printed a traceback of nbpress itself.
-
-    A user's cell traceback (shown as the detail of an execution error) is
-    IPython's, whose header line starts with the exception name, never with
-    "Traceback"; an uncaught exception's starts the line.
-    """
-    return any(line.startswith("Traceback (most recent call last)")
-               for line in stderr.splitlines()) or bool(re.search(r'File ".*nbpress/', stderr))
 
 
 def error_message(stderr: str) -> str:

@@ -21,7 +21,7 @@ from nbpress.markdown import make_markdown
 from nbpress.outputs import CellContext, render_outputs
 
 from conftest import Page
-from test_outputs import b64, png
+from conftest import b64, png_bytes as png
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 

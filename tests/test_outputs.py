@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import struct
-import zlib
 
 import pytest
 from nbformat.v4 import new_code_cell, new_output
@@ -14,18 +12,7 @@ from nbpress.markdown import highlight, make_markdown, math
 from nbpress.model import OutputFile
 from nbpress.outputs import CellContext, CellHTML, image_size, render_cell, render_outputs
 
-from conftest import Page
-
-
-def png(width: int, height: int) -> bytes:
-    """A real, tiny RGB PNG."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+from conftest import Page, b64, png_bytes as png
 
 
 def jpeg(width: int, height: int) -> bytes:
@@ -33,10 +20,6 @@ def jpeg(width: int, height: int) -> bytes:
     app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
     return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 SVG = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="72pt" '

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_bad_inputs import nbpress_traceback
+from conftest import nbpress_traceback
 
 CODE_POST = "---\ntitle: A\n---\n\n```python\nprint('ran')\n```\n"
 OUT_HINT = "Choose a new or empty folder for --out, or leave it out (ROOT/_site)."
