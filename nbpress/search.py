@@ -1,41 +1,148 @@
-"""Site search: Pagefind indexes the built staging folder before it is swapped in.
+"""Site search: Pagefind indexes the built site, in shards that are rebuilt only when
+one of their pages changed.
 
 Pagefind (``pagefind[bin]`` on PyPI ships its binary in a wheel: no Node.js, no
-network) writes ``_pagefind/`` — a compressed index in fragments and its search UI —
-into the site.  Only post bodies are indexed (``data-pagefind-body`` in post.html),
-so a word finds the post it is in, not the index pages that show its excerpt; the
-reproducibility box and post navigation carry ``data-pagefind-ignore``.  The theme's
-search box loads the UI from ``{baseurl}/_pagefind/`` and gives it ``baseUrl``.
+network) writes a compressed index in fragments and its search UI.  Only post bodies
+are indexed (``data-pagefind-body`` in post.html), so a word finds the post it is in, not
+the index pages that show its excerpt; the reproducibility box and post navigation carry
+``data-pagefind-ignore``.
+
+Pagefind has no incremental mode: indexing 2,000 pages takes seconds, and one edited
+post would pay for all of them.  So the pages are cut into shards and each shard is its
+own Pagefind bundle, ``_pagefind/<id>/``; the search box (``assets/js/search.js``) reads
+``_pagefind/shards.json`` and merges them in the browser with the UI's ``mergeIndex``.
+Shards are cut where a page's path hashes to a boundary (content-defined, as rsync cuts
+files), walking the pages in path order: a page added or removed changes the shard it
+falls in and no other, and posts of the same period (date-based URLs) share a shard.
+``_pagefind/.pages.json`` keeps each shard's pages with their file signatures; a shard
+whose pages all kept theirs is not indexed again.  Each shard is indexed from a folder of
+hard links to its pages, so what is indexed is exactly the file version recorded, even
+while a build replaces pages meanwhile.  A site of a few dozen pages is one shard.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import NbpressError
+from .fsutil import replace_dir
 from .model import SEARCH_PENDING, SITE_MARKER
 
 BUNDLE = "_pagefind"
+SHARDS = "shards.json"  # what the search box reads: the bundles to merge
+PAGES = ".pages.json"  # each shard's pages and their signatures: what was indexed
+SHARD_AVERAGE = 128  # pages per shard on average: one edit re-indexes about this many
+SHARD_MIN, SHARD_MAX = 16, 512
+# Pagefind's UI files: kept once at _pagefind/, dropped from each shard's bundle
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
+            "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+            "pagefind-highlight.js")
 _TIMEOUT_S = 600
-
-
 _KEPT = "the previous site was left as it was"
 
 
-def index_site(folder: Path, into: Path | None = None, kept: str = _KEPT) -> None:
-    """Build the search index of the site in ``folder`` (the staging folder) into its
-    ``_pagefind/``, or into the folder ``into``; a folder without pages (Pagefind refuses
-    those) gets none.  ``kept``: what a failure leaves, for its message."""
-    if not any(folder.rglob("*.html")):
-        return
-    where = ["--output-path", str(into)] if into else ["--output-subdir", BUNDLE]
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), *where, "--silent"]
+@dataclass(frozen=True)
+class Page:
+    """One HTML file of the site: its path under the site, the signature of the file
+    version seen, and whether it marks a body to index (``data-pagefind-body``)."""
+    path: str
+    signature: str
+    body: bool
+
+
+@dataclass(frozen=True)
+class Shard:
+    id: str
+    pages: tuple[Page, ...]
+
+    def record(self) -> list[list[str]]:
+        return [[p.path, p.signature] for p in self.pages]
+
+
+def _signature(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def _html_files(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
+    """Every HTML file Pagefind would read (its default glob, ``**/*.html``), but not the
+    index's own folder; paths relative to ``folder``, with ``/``."""
+    stack = [("", str(folder))]
+    while stack:
+        prefix, top = stack.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=True):
+                    if prefix or entry.name != BUNDLE:
+                        stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.name.endswith(".html"):
+                    yield prefix + entry.name, entry.stat()
+
+
+def site_pages(folder: Path, known: dict[str, tuple[str, bool]],
+               seen: dict[str, tuple[str, bool]]) -> list[Page]:
+    """The pages Pagefind indexes, in path order: those marking a body when any page does
+    (as Pagefind decides), else all.  ``known``: path → (signature, body) from the last
+    index, so that only files changed since are read; ``seen`` gets every HTML file's."""
+    pages = []
+    for path, st in _html_files(folder):
+        signature = _signature(st)
+        last = known.get(path)
+        if last is not None and last[0] == signature:
+            body = last[1]
+        else:
+            body = b"data-pagefind-body" in (folder / path).read_bytes()
+        pages.append(Page(path, signature, body))
+        seen[path] = (signature, body)
+    pages.sort(key=lambda p: p.path)
+    if any(p.body for p in pages):
+        return [p for p in pages if p.body]
+    return pages
+
+
+def _hash(text: str, size: int) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=size).digest()
+
+
+def shards(pages: list[Page]) -> list[Shard]:
+    """``pages`` (in path order) cut into shards: a page whose path hashes to a boundary
+    starts a new one (once the current one holds ``SHARD_MIN`` pages), and none grows past
+    ``SHARD_MAX``.  A shard is named by its first page."""
+    cut: list[list[Page]] = []
+    for page in pages:
+        if cut and (len(cut[-1]) >= SHARD_MAX or len(cut[-1]) >= SHARD_MIN and
+                    int.from_bytes(_hash(page.path, 4), "big") % SHARD_AVERAGE == 0):
+            cut.append([])
+        if not cut:
+            cut.append([])
+        cut[-1].append(page)
+    return [Shard(_hash(group[0].path, 5).hex(), tuple(group)) for group in cut]
+
+
+def _pagefind() -> list[str]:
+    """The Pagefind binary of ``pagefind[bin]`` (called directly: ``python -m pagefind``
+    costs an interpreter start per shard), else ``python -m pagefind``, whose message says
+    what is missing."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, OSError):
+        return [sys.executable, "-m", "pagefind"]
+
+
+def _run_pagefind(source: Path, into: Path, kept: str) -> None:
+    command = [*_pagefind(), "--site", str(source), "--output-path", str(into), "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
                               check=False)
@@ -51,24 +158,108 @@ def index_site(folder: Path, into: Path | None = None, kept: str = _KEPT) -> Non
                                 "'pagefind[bin]'), or set search = false in [tool.nbpress].")
 
 
-def reindex_site(folder: Path, still: Callable[[], bool] = lambda: True) -> bool:
-    """Index ``folder`` (a site updated in place) again, replacing its ``_pagefind/`` at once
-    when the new index is complete and ``still()`` says the site is the one indexed (a
-    build may have changed it meanwhile).  Returns whether it was replaced."""
-    from .fsutil import replace_dir
+def _index_shard(folder: Path, shard: Shard, work: Path, kept: str) -> Shard:
+    """Index ``shard``'s pages into ``work/bundle`` from hard links to them in
+    ``work/site``; returns the shard as indexed (the signatures of the linked versions)."""
+    source = work / "site"
+    indexed = []
+    for page in shard.pages:
+        target = source / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(folder / page.path, target)
+        except FileNotFoundError:  # removed meanwhile: the next index sees it gone
+            continue
+        except OSError:  # a file system without hard links
+            shutil.copy2(folder / page.path, target)
+        indexed.append(Page(page.path, _signature(target.stat()), page.body))
+    _run_pagefind(source, work / "bundle", kept)
+    return Shard(shard.id, tuple(indexed))
 
-    new = folder.parent / f".{folder.name}.{BUNDLE}-new"
-    shutil.rmtree(new, ignore_errors=True)
+
+def _read_pages(bundle: Path) -> tuple[dict[str, tuple[str, bool]], dict[str, list]]:
+    """What the last index recorded: each HTML file's signature and body flag, and each
+    shard's pages; nothing when it is missing, unreadable or made by another Pagefind."""
     try:
-        index_site(folder, into=new, kept="the pages are this build's, the search index "
-                                          "is the previous one (it may miss this build's "
-                                          "changes until the next build)")
-        if not (new.is_dir() and still()):
-            return False
-        replace_dir(new, folder / BUNDLE)
-        return True
+        data = json.loads((bundle / PAGES).read_text())
+        if data.get("pagefind") != _version():
+            return {}, {}
+        return ({path: (sig, bool(body)) for path, (sig, body) in data["files"].items()},
+                dict(data["shards"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}
+
+
+def _version() -> str:
+    """The Pagefind binary's identity: another version makes every shard be indexed again."""
+    try:
+        return _signature(Path(_pagefind()[0]).stat())
+    except OSError:
+        return ""
+
+
+def _write_json(path: Path, data: object) -> None:
+    new = path.with_name(path.name + ".new")
+    new.write_text(json.dumps(data, separators=(",", ":")))
+    os.replace(new, path)
+
+
+def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
+    """Bring the search index of the site in ``folder`` up to date: the shards whose pages
+    changed are indexed again (all of them the first time), the others kept; a site
+    without pages gets no index (Pagefind refuses those).  ``kept``: what a failure leaves,
+    for its message.  Returns the ids of the shards indexed."""
+    bundle = folder / BUNDLE
+    files, recorded = _read_pages(bundle)
+    seen: dict[str, tuple[str, bool]] = {}
+    all_pages = site_pages(folder, files, seen)
+    cut = shards(all_pages)
+    if not cut:
+        shutil.rmtree(bundle, ignore_errors=True)
+        return []
+    todo = [s for s in cut if recorded.get(s.id) != s.record() or not (bundle / s.id).is_dir()]
+    if not todo and not (bundle / UI_FILES[0]).is_file():
+        todo = cut[:1]
+    bundle.mkdir(exist_ok=True)
+    works = {s.id: Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.pagefind-"))
+             for s in todo}
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            indexed = {s.id: s for s in pool.map(
+                lambda s: _index_shard(folder, s, works[s.id], kept), todo)}
+        for n, shard in enumerate(todo):
+            made = works[shard.id] / "bundle"
+            for name in UI_FILES:
+                if n == 0 and (made / name).is_file():
+                    os.replace(made / name, bundle / name)
+                else:
+                    (made / name).unlink(missing_ok=True)
+            replace_dir(made, bundle / shard.id)
     finally:
-        shutil.rmtree(new, ignore_errors=True)
+        for work in works.values():
+            shutil.rmtree(work, ignore_errors=True)
+    final = [indexed.get(s.id, s) for s in cut]
+    _write_json(bundle / SHARDS, {"bundles": [s.id for s in final]})
+    wanted = {s.id for s in final} | set(UI_FILES) | {SHARDS, PAGES}
+    for entry in bundle.iterdir():
+        if entry.name not in wanted:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for shard in final:  # the versions indexed, where a build replaced a page meanwhile
+        for page in shard.pages:
+            seen[page.path] = (page.signature, page.body)
+    _write_json(bundle / PAGES, {"pagefind": _version(),
+                                 "files": {p: [s, int(b)] for p, (s, b) in seen.items()},
+                                 "shards": {s.id: s.record() for s in final}})
+    return [s.id for s in todo]
+
+
+def reindex_site(folder: Path, still: Callable[[], bool] = lambda: True) -> bool:
+    """Index ``folder`` (a site updated in place) again; returns whether ``still()`` says
+    the site is the one indexed (a build may have changed it meanwhile: then the index may
+    hold some of its pages, and the next index brings the rest)."""
+    index_site(folder, kept="the pages are this build's, the search index is the previous "
+                            "one (it may miss this build's changes until the next build)")
+    return still()
 
 
 def _replace_text(path: Path, text: str, expected: str) -> None:
@@ -126,4 +317,4 @@ class Reindexer:
             thread.join(timeout)
 
 
-__all__ = ["index_site", "reindex_site", "Reindexer", "BUNDLE"]
+__all__ = ["index_site", "reindex_site", "shards", "site_pages", "Reindexer", "BUNDLE", "SHARDS"]

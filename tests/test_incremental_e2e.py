@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -118,21 +119,33 @@ def test_a_site_left_half_written_is_written_whole(blog: Path) -> None:
     assert "being written" not in marker.read_text()
 
 
-def built_with_search(blog: Path):
-    """The blog with its search index on, built once: (config, the index's entry file, its
-    inode now)."""
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    config = load_config(blog)
-    build(config)
-    entry = blog / "_site/_pagefind/pagefind-entry.json"
-    return config, entry, entry.stat().st_ino
+def search_shards(site: Path) -> dict[str, int]:
+    """The search index's shards: their entry files' inodes."""
+    names = json.loads((site / "_pagefind/shards.json").read_text())["bundles"]
+    return {name: (site / "_pagefind" / name / "pagefind-entry.json").stat().st_ino
+            for name in names}
+
+
+def indexed_version(site: Path, page: str) -> str | None:
+    """The signature of the version of ``page`` the search index holds."""
+    return json.loads((site / "_pagefind/.pages.json").read_text())["files"][page][0]
+
+
+def signature_now(site: Path, page: str) -> str:
+    st = (site / page).stat()
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 def test_search_index_follows_an_edit(blog: Path) -> None:
-    config, entry, first = built_with_search(blog)
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    config = load_config(blog)
+    build(config)
+    first = search_shards(blog / "_site")
     write_post(blog, 4, batch=8)
     report = build(config)
-    assert not report.search_pending and entry.stat().st_ino != first  # a new index
+    page = "2024/02/04/optimiser-4.html"
+    assert not report.search_pending and search_shards(blog / "_site") != first
+    assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
     write_post(blog, 4, batch=9)
     report = build(config, search_later=True)  # serve's way: the index after the reload
     assert report.search_pending
@@ -171,15 +184,20 @@ def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) 
 
     (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
     build(load_config(blog), search_later=True)  # the first build indexes as it writes
+    write_post(blog, 4, batch=8)
+    report = build(load_config(blog), search_later=True)
+    page = "2024/02/04/optimiser-4.html"
+    assert report.search_pending and indexed_version(blog / "_site", page) != \
+        signature_now(blog / "_site", page)
     errors = []
     search = Reindexer(blog / "_site", errors.append)
-    before = (blog / "_site/_pagefind/pagefind-entry.json").stat().st_ino
     search.request()
     search.request()  # while the first runs: once more after it
     search.wait()
     assert errors == []
-    assert (blog / "_site/_pagefind/pagefind-entry.json").stat().st_ino != before
-    assert not list(blog.glob(".*_pagefind-new"))
+    assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
+    assert "search index pending" not in (blog / "_site" / SITE_MARKER).read_text()
+    assert not list(blog.glob("._site.pagefind-*"))
 
 
 def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_path: Path
@@ -207,14 +225,19 @@ def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_pa
 def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> None:
     from nbpress.model import SEARCH_PENDING as PENDING
 
-    config, entry, first = built_with_search(blog)
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    config = load_config(blog)
+    build(config)
+    first = search_shards(blog / "_site")
     write_post(blog, 6, batch=4)
     report = build(config, search_later=True)  # serve stopped before its index was done
     marker = (blog / "_site/.nbpress-site").read_text()
     assert report.search_pending and marker.endswith(f"{PENDING}\n")
-    assert entry.stat().st_ino == first
+    assert search_shards(blog / "_site") == first
     report = build(config)  # not "up to date": the index is behind
     assert not report.up_to_date and not report.search_pending
-    assert entry.stat().st_ino != first
+    assert search_shards(blog / "_site") != first
+    page = "2024/02/06/optimiser-6.html"
+    assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
     assert not (blog / "_site/.nbpress-site").read_text().endswith(f"{PENDING}\n")
     assert build(config).up_to_date

@@ -1,32 +1,147 @@
-"""The search index (nbpress/search.py): Pagefind run on a real folder of pages."""
+"""The search index (nbpress/search.py): Pagefind run on real folders of pages, in shards
+that are indexed again only when one of their pages changed."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
-from nbpress.search import BUNDLE, index_site
+import pytest
+
+from nbpress.search import (BUNDLE, PAGES, SHARD_MAX, SHARD_MIN, SHARDS, UI_FILES, Page,
+                            index_site, shards)
 
 PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>"
         "<nav>Archive</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p>"
         "<div data-pagefind-ignore>Executed with Python 3.11</div></article></body></html>")
 
 
+def bundles(site: Path) -> list[str]:
+    return json.loads((site / BUNDLE / SHARDS).read_text())["bundles"]
+
+
+def page_count(site: Path) -> int:
+    """The pages the index holds, over all its shards (Pagefind's own count)."""
+    total = 0
+    for name in bundles(site):
+        entry = json.loads((site / BUNDLE / name / "pagefind-entry.json").read_text())
+        total += sum(language["page_count"] for language in entry["languages"].values())
+    return total
+
+
+def write_posts(site: Path, count: int, start: int = 0) -> None:
+    """Posts under date-shaped paths, as a blog's permalinks make them."""
+    for n in range(start, start + count):
+        page = site / f"{2015 + n // 120}/{n % 12 + 1:02}/{n % 28 + 1:02}/post-{n}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(PAGE.format(title=f"Post {n}", text=f"Gradient step {n} of many."))
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {name: (site / BUNDLE / name / "pagefind-entry.json").stat().st_ino
+            for name in bundles(site)}
+
+
 def test_index_holds_the_posts(tmp_path: Path) -> None:
     for name, text in {"a": "Adam converges", "b": "Tokenisers merge pairs"}.items():
         (tmp_path / f"{name}.html").write_text(PAGE.format(title=name.upper(), text=text))
     (tmp_path / "index.html").write_text("<html lang=\"en\"><body>Home: Adam</body></html>")
+    assert len(index_site(tmp_path)) == 1  # a small site is one shard
+    assert page_count(tmp_path) == 2  # the home page has no post body
+    for name in UI_FILES:  # the UI once, at the top; each shard holds only its index
+        assert (tmp_path / BUNDLE / name).is_file()
+        assert not (tmp_path / BUNDLE / bundles(tmp_path)[0] / name).exists()
+    assert (tmp_path / BUNDLE / bundles(tmp_path)[0] / "pagefind.js").is_file()
+
+
+def test_a_site_whose_pages_mark_no_body_has_all_of_them_indexed(tmp_path: Path) -> None:
+    """Pagefind's own rule: only when some page marks a body are the others left out."""
+    for name in ("a", "b", "index"):
+        (tmp_path / f"{name}.html").write_text(
+            f"<html lang=\"en\"><body><p>Page {name} on transformers.</p></body></html>")
     index_site(tmp_path)
-    entry = json.loads((tmp_path / BUNDLE / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 2  # the home page has no post body
-    assert (tmp_path / BUNDLE / "pagefind-ui.js").is_file()
+    assert page_count(tmp_path) == 3
 
 
 def test_a_folder_without_pages_gets_no_index(tmp_path: Path) -> None:
     (tmp_path / "feed.xml").write_text("<feed/>")
     index_site(tmp_path)
     assert not (tmp_path / BUNDLE).exists()
+
+
+def test_shards_are_cut_by_content_so_an_insertion_changes_one_shard() -> None:
+    def pages(numbers) -> list[Page]:
+        return sorted((Page(f"{2010 + n // 200}/post-{n:05}.html", "s", True) for n in numbers),
+                      key=lambda p: p.path)
+
+    before = shards(pages(range(0, 3000, 2)))
+    after = shards(pages([*range(0, 3000, 2), 1001]))
+    assert len(before) > 5 and all(len(s.pages) <= SHARD_MAX for s in before)
+    assert all(len(s.pages) >= SHARD_MIN for s in before[:-1])
+    changed = [s for s in after if s not in before]
+    assert len(changed) == 1 and "2015/post-01001.html" in [p.path for p in changed[0].pages]
+    assert sum(len(s.pages) for s in after) == 1501
+    assert shards([]) == []
+
+
+def test_an_edited_page_reindexes_only_its_shard(tmp_path: Path) -> None:
+    write_posts(tmp_path, 400)
+    first = index_site(tmp_path)
+    assert len(first) >= 2 and page_count(tmp_path) == 400
+    before = inodes(tmp_path)
+    assert index_site(tmp_path) == []  # nothing changed: nothing indexed, nothing touched
+    assert inodes(tmp_path) == before
+    edited = tmp_path / "2016/03/11/post-122.html"
+    edited.unlink()  # as the writer does: a new file renamed in
+    edited.write_text(PAGE.format(title="Post 122", text="Now about momentum."))
+    again = index_site(tmp_path)
+    assert len(again) == 1
+    record = json.loads((tmp_path / BUNDLE / PAGES).read_text())
+    assert "2016/03/11/post-122.html" in [path for path, _ in record["shards"][again[0]]]
+    after = inodes(tmp_path)
+    assert [name for name in after if after[name] != before[name]] == again
+    assert page_count(tmp_path) == 400
+
+
+def test_new_and_removed_pages_change_the_shards_they_are_in(tmp_path: Path) -> None:
+    write_posts(tmp_path, 300)
+    index_site(tmp_path)
+    kept = set(bundles(tmp_path))
+    write_posts(tmp_path, 1, start=300)
+    (tmp_path / "2015/02/02/post-1.html").unlink()
+    indexed = index_site(tmp_path)
+    assert 1 <= len(indexed) <= 2 and page_count(tmp_path) == 300
+    folders = {p.name for p in (tmp_path / BUNDLE).iterdir() if p.is_dir()}
+    assert folders == set(bundles(tmp_path))  # shards no longer listed are gone
+    assert len(kept & folders) >= len(folders) - 2
+
+
+def test_a_lost_or_foreign_record_means_a_whole_index(tmp_path: Path) -> None:
+    write_posts(tmp_path, 40)
+    index_site(tmp_path)
+    (tmp_path / BUNDLE / PAGES).write_text("{not json")
+    assert len(index_site(tmp_path)) == len(bundles(tmp_path))
+    shard = tmp_path / BUNDLE / bundles(tmp_path)[0]
+    for entry in shard.iterdir():
+        entry.unlink() if entry.is_file() else None
+    os.rename(shard, shard.with_name("gone"))  # a shard folder lost: indexed again
+    assert index_site(tmp_path) == [shard.name]
+    assert not (tmp_path / BUNDLE / "gone").exists()
+
+
+def test_a_pagefind_failure_names_what_is_left(tmp_path: Path, monkeypatch) -> None:
+    from nbpress import search
+    from nbpress.errors import NbpressError
+
+    write_posts(tmp_path, 3)
+    monkeypatch.setattr(search, "_pagefind", lambda: ["false"])
+    with pytest.raises(NbpressError) as caught:
+        index_site(tmp_path)
+    assert str(caught.value).startswith("Pagefind could not build the search index (exit code "
+                                        "1); the previous site was left as it was.")
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.pagefind-*"))
 
 
 def test_search_false_builds_no_index_and_no_box(tmp_path: Path, fake_executor) -> None:

@@ -1,9 +1,11 @@
 """Search in headless Chromium, offline, under a baseurl: the Pagefind index built with the
-site finds the one post that holds a word, and links to it under the baseurl."""
+site, in shards the search box merges, finds the one post that holds a word, whichever
+shard it is in, and links to it under the baseurl."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -30,8 +32,12 @@ def site_url(tmp_path_factory, fake_executor):
     for name, text in POSTS.items():
         title = name[11:-3].title()
         (root / "posts" / name).write_text(f"---\ntitle: {title}\n---\n\n{text}\n")
-    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    with pytest.MonkeyPatch.context() as patch:  # a shard per page: the box merges them
+        patch.setattr("nbpress.search.SHARD_MAX", 1)
+        build(load_config(root), executor=fake_executor, log=io.StringIO())
     assert (root / "_site" / "_pagefind" / "pagefind-ui.js").is_file()
+    shards = json.loads((root / "_site" / "_pagefind" / "shards.json").read_text())
+    assert len(shards["bundles"]) == 3
     with serve(root / "_site") as url:
         yield url
 
