@@ -199,5 +199,6 @@ def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:
     for cell, run in zip((c for c in nb.cells if c.cell_type == "code"), runs):
         cell.outputs = run.get("outputs", [])
         cell.execution_count = run.get("execution_count")
-    nb.metadata["nbpress_execution"] = cached.metadata.get("nbpress_execution", {})
-    return nb
+    if "nbpress_execution" in cached.metadata:  # only where a run wrote it: a page made
+        nb.metadata["nbpress_execution"] = cached.metadata["nbpress_execution"]  # from the
+    return nb  # cache is then the page the run made

@@ -268,7 +268,11 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
     finally:
         progress.close()
     _stop_if(errors + failures, False)
-    return {name: (result, records[name]) for name, result in results.items()}
+    # The page shows the run as its record says (time and seconds as stored), so that a
+    # later build from the cache makes the very same page.
+    return {name: (replace(result, executed_at=records[name].executed_at,
+                           seconds=records[name].seconds), records[name])
+            for name, result in results.items()}
 
 
 def _links(plans: list[cache.Plan], baseurl: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ No kernel: the fake executor from conftest stands in for nbpress.execute.execute
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,19 @@ def test_jekyll_scholar_bibliography_and_cite_tag(make_site, fake_executor) -> N
     build(load_config(root), executor=fake_executor, log=io.StringIO())
     html = (root / "_site/2024/01/01/a.html").read_text()
     assert 'href="#ref-1"' in html and "Adam: A Method for Stochastic Optimization" in html
+
+
+def test_the_page_a_run_makes_is_the_page_its_cache_entry_makes(tmp_path: Path,
+                                                                fake_executor) -> None:
+    """The run's time and seconds as its record stores them, and the notebook download
+    without metadata the run did not write: a later build from the cache (here into
+    another folder) makes the very same files."""
+    root = tmp_path / "blog"
+    (root / "posts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.nbpress]\nsearch = false\n")
+    (root / "posts" / "2024-05-01-lr.md").write_text(
+        "---\ntitle: LR finder\n---\n\nSweep.\n\n```python\nprint(3e-4)\n```\n")
+    build(load_config(root), executor=fake_executor, log=io.StringIO())
+    build(load_config(root, out=tmp_path / "again"), executor=fake_executor, log=io.StringIO())
+    for name in ("2024/05/01/lr.html", "2024/05/01/lr_files/lr.ipynb"):
+        assert (root / "_site" / name).read_text() == (tmp_path / "again" / name).read_text()
