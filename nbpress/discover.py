@@ -28,6 +28,7 @@ from .memo import Memo, Stamper, remembered
 from .model import PostSource, SiteConfig
 from .permalink import check_pattern, post_slug
 from .preflight import broken_links
+from .readcache import Reads, kept
 from .urlpaths import Claims, collision, post_url
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 # libyaml's loader when PyYAML has it: the same safe loading, ten times faster.
@@ -345,13 +346,14 @@ def post_files(folder: Path) -> list[Path]:
     return sorted(chosen.values(), key=lambda p: p.name)
 
 
-def discover(config: SiteConfig, memo: Memo | None = None
+def discover(config: SiteConfig, memo: Memo | None = None, reads: Reads | None = None
              ) -> tuple[list[PostSource], list[PostError]]:
     """Every post under ``posts/``, newest first; drafts only with ``--drafts``.
 
     Returns the posts and every bad post's error (all of them, like config);
     URL collisions name both files.  Site-wide problems raise ``ConfigError``.
-    With a ``memo`` (serve), a post whose files did not change is not read again.
+    With a ``memo`` (serve) or ``reads`` (the previous build's, ``readcache.py``), a post
+    whose files did not change is not read again.
     """
     try:
         tz = ZoneInfo(config.timezone)
@@ -370,7 +372,7 @@ def discover(config: SiteConfig, memo: Memo | None = None
     for path in post_files(config.root / "posts"):
         try:
             post = remembered(memo, "post", (str(path), stamp(path), settings),
-                              lambda: read_post(path, config, tz))
+                              lambda: kept(reads, "post", path, lambda: read_post(path, config, tz)))
         except PostError as exc:
             errors.append(exc)
             continue

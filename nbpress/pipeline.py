@@ -23,6 +23,7 @@ from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
 from .execute import execute, link_data
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
+from .readcache import Reads, kept
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import spool_dir, write_output
@@ -73,9 +74,11 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     with state.build_lock(config.root, log):
         # Again: another build may have finished meanwhile.
         previous = _previous(state_file, memo)
+        # The previous build's reads; serve keeps its own after its first build.
+        reads = Reads(state_file, config) if memo is None or memo.state is None else None
         report = _build(config, log=log, executor=executor, explain=explain, previous=previous,
                         fingerprint=fingerprint, state_file=state_file, start=start,
-                        memo=memo, search_later=search_later)
+                        memo=memo, reads=reads, search_later=search_later)
     if memo is not None:
         memo.forget_unused()
     return report
@@ -94,7 +97,7 @@ def _previous(state_file, memo: Memo | None) -> state.State:
 
 def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool,
            previous: state.State, fingerprint: str, state_file, start: float,
-           memo: Memo | None, search_later: bool) -> BuildReport:
+           memo: Memo | None, reads: Reads | None, search_later: bool) -> BuildReport:
     # Stages that import heavy libraries (YAML, jupytext, nbformat, markdown-it,
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
@@ -105,11 +108,11 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     from .pagecache import template_digest
     from .templates import make_environment
 
-    posts, errors = discover(config, memo)
+    posts, errors = discover(config, memo, reads)
     pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
     errors += page_errors + url_clashes(posts, pages) + refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
-    docs, warnings = _read(posts + pages, config, errors, memo)
+    docs, warnings = _read(posts + pages, config, errors, memo, reads)
     # Keyed by every template's text: Jinja would miss a new file overriding the theme's.
     templates = template_digest(config.theme_dirs)  # also in every page's digest
     env = remembered(memo, "templates", (config.theme_dirs, templates),
@@ -141,6 +144,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
                            state_file, config, fingerprint, build_id, rendered, plans, runs,
                            previous, **site))
         warnings += report.warnings
+    if reads is not None:
+        reads.save()  # for the next build: only the posts read again are written
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
     entries.remove(sum(entries.unused(config.root, kept), []))
     seconds = time.perf_counter() - start
@@ -204,10 +209,11 @@ def _stop_if(errors: list[NbpressError], keep_going: bool) -> None:
         raise BuildFailed(errors)
 
 
-def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | None = None
-          ) -> tuple[list[NotebookDoc], list[BuildWarning]]:
+def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | None = None,
+          reads: Reads | None = None) -> tuple[list[NotebookDoc], list[BuildWarning]]:
     """Each post's text → its unexecuted notebook (the read stage); failures go to ``errors``.
-    With a ``memo`` (serve), a post whose files and settings are unchanged is not read again."""
+    With a ``memo`` (serve) or ``reads`` (the previous build's), a post whose files and
+    settings are unchanged is not read again."""
     from .environment import stamp
     from .memo import Stamper
 
@@ -220,7 +226,7 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | No
             # Keyed by the post itself too: a file saved between discovery and reading is
             # read with the front matter discovery saw only until the next build.
             doc, found = remembered_same(memo, "doc", (post,), (file_stamp(post.path), settings),
-                                         lambda: _read_one(post, config, find_installed))
+                                         lambda: _read_one(post, config, find_installed, reads))
         except NbpressError as exc:
             errors.append(exc)
             _stop_if(errors, config.keep_going)
@@ -230,11 +236,16 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | No
     return docs, warnings
 
 
-def _read_one(post, config: SiteConfig, find_installed) -> tuple[NotebookDoc, list]:
-    """One post's notebook, to run in the kernel chosen for it, and the warnings."""
+def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = None
+              ) -> tuple[NotebookDoc, list]:
+    """One post's notebook, to run in the kernel chosen for it, and the warnings (the
+    notebook as the previous build read it when ``reads`` kept it for this very post; the
+    kernel is chosen again: kernels may have been installed since)."""
     from .readers import read_post_notebook
 
-    doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
+    doc, found = kept(reads, "doc", post.path,
+                      lambda: read_post_notebook(post, keep_comment=config.excerpt_separator),
+                      valid=lambda value: value[0].post == post)
     kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
                                   config, find_installed)
     return kernels.assign(doc, kernel), found + more

@@ -1,0 +1,114 @@
+"""What a one-shot build keeps of its reads for the next one: a post whose files did not
+change is not parsed again.
+
+Reading 2,000 posts (YAML front matter, URLs, the Markdown split into cells) takes a
+second or more; an edit changes one of them.  Each post read is kept in a database beside
+the state's (``.nbpress-cache/reads-*.sqlite``, one row per post file, so that an edit
+writes one row) with the stamp it was read under: the
+post file's and its paired files' sizes and times (``memo.Stamper``), the settings
+(``repr(config)``), the installed packages (``environment.stamp``) and nbpress's own code.
+A row is used only when all of these are the same now, so a build that uses it is the
+build that would read the file again; anything unreadable is read again.
+
+What is kept is the post as discovery made it and its notebook as the reader made it,
+before the kernel is chosen (installed kernels are looked at each build).  The values are
+pickled, as Sphinx keeps its environment: the database is this machine's
+(``.nbpress-cache/``, never committed, the rows written by this build's own code).
+``serve`` keeps its reads in memory (``memo.py``); its first build uses these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+import sqlite3
+import zlib
+from pathlib import Path
+from typing import Any, Callable
+
+from . import environment
+from .memo import Stamper
+from .state import code_digest
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS reads (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, " \
+          "value BLOB NOT NULL)"
+
+
+class Reads:
+    """The previous build's reads (loaded once, unpacked only when used) and this build's."""
+
+    def __init__(self, state_file: Path, config: Any) -> None:
+        # Its own file: the state stays small, and losing this costs only reading time.
+        self.database = database = state_file.with_name(
+            state_file.name.replace("state-", "reads-", 1))
+        self._settings = hashlib.sha256(
+            f"{config!r}\n{environment.stamp()}\n{code_digest()}".encode()).hexdigest()
+        self._stamp = Stamper()
+        self._old: dict[str, tuple[str, bytes]] = {}
+        self._new: dict[str, list] = {}  # path → [stamp, values, whether to write them]
+        with contextlib.suppress(sqlite3.Error, OSError):
+            if database.is_file():
+                with contextlib.closing(sqlite3.connect(database)) as db:
+                    self._old = {path: (stamp, value) for path, stamp, value in
+                                 db.execute("SELECT path, stamp, value FROM reads")}
+
+    def _key(self, path: Path) -> str:
+        return f"{self._settings} {self._stamp(path)!r}"
+
+    def _entry(self, path: Path) -> list:
+        """This build's entry for ``path``: the previous build's values when its stamp is
+        the same (unpacked once), else none yet."""
+        name = str(path)
+        found = self._new.get(name)
+        if found is None:
+            key = self._key(path)
+            values: dict[str, Any] = {}
+            old = self._old.get(name)
+            if old is not None and old[0] == key:
+                try:
+                    values = pickle.loads(zlib.decompress(old[1]))
+                except Exception:  # noqa: BLE001 - a damaged or foreign row: read again
+                    values = {}
+            found = self._new[name] = [key, values, not values]
+        return found
+
+    def get(self, kind: str, path: Path, make: Callable[[], Any],
+            valid: Callable[[Any], bool] = lambda value: True) -> Any:
+        """The value of ``kind`` ("post", "doc") for the file ``path``: kept (if ``valid``
+        says it may be used), or made now.  A post read again makes its kept notebook go
+        too (it was made from the old one)."""
+        entry = self._entry(path)
+        values = entry[1]
+        if kind not in values or not valid(values[kind]):
+            if kind == "post":
+                values.clear()
+            values[kind] = make()
+            entry[2] = True
+        return values[kind]
+
+    def save(self) -> None:
+        """Keep this build's reads for the next build: the rows that changed are written,
+        those of files no longer read removed.  A failure only costs the next build time."""
+        rows = [(name, key, zlib.compress(pickle.dumps(values, protocol=5), 6))
+                for name, (key, values, changed) in sorted(self._new.items()) if changed]
+        gone = [(name,) for name in self._old if name not in self._new]
+        if not rows and not gone:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError, pickle.PicklingError):
+            self.database.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(sqlite3.connect(self.database)) as db, db:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute(_SCHEMA)
+                db.executemany("DELETE FROM reads WHERE path = ?", gone)
+                db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", rows)
+
+
+def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],
+         valid: Callable[[Any], bool] = lambda value: True) -> Any:
+    """``make()``, or the value ``reads`` kept for it when there are reads."""
+    return make() if reads is None else reads.get(kind, path, make, valid)
+
+
+__all__ = ["Reads", "kept"]

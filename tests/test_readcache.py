@@ -1,0 +1,130 @@
+"""The reads a one-shot build keeps for the next (nbpress/readcache.py): a post whose files,
+settings, packages and nbpress are unchanged is not parsed again, and the site is the
+one a fresh build makes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nbpress.config import load_config
+from nbpress.pipeline import build
+
+POST = """\
+---
+title: "Warm-up schedules, part {n}"
+tags: [optimisation]
+---
+
+Part {n}: linear warm-up for {steps} steps, then cosine decay.
+
+```python
+steps = {steps}
+print(steps * 2)
+```
+
+$$\\eta_t = \\eta_0 \\cdot t / {steps}$$
+"""
+
+
+def write_post(root: Path, n: int, steps: int = 100) -> None:
+    (root / "posts" / f"2024-03-{n:02d}-warmup-{n}.md").write_text(POST.format(n=n, steps=steps))
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    root = tmp_path / "blog"
+    (root / "posts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Schedules"\nsearch = false\n')
+    for n in range(1, 7):
+        write_post(root, n)
+    return root
+
+
+@pytest.fixture
+def reads_counted(monkeypatch) -> dict[str, list[str]]:
+    """The real readers, with each file they parse noted."""
+    import nbpress.discover
+    import nbpress.readers
+
+    seen: dict[str, list[str]] = {"post": [], "notebook": []}
+    read_post, read_notebook = nbpress.discover.read_post, nbpress.readers.read_post_notebook
+
+    def counted_post(path, *args, **kwargs):
+        seen["post"].append(path.name)
+        return read_post(path, *args, **kwargs)
+
+    def counted_notebook(post, *args, **kwargs):
+        seen["notebook"].append(post.path.name)
+        return read_notebook(post, *args, **kwargs)
+
+    monkeypatch.setattr(nbpress.discover, "read_post", counted_post)
+    monkeypatch.setattr(nbpress.readers, "read_post_notebook", counted_notebook)
+    return seen
+
+
+def site(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".nbpress-site"}
+
+
+def test_an_edit_parses_only_the_edited_post(blog: Path, tmp_path: Path, reads_counted,
+                                             fake_executor) -> None:
+    build(load_config(blog), executor=fake_executor)
+    assert len(reads_counted["post"]) == 6 and len(reads_counted["notebook"]) == 6
+    reads_counted["post"].clear(), reads_counted["notebook"].clear()
+    write_post(blog, 3, steps=250)
+    build(load_config(blog), executor=fake_executor)
+    assert reads_counted == {"post": ["2024-03-03-warmup-3.md"],
+                             "notebook": ["2024-03-03-warmup-3.md"]}
+    fresh = load_config(blog, out=tmp_path / "fresh")
+    (blog / ".nbpress-cache" / "fresh").mkdir()  # no reads for that folder yet
+    build(fresh, executor=fake_executor)
+    assert site(blog / "_site") == site(tmp_path / "fresh")
+    assert "250" in (blog / "_site/2024/03/03/warmup-3.html").read_text()
+
+
+def test_new_settings_or_a_new_file_beside_a_post_read_it_again(blog: Path, reads_counted,
+                                                                fake_executor) -> None:
+    build(load_config(blog), executor=fake_executor)
+    reads_counted["post"].clear()
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Schedules"\nsearch = false\n'
+                                         'permalink = "/:year/:title/"\n')
+    build(load_config(blog), executor=fake_executor)
+    assert len(reads_counted["post"]) == 6  # URLs come from the settings: all read again
+    assert (blog / "_site/2024/warmup-2/index.html").is_file()
+    reads_counted["post"].clear()
+    (blog / "posts/2024-03-04-warmup-4.ipynb").write_text("{}")  # paired with the .md
+    try:
+        build(load_config(blog), executor=fake_executor)
+    except Exception:  # noqa: BLE001 - what it says of the pair is not this test's business
+        pass
+    assert reads_counted["post"] == ["2024-03-04-warmup-4.md"]
+
+
+def test_a_damaged_reads_database_is_read_around(blog: Path, reads_counted,
+                                                 fake_executor) -> None:
+    build(load_config(blog), executor=fake_executor)
+    [database] = (blog / ".nbpress-cache").glob("reads-*.sqlite")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE reads SET value = X'00FF' WHERE path LIKE '%warmup-2.md'")
+    reads_counted["post"].clear()
+    write_post(blog, 5, steps=300)
+    build(load_config(blog), executor=fake_executor)
+    assert sorted(reads_counted["post"]) == ["2024-03-02-warmup-2.md", "2024-03-05-warmup-5.md"]
+    database.write_bytes(b"not a database")
+    write_post(blog, 5, steps=400)
+    build(load_config(blog), executor=fake_executor)
+    assert "400" in (blog / "_site/2024/03/05/warmup-5.html").read_text()
+
+
+def test_a_deleted_post_leaves_no_row(blog: Path, fake_executor) -> None:
+    build(load_config(blog), executor=fake_executor)
+    (blog / "posts/2024-03-06-warmup-6.md").unlink()
+    build(load_config(blog), executor=fake_executor)
+    [database] = (blog / ".nbpress-cache").glob("reads-*.sqlite")
+    with sqlite3.connect(database) as db:
+        names = sorted(Path(p).name for (p,) in db.execute("SELECT path FROM reads"))
+    assert names == [f"2024-03-0{n}-warmup-{n}.md" for n in range(1, 6)]
