@@ -14,10 +14,16 @@ own Pagefind bundle, ``_pagefind/<id>/``; the search box (``assets/js/search.js`
 Shards are cut where a page's path hashes to a boundary (content-defined, as rsync cuts
 files), walking the pages in path order: a page added or removed changes the shard it
 falls in and no other, and posts of the same period (date-based URLs) share a shard.
-``_pagefind/.pages.json`` keeps each shard's pages with their file signatures; a shard
-whose pages all kept theirs is not indexed again.  Each shard is indexed from a folder of
-hard links to its pages, so what is indexed is exactly the file version recorded, even
-while a build replaces pages meanwhile.  A site of a few dozen pages is one shard.
+``_pagefind/.pages.json`` keeps each shard's pages with a digest of what Pagefind reads
+of them; a shard whose pages all kept theirs is not indexed again.  That digest covers the
+``data-pagefind-body`` element, the page's language and its first ``<h1>`` (Pagefind's
+title, even outside the body) — not the header, footer or ``<head>`` around them, which
+Pagefind does not read — so a base template edit re-indexes nothing; a page with
+Pagefind attributes outside its body, or without a body, counts whole.  (Checked against
+Pagefind itself in ``tests/test_search.py``.)  Files are read only when their size, time
+or inode changed.  Each shard is indexed from a folder of hard links to its pages, so
+what is indexed is exactly the file version recorded, even while a build replaces pages
+meanwhile.  A site of a few dozen pages is one shard.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,10 +62,12 @@ _KEPT = "the previous site was left as it was"
 @dataclass(frozen=True)
 class Page:
     """One HTML file of the site: its path under the site, the signature of the file
-    version seen, and whether it marks a body to index (``data-pagefind-body``)."""
+    version seen, whether it marks a body to index (``data-pagefind-body``), and the
+    digest of what Pagefind reads of it."""
     path: str
     signature: str
     body: bool
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ class Shard:
     pages: tuple[Page, ...]
 
     def record(self) -> list[list[str]]:
-        return [[p.path, p.signature] for p in self.pages]
+        return [[p.path, p.digest] for p in self.pages]
 
 
 def _signature(st: os.stat_result) -> str:
@@ -89,21 +98,57 @@ def _html_files(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
                     yield prefix + entry.name, entry.stat()
 
 
-def site_pages(folder: Path, known: dict[str, tuple[str, bool]],
-               seen: dict[str, tuple[str, bool]]) -> list[Page]:
+_BODY = re.compile(rb"<([A-Za-z][\w-]*)\b[^>]*?\sdata-pagefind-body\b[^>]*>")
+_OTHER = re.compile(rb"\sdata-pagefind-(?!body\b|ignore\b)")  # meta, filters, sort…
+_HTML = re.compile(rb"<html\b[^>]*>", re.I)
+_H1 = re.compile(rb"<h1\b.*?</h1\s*>", re.I | re.S)
+
+
+def _element_end(data: bytes, name: bytes, start: int) -> int | None:
+    """Where the element whose opening tag ends at ``start`` closes (after its end tag)."""
+    depth = 1
+    for tag in re.finditer(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", data[start:], re.I):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return start + tag.end()
+    return None
+
+
+def read_page(data: bytes) -> tuple[bool, str]:
+    """Whether the page marks a body to index, and the digest of what Pagefind reads of
+    it: its language, first ``<h1>`` and body element; the whole file when it has no body,
+    several, or Pagefind attributes outside it."""
+    whole = hashlib.blake2b(data, digest_size=16).hexdigest()
+    found = _BODY.search(data)
+    if found is None:
+        return False, whole
+    end = _element_end(data, found.group(1), found.end())
+    if end is None or _BODY.search(data, end) or _OTHER.search(data, 0, found.start()) \
+            or _OTHER.search(data, end):
+        return True, whole
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (_HTML.search(data), _H1.search(data)):
+        digest.update(part.group(0) if part else b"-")
+    digest.update(data[found.start():end])
+    return True, digest.hexdigest()
+
+
+def site_pages(folder: Path, known: dict[str, tuple[str, bool, str]],
+               seen: dict[str, tuple[str, bool, str]]) -> list[Page]:
     """The pages Pagefind indexes, in path order: those marking a body when any page does
-    (as Pagefind decides), else all.  ``known``: path → (signature, body) from the last
-    index, so that only files changed since are read; ``seen`` gets every HTML file's."""
+    (as Pagefind decides), else all.  ``known``: path → (signature, body, digest) from the
+    last index, so that only files changed since are read; ``seen`` gets every HTML
+    file's."""
     pages = []
     for path, st in _html_files(folder):
         signature = _signature(st)
         last = known.get(path)
         if last is not None and last[0] == signature:
-            body = last[1]
+            body, digest = last[1], last[2]
         else:
-            body = b"data-pagefind-body" in (folder / path).read_bytes()
-        pages.append(Page(path, signature, body))
-        seen[path] = (signature, body)
+            body, digest = read_page((folder / path).read_bytes())
+        pages.append(Page(path, signature, body, digest))
+        seen[path] = (signature, body, digest)
     pages.sort(key=lambda p: p.path)
     if any(p.body for p in pages):
         return [p for p in pages if p.body]
@@ -172,19 +217,25 @@ def _index_shard(folder: Path, shard: Shard, work: Path, kept: str) -> Shard:
             continue
         except OSError:  # a file system without hard links
             shutil.copy2(folder / page.path, target)
-        indexed.append(Page(page.path, _signature(target.stat()), page.body))
+        signature = _signature(target.stat())
+        if signature != page.signature:  # replaced since it was read: the version linked
+            indexed.append(Page(page.path, signature, *read_page(target.read_bytes())))
+        else:
+            indexed.append(page)
     _run_pagefind(source, work / "bundle", kept)
     return Shard(shard.id, tuple(indexed))
 
 
-def _read_pages(bundle: Path) -> tuple[dict[str, tuple[str, bool]], dict[str, list]]:
-    """What the last index recorded: each HTML file's signature and body flag, and each
-    shard's pages; nothing when it is missing, unreadable or made by another Pagefind."""
+def _read_pages(bundle: Path) -> tuple[dict[str, tuple[str, bool, str]], dict[str, list]]:
+    """What the last index recorded: each HTML file's signature, body flag and digest, and
+    each shard's pages; nothing when it is missing, unreadable or made by another
+    Pagefind."""
     try:
         data = json.loads((bundle / PAGES).read_text())
         if data.get("pagefind") != _version():
             return {}, {}
-        return ({path: (sig, bool(body)) for path, (sig, body) in data["files"].items()},
+        return ({path: (sig, bool(body), digest)
+                 for path, (sig, body, digest) in data["files"].items()},
                 dict(data["shards"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, {}
@@ -211,7 +262,7 @@ def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
     for its message.  Returns the ids of the shards indexed."""
     bundle = folder / BUNDLE
     files, recorded = _read_pages(bundle)
-    seen: dict[str, tuple[str, bool]] = {}
+    seen: dict[str, tuple[str, bool, str]] = {}
     all_pages = site_pages(folder, files, seen)
     cut = shards(all_pages)
     if not cut:
@@ -246,9 +297,9 @@ def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     for shard in final:  # the versions indexed, where a build replaced a page meanwhile
         for page in shard.pages:
-            seen[page.path] = (page.signature, page.body)
+            seen[page.path] = (page.signature, page.body, page.digest)
     _write_json(bundle / PAGES, {"pagefind": _version(),
-                                 "files": {p: [s, int(b)] for p, (s, b) in seen.items()},
+                                 "files": {p: [s, int(b), d] for p, (s, b, d) in seen.items()},
                                  "shards": {s.id: s.record() for s in final}})
     return [s.id for s in todo]
 

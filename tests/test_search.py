@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nbpress.search import (BUNDLE, PAGES, SHARD_MAX, SHARD_MIN, SHARDS, UI_FILES, Page,
-                            index_site, shards)
+                            index_site, read_page, shards)
 
 PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>"
         "<nav>Archive</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p>"
@@ -73,7 +73,8 @@ def test_a_folder_without_pages_gets_no_index(tmp_path: Path) -> None:
 
 def test_shards_are_cut_by_content_so_an_insertion_changes_one_shard() -> None:
     def pages(numbers) -> list[Page]:
-        return sorted((Page(f"{2010 + n // 200}/post-{n:05}.html", "s", True) for n in numbers),
+        return sorted((Page(f"{2010 + n // 200}/post-{n:05}.html", "s", True, "d")
+                       for n in numbers),
                       key=lambda p: p.path)
 
     before = shards(pages(range(0, 3000, 2)))
@@ -116,6 +117,83 @@ def test_new_and_removed_pages_change_the_shards_they_are_in(tmp_path: Path) -> 
     folders = {p.name for p in (tmp_path / BUNDLE).iterdir() if p.is_dir()}
     assert folders == set(bundles(tmp_path))  # shards no longer listed are gone
     assert len(kept & folders) >= len(folders) - 2
+
+
+ARTICLE = ('<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title>{head}</head><body>'
+           '<header>{header}</header><article class="post" data-pagefind-body>'
+           '<h1>Adam, annotated</h1><p>Adam converges with momentum.</p>'
+           '<nav data-pagefind-ignore>Next: SGD</nav></article><footer>{footer}</footer>'
+           '</body></html>')
+PLAIN = dict(lang="en", title="Adam", head="", header="", footer="")
+
+
+def pagefind_index(tmp_path: Path, html: str) -> str:
+    """What Pagefind makes of one page: its index files (not its code), by content."""
+    import hashlib
+    import shutil
+
+    site = tmp_path / "one"
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir()
+    (site / "a.html").write_text(html)
+    index_site(site)
+    bundle = site / BUNDLE / bundles(site)[0]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        if path.suffix not in (".js", ".css") and not path.name.startswith("wasm."):
+            digest.update(path.relative_to(bundle).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("change, same", [
+    ({"footer": "Built with nbpress"}, True),  # a base template edit around the post
+    ({"title": "Adam | Notes"}, True),
+    ({"head": '<meta property="og:image" content="/a.png"><link rel="stylesheet" '
+              'href="/x.css">'}, True),
+    ({"header": '<img src="/logo.png" alt="Notes">'}, True),
+    ({"header": "<h1>Notes</h1>"}, False),  # Pagefind's title: the page's first h1
+    ({"header": '<span data-pagefind-filter="tag">optimisers</span>'}, False),
+    ({"footer": '<span data-pagefind-meta="author">Ann</span>'}, False),
+    ({"lang": "fr"}, False),
+])
+def test_what_the_digest_leaves_out_pagefind_does_not_read(tmp_path: Path, change: dict,
+                                                           same: bool) -> None:
+    """Checked against Pagefind itself: a change the digest does not see leaves the index
+    as it was, so a shard is never left stale by it; the others change the digest."""
+    before, after = ARTICLE.format(**PLAIN), ARTICLE.format(**{**PLAIN, **change})
+    assert (read_page(before.encode()) == read_page(after.encode())) is same
+    if same:
+        assert pagefind_index(tmp_path, before) == pagefind_index(tmp_path, after)
+    else:
+        assert pagefind_index(tmp_path, before) != pagefind_index(tmp_path, after)
+
+
+def test_a_page_without_a_body_or_with_nested_elements_counts_as_read() -> None:
+    nested = ('<html lang="en"><body><div data-pagefind-body><div>One</div><div>Two</div>'
+              '</div><footer>{}</footer></body></html>')
+    assert read_page(nested.format("a").encode()) == read_page(nested.format("b").encode())
+    assert read_page(nested.format("a").encode())[0] is True
+    body, digest = read_page(b"<html><body><p>No body marked</p></body></html>")
+    assert body is False
+    assert read_page(b"<html><body><p>No body marked.</p></body></html>")[1] != digest
+    inside = nested.replace("<div>Two</div>", "<div>Three</div>")
+    assert read_page(inside.format("a").encode()) != read_page(nested.format("a").encode())
+    quoted = b"<html><body><pre>&lt;article data-pagefind-body&gt;</pre></body></html>"
+    assert read_page(quoted)[0] is False  # a post quoting the attribute marks nothing
+
+
+def test_a_base_template_edit_reindexes_nothing(tmp_path: Path) -> None:
+    write_posts(tmp_path, 60)
+    index_site(tmp_path)
+    before = inodes(tmp_path)
+    for page in tmp_path.rglob("post-*.html"):
+        text = page.read_text()
+        page.unlink()
+        page.write_text(text.replace("</body>", "<footer>New footer</footer></body>"))
+    assert index_site(tmp_path) == [] and inodes(tmp_path) == before
+    recorded = json.loads((tmp_path / BUNDLE / PAGES).read_text())["files"]
+    st = (tmp_path / "2015/01/01/post-0.html").stat()  # the new file's, not read next time
+    assert recorded["2015/01/01/post-0.html"][0] == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 def test_a_lost_or_foreign_record_means_a_whole_index(tmp_path: Path) -> None:
