@@ -177,13 +177,15 @@ class PageMaker:
     def __call__(self, name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
         """The file at ``path``: ``name`` rendered with ``context``, or the kept one."""
         old = self.previous.get(path)
-        if old is not None and old.digest == self._digest(name, path, context, old.reads) \
-                and os.path.isfile(f"{self.out}/{path}"):
+        digest = None if old is None else self._digest(name, path, context, old.reads)
+        if old is not None and old.digest == digest and os.path.isfile(f"{self.out}/{path}"):
             return self._made_(OutputFile(path, source=self.out / path), old)
         self._sink.reads = set()
         data = render_template(self.env, name, self._view(context)).encode()
         reads = tuple(sorted(self._sink.reads))
-        record = PageRecord(self._digest(name, path, context, reads), reads)
+        if old is None or reads != old.reads:  # else: the digest of these reads, made above
+            digest = self._digest(name, path, context, reads)
+        record = PageRecord(digest, reads)
         self.rendered.append(path)
         if self.spool is None:
             return self._made_(OutputFile(path, data), record)

@@ -129,21 +129,25 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     links = _links(plans, config.baseurl)
     plans = _precheck(plans, config, variables, links, errors)
     runs = _execute(plans, config, executor, log, errors)
-    rendered = _render(plans, runs, config, variables, links, previous, memo)
-    warnings += rendered.warnings
-    if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
-        from .jekyll import write_jekyll
+    spool = spool_dir(config.out)  # rendered files wait there, not in memory, until written
+    try:
+        rendered = _render(plans, runs, config, variables, links, previous, memo, spool)
+        warnings += rendered.warnings
+        if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
+            from .jekyll import write_jekyll
 
-        write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
-                     config.baseurl)
-        report = BuildReport(posts=(), warnings=(), seconds=0.0)
-    else:
-        report = _site(config, (env, templates), variables, rendered, previous, memo,
-                       search_later,
-                       lambda build_id, **site: _save_state(
-                           state_file, config, fingerprint, build_id, rendered, plans, runs,
-                           previous, **site))
-        warnings += report.warnings
+            write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
+                         config.baseurl)
+            report = BuildReport(posts=(), warnings=(), seconds=0.0)
+        else:
+            report = _site(config, (env, templates), variables, rendered, previous, memo,
+                           search_later, spool,
+                           lambda build_id, **site: _save_state(
+                               state_file, config, fingerprint, build_id, rendered, plans,
+                               runs, previous, **site))
+            warnings += report.warnings
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
     if reads is not None:
         reads.save()  # for the next build: only the posts read again are written
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
@@ -154,27 +158,24 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
 
 
 def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rendered,
-          previous: state.State, memo: Memo | None, search_later: bool, save) -> BuildReport:
+          previous: state.State, memo: Memo | None, search_later: bool, spool, save
+          ) -> BuildReport:
     """The site stage and the writer: every page around the posts (``templates``: the
-    environment and the digest of its files), written (only what changed, where it can),
-    then the state saved with ``save``.  Returns what it rendered and wrote, and its
-    warnings."""
+    environment and the digest of its files; ``spool``: where rendered pages wait),
+    written (only what changed, where it can), then the state saved with ``save``.
+    Returns what it rendered and wrote, and its warnings."""
     from .pagecache import page_maker
     from .site import missing_images, site_context, site_files
     from .sitepages import redirect_outputs
 
     site = site_context(config, variables, rendered.posts, memo)
-    spool = spool_dir(config.out)  # rendered pages wait there, not in memory
-    try:
-        make = page_maker(*templates, site, config, previous, memo, spool)  # keeps unchanged
-        files, warnings = redirect_outputs(make, site, rendered.posts,
-                                           site_files(make, config, site, rendered.posts))
-        warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
-        build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
-        signatures, written, pending = write_output(files, config, build_id, previous.files,
-                                                    make.reusable, search_later)
-    finally:
-        shutil.rmtree(spool, ignore_errors=True)
+    make = page_maker(*templates, site, config, previous, memo, spool)  # keeps unchanged
+    files, warnings = redirect_outputs(make, site, rendered.posts,
+                                       site_files(make, config, site, rendered.posts))
+    warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
+    build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
+    signatures, written, pending = write_output(files, config, build_id, previous.files,
+                                                make.reusable, search_later)
     saved = save(build_id, pages=make.records_for(files), files=signatures)
     if memo is not None:
         memo.state = saved
@@ -327,9 +328,10 @@ def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, link
 
 def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Record]],
             config: SiteConfig, variables: dict, links: dict, previous: state.State,
-            memo: Memo | None = None) -> Rendered:
+            memo: Memo | None = None, spool=None) -> Rendered:
     """Every post's page (the render stage): the previous build's when its key is unchanged;
-    the others rendered in worker processes when there are many."""
+    the others rendered in worker processes when there are many (their files set aside in
+    ``spool``)."""
     from .cslstyle import style_digest
     from .renderpool import render_changed
 
@@ -344,13 +346,16 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
                                           lambda: state.render_key(item.doc, sha, digest))
         old = previous.posts.get(item.name) if trusted else None
-        page = old.reuse(item.doc.post, config.out) if old and old.render_key == keys[
-            item.name] else None
+        # serve: the same page object while its record and post are the same objects (its
+        # files are looked for every build)
+        page = remembered_same(memo, "reused", (old, item.doc.post), config.out,
+                               lambda: old.reuse(item.doc.post, config.out)) \
+            if old and old.render_key == keys[item.name] and old.present(config.out) else None
         if page is not None:  # the warnings its rendering gave, said again
             kept[item.name] = (page, [BuildWarning(m, item.doc.post.path, line)
                                       for m, line in old.warnings], 0.0)
     fresh = render_changed([p for p in plans if p.name not in kept], runs, config, variables,
-                            links)
+                           links, spool)
     pages, records, warnings, reports, errors = [], {}, [], [], []
     for item in plans:
         found = kept.get(item.name) or fresh[item.name]

@@ -5,7 +5,10 @@ of its HTML) depends on nothing but the post, its run and the site's
 settings, so a cold build of a large site renders them in parallel, one
 worker process per core, each taking every n-th post.  A post that fails in
 a worker is rendered again here, so its error is exactly the one a serial
-build gives; workers that fail leave the work to this process.
+build gives; workers that fail leave the work to this process.  A worker writes
+the files of its posts (notebooks to download, images) into the build's spool
+folder and sends back where they are, not their bytes: the build's process
+need not hold them all until the site is written.
 """
 
 from __future__ import annotations
@@ -90,8 +93,10 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _chunk(jobs: Sequence[Job], settings: Settings) -> list[Result | None]:
-    """In a worker: each job's result, or None where it failed (rendered again at home)."""
+def _chunk(jobs: Sequence[Job], settings: Settings, spool: Path | None = None
+           ) -> list[Result | None]:
+    """In a worker: each job's result, or None where it failed (rendered again at home);
+    with a ``spool`` folder, the results' files written there."""
     from .bibliography import site_references
 
     try:
@@ -101,14 +106,30 @@ def _chunk(jobs: Sequence[Job], settings: Settings) -> list[Result | None]:
     found: list[Result | None] = []
     for job in jobs:
         try:
-            found.append(timed_render(job, settings, references))
+            page, warnings, seconds = timed_render(job, settings, references)
         except NbpressError:
             found.append(None)
+            continue
+        if spool is not None:
+            page = replace(page, files=tuple(_set_aside(f, spool) for f in page.files))
+        found.append((page, warnings, seconds))
     return found
 
 
-def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int
-                      ) -> list[Result | None] | None:
+def _set_aside(file: OutputFile, spool: Path) -> OutputFile:
+    """``file`` written into ``spool`` (a new name), as a file the writer links in."""
+    from .writer import content_digest
+
+    if file.source is not None:
+        return file
+    fd, name = tempfile.mkstemp(dir=spool, prefix="file-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(file.data)
+    return OutputFile(file.path, source=Path(name), digest=content_digest(file.data))
+
+
+def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int,
+                      spool: Path | None = None) -> list[Result | None] | None:
     """Every job's result in order (None: render it here), or None when the workers failed.
 
     Each worker is ``python -m nbpress.renderpool``, given its share of the posts on its
@@ -126,7 +147,8 @@ def render_in_workers(jobs: Sequence[Job], settings: Settings, count: int
             for number, share in enumerate(shares):
                 out = Path(folder) / f"{number}.pickle"
                 running.append((subprocess.Popen(
-                    [sys.executable, "-m", "nbpress.renderpool", str(out)], env=env,
+                    [sys.executable, "-m", "nbpress.renderpool", str(out),
+                     *([str(spool)] if spool is not None else [])], env=env,
                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL), out))
                 _send(running[-1][0], [jobs[i] for i in share], settings)
@@ -163,25 +185,28 @@ def _collect(running: list[tuple[subprocess.Popen, Path]], shares: list[list[int
     return results
 
 
-def _worker(out: str) -> None:
-    """``python -m nbpress.renderpool OUT``: render the posts given on standard input."""
+def _worker(out: str, spool: str | None = None) -> None:
+    """``python -m nbpress.renderpool OUT [SPOOL]``: render the posts given on standard
+    input (their files into SPOOL)."""
     jobs, settings = pickle.load(sys.stdin.buffer)
-    found = _chunk(jobs, settings)
+    found = _chunk(jobs, settings, Path(spool) if spool else None)
     with open(out, "wb") as handle:
         pickle.dump(found, handle)
 
 
 def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
-                   variables: dict, links: dict) -> dict[str, Result | NbpressError]:
+                   variables: dict, links: dict, spool: Path | None = None
+                   ) -> dict[str, Result | NbpressError]:
     """Each post's (page, warnings, seconds), or its error, by name: many in worker
-    processes, the others (and those that failed there) here."""
+    processes (their files set aside in ``spool``), the others (and those that failed
+    there) here."""
     from .bibliography import site_references
 
     jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
     settings = Settings(config, variables, links)
     results = None
     if len(jobs) >= PARALLEL_FROM and workers() > 1:
-        results = render_in_workers(jobs, settings, workers())
+        results = render_in_workers(jobs, settings, workers(), spool)
     results = results or [None] * len(jobs)
     references = None  # the site's references.bib, loaded when a post first needs rendering
     found: dict = {}
@@ -203,4 +228,4 @@ __all__ = ["Job", "PARALLEL_FROM", "Settings", "render_changed", "render_in_work
 
 
 if __name__ == "__main__":
-    _worker(sys.argv[1])
+    _worker(*sys.argv[1:3])

@@ -67,9 +67,13 @@ class RenderRecord:
                    tuple(data["files"]), Analysis(**analysis),
                    tuple(tuple(x) for x in data["warnings"]))
 
+    def present(self, out: Path) -> bool:
+        """Whether every file the rendering wrote is still in ``out``."""
+        return all(os.path.isfile(f"{out}/{path}") for path in self.files)
+
     def reuse(self, post: PostSource, out: Path) -> RenderedPost | None:
         """The rendering again, if every file it wrote is still in ``out``."""
-        if not all(os.path.isfile(f"{out}/{path}") for path in self.files):
+        if not self.present(out):
             return None
         sources = [OutputFile(path, source=out / path) for path in self.files]
         return RenderedPost(post=post, html=self.html, excerpt=self.excerpt, files=tuple(sources),
@@ -283,9 +287,10 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             db.executemany("DELETE FROM posts WHERE name = ?",
                            [(n,) for n in old if n not in state.posts])
             # Rows in key order: SQLite then fills its pages instead of splitting them.
+            # Packed one at a time as SQLite takes them, not all held at once.
             db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
-                           [(n, _pack(r)) for n, r in sorted(state.posts.items())
-                            if old.get(n) != r])
+                           ((n, _pack(r)) for n, r in sorted(state.posts.items())
+                            if old.get(n) != r))
             sets = {"\n".join(r.reads) for r in state.pages.values()}
             db.executemany("INSERT OR IGNORE INTO readsets (reads) VALUES (?)",
                            [(r,) for r in sets])

@@ -41,6 +41,11 @@ def pages(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
 
 
+def all_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".nbpress-site"}
+
+
 def test_workers_render_the_pages_a_serial_build_renders(tmp_path: Path, monkeypatch) -> None:
     root = site(tmp_path / "blog", 6)
     monkeypatch.setattr(renderpool, "workers", lambda: 2)
@@ -58,6 +63,13 @@ def test_workers_render_the_pages_a_serial_build_renders(tmp_path: Path, monkeyp
     assert len(calls) == 1
     assert pages(tmp_path / "parallel") == pages(tmp_path / "serial")
     assert len(pages(tmp_path / "serial")) > 6
+    # The workers' files (here the notebooks to download) came back as files they wrote,
+    # not as bytes; written into the site they are the serial build's files.
+    sent = [f for page, _, _ in calls[0] for f in page.files]
+    assert sent and all(f.source is not None and not f.data for f in sent)
+    assert all(f.source.parent.name.startswith(".parallel.pages-") for f in sent)
+    assert all_files(tmp_path / "parallel") == all_files(tmp_path / "serial")
+    assert not list(tmp_path.glob(".parallel.pages-*"))  # the spool went with the build
 
 
 @pytest.mark.parametrize("parallel_from", [2, 10 ** 6])
