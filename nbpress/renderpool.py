@@ -188,6 +188,9 @@ def _collect(running: list[tuple[subprocess.Popen, Path]], shares: list[list[int
 def _worker(out: str, spool: str | None = None) -> None:
     """``python -m nbpress.renderpool OUT [SPOOL]``: render the posts given on standard
     input (their files into SPOOL)."""
+    from .texmath import bulk
+
+    bulk()  # hundreds of expressions to render: V8's compiler pays for its start
     jobs, settings = pickle.load(sys.stdin.buffer)
     found = _chunk(jobs, settings, Path(spool) if spool else None)
     with open(out, "wb") as handle:

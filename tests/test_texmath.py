@@ -99,3 +99,55 @@ def test_vendored_katex_is_the_pinned_version() -> None:
     css = KATEX_JS.parents[2] / "theme" / "assets" / "vendor" / "katex"
     fonts = re.findall(r"url\((fonts/[^)]+\.woff2)\)", (css / "katex.min.css").read_text())
     assert fonts and all((css / font).is_file() for font in fonts)
+
+
+def test_both_engines_write_the_same_html_and_errors() -> None:
+    """QuickJS (a process's first expressions) and V8 (after, and in render workers) run
+    the same KaTeX: every catalogue expression, the errors and \\gdef give the same strings."""
+    items = [[tex, display] for _, tex, display in entries()]
+    items += [["\\frac{1}{2", False], ["\\foo x", True], ["\\gdef\\zz{z} \\zz", False],
+              ["\\text{naïve — 𝔼}", False], ["\\loop", True]]
+    macros = {**MACROS, "\\loop": "\\loop\\loop"}
+    assert texmath._QuickJS().render(items, macros) == texmath._V8().render(items, macros)
+
+
+def _in_a_fresh_process(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    return done.stdout.strip()
+
+
+def test_a_process_starts_with_quickjs_and_moves_to_v8_after_many_expressions() -> None:
+    found = _in_a_fresh_process(
+        "import sys\n"
+        "from nbpress import texmath\n"
+        "texmath.QUICK_LIMIT = 4\n"
+        "first = texmath.render_many([(f'x_{i}', False) for i in range(3)])\n"
+        "print(texmath._engine().name, 'py_mini_racer' in sys.modules)\n"
+        "texmath.render_many([(f'y_{i}', False) for i in range(3)])  # 6 rendered\n"
+        "texmath.render_many([('z', False)])\n"
+        "print(texmath._engine().name, 'py_mini_racer' in sys.modules)\n"
+        "again = texmath._V8().render([[f'x_{i}', False] for i in range(3)], {})\n"
+        "print(first == again)\n")
+    # an edit's few expressions never start V8 (50 MB); a build with many moves to it
+    assert found.splitlines() == ["quickjs False", "v8 True", "True"]
+
+
+def test_render_workers_use_v8_from_the_start() -> None:
+    found = _in_a_fresh_process(
+        "import sys\nfrom nbpress import texmath\ntexmath.bulk()\n"
+        "texmath.render_tex('x', False)\n"
+        "print(texmath._engine().name, 'quickjs' in sys.modules)\n")
+    assert found == "v8 False"
+
+
+def test_an_expression_past_the_time_limit_is_an_error(monkeypatch) -> None:
+    monkeypatch.setattr(texmath, "_TIMEOUT_S", 1e-6)
+    engine = texmath._Engine()  # a fresh one, with the tiny limit
+    monkeypatch.setattr(texmath, "_engine", lambda: engine)
+    html, problem = render_tex("\\sum_{i=1}^n x_i^2", True)
+    assert html == "" and problem.startswith("KaTeX cannot render it (JSException: "
+                                             "InternalError: interrupted")
