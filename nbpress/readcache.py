@@ -45,7 +45,7 @@ class Reads:
         self._settings = hashlib.sha256(
             f"{config!r}\n{environment.stamp()}\n{code_digest()}".encode()).hexdigest()
         self._stamp = Stamper()
-        self._old: dict[str, tuple[str, bytes]] = {}
+        self._old: dict[str, tuple[str, bytes | None]] = {}  # path → (stamp, value)
         self._new: dict[str, list] = {}  # path → [stamp, values, whether to write them]
         with contextlib.suppress(sqlite3.Error, OSError):
             if database.is_file():
@@ -65,11 +65,12 @@ class Reads:
             key = self._key(path)
             values: dict[str, Any] = {}
             old = self._old.get(name)
-            if old is not None and old[0] == key:
+            if old is not None and old[0] == key and old[1] is not None:
                 try:
                     values = pickle.loads(zlib.decompress(old[1]))
                 except Exception:  # noqa: BLE001 - a damaged or foreign row: read again
                     values = {}
+                self._old[name] = (old[0], None)  # its bytes are not needed again
             found = self._new[name] = [key, values, not values]
         return found
 
