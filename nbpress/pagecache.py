@@ -120,11 +120,16 @@ class Tracked(dict):
         return dict(super().items())
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _canon(value: Any, ids: Mapping[int, str]) -> Any:
     """``value`` as plain data whose ``repr`` is its digest input; a post as its URL."""
     if id(value) in ids:
         return ("post", ids[id(value)])
     if isinstance(value, dict):
+        if all(type(v) in _PLAIN for v in value.values()):  # a sitemap's 2,000 entries
+            return ("plain", repr(value))
         return tuple((repr(k), _canon(v, ids)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         urls = [ids.get(id(v)) for v in value]

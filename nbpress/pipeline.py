@@ -337,7 +337,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
 
     digest = state.site_digest(config.root, variables, links, config.excerpt_separator,
                                style_digest(config.csl))  # the citation style's text too
-    keys, kept = {}, {}
+    keys, kept, reused = {}, {}, {}
     # A post's files are taken from _site only when it is the site the state describes.
     trusted = state.site_matches(config.out, previous.build_id, search_behind=True)
     for item in plans:
@@ -354,6 +354,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         if page is not None:  # the warnings its rendering gave, said again
             kept[item.name] = (page, [BuildWarning(m, item.doc.post.path, line)
                                       for m, line in old.warnings], 0.0)
+            reused[item.name] = old  # its record stays the same (object: serve's memo)
     fresh = render_changed([p for p in plans if p.name not in kept], runs, config, variables,
                            links, spool)
     pages, records, warnings, reports, errors = [], {}, [], [], []
@@ -365,7 +366,8 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         page, more, seconds = found
         warnings += more
         pages.append(page)
-        records[item.name] = state.RenderRecord.of(keys[item.name], page, more)
+        records[item.name] = reused.get(item.name) or state.RenderRecord.of(keys[item.name],
+                                                                             page, more)
         reports.append(_post_report(item, runs, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
