@@ -131,7 +131,7 @@ def save_run(item: Plan, result: ExecResult, root: Path) -> Record:
     return store(root, item.doc.post.path.stem, result.notebook, key=item.key,
                  seconds=result.seconds, python=result.python, files=prints,
                  packages=dict(result.packages), main_packages=list(result.main_packages),
-                 ran_on=dict(result.ran_on))
+                 ran_on=dict(result.ran_on), executed_at=result.executed_at)
 
 
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:

@@ -207,11 +207,12 @@ def _inline_blobs(nb: Any, blobs: Path) -> None:
 def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: str,
           files: dict[str, list], packages: dict[str, str],
           main_packages: list[str] | None = None, imported_from: str = "",
-          ran_on: dict[str, str] | None = None) -> Record:
+          ran_on: dict[str, str] | None = None, executed_at: str = "") -> Record:
     """Write one entry atomically (a new folder swapped in for the old one); return its record.
 
     ``imported_from`` names the export file of outputs that were imported, not run;
-    ``ran_on`` where a run on a cluster happened (worker, host, GPU)."""
+    ``ran_on`` where a run on a cluster happened (worker, host, GPU); ``executed_at`` when
+    the run happened (ISO 8601; now when not given)."""
     import nbformat
 
     blobs = blobs_dir(root)
@@ -219,9 +220,13 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
     nb = copy.deepcopy(nb)
     _extract_blobs(nb, blobs)
     raw = nbformat.writes(nb).encode()
-    record = Record(key=key, executed_at=dt.datetime.now(dt.timezone.utc).isoformat(
-        timespec="seconds"), seconds=round(seconds, 2), python=python,
-        notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
+    try:  # the run's own time and offset, written as every record writes it
+        when = dt.datetime.fromisoformat(executed_at)
+    except ValueError:
+        when = dt.datetime.now(dt.timezone.utc)
+    record = Record(
+        key=key, executed_at=when.isoformat(timespec="seconds"), seconds=round(seconds, 2),
+        python=python, notebook_sha256=hashlib.sha256(raw).hexdigest(), files=files,
         packages=dict(sorted(packages.items())), main_packages=list(main_packages or []),
         imported_from=imported_from, ran_on=dict(ran_on or {}))
     final = entry_dir(root, stem)
