@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import jinja2
 
-from .memo import Memo
+from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .state import State, code_digest, site_matches
 from .templates import render_template
@@ -184,7 +184,7 @@ class PageMaker:
         old = self.previous.get(path)
         digest = None if old is None else self._digest(name, path, context, old.reads)
         if old is not None and old.digest == digest and os.path.isfile(f"{self.out}/{path}"):
-            return self._made_(OutputFile(path, source=self.out / path), old)
+            return self._made_(self._kept_file(path), old)
         self._sink.reads = set()
         data = render_template(self.env, name, self._view(context)).encode()
         reads = tuple(sorted(self._sink.reads))
@@ -199,6 +199,11 @@ class PageMaker:
         spooled = self.spool / str(len(self.rendered))
         spooled.write_bytes(data)
         return self._made_(OutputFile(path, source=spooled, digest=content_digest(data)), record)
+
+    def _kept_file(self, path: str) -> OutputFile:
+        """The file at ``path`` in ``out``, kept (serve: its path object made once)."""
+        return OutputFile(path, source=remembered(self._kept, "kept-path", (str(self.out), path),
+                                                  lambda: self.out / path))
 
     def _made_(self, file: OutputFile, record: PageRecord) -> OutputFile:
         self._made.setdefault(file.path, []).append((file, record))

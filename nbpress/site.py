@@ -11,6 +11,7 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import posixpath
 import re
@@ -312,14 +313,20 @@ def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
         if post["front_matter"].get("feed") is False:
             continue
         page_url = absolute(site, post["url"])
-        content = rewrite(feed_html(post["content"]),
-                          url=lambda u, base=page_url: resolve_url(u, base, site.get("url", "")))
-        content = _NOT_XML.sub("", content)
+        content = _feed_content(post["content"], page_url, site.get("url", ""))
         entries.append({**post, "absolute_url": page_url, "absolute_id": absolute(site, post["id"]),
                         "absolute_content": content,
                         "summary": shorten(plain_text(post["excerpt"]), 1000),
                         "absolute_image": absolute(site, post["image"]) if post["image"] else ""})
     return entries
+
+
+@functools.lru_cache(maxsize=64)  # serve: the same ten posts' HTML, build after build
+def _feed_content(html: str, page_url: str, site_url: str) -> str:
+    """A post's HTML for the feed: interactive outputs as their fallbacks, every URL
+    absolute, no character XML refuses."""
+    content = rewrite(feed_html(html), url=lambda u: resolve_url(u, page_url, site_url))
+    return _NOT_XML.sub("", content)
 
 
 def _in_sitemap(page: Mapping[str, Any]) -> bool:
