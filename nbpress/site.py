@@ -11,7 +11,6 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import posixpath
 import re
@@ -22,9 +21,10 @@ from typing import Any, Mapping, Sequence
 import jinja2
 
 from .errors import BuildWarning, PostError
+from .feed import feed_entries, sitemap_urls
 from .htmlrewrite import (drop_heading, images, min_heading_level, outline, plain_text,
                           resolve_url, rewrite)
-from .interactive import LIBRARIES, LOADER, feed_html, libraries_in, page_scripts
+from .interactive import LIBRARIES, LOADER, libraries_in, page_scripts
 from .markdown import make_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .memo import Memo
@@ -34,8 +34,6 @@ from .postmeta import colab_url, reproducibility, table_of_contents
 from .seo import absolute, page_seo, shorten
 from .sitepages import home_page, layout_template, page_outputs, replaces_home
 
-FEED_POSTS = 10  # jekyll-feed's posts_limit
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 WORDS_PER_MINUTE = 230
 
 
@@ -306,53 +304,16 @@ def not_found_page(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     return [_render(make, "404.html", "404.html", site=site, page=page)]
 
 
-def feed_entries(site: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The newest posts for the Atom feed, with every link and image URL made absolute."""
-    entries = []
-    for post in site["posts"][:FEED_POSTS]:
-        if post["front_matter"].get("feed") is False:
-            continue
-        page_url = absolute(site, post["url"])
-        content = _feed_content(post["content"], page_url, site.get("url", ""))
-        entries.append({**post, "absolute_url": page_url, "absolute_id": absolute(site, post["id"]),
-                        "absolute_content": content,
-                        "summary": shorten(plain_text(post["excerpt"]), 1000),
-                        "absolute_image": absolute(site, post["image"]) if post["image"] else ""})
-    return entries
-
-
-@functools.lru_cache(maxsize=64)  # serve: the same ten posts' HTML, build after build
-def _feed_content(html: str, page_url: str, site_url: str) -> str:
-    """A post's HTML for the feed: interactive outputs as their fallbacks, every URL
-    absolute, no character XML refuses."""
-    content = rewrite(feed_html(html), url=lambda u: resolve_url(u, page_url, site_url))
-    return _NOT_XML.sub("", content)
-
-
-def _in_sitemap(page: Mapping[str, Any]) -> bool:
-    """jekyll-sitemap's rule, with jekyll-redirect-from's: no ``sitemap: false``, no redirect."""
-    front = page["front_matter"]
-    return front.get("sitemap") is not False and not front.get("redirect_to")
-
-
 def feed_files(make: MakePage, site: Mapping[str, Any]) -> list[OutputFile]:
     """``feed.xml`` (Atom, as jekyll-feed), ``sitemap.xml`` and ``robots.txt`` (as jekyll-sitemap)."""
     entries = feed_entries(site)
     updated = max((e["modified"] for e in entries), default=None) or \
         dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     base = site["baseurl"]
-    urls = [{"loc": site["home_url"], "lastmod": site["posts"][0]["modified"].isoformat()
-             if site["posts"] else ""}]
-    urls += [{"loc": absolute(site, p["url"]), "lastmod": p["modified"].isoformat()}
-             for p in site["posts"] if _in_sitemap(p)]
-    urls += [{"loc": absolute(site, u), "lastmod": ""}
-             for u in [f"{base}/archive/", f"{base}/tags/"] + [t["url"] for t in site["tags"]]]
-    urls += [{"loc": absolute(site, p["url"]), "lastmod": ""} for p in site["pages"]
-             if _in_sitemap(p) and p["url"] not in (f"{base}/", f"{base}/404.html")]
     return [
         _render(make, "feed.xml", "feed.xml", site=site, entries=entries,
                 updated=updated.isoformat(), author=site.get("author") or site["title"]),
-        _render(make, "sitemap.xml", "sitemap.xml", site=site, urls=urls),
+        _render(make, "sitemap.xml", "sitemap.xml", site=site, urls=sitemap_urls(site)),
         _render(make, "robots.txt", "robots.txt", site=site,
                 sitemap_url=absolute(site, f"{base}/sitemap.xml")),
     ]

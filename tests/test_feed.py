@@ -108,7 +108,7 @@ def test_feed_keeps_the_ten_newest_posts(build_fixture_site) -> None:
 
 
 def test_feed_drops_characters_xml_cannot_hold() -> None:
-    from nbpress.site import feed_entries
+    from nbpress.feed import feed_entries
 
     post = {"content": "<pre>a\x08b\x1bc</pre>", "excerpt": "<p>x</p>", "url": "/p.html",
             "id": "/p", "image": "", "front_matter": {}}
