@@ -127,9 +127,19 @@ ARTICLE = ('<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title>{head
 PLAIN = dict(lang="en", title="Adam", head="", header="", footer="")
 
 
-def pagefind_index(tmp_path: Path, html: str) -> str:
-    """What Pagefind makes of one page: its index files (not its code), by content."""
+def index_files(bundle: Path) -> str:
+    """A Pagefind bundle's index files (not its code), by content."""
     import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        if path.suffix not in (".js", ".css") and not path.name.startswith("wasm."):
+            digest.update(path.relative_to(bundle).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def pagefind_index(tmp_path: Path, html: str) -> str:
+    """What the search index holds of one page, as nbpress builds it."""
     import shutil
 
     site = tmp_path / "one"
@@ -137,12 +147,22 @@ def pagefind_index(tmp_path: Path, html: str) -> str:
     site.mkdir()
     (site / "a.html").write_text(html)
     index_site(site)
-    bundle = site / BUNDLE / bundles(site)[0]
-    digest = hashlib.sha256()
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        if path.suffix not in (".js", ".css") and not path.name.startswith("wasm."):
-            digest.update(path.relative_to(bundle).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()
+    return index_files(site / BUNDLE / bundles(site)[0])
+
+
+def pagefind_itself(tmp_path: Path, html: str) -> str:
+    """What Pagefind makes of the whole page, run on it directly."""
+    import shutil
+
+    from nbpress.search import _run_pagefind
+
+    site = tmp_path / "whole"
+    for folder in (site, tmp_path / "whole-index"):
+        shutil.rmtree(folder, ignore_errors=True)
+    site.mkdir()
+    (site / "a.html").write_text(html)
+    _run_pagefind(site, tmp_path / "whole-index", "")
+    return index_files(tmp_path / "whole-index")
 
 
 @pytest.mark.parametrize("change, same", [
@@ -166,6 +186,27 @@ def test_what_the_digest_leaves_out_pagefind_does_not_read(tmp_path: Path, chang
         assert pagefind_index(tmp_path, before) == pagefind_index(tmp_path, after)
     else:
         assert pagefind_index(tmp_path, before) != pagefind_index(tmp_path, after)
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"footer": "Built with nbpress"}, {"header": "<h1>Notes</h1>"},
+    {"header": '<span data-pagefind-filter="tag">optimisers</span>'}, {"lang": "fr"},
+    {"head": '<meta name="description" content="x">'},
+])
+def test_pages_are_indexed_from_what_pagefind_reads_with_the_same_result(
+        tmp_path: Path, change: dict) -> None:
+    """Each page is given to Pagefind as only what it reads of it (a quarter faster): the
+    index is byte for byte the one Pagefind makes of the whole page."""
+    html = ARTICLE.format(**{**PLAIN, **change})
+    assert pagefind_index(tmp_path, html) == pagefind_itself(tmp_path, html)
+
+
+def test_a_title_after_the_body_is_kept_where_it_was(tmp_path: Path) -> None:
+    html = ('<html lang="en"><body><main data-pagefind-body><p>Momentum helps.</p></main>'
+            '<h1>Late title</h1></body></html>')
+    assert pagefind_index(tmp_path, html) == pagefind_itself(tmp_path, html)
+    no_body = "<html lang=\"en\"><body><h1>Plain</h1><p>Everything counts.</p></body></html>"
+    assert pagefind_index(tmp_path, no_body) == pagefind_itself(tmp_path, no_body)
 
 
 def test_a_page_without_a_body_or_with_nested_elements_counts_as_read() -> None:
