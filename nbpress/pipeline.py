@@ -131,7 +131,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     runs = _execute(plans, config, executor, log, errors)
     spool = spool_dir(config.out)  # rendered files wait there, not in memory, until written
     try:
-        rendered = _render(plans, runs, config, variables, links, previous, memo, spool)
+        rendered = _render(plans, runs, config, variables, links, previous, memo, spool, reads)
         warnings += rendered.warnings
         if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
             from .jekyll import write_jekyll
@@ -328,7 +328,7 @@ def _precheck(plans: list[cache.Plan], config: SiteConfig, variables: dict, link
 
 def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Record]],
             config: SiteConfig, variables: dict, links: dict, previous: state.State,
-            memo: Memo | None = None, spool=None) -> Rendered:
+            memo: Memo | None = None, spool=None, reads: Reads | None = None) -> Rendered:
     """Every post's page (the render stage): the previous build's when its key is unchanged;
     the others rendered in worker processes when there are many (their files set aside in
     ``spool``)."""
@@ -344,7 +344,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         run, record = runs.get(item.name, (None, item.record))
         sha = record.notebook_sha256 if record else ""
         keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
-                                          lambda: state.render_key(item.doc, sha, digest))
+                                          lambda: _render_key(reads, item.doc, sha, digest))
         old = previous.posts.get(item.name) if trusted else None
         # serve: the same page object while its record and post are the same objects (its
         # files are looked for every build)
@@ -371,6 +371,13 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         reports.append(_post_report(item, runs, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
+
+
+def _render_key(reads: Reads | None, doc: NotebookDoc, sha: str, digest: str) -> str:
+    """The post's render key, kept by ``reads`` for its notebook, run and site settings."""
+    return kept(reads, "render-key", doc.post.path,
+                lambda: (sha, digest, state.render_key(doc, sha, digest)),
+                valid=lambda found: found[:2] == (sha, digest))[2]
 
 
 def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:

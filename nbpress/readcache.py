@@ -10,8 +10,9 @@ post file's and its paired files' sizes and times (``memo.Stamper``), the settin
 A row is used only when all of these are the same now, so a build that uses it is the
 build that would read the file again; anything unreadable is read again.
 
-What is kept is the post as discovery made it and its notebook as the reader made it,
-before the kernel is chosen (installed kernels are looked at each build).  The values are
+What is kept is the post as discovery made it, its notebook as the reader made it, before
+the kernel is chosen (installed kernels are looked at each build), and its render key
+with the run and site settings it was made for.  The values are
 pickled, as Sphinx keeps its environment: the database is this machine's
 (``.nbpress-cache/``, never committed, the rows written by this build's own code).
 ``serve`` keeps its reads in memory (``memo.py``); its first build uses these.
@@ -76,14 +77,16 @@ class Reads:
 
     def get(self, kind: str, path: Path, make: Callable[[], Any],
             valid: Callable[[Any], bool] = lambda value: True) -> Any:
-        """The value of ``kind`` ("post", "doc") for the file ``path``: kept (if ``valid``
-        says it may be used), or made now.  A post read again makes its kept notebook go
-        too (it was made from the old one)."""
+        """The value of ``kind`` ("post", "doc", "render-key") for the file ``path``: kept
+        (if ``valid`` says it may be used), or made now.  Values are made in that order, each
+        from the ones before: one made again makes those after it go (a post read again
+        makes its kept notebook go, a notebook its render key)."""
         entry = self._entry(path)
         values = entry[1]
         if kind not in values or not valid(values[kind]):
-            if kind == "post":
-                values.clear()
+            kinds = list(values)
+            for later in kinds[kinds.index(kind):] if kind in values else []:
+                del values[later]
             values[kind] = make()
             entry[2] = True
         return values[kind]

@@ -128,3 +128,21 @@ def test_a_deleted_post_leaves_no_row(blog: Path, fake_executor) -> None:
     with sqlite3.connect(database) as db:
         names = sorted(Path(p).name for (p,) in db.execute("SELECT path FROM reads"))
     assert names == [f"2024-03-0{n}-warmup-{n}.md" for n in range(1, 6)]
+
+
+def test_kept_render_keys_follow_the_site_files_posts_show(blog: Path, tmp_path: Path,
+                                                    fake_executor) -> None:
+    """A post's render key is kept with the run and site settings it was made for: a site
+    file its text shows (``{{ site.data.series.name }}``, from ``_data/``) renders it
+    again when it changes, though the post's file and the settings did not."""
+    (blog / "_data").mkdir()
+    (blog / "_data/series.yml").write_text("name: Warm-up schedules\n")
+    (blog / "posts/2024-03-07-series.md").write_text(
+        "---\ntitle: About the series\n---\n\nAll parts of *{{ site.data.series.name }}*.\n")
+    build(load_config(blog), executor=fake_executor)
+    (blog / "_data/series.yml").write_text("name: Learning-rate warm-up\n")
+    build(load_config(blog), executor=fake_executor)
+    page = (blog / "_site/2024/03/07/series.html").read_text()
+    assert "All parts of <em>Learning-rate warm-up</em>." in page
+    build(load_config(blog, out=tmp_path / "fresh"), executor=fake_executor)
+    assert site(blog / "_site") == site(tmp_path / "fresh")
