@@ -102,6 +102,9 @@ class Reads:
         with contextlib.suppress(sqlite3.Error, OSError, pickle.PicklingError):
             self.database.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.database)) as db, db:
+                # Rows rewritten after a settings change free as many pages as they take:
+                # given back at once (a new file only: it must come before the table).
+                db.execute("PRAGMA auto_vacuum = FULL")
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
                 db.execute(_SCHEMA)
