@@ -23,7 +23,7 @@ from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
 from .execute import execute, link_data
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, STATE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
-from .readcache import Reads, kept
+from .readcache import Reads, kept, kept_render_key
 from .progress import PostReport, make_progress, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import spool_dir, write_output
@@ -344,7 +344,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         run, record = runs.get(item.name, (None, item.record))
         sha = record.notebook_sha256 if record else ""
         keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
-                                          lambda: _render_key(reads, item.doc, sha, digest))
+                                          lambda: kept_render_key(reads, item.doc, sha, digest))
         old = previous.posts.get(item.name) if trusted else None
         # serve: the same page object while its record and post are the same objects (its
         # files are looked for every build)
@@ -371,13 +371,6 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         reports.append(_post_report(item, runs, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
-
-
-def _render_key(reads: Reads | None, doc: NotebookDoc, sha: str, digest: str) -> str:
-    """The post's render key, kept by ``reads`` for its notebook, run and site settings."""
-    return kept(reads, "render-key", doc.post.path,
-                lambda: (sha, digest, state.render_key(doc, sha, digest)),
-                valid=lambda found: found[:2] == (sha, digest))[2]
 
 
 def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:

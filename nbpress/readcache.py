@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from . import environment
 from .memo import Stamper
-from .state import code_digest
+from .state import code_digest, render_key
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS reads (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, " \
           "value BLOB NOT NULL)"
@@ -118,4 +118,12 @@ def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],
     return make() if reads is None else reads.get(kind, path, make, valid)
 
 
-__all__ = ["Reads", "kept"]
+def kept_render_key(reads: Reads | None, doc: Any, sha: str, digest: str) -> str:
+    """The post's render key (``state.render_key``), kept by ``reads`` with the run and
+    site settings it was made for."""
+    return kept(reads, "render-key", doc.post.path,
+                lambda: (sha, digest, render_key(doc, sha, digest)),
+                valid=lambda found: found[:2] == (sha, digest))[2]
+
+
+__all__ = ["Reads", "kept", "kept_render_key"]
