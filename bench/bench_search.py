@@ -4,7 +4,9 @@
 
 Writes N post pages as the theme lays them out (``data-pagefind-body`` around ~600
 words of prose from a small vocabulary, plus one unique word each) and times
-``nbpress.search.index_site`` on them, as a build does on its staging folder.
+``nbpress.search.index_site`` on them, as a build does on its staging folder; then
+again after one page's prose changed (one shard indexed again), after every page's
+footer changed (a base template edit: none), and with nothing changed.
 """
 
 from __future__ import annotations
@@ -44,12 +46,34 @@ def main() -> int:
         site = Path(tmp)
         write_posts(site, args.posts)
         begin = time.perf_counter()
-        index_site(site)
+        shards = len(index_site(site))
         seconds = time.perf_counter() - begin
         size = sum(f.stat().st_size for f in (site / "_pagefind").rglob("*") if f.is_file())
-    print(f"search index of {args.posts} posts: {seconds:.2f} s, {size / 1e6:.1f} MB "
-          "(_pagefind/, UI included)")
+        pages = sorted(site.glob("2024/01/*/post.html"))
+        edits = {"one page's prose edited": lambda: _rewrite(pages[len(pages) // 2], "<p>unique",
+                                                              "<p>edited unique"),
+                 "every page's footer edited": lambda: [_rewrite(p, "</body>", "<footer>New"
+                                                                 "</footer></body>")
+                                                        for p in pages],
+                 "nothing changed": lambda: None}
+        again = {}
+        for name, edit in edits.items():
+            edit()
+            begin = time.perf_counter()
+            indexed = len(index_site(site))
+            again[name] = (time.perf_counter() - begin, indexed)
+    print(f"search index of {args.posts} posts: {seconds:.2f} s, {shards} shard(s), "
+          f"{size / 1e6:.1f} MB (_pagefind/, UI included)")
+    for name, (seconds, indexed) in again.items():
+        print(f"  then {name}: {seconds:.2f} s, {indexed} shard(s) indexed again")
     return 0
+
+
+def _rewrite(page: Path, old: str, new: str) -> None:
+    """As the writer does: a new file renamed in (a new inode)."""
+    text = page.read_text().replace(old, new)
+    page.unlink()
+    page.write_text(text)
 
 
 if __name__ == "__main__":

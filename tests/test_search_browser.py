@@ -44,8 +44,11 @@ def site_url(tmp_path_factory, fake_executor):
 
 def test_a_word_in_one_post_finds_that_post_offline(site_url) -> None:
     with chromium() as browser:
+        failed: list[str] = []
         _, page, errors, outside = open_offline(browser, site_url,
-                                                "/blog/2024/03/01/plots.html")
+                                                "/blog/2024/03/01/plots.html", failed)
+        requested: list[str] = []  # the page's and Pagefind's worker's
+        page.on("request", lambda request: requested.append(request.url.split("?")[0]))
         box = page.locator("#search input")
         box.fill("quokkaesque")
         page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
@@ -59,5 +62,10 @@ def test_a_word_in_one_post_finds_that_post_offline(site_url) -> None:
         page.wait_for_function("""() => [...document.querySelectorAll(
             '.pagefind-ui__result-link')].some(a => a.href.endsWith('optimisers.html'))""")
         assert page.locator(".pagefind-ui__result-link").count() == 1
-        assert outside == [] and errors == []
+        assert outside == [] and errors == [] and failed == []
+        # Every shard's index is read, but Pagefind's code and WebAssembly only once (the
+        # merged shards use the first one's).
+        assert len([u for u in requested if u.endswith("/pagefind-entry.json")]) == 3
+        assert len([u for u in requested if "/wasm." in u]) == 1
+        assert len([u for u in requested if u.endswith("/pagefind.js")]) == 1
 
