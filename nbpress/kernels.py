@@ -12,6 +12,8 @@ language is refused: R code must never be handed to Python.
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import replace
 from typing import Any, Callable, Mapping
@@ -104,8 +106,12 @@ def choose(post: PostSource, wanted: Kernel | None, config: SiteConfig,
 
 
 def assign(doc: NotebookDoc, kernel: Kernel) -> NotebookDoc:
-    """``doc`` to run in ``kernel``: its notebook's metadata says so too (the download)."""
-    doc.notebook.metadata["kernelspec"] = {"name": kernel.name, "language": kernel.language,
-                                           "display_name": kernel.display_name}
-    doc.notebook.metadata["language_info"] = {"name": kernel.language}
-    return replace(doc, kernel=kernel)
+    """``doc`` to run in ``kernel``: its notebook's metadata says so too (the download).
+    A new notebook: the one read stays as the post asked (a kept read, ``readcache.py``,
+    must not come back saying which kernel an earlier build chose)."""
+    notebook = copy.copy(doc.notebook)
+    notebook.metadata = {**doc.notebook.metadata,
+                         "kernelspec": {"name": kernel.name, "language": kernel.language,
+                                        "display_name": kernel.display_name},
+                         "language_info": {"name": kernel.language}}
+    return replace(doc, notebook=notebook, kernel=kernel)

@@ -109,3 +109,19 @@ def test_assign_writes_the_kernel_into_the_notebook() -> None:
     assert done.kernel == INSTALLED["bash"]
     assert json.loads(nbformat.writes(done.notebook))["metadata"]["kernelspec"] == {
         "name": "bash", "language": "bash", "display_name": "Bash"}
+
+
+def test_assign_leaves_the_notebook_read_as_the_post_asked() -> None:
+    """The read notebook may be kept for the next build (readcache.py): choosing a kernel
+    must not write the choice into it, or the next build would take the fallback as what
+    the post asked for, even after the kernel it asked for is installed."""
+    from nbpress.model import NotebookDoc
+
+    read = nbformat.v4.new_notebook()
+    read.metadata["kernelspec"] = {"name": "conda-env-ml-py", "language": "python"}
+    doc = NotebookDoc(post(), read, "", ())
+    done = kernels.assign(doc, INSTALLED["python3"])
+    assert done.notebook.metadata["kernelspec"]["name"] == "python3"
+    assert read.metadata["kernelspec"] == {"name": "conda-env-ml-py", "language": "python"}
+    assert "language_info" not in read.metadata
+    assert done.notebook.cells is read.cells  # the cells are shared, not copied
