@@ -167,11 +167,13 @@ def _serve(config: SiteConfig, args: argparse.Namespace) -> int:
 
     server = bind(config.out, config.baseurl, args.host, args.port)  # a taken port: said now
     memo = Memo()  # what earlier builds read, so that an edit reads only what changed
-    search = Reindexer(config.out, lambda exc: print(f"error: {exc}", file=sys.stderr))
+    search = Reindexer(config.out, config.root,
+                       lambda exc: print(f"error: {exc}", file=sys.stderr))
     pending = []  # whether the last build left the search index behind
 
     def rebuild() -> str:
         """Build; "" on success, else the errors to show in the browser."""
+        search.wait()  # the index being brought up to date holds the build lock
         # The cycle collector would walk every object the memo holds, a tenth of a second at
         # 2,000 posts, in the middle of the build: it runs after the reload instead.
         gc.disable()

@@ -14,7 +14,8 @@ What is kept is the post as discovery made it, its notebook as the reader made i
 the kernel is chosen (installed kernels are looked at each build), and its render key
 with the run and site settings it was made for.  The values are
 pickled, as Sphinx keeps its environment: the database is this machine's
-(``.nbpress-cache/``, never committed, the rows written by this build's own code).
+(``.nbpress-cache/``, never committed, the rows written by this build's own code), and
+one that is not the user's own, or that others may write, is not read.
 ``serve`` keeps its reads in memory (``memo.py``); its first build uses these.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 import sqlite3
 import zlib
@@ -49,7 +51,7 @@ class Reads:
         self._old: dict[str, tuple[str, bytes | None]] = {}  # path → (stamp, value)
         self._new: dict[str, list] = {}  # path → [stamp, values, whether to write them]
         with contextlib.suppress(sqlite3.Error, OSError):
-            if database.is_file():
+            if database.is_file() and _trusted(database):
                 with contextlib.closing(sqlite3.connect(database)) as db:
                     self._old = {path: (stamp, value) for path, stamp, value in
                                  db.execute("SELECT path, stamp, value FROM reads")}
@@ -115,6 +117,14 @@ class Reads:
                 db.execute(_SCHEMA)
                 db.executemany("DELETE FROM reads WHERE path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", rows)
+
+
+def _trusted(database: Path) -> bool:
+    """Whether the file is this user's and nobody else may write it: a pickle from anyone
+    else could run code, so such a file is read around (every post read again)."""
+    st = database.stat()
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return mine and not st.st_mode & 0o022
 
 
 def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],

@@ -13,7 +13,8 @@ own Pagefind bundle, ``_pagefind/<id>/``; the search box (``assets/js/search.js`
 ``_pagefind/shards.json`` and merges them in the browser with the UI's ``mergeIndex``.
 Shards are cut where a page's path hashes to a boundary (content-defined, as rsync cuts
 files), walking the pages in path order: a page added or removed changes the shard it
-falls in and no other, and posts of the same period (date-based URLs) share a shard.
+falls in (rarely a neighbour too: shards have a minimum and maximum size), and posts of
+the same period (date-based URLs) share a shard.
 ``_pagefind/.pages.json`` keeps each shard's pages with a digest of what Pagefind reads
 of them; a shard whose pages all kept theirs is not indexed again.  That digest covers the
 ``data-pagefind-body`` element, the page's language and its first ``<h1>`` (Pagefind's
@@ -30,6 +31,7 @@ replaces pages meanwhile.  A site of a few dozen pages is one shard.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -101,9 +103,16 @@ def _html_files(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
 
 _ATTRIBUTE = b"data-pagefind-"
 _NAME = re.compile(rb"[\w-]*")
-_TAG = re.compile(rb"<([A-Za-z][\w-]*)")
-_HTML = re.compile(rb"<html\b[^>]*>", re.I)
-_H1 = re.compile(rb"<h1\b.*?</h1\s*>", re.I | re.S)
+_TAG = re.compile(rb"<([a-z][\w-]*)")
+_HTML = re.compile(rb"<html\b[^>]*>")
+_H1 = re.compile(rb"<h1\b.*?</h1\s*>", re.S)
+_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
+_WHOLE_TAG = re.compile(rb"<[a-z][\w-]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
+# What no tag is read in: comments, scripts, styles, text areas, CDATA (blanked before
+# looking for tags, so that a "</div>" in a script does not end the body)
+_OPAQUE = re.compile(rb"<(?:!--.*?-->|(script|style|textarea)\b.*?</\1\s*>|!\[cdata\[.*?\]\]>)",
+                     re.S)
+_OPENERS = (b"<!--", b"<script", b"<style", b"<textarea", b"<![cdata[")
 
 
 def _element_end(data: bytes, name: bytes, start: int) -> int | None:
@@ -126,45 +135,55 @@ def read_page(data: bytes) -> tuple[bool, str]:
 
 def _attributes(data: bytes, start: int = 0, end: int | None = None
                 ) -> Iterable[tuple[bytes, int, int]]:
-    """Each Pagefind attribute in a tag of ``data[start:end]``: its name (``body``,
-    ``ignore``, ``meta``…), where its tag starts, and where the attribute is.  (Found with
-    ``bytes.find``: a regular expression over every page of a site costs a tenth of a
-    second more.)"""
+    """Each Pagefind attribute in a tag of ``data[start:end]`` (lower-cased, opaque parts
+    blanked): its name (``body``, ``ignore``, ``meta``…), where its tag starts, and where
+    the attribute is.  (Found with ``bytes.find``: a regular expression over every page of
+    a site costs a tenth of a second more.)"""
     end = len(data) if end is None else end
     at = data.find(_ATTRIBUTE, start, end)
     while at != -1:
-        opening, closing = data.rfind(b"<", 0, at), data.rfind(b">", 0, at)
-        if data[at - 1:at].isspace() and opening > closing:
+        opening = data.rfind(b"<", 0, at)
+        tag = data[opening:at]
+        # inside a tag: "<name" then attributes, any ">" only in quoted values
+        if data[at - 1:at].isspace() and _TAG.match(tag) and b">" not in _QUOTED.sub(b"", tag):
             yield _NAME.match(data, at + len(_ATTRIBUTE)).group(0), opening, at
         at = data.find(_ATTRIBUTE, at + 1, end)
 
 
 def _read(data: bytes) -> tuple[bool, str, bytes]:
     """``read_page``'s answer, and the page as Pagefind needs it: only what it reads (its
-    index is the same, checked in the tests, and it is a quarter faster), or all of it."""
+    index is the same, checked in the tests, and it is a quarter faster), or all of it.
+    Tags are looked for in a lower-cased copy with comments, scripts and styles blanked
+    (the same offsets); a page where that cannot be done surely counts whole."""
     def whole(body: bool) -> tuple[bool, str, bytes]:
         return body, hashlib.blake2b(data, digest_size=16).hexdigest(), data
 
-    body = next((found for found in _attributes(data) if found[0] == b"body"), None)
-    tag = body and _TAG.match(data, body[1])
+    plain = _OPAQUE.sub(lambda part: b" " * len(part.group(0)), data.lower())
+    if any(opener in plain for opener in _OPENERS):  # one left open: no sure reading
+        return whole(b"data-pagefind-body" in plain)
+    body = next((found for found in _attributes(plain) if found[0] == b"body"), None)
+    tag = body and _TAG.match(plain, body[1])
     if body is None or not tag:
         return whole(False)
     start = body[1]
-    end = _element_end(data, tag.group(1), data.find(b">", body[2]) + 1)
+    opening = _WHOLE_TAG.match(plain, start)
+    end = _element_end(plain, tag.group(1), opening.end()) if opening else None
     if end is None or any(name not in (b"body", b"ignore") for name, _, _ in
-                          _attributes(data, 0, start)) \
-            or any(name != b"ignore" for name, _, _ in _attributes(data, end)):
+                          _attributes(plain, 0, start)) \
+            or any(name != b"ignore" for name, _, _ in _attributes(plain, end)):
         return whole(True)  # several bodies, or Pagefind attributes outside the body
-    html, h1 = _HTML.search(data), _H1.search(data)
+    html, h1 = _HTML.search(plain), _H1.search(plain)
     digest = hashlib.blake2b(digest_size=16)
     for part in (html, h1):
-        digest.update(part.group(0) if part else b"-")
+        digest.update(data[part.start():part.end()] if part else b"-")
     digest.update(data[start:end])
-    title = h1.group(0) if h1 and (h1.end() <= start or h1.start() >= end) else b""
+    title = data[h1.start():h1.end()] if h1 and (h1.end() <= start or h1.start() >= end) \
+        else b""
     before = title if title and h1.end() <= start else b""
     after = title if title and not before else b""
-    trimmed = (html.group(0) if html else b"<html>") + b"<head><meta charset=\"utf-8\"></head>" \
-        b"<body>" + before + data[start:end] + after + b"</body></html>"
+    trimmed = (data[html.start():html.end()] if html else b"<html>") + \
+        b"<head><meta charset=\"utf-8\"></head><body>" + before + data[start:end] + after + \
+        b"</body></html>"
     return True, digest.hexdigest(), trimmed
 
 
@@ -181,7 +200,10 @@ def site_pages(folder: Path, known: dict[str, tuple[str, bool, str]],
         if last is not None and last[0] == signature:
             body, digest = last[1], last[2]
         else:
-            body, digest = read_page((folder / path).read_bytes())
+            try:
+                body, digest = read_page((folder / path).read_bytes())
+            except FileNotFoundError:  # removed since the folder was listed
+                continue
         pages.append(Page(path, signature, body, digest))
         seen[path] = (signature, body, digest)
     pages.sort(key=lambda p: p.path)
@@ -191,7 +213,8 @@ def site_pages(folder: Path, known: dict[str, tuple[str, bool, str]],
 
 
 def _hash(text: str, size: int) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=size).digest()
+    # surrogateescape: a file name that is not UTF-8 is hashed by its bytes
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=size).digest()
 
 
 def shards(pages: list[Page]) -> list[Shard]:
@@ -256,7 +279,8 @@ def _index_shard(folder: Path, shard: Shard, work: Path, kept: str) -> Shard:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown)
         indexed.append(Page(page.path, signature, body, digest))
-    _run_pagefind(source, work / "bundle", kept)
+    if indexed:
+        _run_pagefind(source, work / "bundle", kept)
     return Shard(shard.id, tuple(indexed))
 
 
@@ -306,24 +330,28 @@ def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
     if not todo and not (bundle / UI_FILES[0]).is_file():
         todo = cut[:1]
     bundle.mkdir(exist_ok=True)
-    works = {s.id: Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.pagefind-"))
-             for s in todo}
+    # Work folders inside the bundle: one a killed build left is swept below, next time.
+    works = {s.id: Path(tempfile.mkdtemp(dir=bundle, prefix=".work-")) for s in todo}
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
             indexed = {s.id: s for s in pool.map(
                 lambda s: _index_shard(folder, s, works[s.id], kept), todo)}
-        for n, shard in enumerate(todo):
+        ui = False
+        for shard in todo:
             made = works[shard.id] / "bundle"
+            if not indexed[shard.id].pages:  # its pages all went meanwhile: no bundle
+                continue
             for name in UI_FILES:
-                if n == 0 and (made / name).is_file():
+                if not ui and (made / name).is_file():
                     os.replace(made / name, bundle / name)
                 else:
                     (made / name).unlink(missing_ok=True)
+            ui = True
             replace_dir(made, bundle / shard.id)
     finally:
         for work in works.values():
             shutil.rmtree(work, ignore_errors=True)
-    final = [indexed.get(s.id, s) for s in cut]
+    final = [found for found in (indexed.get(s.id, s) for s in cut) if found.pages]
     _write_json(bundle / SHARDS, {"bundles": [s.id for s in final]})
     wanted = {s.id for s in final} | set(UI_FILES) | {SHARDS, PAGES}
     for entry in bundle.iterdir():
@@ -358,42 +386,56 @@ def _replace_text(path: Path, text: str, expected: str) -> None:
 
 
 class Reindexer:
-    """``serve``'s search index: rebuilt in a background thread once a page has reloaded, so
-    that the next save need not wait for it; a request made while it runs makes it run once
-    more when it is done (the pages it read may have changed)."""
+    """``serve``'s search index: brought up to date in a background thread once a page has
+    reloaded, so that the save need not wait for it; a request made while it runs makes it
+    run once more when it is done (the pages it read may have changed).  It holds the
+    site's build lock while it works: no build changes the site under it (``serve`` waits
+    for it before its next build; a build in another terminal waits at the lock)."""
 
-    def __init__(self, folder: Path, on_error: Callable[[NbpressError], None]) -> None:
-        self.folder, self._on_error = folder, on_error
+    def __init__(self, folder: Path, root: Path, on_error: Callable[[NbpressError], None]
+                 ) -> None:
+        self.folder, self.root, self._on_error = folder, root, on_error
         self._lock = threading.Lock()
         self._wanted = False
+        self._running = False  # a thread is working or about to (is_alive() can lag)
         self._thread: threading.Thread | None = None
 
     def request(self) -> None:
         with self._lock:
             self._wanted = True
-            if self._thread is None or not self._thread.is_alive():
+            if not self._running:
+                self._running = True
                 self._thread = threading.Thread(target=self._run, name="search-index",
                                                 daemon=True)
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
+        try:
+            while True:
+                with self._lock:
+                    if not self._wanted:
+                        self._running = False
+                        return
+                    self._wanted = False
+                self._index()
+        finally:
             with self._lock:
-                if not self._wanted:
-                    return
-                self._wanted = False
-            # The site as it is now; the new index replaces the old one only if no build
-            # changed it meanwhile (that build asked for another run), and then the marker
-            # stops saying the index is behind.
-            marker = self.folder / SITE_MARKER
-            try:
+                self._running = False
+
+    def _index(self) -> None:
+        """The index brought up to date, then the marker no longer says it is pending."""
+        from .state import build_lock
+
+        marker = self.folder / SITE_MARKER
+        try:
+            with build_lock(self.root, io.StringIO()):
                 before = marker.read_text()
                 if reindex_site(self.folder, lambda: marker.read_text() == before):
                     _replace_text(marker, before.removesuffix(f"{SEARCH_PENDING}\n"), before)
-            except NbpressError as exc:
-                self._on_error(exc)
-            except OSError:  # the site was replaced meanwhile: the next request indexes it
-                pass
+        except NbpressError as exc:
+            self._on_error(exc)
+        except OSError:  # no site yet, or it went: the next build or request sees to it
+            pass
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the index being built (and any asked for meanwhile) is in place."""

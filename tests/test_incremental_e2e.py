@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -190,7 +191,7 @@ def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) 
     assert report.search_pending and indexed_version(blog / "_site", page) != \
         signature_now(blog / "_site", page)
     errors = []
-    search = Reindexer(blog / "_site", errors.append)
+    search = Reindexer(blog / "_site", blog, errors.append)
     search.request()
     search.request()  # while the first runs: once more after it
     search.wait()
@@ -198,6 +199,33 @@ def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) 
     assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
     assert "search index pending" not in (blog / "_site" / SITE_MARKER).read_text()
     assert not list(blog.glob("._site.pagefind-*"))
+
+
+def test_the_background_index_waits_while_a_build_holds_the_site(blog: Path) -> None:
+    """A build in another terminal while serve's index is behind: the index waits at the
+    build lock instead of cutting shards from pages the build is replacing."""
+    import time
+
+    from nbpress.search import Reindexer
+    from nbpress.state import build_lock
+
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    build(load_config(blog), search_later=True)
+    write_post(blog, 4, batch=8)
+    assert build(load_config(blog), search_later=True).search_pending
+    page = "2024/02/04/optimiser-4.html"
+    errors: list = []
+    search = Reindexer(blog / "_site", blog, errors.append)
+    with build_lock(blog, io.StringIO()):
+        search.request()
+        time.sleep(1.0)
+        assert indexed_version(blog / "_site", page) != signature_now(blog / "_site", page)
+    search.wait(timeout=60)
+    assert errors == []
+    assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
+    search.request()  # a request after the last run ended starts another
+    search.wait(timeout=60)
+    assert errors == [] and not search._running
 
 
 def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_path: Path

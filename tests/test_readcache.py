@@ -146,3 +146,20 @@ def test_kept_render_keys_follow_the_site_files_posts_show(blog: Path, tmp_path:
     assert "All parts of <em>Learning-rate warm-up</em>." in page
     build(load_config(blog, out=tmp_path / "fresh"), executor=fake_executor)
     assert site(blog / "_site") == site(tmp_path / "fresh")
+
+
+def test_a_reads_database_others_may_write_is_not_read(blog: Path, reads_counted,
+                                                       fake_executor) -> None:
+    """Its rows are pickles: a file anyone else could have written is read around."""
+    build(load_config(blog), executor=fake_executor)
+    [database] = (blog / ".nbpress-cache").glob("reads-*.sqlite")
+    database.chmod(0o666)
+    reads_counted["post"].clear()
+    write_post(blog, 5, steps=300)
+    build(load_config(blog), executor=fake_executor)
+    assert len(reads_counted["post"]) == 6  # every post read again, none unpickled
+    database.chmod(0o644)
+    reads_counted["post"].clear()
+    write_post(blog, 5, steps=400)
+    build(load_config(blog), executor=fake_executor)
+    assert reads_counted["post"] == ["2024-03-05-warmup-5.md"]

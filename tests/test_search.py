@@ -201,6 +201,27 @@ def test_pages_are_indexed_from_what_pagefind_reads_with_the_same_result(
     assert pagefind_index(tmp_path, html) == pagefind_itself(tmp_path, html)
 
 
+@pytest.mark.parametrize("body", [
+    '<div data-pagefind-body><p>Warm-up.</p><!-- </div> --><p>Cosine decay words.</p></div>',
+    '<div data-pagefind-body><script>var end = "</div>";</script><p>Tail words.</p></div>',
+    '<DIV DATA-PAGEFIND-BODY><p>Upper-case markup.</p></DIV>',
+    '<div title="a > b" data-pagefind-body><p>Quoted angle.</p></div>',
+    '<!-- <div data-pagefind-body> --><main data-pagefind-body><p>Real body.</p></main>',
+    '<div data-pagefind-body><p>Never closed comment.</p><!-- </div>',
+    '<article data-pagefind-body><article><p>Nested.</p></article><p>After.</p></article>',
+])
+def test_unusual_markup_is_indexed_as_pagefind_indexes_it(tmp_path: Path, body: str) -> None:
+    """Comments and scripts in the body, upper-case markup, quoted angle brackets: the
+    body is found as Pagefind finds it, or the page counts whole, never cut short."""
+    html = f'<html lang="en"><body><nav>Archive</nav>{body}<footer>Notes</footer></body></html>'
+    assert pagefind_index(tmp_path, html) == pagefind_itself(tmp_path, html)
+    changed = html.replace("</footer>", " (2026)</footer>")
+    edited = html.replace("</p>", " again</p>", 1)  # a word in the body
+    assert read_page(html.encode()) != read_page(edited.encode())
+    if "<!-- </div>" not in body:  # a comment never closed: the whole page counts
+        assert read_page(html.encode()) == read_page(changed.encode())
+
+
 def test_a_title_after_the_body_is_kept_where_it_was(tmp_path: Path) -> None:
     html = ('<html lang="en"><body><main data-pagefind-body><p>Momentum helps.</p></main>'
             '<h1>Late title</h1></body></html>')
@@ -260,7 +281,16 @@ def test_a_pagefind_failure_names_what_is_left(tmp_path: Path, monkeypatch) -> N
         index_site(tmp_path)
     assert str(caught.value).startswith("Pagefind could not build the search index (exit code "
                                         "1); the previous site was left as it was.")
-    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.pagefind-*"))
+    assert not list((tmp_path / BUNDLE).glob(".work-*"))  # its work folder went
+
+
+def test_a_work_folder_a_killed_build_left_is_swept(tmp_path: Path) -> None:
+    write_posts(tmp_path, 3)
+    index_site(tmp_path)
+    (tmp_path / BUNDLE / ".work-x1" / "site").mkdir(parents=True)
+    (tmp_path / "2015/01/01/post-0.html").unlink()  # an edit, so that a shard is indexed
+    index_site(tmp_path)
+    assert not (tmp_path / BUNDLE / ".work-x1").exists()
 
 
 def test_search_false_builds_no_index_and_no_box(tmp_path: Path, fake_executor) -> None:
