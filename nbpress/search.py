@@ -16,13 +16,10 @@ files), walking the pages in path order: a page added or removed changes the sha
 falls in (rarely a neighbour too: shards have a minimum and maximum size), and posts of
 the same period (date-based URLs) share a shard.
 ``_pagefind/.pages.json`` keeps each shard's pages with a digest of what Pagefind reads
-of them; a shard whose pages all kept theirs is not indexed again.  That digest covers the
-``data-pagefind-body`` element, the page's language and its first ``<h1>`` (Pagefind's
-title, even outside the body) — not the header, footer or ``<head>`` around them, which
-Pagefind does not read — so a base template edit re-indexes nothing; a page with
-Pagefind attributes outside its body, or without a body, counts whole.  (Checked against
-Pagefind itself in ``tests/test_search.py``.)  Files are read only when their size, time
-or inode changed.  Each shard is indexed from a folder holding, for each of its pages,
+of them (``searchpage.py``: the body element, the language, the first ``<h1>`` — not the
+header, footer or ``<head>`` around them); a shard whose pages all kept theirs is not
+indexed again, so a base template edit re-indexes nothing.  Files are read only when
+their size, time or inode changed.  Each shard is indexed from a folder holding, for each of its pages,
 only what Pagefind reads of it (a quarter faster; the same index), written from the
 version read, so what is indexed is exactly the version recorded, even while a build
 replaces pages meanwhile.  A site of a few dozen pages is one shard.
@@ -34,7 +31,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +43,7 @@ from typing import Callable, Iterable
 
 from .errors import NbpressError
 from .fsutil import replace_dir
+from .searchpage import read_for_index, read_page
 from .model import SEARCH_PENDING, SITE_MARKER
 
 BUNDLE = "_pagefind"
@@ -99,92 +96,6 @@ def _html_files(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
                         stack.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.name.endswith(".html"):
                     yield prefix + entry.name, entry.stat()
-
-
-_ATTRIBUTE = b"data-pagefind-"
-_NAME = re.compile(rb"[\w-]*")
-_TAG = re.compile(rb"<([a-z][\w-]*)")
-_HTML = re.compile(rb"<html\b[^>]*>")
-_H1 = re.compile(rb"<h1\b.*?</h1\s*>", re.S)
-_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
-_WHOLE_TAG = re.compile(rb"<[a-z][\w-]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
-# What no tag is read in: comments, scripts, styles, text areas, CDATA (blanked before
-# looking for tags, so that a "</div>" in a script does not end the body)
-_OPAQUE = re.compile(rb"<(?:!--.*?-->|(script|style|textarea)\b.*?</\1\s*>|!\[cdata\[.*?\]\]>)",
-                     re.S)
-_OPENERS = (b"<!--", b"<script", b"<style", b"<textarea", b"<![cdata[")
-
-
-def _element_end(data: bytes, name: bytes, start: int) -> int | None:
-    """Where the element whose opening tag ends at ``start`` closes (after its end tag)."""
-    depth = 1
-    for tag in re.finditer(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", data[start:], re.I):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return start + tag.end()
-    return None
-
-
-def read_page(data: bytes) -> tuple[bool, str]:
-    """Whether the page marks a body to index, and the digest of what Pagefind reads of
-    it: its language, first ``<h1>`` and body element; the whole file when it has no body,
-    several, or Pagefind attributes outside it."""
-    body, digest, _ = _read(data)
-    return body, digest
-
-
-def _attributes(data: bytes, start: int = 0, end: int | None = None
-                ) -> Iterable[tuple[bytes, int, int]]:
-    """Each Pagefind attribute in a tag of ``data[start:end]`` (lower-cased, opaque parts
-    blanked): its name (``body``, ``ignore``, ``meta``…), where its tag starts, and where
-    the attribute is.  (Found with ``bytes.find``: a regular expression over every page of
-    a site costs a tenth of a second more.)"""
-    end = len(data) if end is None else end
-    at = data.find(_ATTRIBUTE, start, end)
-    while at != -1:
-        opening = data.rfind(b"<", 0, at)
-        tag = data[opening:at]
-        # inside a tag: "<name" then attributes, any ">" only in quoted values
-        if data[at - 1:at].isspace() and _TAG.match(tag) and b">" not in _QUOTED.sub(b"", tag):
-            yield _NAME.match(data, at + len(_ATTRIBUTE)).group(0), opening, at
-        at = data.find(_ATTRIBUTE, at + 1, end)
-
-
-def _read(data: bytes) -> tuple[bool, str, bytes]:
-    """``read_page``'s answer, and the page as Pagefind needs it: only what it reads (its
-    index is the same, checked in the tests, and it is a quarter faster), or all of it.
-    Tags are looked for in a lower-cased copy with comments, scripts and styles blanked
-    (the same offsets); a page where that cannot be done surely counts whole."""
-    def whole(body: bool) -> tuple[bool, str, bytes]:
-        return body, hashlib.blake2b(data, digest_size=16).hexdigest(), data
-
-    plain = _OPAQUE.sub(lambda part: b" " * len(part.group(0)), data.lower())
-    if any(opener in plain for opener in _OPENERS):  # one left open: no sure reading
-        return whole(b"data-pagefind-body" in plain)
-    body = next((found for found in _attributes(plain) if found[0] == b"body"), None)
-    tag = body and _TAG.match(plain, body[1])
-    if body is None or not tag:
-        return whole(False)
-    start = body[1]
-    opening = _WHOLE_TAG.match(plain, start)
-    end = _element_end(plain, tag.group(1), opening.end()) if opening else None
-    if end is None or any(name not in (b"body", b"ignore") for name, _, _ in
-                          _attributes(plain, 0, start)) \
-            or any(name != b"ignore" for name, _, _ in _attributes(plain, end)):
-        return whole(True)  # several bodies, or Pagefind attributes outside the body
-    html, h1 = _HTML.search(plain), _H1.search(plain)
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (html, h1):
-        digest.update(data[part.start():part.end()] if part else b"-")
-    digest.update(data[start:end])
-    title = data[h1.start():h1.end()] if h1 and (h1.end() <= start or h1.start() >= end) \
-        else b""
-    before = title if title and h1.end() <= start else b""
-    after = title if title and not before else b""
-    trimmed = (data[html.start():html.end()] if html else b"<html>") + \
-        b"<head><meta charset=\"utf-8\"></head><body>" + before + data[start:end] + after + \
-        b"</body></html>"
-    return True, digest.hexdigest(), trimmed
 
 
 def site_pages(folder: Path, known: dict[str, tuple[str, bool, str]],
@@ -263,7 +174,7 @@ def _run_pagefind(source: Path, into: Path, kept: str) -> None:
 
 def _index_shard(folder: Path, shard: Shard, work: Path, kept: str) -> Shard:
     """Index ``shard``'s pages into ``work/bundle`` from ``work/site``, where each page is
-    written as Pagefind needs it (``_read``); returns the shard as indexed: each page's
+    written as Pagefind needs it (``searchpage.read_for_index``); returns the shard as indexed: each page's
     signature and digest are those of the very version read (a build may have replaced it
     since the shard was cut)."""
     source = work / "site"
@@ -274,7 +185,7 @@ def _index_shard(folder: Path, shard: Shard, work: Path, kept: str) -> Shard:
                 signature, data = _signature(os.fstat(handle.fileno())), handle.read()
         except FileNotFoundError:  # removed meanwhile: the next index sees it gone
             continue
-        body, digest, shown = _read(data)
+        body, digest, shown = read_for_index(data)
         target = source / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown)

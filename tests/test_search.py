@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nbpress.search import (BUNDLE, PAGES, SHARD_MAX, SHARD_MIN, SHARDS, UI_FILES, Page,
-                            index_site, read_page, shards)
+                            index_site, shards)
+from nbpress.searchpage import read_page
 
 PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>"
         "<nav>Archive</nav><article data-pagefind-body><h1>{title}</h1><p>{text}</p>"
@@ -228,20 +229,6 @@ def test_a_title_after_the_body_is_kept_where_it_was(tmp_path: Path) -> None:
     assert pagefind_index(tmp_path, html) == pagefind_itself(tmp_path, html)
     no_body = "<html lang=\"en\"><body><h1>Plain</h1><p>Everything counts.</p></body></html>"
     assert pagefind_index(tmp_path, no_body) == pagefind_itself(tmp_path, no_body)
-
-
-def test_a_page_without_a_body_or_with_nested_elements_counts_as_read() -> None:
-    nested = ('<html lang="en"><body><div data-pagefind-body><div>One</div><div>Two</div>'
-              '</div><footer>{}</footer></body></html>')
-    assert read_page(nested.format("a").encode()) == read_page(nested.format("b").encode())
-    assert read_page(nested.format("a").encode())[0] is True
-    body, digest = read_page(b"<html><body><p>No body marked</p></body></html>")
-    assert body is False
-    assert read_page(b"<html><body><p>No body marked.</p></body></html>")[1] != digest
-    inside = nested.replace("<div>Two</div>", "<div>Three</div>")
-    assert read_page(inside.format("a").encode()) != read_page(nested.format("a").encode())
-    quoted = b"<html><body><pre>&lt;article data-pagefind-body&gt;</pre></body></html>"
-    assert read_page(quoted)[0] is False  # a post quoting the attribute marks nothing
 
 
 def test_a_base_template_edit_reindexes_nothing(tmp_path: Path) -> None:
