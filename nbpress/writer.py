@@ -227,14 +227,14 @@ def write_output(files: Sequence[OutputFile], config: SiteConfig, build_id: str,
     swapped in; the search index with it.  Returns the files' signatures, the paths
     written or removed, and whether the search index is left for later (``search_later``:
     ``serve`` rebuilds it once the browser has reloaded)."""
-    from .search import BUNDLE, index_site, reindex_site
+    from .search import BUNDLE, SHARDS, index_site, reindex_site
 
     out = config.out
     if reusable:
         # The index is behind when pages changed, when it is missing, or when serve left it
         # behind last time (and stopped before it was done).
         behind = (out / MARKER).read_text().rstrip().endswith(SEARCH_PENDING) or \
-            not (out / BUNDLE).is_dir()
+            not (out / BUNDLE / SHARDS).is_file()  # none, or one an older nbpress made
 
         def stale(written: list[str]) -> bool:
             return config.search and (behind or any(p.endswith(".html") for p in written))

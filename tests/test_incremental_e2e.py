@@ -201,6 +201,25 @@ def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) 
     assert not list(blog.glob("._site.pagefind-*"))
 
 
+def test_an_index_an_older_nbpress_made_is_replaced_though_no_page_changed(blog: Path) -> None:
+    """A site built before the index was sharded (one bundle at _pagefind/, no shards.json):
+    the next build brings a sharded index, or the search box would find no index at all."""
+    import shutil
+
+    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
+    build(load_config(blog))
+    old = blog / "_site/_pagefind"
+    shutil.rmtree(old)
+    (old / "fragment").mkdir(parents=True)
+    (old / "pagefind-entry.json").write_text('{"version":"1.0.0","languages":{}}')
+    (blog / "assets/css").mkdir(parents=True)
+    (blog / "assets/css/extra.css").write_text("p { margin: 0 }\n")  # no page changes
+    report = build(load_config(blog))
+    assert not [p for p in report.written if p.endswith(".html")]
+    assert json.loads((old / "shards.json").read_text())["bundles"]
+    assert not (old / "pagefind-entry.json").exists() and not (old / "fragment").exists()
+
+
 def test_the_background_index_waits_while_a_build_holds_the_site(blog: Path) -> None:
     """A build in another terminal while serve's index is behind: the index waits at the
     build lock instead of cutting shards from pages the build is replacing."""
