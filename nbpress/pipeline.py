@@ -53,7 +53,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     once (``BuildReport.up_to_date``) without importing the heavy stages.
     ``serve`` passes a ``memo`` (what its previous builds read, kept in memory) and
     ``search_later``: a site updated in place then leaves its search index to
-    ``search.reindex_site``, called once the browser has reloaded
+    ``search.Reindexer``, run once the browser has reloaded
     (``BuildReport.search_pending``).
     """
     start = time.perf_counter()

@@ -218,10 +218,15 @@ def _version() -> str:
         return ""
 
 
-def _write_json(path: Path, data: object) -> None:
+def _write_text(path: Path, text: str) -> None:
+    """``path`` replaced at once: a reader sees the old text or the new one."""
     new = path.with_name(path.name + ".new")
-    new.write_text(json.dumps(data, separators=(",", ":")))
+    new.write_text(text)
     os.replace(new, path)
+
+
+def _write_json(path: Path, data: object) -> None:
+    _write_text(path, json.dumps(data, separators=(",", ":")))
 
 
 def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
@@ -277,23 +282,11 @@ def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
     return [s.id for s in todo]
 
 
-def reindex_site(folder: Path, still: Callable[[], bool] = lambda: True) -> bool:
-    """Index ``folder`` (a site updated in place) again; returns whether ``still()`` says
-    the site is the one indexed (a build may have changed it meanwhile: then the index may
-    hold some of its pages, and the next index brings the rest)."""
+def reindex_site(folder: Path) -> None:
+    """Index ``folder`` (a site updated in place) again; a failure says the pages are this
+    build's and the index the previous one."""
     index_site(folder, kept="the pages are this build's, the search index is the previous "
                             "one (it may miss this build's changes until the next build)")
-    return still()
-
-
-def _replace_text(path: Path, text: str, expected: str) -> None:
-    """Write ``text`` to ``path`` if it still holds ``expected`` (a build may have won)."""
-    new = path.with_name(path.name + ".search")
-    new.write_text(text)
-    if path.read_text() == expected:
-        os.replace(new, path)
-    else:
-        new.unlink()
 
 
 class Reindexer:
@@ -339,10 +332,10 @@ class Reindexer:
 
         marker = self.folder / SITE_MARKER
         try:
-            with build_lock(self.root, io.StringIO()):
+            with build_lock(self.root, io.StringIO()):  # no build changes the site meanwhile
                 before = marker.read_text()
-                if reindex_site(self.folder, lambda: marker.read_text() == before):
-                    _replace_text(marker, before.removesuffix(f"{SEARCH_PENDING}\n"), before)
+                reindex_site(self.folder)
+                _write_text(marker, before.removesuffix(f"{SEARCH_PENDING}\n"))
         except NbpressError as exc:
             self._on_error(exc)
         except OSError:  # no site yet, or it went: the next build or request sees to it
