@@ -137,11 +137,17 @@ def signature_now(site: Path, page: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def test_search_index_follows_an_edit(blog: Path) -> None:
+def built_with_search(blog: Path, **options):
+    """The blog with its search index on (the fixture turns it off), built once: its
+    settings and the index's shards."""
     (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
     config = load_config(blog)
-    build(config)
-    first = search_shards(blog / "_site")
+    build(config, **options)
+    return config, search_shards(blog / "_site")
+
+
+def test_search_index_follows_an_edit(blog: Path) -> None:
+    config, first = built_with_search(blog)
     write_post(blog, 4, batch=8)
     report = build(config)
     page = "2024/02/04/optimiser-4.html"
@@ -183,8 +189,7 @@ def test_serve_builds_with_a_memo_make_the_site_a_fresh_build_makes(blog: Path, 
 def test_search_index_in_the_background_is_in_place_when_waited_for(blog: Path) -> None:
     from nbpress.search import Reindexer
 
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    build(load_config(blog), search_later=True)  # the first build indexes as it writes
+    built_with_search(blog, search_later=True)  # the first build indexes as it writes
     write_post(blog, 4, batch=8)
     report = build(load_config(blog), search_later=True)
     page = "2024/02/04/optimiser-4.html"
@@ -206,8 +211,7 @@ def test_an_index_an_older_nbpress_made_is_replaced_though_no_page_changed(blog:
     the next build brings a sharded index, or the search box would find no index at all."""
     import shutil
 
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    build(load_config(blog))
+    built_with_search(blog)
     old = blog / "_site/_pagefind"
     shutil.rmtree(old)
     (old / "fragment").mkdir(parents=True)
@@ -228,8 +232,7 @@ def test_the_background_index_waits_while_a_build_holds_the_site(blog: Path) -> 
     from nbpress.search import Reindexer
     from nbpress.state import build_lock
 
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    build(load_config(blog), search_later=True)
+    built_with_search(blog, search_later=True)
     write_post(blog, 4, batch=8)
     assert build(load_config(blog), search_later=True).search_pending
     page = "2024/02/04/optimiser-4.html"
@@ -272,10 +275,7 @@ def test_a_page_that_replaced_another_leaves_no_record_behind(blog: Path, tmp_pa
 def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> None:
     from nbpress.model import SEARCH_PENDING as PENDING
 
-    (blog / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "Optimisers"\n')
-    config = load_config(blog)
-    build(config)
-    first = search_shards(blog / "_site")
+    config, first = built_with_search(blog)
     write_post(blog, 6, batch=4)
     report = build(config, search_later=True)  # serve stopped before its index was done
     marker = (blog / "_site/.nbpress-site").read_text()
