@@ -125,3 +125,18 @@ def test_assign_leaves_the_notebook_read_as_the_post_asked() -> None:
     assert read.metadata["kernelspec"] == {"name": "conda-env-ml-py", "language": "python"}
     assert "language_info" not in read.metadata
     assert done.notebook.cells is read.cells  # the cells are shared, not copied
+
+
+def test_assign_gives_plain_dictionaries_attribute_access() -> None:
+    """Only the notebook's top level is copied; a reader's plain dictionary there still
+    becomes a node (``nb.metadata.jupytext``), and the result writes as valid JSON."""
+    from nbpress.model import NotebookDoc
+
+    read = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")])
+    dict.__setitem__(read, "metadata", {"jupytext": {"formats": "md"}})
+    dict.__setitem__(read, "cells", [dict(read.cells[0])])
+    done = kernels.assign(NotebookDoc(post(), read, "", ()), INSTALLED["python3"])
+    assert done.notebook.metadata.jupytext.formats == "md"
+    assert done.notebook.cells[0].source == "# Hi"
+    assert json.loads(nbformat.writes(done.notebook))["metadata"]["kernelspec"]["name"] == \
+        "python3"

@@ -163,3 +163,29 @@ def test_a_reads_database_others_may_write_is_not_read(blog: Path, reads_counted
     write_post(blog, 5, steps=400)
     build(load_config(blog), executor=fake_executor)
     assert reads_counted["post"] == ["2024-03-05-warmup-5.md"]
+
+
+def test_a_kept_notebook_comes_back_as_the_nodes_it_was(tmp_path: Path) -> None:
+    """Notebooks are kept as plain dictionaries and made nodes again without converting
+    each key (``readcache._Pickler``): what comes back equals what was kept, with the same
+    attribute access, a nested node included."""
+    import nbformat
+
+    from nbpress.readcache import Reads
+
+    post = tmp_path / "posts" / "2024-01-01-a.md"
+    post.parent.mkdir()
+    post.write_text("text")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={
+        "tags": ["hide-input"], "nbpress": {"fold": {"label": "Show"}}})])
+    nb.metadata.jupytext = {"formats": "md:myst"}
+    state_file = tmp_path / ".nbpress-cache" / "state-x.sqlite"
+    first = Reads(state_file, "settings")
+    assert first.get("doc", post, lambda: nb) is nb
+    first.save()
+    made = []
+    kept = Reads(state_file, "settings").get("doc", post, lambda: made.append(1))
+    assert made == [] and kept == nb and kept is not nb
+    assert type(kept) is type(nb) and kept.cells[0].metadata.nbpress.fold.label == "Show"
+    assert kept.metadata.jupytext.formats == "md:myst"
+    assert nbformat.writes(kept) == nbformat.writes(nb)
