@@ -25,7 +25,7 @@ import sqlite3
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import environment
 from .errors import NbpressError
@@ -291,12 +291,14 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
                            ((n, _pack(r)) for n, r in sorted(state.posts.items())
                             if old.get(n) != r))
-            sets = {"\n".join(r.reads) for r in state.pages.values()}
+            pages = _changed(state.pages, previous.pages if previous else None)
             db.executemany("INSERT OR IGNORE INTO readsets (reads) VALUES (?)",
-                           [(r,) for r in sets])
+                           [(r,) for r in {"\n".join(r.reads) for r in pages.values()}])
             ids = dict(db.execute("SELECT reads, id FROM readsets"))
-            for table, rows in _maps(state, ids).items():
-                _save_map(db, table, rows, _maps(previous, ids)[table] if previous else None)
+            _save_rows(db, "pages", pages, state.pages, previous,
+                       lambda r: (r.digest, ids.get("\n".join(r.reads), -1)))
+            _save_rows(db, "files", _changed(state.files, previous.files if previous else None),
+                       state.files, previous, lambda signature: (signature,))
             db.execute("DELETE FROM readsets WHERE id NOT IN (SELECT readset FROM pages)")
             meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
                     "dependency_files": list(state.dependency_files),
@@ -310,22 +312,29 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             save(path, state)
 
 
-def _maps(state: State, ids: dict[str, int]) -> dict[str, dict[str, tuple]]:
-    """The state's page records and file signatures as table rows (``ids``: each set of
-    reads' number)."""
-    return {"pages": {p: (r.digest, ids.get("\n".join(r.reads), -1))
-                      for p, r in state.pages.items()},
-            "files": {p: (s,) for p, s in state.files.items()}}
-
-
-def _save_map(db: sqlite3.Connection, table: str, new: dict[str, tuple],
-              old: dict[str, tuple] | None) -> None:
-    """Write the rows of ``table`` (path → values) that differ from ``old`` (None: all)."""
+def _changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The entries of ``new`` that ``old`` lacks or holds another value for (a kept page's
+    record is the previous build's very object: compared by identity first)."""
     if old is None:
+        return dict(new)
+    return {key: value for key, value in new.items()
+            if (found := old.get(key, _NONE)) is not value and found != value}
+
+
+_NONE = object()
+
+
+def _save_rows(db: sqlite3.Connection, table: str, changed: Mapping[str, Any],
+               new: Mapping[str, Any], previous: State | None, row: Callable[[Any], tuple]
+               ) -> None:
+    """Write ``changed`` (path → value, as ``row`` makes it) into ``table`` and remove the
+    paths ``new`` no longer has (every row again without a ``previous`` state)."""
+    if previous is None:
         db.execute(f"DELETE FROM {table}")
-        old = {}
-    db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in old if p not in new])
-    rows = [(p, *v) for p, v in sorted(new.items()) if old.get(p) != v]
+    else:
+        old = previous.pages if table == "pages" else previous.files
+        db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in old if p not in new])
+    rows = [(path, *row(value)) for path, value in sorted(changed.items())]
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)

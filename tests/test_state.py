@@ -71,6 +71,38 @@ def test_saving_writes_only_the_records_that_changed(tmp_path: Path) -> None:
     assert now["a"] == rowids["a"] and "b" not in now and "c" in now
 
 
+def test_saving_writes_only_the_page_and_file_rows_that_changed(tmp_path: Path) -> None:
+    """A build keeps most pages' records (the very objects it loaded): their rows are left
+    alone; a changed, new or removed page's row is written or deleted, and a set of reads
+    no page has any more goes."""
+    import contextlib
+    import sqlite3
+
+    from nbpress.model import PageRecord
+
+    path = tmp_path / "state.sqlite"
+    kept, edited = PageRecord("d1", ("site.title",)), PageRecord("d2", ("post.title",))
+    before = state.State(fingerprint="1", pages={"a.html": kept, "b.html": edited,
+                                                 "c.html": PageRecord("d3", ("site.tags",))},
+                         files={"a.html": "1:2", "b.html": "3:4"})
+    state.save(path, before)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE pages SET digest = 'untouched' WHERE path = 'a.html'")
+        db.commit()
+    after = state.State(fingerprint="2", pages={
+        "a.html": kept, "b.html": PageRecord("d2b", ("post.title", "site.title")),
+        "d.html": PageRecord("d4", ("site.title",))}, files={"a.html": "1:2", "b.html": "5:6"})
+    state.save(path, after, before)
+    loaded = state.load(path)
+    assert loaded.pages["a.html"].digest == "untouched"  # not written again
+    assert {p: r for p, r in loaded.pages.items() if p != "a.html"} == {
+        p: r for p, r in after.pages.items() if p != "a.html"}
+    assert loaded.files == after.files
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        sets = sorted(r for (r,) in db.execute("SELECT reads FROM readsets"))
+    assert sets == ["post.title\nsite.title", "site.title"]
+
+
 def test_the_state_of_many_posts_is_small(tmp_path: Path) -> None:
     html = "<p>" + "A paragraph of a long post about optimisers and losses. " * 60 + "</p>"
     big = RenderedPost(post=POST, html=html, excerpt=html[:300], files=(), execution=EXECUTION,
