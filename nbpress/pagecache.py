@@ -143,6 +143,20 @@ def _hash(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _fields_digest(page: Mapping[str, Any]) -> str:
+    """A digest of a page's fields: long text (the post's HTML) as its bytes, the rest as
+    its ``repr`` (``repr`` of the whole page spent most of its time escaping the HTML)."""
+    digest = hashlib.sha256()
+    for key, value in page.items():
+        if type(value) is str and len(value) > 256:
+            data, kind = value.encode("utf-8", "surrogatepass"), "s"
+        else:
+            data, kind = repr(value).encode(), "r"
+        digest.update(f"\0{key!r}\0{kind}{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def template_digest(theme_dirs: Iterable[Path]) -> str:
     """A hash of every template of the theme (a template may include or extend any)."""
     digest = hashlib.sha256()
@@ -281,7 +295,7 @@ class PageMaker:
     def _own(self, page: Any) -> str:
         """The digest of a page's own fields (the same with or without a memo)."""
         def digest() -> str:
-            return hashlib.sha256(repr(page).encode()).hexdigest()
+            return _fields_digest(page)
 
         return digest() if self._kept is None else self._kept.same("page-digest", (page,),
                                                                    None, digest)

@@ -11,6 +11,7 @@ and its subscribers.  Every link carries the ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import posixpath
 import re
@@ -64,6 +65,7 @@ def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
     return warnings
 
 
+@functools.lru_cache(maxsize=4096)  # every post's tags, every build: a few names, often
 def tag_slug(tag: str) -> str:
     """A tag's URL segment, as Jekyll's ``slugify``: lower case, runs of other characters → '-'.
 
@@ -226,8 +228,8 @@ def _colab_path(config: SiteConfig, item: RenderedPost) -> str:
     """What Colab opens: an ``.ipynb`` post itself, else the post's executed notebook in the
     committed cache (Colab cannot open a ``.md`` post)."""
     path = item.post.path
-    if path.suffix != ".ipynb":
-        path = config.root / CACHE_DIR / path.stem / "notebook.ipynb"  # cache.entry_dir's
+    if path.suffix != ".ipynb":  # cache.entry_dir's, under the root
+        return f"{CACHE_DIR}/{path.stem}/notebook.ipynb"
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:
