@@ -1,0 +1,111 @@
+"""Work split between this process and forked copies of it: the site stage's pages.
+
+Rendering the site's pages (Jinja, ≈1 ms a page) needs the whole site's context: every
+post's fields and HTML.  Sending that to worker processes would cost more than the
+rendering; a forked copy already has it, unchanged (copy-on-write).  Each copy does
+every ``workers``-th item and sends back its results (small: digests and the names of what
+a page read) through a pipe, pickled.
+
+Only where it is safe: ``os.fork`` exists, and the caller has no threads that another
+copy could find holding a lock (``pagecache`` forks in one-shot builds only, not under
+``serve``'s server and watcher threads).  A copy runs nothing but ``work`` and leaves with
+``os._exit``: no buffers flushed twice, no exit handlers run twice.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 64  # fewer are done here: a fork and its pipe cost more than they save
+
+
+def workers_here() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """``[work(item) for item in items]``, the items shared between this process and
+    ``workers - 1`` forked copies of it.  An exception in a copy is raised here (the
+    first copy's first); every copy has ended when this returns or raises."""
+    workers = min(workers, len(items) // (MIN_ITEMS // 2) or 1)
+    if workers < 2 or len(items) < MIN_ITEMS or not hasattr(os, "fork"):
+        return [work(item) for item in items]
+    children: list[tuple[int, int]] = []
+    try:
+        for n in range(1, workers):
+            children.append(_start(work, items[n::workers]))
+        shares = [[work(item) for item in items[0::workers]]]
+        while children:
+            shares.append(_collect(*children.pop(0)))
+    finally:
+        for pid, fd in children:  # an exception here or in a copy: end the others now
+            _end(pid, fd)
+    results: list = [None] * len(items)
+    for n, share in enumerate(shares):
+        results[n::workers] = share
+    return results
+
+
+def _start(work: Callable, share: Sequence) -> tuple[int, int]:
+    """Fork a copy doing ``work`` over ``share``; returns its pid and the pipe's read end."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    status = 1
+    try:  # the copy: never returns from here
+        os.close(read)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; this process says why
+        try:
+            outcome: tuple = ("done", [work(item) for item in share])
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, raised there
+            outcome = ("failed", exc)
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
+            data = pickle.dumps(("failed", RuntimeError(f"{outcome[1]!r} ({exc})")))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, fd: int) -> list:
+    """A copy's results (raising its exception), once it has ended."""
+    try:
+        with os.fdopen(fd, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(f"a page-rendering process ended without its results "
+                           f"(exit status {os.waitstatus_to_exitcode(status)}).")
+    kind, value = pickle.loads(data)
+    if kind == "failed":
+        raise value
+    return value
+
+
+def _end(pid: int, fd: int) -> None:
+    """End a copy whose results are no longer wanted (not yet collected: not yet reaped)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    os.close(fd)
+
+
+__all__ = ["MIN_ITEMS", "forked_map", "workers_here"]
