@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import jinja2
 
+from .errors import NbpressError
+from .forkmap import forked_map, workers_here
 from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .state import State, code_digest, site_matches
@@ -169,14 +172,30 @@ def template_digest(theme_dirs: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A page to render: its template, path and context, the previous build's record and
+    the digest of its reads now (None without one), and where its bytes go."""
+
+    name: str
+    path: str
+    context: Mapping[str, Any]
+    old: PageRecord | None
+    digest: str | None
+    spooled: Path | None
+
+
 class PageMaker:
     """Renders the site's pages, or keeps the previous build's file when nothing it read
     changed.  ``reusable``: the previous build's pages are in ``out`` as it wrote them."""
 
     def __init__(self, env: jinja2.Environment, site: Mapping[str, Any], *, base: str,
                  previous: Mapping[str, PageRecord], out: Path, reusable: bool,
-                 memo: Memo | None = None, spool: Path | None = None) -> None:
+                 memo: Memo | None = None, spool: Path | None = None, workers: int = 1
+                 ) -> None:
         self.env, self.base, self.out, self.reusable = env, base, out, reusable
+        self.workers = workers  # processes rendering pages (``finish``); 1: here, at once
+        self._waiting: list[tuple[OutputFile, _Job]] = []
         self.spool = spool  # a folder for rendered pages (on the site's file system), or None
         self.previous = previous if reusable else {}
         self._made: dict[str, list[tuple[OutputFile, PageRecord]]] = {}
@@ -194,25 +213,56 @@ class PageMaker:
         self._kept = memo  # serve's: a page's own digest while it is the same object
 
     def __call__(self, name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
-        """The file at ``path``: ``name`` rendered with ``context``, or the kept one."""
+        """The file at ``path``: ``name`` rendered with ``context``, or the kept one.  With
+        ``workers``, a page to render is only set aside: ``finish`` renders them all."""
         old = self.previous.get(path)
         digest = None if old is None else self._digest(name, path, context, old.reads)
         if old is not None and old.digest == digest and os.path.isfile(f"{self.out}/{path}"):
             return self._made_(self._kept_file(path), old)
-        self._sink.reads = set()
-        data = render_template(self.env, name, self._view(context)).encode()
-        reads = tuple(sorted(self._sink.reads))
-        if old is None or reads != old.reads:  # else: the digest of these reads, made above
-            digest = self._digest(name, path, context, reads)
-        record = PageRecord(digest, reads)
         self.rendered.append(path)
-        if self.spool is None:
-            return self._made_(OutputFile(path, data), record)
         # Set aside on disk until the site is written: thousands of pages need not all be
         # in memory at once.
-        spooled = self.spool / str(len(self.rendered))
-        spooled.write_bytes(data)
-        return self._made_(OutputFile(path, source=spooled, digest=content_digest(data)), record)
+        spooled = None if self.spool is None else self.spool / str(len(self.rendered))
+        job = _Job(name, path, context, old, digest, spooled)
+        if self.workers < 2 or spooled is None:
+            return self._done(job, self._render(job))
+        waiting = OutputFile(path, source=spooled)  # replaced by ``finish``
+        self._waiting.append((waiting, job))
+        return waiting
+
+    def _render(self, job: _Job) -> tuple:
+        """(bytes, or None once spooled; their digest; what it read; the page's digest), or
+        the template's error."""
+        self._sink.reads = set()
+        try:
+            data = render_template(self.env, job.name, self._view(job.context)).encode()
+        except NbpressError as exc:
+            return exc
+        reads = tuple(sorted(self._sink.reads))
+        digest = job.digest if job.old is not None and reads == job.old.reads \
+            else self._digest(job.name, job.path, job.context, reads)  # (else: made already)
+        if job.spooled is None:
+            return data, "", reads, digest
+        job.spooled.write_bytes(data)
+        return None, content_digest(data), reads, digest
+
+    def _done(self, job: _Job, result: tuple | NbpressError) -> OutputFile:
+        if isinstance(result, NbpressError):
+            raise result
+        data, written, reads, digest = result
+        file = OutputFile(job.path, data) if data is not None else \
+            OutputFile(job.path, source=job.spooled, digest=written)
+        return self._made_(file, PageRecord(digest, reads))
+
+    def finish(self, files: Sequence[OutputFile]) -> list[OutputFile]:
+        """``files`` with the pages set aside rendered in their place: shared between this
+        process and forked copies of it (``forkmap``) when there are many; the first page's
+        error (in the site's order) is raised."""
+        waiting, self._waiting = self._waiting, []
+        results = forked_map(self._render, [job for _, job in waiting], self.workers)
+        done = {id(file): self._done(job, result)
+                for (file, job), result in zip(waiting, results)}
+        return [done.get(id(file), file) for file in files]
 
     def _kept_file(self, path: str) -> OutputFile:
         """The file at ``path`` in ``out``, kept (serve: its path object made once)."""
@@ -327,8 +377,11 @@ def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
     reusable = bool(previous.files) and site_matches(config.out, previous.build_id,
                                                      search_behind=True)
     base = hashlib.sha256((templates + code_digest()).encode())
+    # Forked copies only in a one-shot build: serve's server and watcher threads must not
+    # be copied mid-lock; its memo would not learn the copies' digests either.
+    workers = workers_here() if memo is None and spool is not None else 1
     return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
-                     reusable=reusable, memo=memo, spool=spool)
+                     reusable=reusable, memo=memo, spool=spool, workers=workers)
 
 
 __all__ = ["ALL", "MakePage", "PageMaker", "PageRecord", "Tracked", "page_maker",

@@ -190,6 +190,7 @@ def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rende
     make = page_maker(*templates, site, config, previous, memo, spool)  # keeps unchanged
     files, warnings = redirect_outputs(make, site, rendered.posts,
                                        site_files(make, config, site, rendered.posts))
+    files = make.finish(files)  # the pages it set aside, rendered (in forked copies)
     warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
     signatures, written, pending = write_output(files, config, build_id, previous.files,

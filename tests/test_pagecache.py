@@ -158,3 +158,87 @@ def test_template_digest_changes_with_any_template(tmp_path: Path) -> None:
     assert template_digest([tmp_path]) == before
     (tmp_path / "templates" / "partials" / "nav.html").write_text("<nav>x</nav>")
     assert template_digest([tmp_path]) != before
+
+
+NOTE = """\
+---
+title: "Reading notes {n}: {topic}"
+tags: [{topic}, notes]
+---
+What I took from this week's papers on {topic}, part {n}.
+
+<!--more-->
+
+The rest of the notes: ablations, baselines, and what did not replicate.
+"""
+TOPICS = ("optimisers", "tokenisers", "scaling laws", "distillation", "pruning")
+
+
+def _write_notes(root: Path, count: int) -> None:
+    (root / "posts").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.nbpress]\ntitle = "Reading notes"\nsearch = false\npaginate = 5\n')
+    for n in range(1, count + 1):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n)
+        (root / "posts" / f"{day}-notes-{n}.md").write_text(
+            NOTE.format(n=n, topic=TOPICS[n % len(TOPICS)]))
+
+
+def _built(root: Path, monkeypatch, workers: int) -> tuple[dict, dict, list]:
+    """The site's files, the state's page records, and the forked renderings asked for."""
+    import io
+    import shutil
+
+    import nbpress.forkmap
+    import nbpress.pagecache
+    from nbpress import state
+    from nbpress.config import load_config
+    from nbpress.pipeline import build
+
+    shutil.rmtree(root / "_site", ignore_errors=True)
+    shutil.rmtree(root / ".nbpress-cache", ignore_errors=True)
+    asked = []
+    real = nbpress.forkmap.forked_map
+    monkeypatch.setattr(nbpress.pagecache, "workers_here", lambda: workers)
+    monkeypatch.setattr(nbpress.pagecache, "forked_map",
+                        lambda work, items, n: asked.append((len(items), n)) or real(work, items, n))
+    build(load_config(root), log=io.StringIO())
+    out = root / "_site"
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+             if p.is_file() and p.name != ".nbpress-site"}
+    return files, state.load(state.state_path(root, out)).pages, asked
+
+
+def test_pages_rendered_in_forked_copies_are_the_pages_rendered_here(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """A one-shot build shares its pages' rendering with forked copies of itself
+    (``forkmap``): the site and the records kept for the next build are those of a build
+    that rendered every page itself."""
+    root = tmp_path / "blog"
+    _write_notes(root, 70)
+    here, here_records, asked_here = _built(root, monkeypatch, workers=1)
+    shared, shared_records, asked = _built(root, monkeypatch, workers=3)
+    assert asked == [(len(shared_records), 3)] and len(shared_records) > 70 + 14
+    assert asked_here == [(0, 1)]  # every page rendered as it came
+    assert shared == here
+    assert shared_records == here_records
+
+
+def test_a_template_mistake_in_a_forked_copy_is_the_one_said_here(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """Post 41's page is the 30th to render: with three processes, the second copy's."""
+    from nbpress.errors import NbpressError
+
+    root = tmp_path / "blog"
+    _write_notes(root, 70)
+    (root / "templates").mkdir()
+    (root / "templates" / "post.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{% if page.url.endswith("-41.html") %}'
+        "{{ page.no_such_field }}{% endif %}\n{{ page.content | safe }}\n{% endblock %}\n")
+    said = []
+    for workers in (1, 3):
+        with pytest.raises(NbpressError) as info:
+            _built(root, monkeypatch, workers)
+        said.append(str(info.value))
+    assert "no_such_field" in said[0] and "post.html:3" in said[0]
+    assert said[1] == said[0]
