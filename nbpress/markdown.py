@@ -12,6 +12,7 @@ hand-written-anchor lint).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -22,6 +23,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -30,14 +32,21 @@ from .texmath import render_many, render_tex
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+@functools.lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer | None:
+    """Pygments' lexer for ``language`` (None when it knows none): looked up once per
+    language and process (the lookup reads the installed plugins each time)."""
+    try:
+        return get_lexer_by_name(language or "text", stripnl=False)
+    except ClassNotFound:
+        return None
+
+
 def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = False) -> str:
     """Code → ``<pre class="highlight">`` HTML, coloured when Pygments knows the language;
     ``linenos`` numbers the lines (``<span class="linenos">``, as Pygments' inline style)."""
-    try:
-        lexer = get_lexer_by_name(language or "text", stripnl=False)
-        body = pygments_highlight(code, lexer, _FORMATTER)
-    except ClassNotFound:
-        body = html.escape(code)
+    lexer = _lexer(language)
+    body = html.escape(code) if lexer is None else pygments_highlight(code, lexer, _FORMATTER)
     if linenos:
         lines = body.split("\n")
         count = len(lines) - (lines[-1] == "")  # Pygments ends the code with a newline
@@ -161,6 +170,15 @@ def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> Markdow
     for plugin in plugins:
         plugin(md)
     return md
+
+
+@functools.lru_cache(maxsize=8)
+def plain_markdown(macros: tuple[tuple[str, str], ...] = ()) -> MarkdownIt:
+    """The renderer without plugins (cells' Markdown outputs, front-matter excerpts), made
+    once per set of ``macros`` and process: making one costs about as much as rendering a
+    short post with it.  Rendering keeps nothing in it (each ``render`` has its own state
+    and env)."""
+    return make_markdown(macros=macros)
 
 
 def fenced_lines(lines: list[str]) -> list[bool]:

@@ -26,7 +26,7 @@ from .errors import BuildWarning, PostError
 from .interactive import saved_widgets, widget_state
 from .liquid import resolve
 from .liquidcompat import blank_undefined
-from .markdown import MATH_PROBLEMS, make_markdown
+from .markdown import MATH_PROBLEMS, make_markdown, plain_markdown
 from .media import responsive_media
 from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
@@ -216,7 +216,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
-                      render_markdown=make_markdown(macros=config.math_macros).render,
+                      render_markdown=plain_markdown(config.math_macros).render,
                       max_output_lines=config.output_lines,
                       max_output_bytes=config.output_bytes, language=doc.kernel.language,
                       widgets=saved_widgets(result.notebook.metadata),

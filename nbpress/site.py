@@ -26,7 +26,7 @@ from .feed import feed_entries, sitemap_urls
 from .htmlrewrite import (drop_heading, images, min_heading_level, outline, plain_text,
                           resolve_url, rewrite)
 from .interactive import LIBRARIES, LOADER, libraries_in, page_scripts
-from .markdown import make_markdown
+from .markdown import plain_markdown
 from .model import CACHE_DIR, Analysis, OutputFile, PostSource, RenderedPost, SiteConfig
 from .memo import Memo
 from .pagecache import MakePage
@@ -132,7 +132,7 @@ def post_context(item: RenderedPost, variables: Mapping[str, Any], config: SiteC
     modified = post.modified or post.date
     excerpt, excerpt_text = derived.excerpt, derived.excerpt_text
     if post.excerpt:  # the front matter's excerpt: replaces the derived one, as in Jekyll
-        excerpt = make_markdown().render(post.excerpt)
+        excerpt = plain_markdown().render(post.excerpt)
         excerpt_text = plain_text(excerpt)
     description = post.description or shorten(excerpt_text)
     kind = "post" if post.kind == "post" else "page"

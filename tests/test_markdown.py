@@ -223,3 +223,23 @@ def test_bare_amsmath_that_cannot_render_is_its_source() -> None:
     assert '<p class="math-source">\\begin{equation}\n\\foo\n\\end{equation}</p>' in html
     assert [(line, source) for line, source, _ in problems] == \
         [(2, "\\begin{equation}\n\\foo\n\\end{equation}")]
+
+
+def test_the_plain_renderer_is_made_once_and_keeps_nothing_between_renders() -> None:
+    """Cells' Markdown outputs and front-matter excerpts share one renderer per set of
+    macros; a footnote, a math mistake or a heading id of one text never shows in the
+    next, which renders as a fresh renderer renders it."""
+    from nbpress.markdown import MATH_PROBLEMS, make_markdown, plain_markdown
+
+    md = plain_markdown((("\\R", "\\mathbb{R}"),))
+    assert plain_markdown((("\\R", "\\mathbb{R}"),)) is md and plain_markdown() is not md
+    first_env: dict = {}
+    first = md.render("# Setup\n\nA claim.[^1] $\\R$ and $\\frac{1$\n\n[^1]: A source.\n",
+                      first_env)
+    assert "footnote" in first and first_env[MATH_PROBLEMS]
+    second_env: dict = {}
+    text = "# Setup\n\nNo notes here, only $x \\in \\R$.\n"
+    second = md.render(text, second_env)
+    assert second == make_markdown(macros=(("\\R", "\\mathbb{R}"),)).render(text)
+    assert "footnote" not in second and MATH_PROBLEMS not in second_env
+    assert second.count('id="setup"') == 1
