@@ -376,11 +376,14 @@ def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
     still as the previous build wrote it."""
     reusable = bool(previous.files) and site_matches(config.out, previous.build_id,
                                                      search_behind=True)
-    base = hashlib.sha256((templates + code_digest()).encode())
+    base = hashlib.sha256((templates + code_digest()).encode()).hexdigest()
+    # Every digest starts from ``base``: when it changed (a template edited), no page can be
+    # kept, and computing each one's digest before rendering it is work thrown away.
+    records = previous.pages if previous.page_base in ("", base) else {}
     # Forked copies only in a one-shot build: serve's server and watcher threads must not
     # be copied mid-lock; its memo would not learn the copies' digests either.
     workers = workers_here() if memo is None and spool is not None else 1
-    return PageMaker(env, site, base=base.hexdigest(), previous=previous.pages, out=config.out,
+    return PageMaker(env, site, base=base, previous=records, out=config.out,
                      reusable=reusable, memo=memo, spool=spool, workers=workers)
 
 

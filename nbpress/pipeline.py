@@ -195,7 +195,7 @@ def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rende
     build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
     signatures, written, pending = write_output(files, config, build_id, previous.files,
                                                 make.reusable, search_later)
-    saved = save(build_id, pages=make.records_for(files), files=signatures)
+    saved = save(build_id, pages=make.records_for(files), files=signatures, page_base=make.base)
     if memo is not None:
         memo.state = saved
     return BuildReport(posts=(), warnings=tuple(warnings), seconds=0.0,
@@ -385,7 +385,7 @@ def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
                 rendered: Rendered, plans: list[cache.Plan],
                 runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State,
-                **site: dict) -> state.State:
+                **site: object) -> state.State:
     """What this build saw, for the next build to do only what changed (only the records
     that differ from ``previous`` are written)."""
     records = [runs[p.name][1] if p.name in runs else p.record for p in plans]

@@ -92,6 +92,7 @@ class State:
     executions: str = ""  # fingerprint of the cache entries and dependency files after it
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by path in the site
     files: dict[str, str] = field(default_factory=dict)  # every file it wrote: its signature
+    page_base: str = ""  # what every page's digest starts from (``pagecache``): templates, code
 
     def up_to_date(self, fingerprint: str, root: Path, out: Path) -> bool:
         """Nothing changed since this state was saved: same inputs, same cache, same site."""
@@ -255,7 +256,8 @@ def load(path: Path, *, posts: bool = True) -> State:
             files = dict(db.execute("SELECT path, signature FROM files")) if posts else {}
         return State(posts=records, fingerprint=meta["fingerprint"], build_id=meta["build_id"],
                      dependency_files=tuple(meta["dependency_files"]),
-                     executions=meta["executions"], pages=pages, files=files)
+                     executions=meta["executions"], pages=pages, files=files,
+                     page_base=meta.get("page_base", ""))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError,
             zlib.error):
         return State()
@@ -302,7 +304,7 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             db.execute("DELETE FROM readsets WHERE id NOT IN (SELECT readset FROM pages)")
             meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
                     "dependency_files": list(state.dependency_files),
-                    "executions": state.executions}
+                    "executions": state.executions, "page_base": state.page_base}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [(k, json.dumps(v)) for k, v in meta.items()])
     except sqlite3.DatabaseError:  # a damaged file: start again from nothing

@@ -242,3 +242,44 @@ def test_a_template_mistake_in_a_forked_copy_is_the_one_said_here(tmp_path: Path
         said.append(str(info.value))
     assert "no_such_field" in said[0] and "post.html:3" in said[0]
     assert said[1] == said[0]
+
+
+def test_a_template_edit_keeps_no_record_and_gives_the_site_a_fresh_build_gives(
+        tmp_path: Path) -> None:
+    """Every page's digest starts from the templates' digest (``State.page_base``): after a
+    template edit no previous record can match, so none is looked at (no digest is worked
+    out before rendering), and the site is byte for byte what a fresh build makes."""
+    import io
+    import shutil
+
+    from nbpress import state
+    from nbpress.config import load_config
+    from nbpress.pagecache import page_maker
+    from nbpress.pipeline import build
+
+    root = tmp_path / "blog"
+    _write_notes(root, 6)
+    build(load_config(root), log=io.StringIO())
+    config = load_config(root)
+    before = state.load(state.state_path(root, config.out))
+    assert len(before.page_base) == 64 and before.pages
+    env = jinja2.Environment()
+    kept = page_maker(env, template_digest(config.theme_dirs), {}, config, before)
+    assert kept.base == before.page_base and kept.previous == before.pages
+    (root / "templates").mkdir()
+    theme = Path(__file__).parent.parent / "nbpress" / "theme" / "templates" / "base.html"
+    (root / "templates" / "base.html").write_text(
+        theme.read_text().replace("</body>", "<p>Licensed CC BY 4.0.</p></body>"))
+    config = load_config(root)
+    edited = page_maker(env, template_digest(config.theme_dirs), {}, config, before)
+    assert edited.base != before.page_base and edited.previous == {}  # nothing to look at
+    report = build(config, log=io.StringIO())
+    assert len(report.rendered) == len(before.pages)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site", ".nbpress-cache"))
+    build(load_config(fresh), log=io.StringIO())
+    site = {p.relative_to(root / "_site"): p.read_bytes() for p in (root / "_site").rglob("*")
+            if p.is_file() and p.name != ".nbpress-site"}
+    again = {p.relative_to(fresh / "_site"): p.read_bytes() for p in (fresh / "_site").rglob("*")
+             if p.is_file() and p.name != ".nbpress-site"}
+    assert site == again and any(b"Licensed CC BY 4.0." in v for v in site.values())
