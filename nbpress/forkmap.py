@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import warnings
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -59,7 +60,9 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
 def _start(work: Callable, share: Sequence) -> tuple[int, int]:
     """Fork a copy doing ``work`` over ``share``; returns its pid and the pipe's read end."""
     read, write = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns of any thread (see the docstring)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid:
         os.close(write)
         return pid, read

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import NbpressError
+from .forkmap import forked_map
 from .fsutil import replace_dir
 from .searchpage import read_for_index, read_page
 from .model import SEARCH_PENDING, SITE_MARKER
@@ -99,28 +100,38 @@ def _html_files(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
 
 
 def site_pages(folder: Path, known: dict[str, tuple[str, bool, str]],
-               seen: dict[str, tuple[str, bool, str]]) -> list[Page]:
+               seen: dict[str, tuple[str, bool, str]], workers: int = 1) -> list[Page]:
     """The pages Pagefind indexes, in path order: those marking a body when any page does
     (as Pagefind decides), else all.  ``known``: path → (signature, body, digest) from the
-    last index, so that only files changed since are read; ``seen`` gets every HTML
-    file's."""
-    pages = []
+    last index, so that only files changed since are read (shared with ``workers - 1``
+    forked copies of this process when there are many: a template edit changes them all);
+    ``seen`` gets every HTML file's."""
+    pages, unread = [], []
     for path, st in _html_files(folder):
         signature = _signature(st)
         last = known.get(path)
         if last is not None and last[0] == signature:
-            body, digest = last[1], last[2]
+            pages.append(Page(path, signature, last[1], last[2]))
         else:
-            try:
-                body, digest = read_page((folder / path).read_bytes())
-            except FileNotFoundError:  # removed since the folder was listed
-                continue
-        pages.append(Page(path, signature, body, digest))
-        seen[path] = (signature, body, digest)
+            unread.append((path, signature))
+    for (path, signature), found in zip(unread, forked_map(
+            lambda item: _read_page(folder / item[0]), unread, workers)):
+        if found is not None:
+            pages.append(Page(path, signature, *found))
+    for page in pages:
+        seen[page.path] = (page.signature, page.body, page.digest)
     pages.sort(key=lambda p: p.path)
     if any(p.body for p in pages):
         return [p for p in pages if p.body]
     return pages
+
+
+def _read_page(path: Path) -> tuple[bool, str] | None:
+    """``read_page`` of the file, or None when it was removed since the folder was listed."""
+    try:
+        return read_page(path.read_bytes())
+    except FileNotFoundError:
+        return None
 
 
 def _hash(text: str, size: int) -> bytes:
@@ -229,15 +240,16 @@ def _write_json(path: Path, data: object) -> None:
     _write_text(path, json.dumps(data, separators=(",", ":")))
 
 
-def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
+def index_site(folder: Path, kept: str = _KEPT, workers: int = 1) -> list[str]:
     """Bring the search index of the site in ``folder`` up to date: the shards whose pages
     changed are indexed again (all of them the first time), the others kept; a site
     without pages gets no index (Pagefind refuses those).  ``kept``: what a failure leaves,
-    for its message.  Returns the ids of the shards indexed."""
+    for its message; ``workers``: processes reading the changed pages (``site_pages``).
+    Returns the ids of the shards indexed."""
     bundle = folder / BUNDLE
     files, recorded = _read_pages(bundle)
     seen: dict[str, tuple[str, bool, str]] = {}
-    all_pages = site_pages(folder, files, seen)
+    all_pages = site_pages(folder, files, seen, workers)
     cut = shards(all_pages)
     if not cut:
         shutil.rmtree(bundle, ignore_errors=True)
@@ -282,11 +294,12 @@ def index_site(folder: Path, kept: str = _KEPT) -> list[str]:
     return [s.id for s in todo]
 
 
-def reindex_site(folder: Path) -> None:
+def reindex_site(folder: Path, workers: int = 1) -> None:
     """Index ``folder`` (a site updated in place) again; a failure says the pages are this
     build's and the index the previous one."""
     index_site(folder, kept="the pages are this build's, the search index is the previous "
-                            "one (it may miss this build's changes until the next build)")
+                            "one (it may miss this build's changes until the next build)",
+               workers=workers)
 
 
 class Reindexer:

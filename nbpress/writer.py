@@ -16,6 +16,7 @@ it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -227,6 +228,7 @@ def write_output(files: Sequence[OutputFile], config: SiteConfig, build_id: str,
     swapped in; the search index with it.  Returns the files' signatures, the paths
     written or removed, and whether the search index is left for later (``search_later``:
     ``serve`` rebuilds it once the browser has reloaded)."""
+    from .forkmap import workers_here
     from .search import BUNDLE, SHARDS, index_site, reindex_site
 
     out = config.out
@@ -248,8 +250,10 @@ def write_output(files: Sequence[OutputFile], config: SiteConfig, build_id: str,
             if not config.search:
                 shutil.rmtree(out / BUNDLE, ignore_errors=True)
             elif stale(written) and not search_later:
-                reindex_site(out)
+                reindex_site(out, workers_here())
             return signatures, written, search_later and stale(written)
     signatures = {f.path: signature(f, out, previous) for f in files}
-    write_site(files, out, build_id, before_swap=index_site if config.search else None)
+    # Pages read in forked copies only when no serve thread runs (forkmap.py).
+    index = functools.partial(index_site, workers=1 if search_later else workers_here())
+    write_site(files, out, build_id, before_swap=index if config.search else None)
     return signatures, [f.path for f in files], False

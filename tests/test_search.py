@@ -290,3 +290,30 @@ def test_search_false_builds_no_index_and_no_box(tmp_path: Path, fake_executor) 
     build(load_config(tmp_path), executor=fake_executor, log=io.StringIO())
     assert not (tmp_path / "_site" / BUNDLE).exists()
     assert "pagefind" not in (tmp_path / "_site" / "index.html").read_text()
+
+
+def test_changed_pages_read_in_forked_copies_are_read_as_here(tmp_path: Path) -> None:
+    """A template edit changes every page: the changed ones are read in forked copies
+    (``workers``), and what is recorded of each page is what reading it here gives; pages
+    whose signature is known are not read at all."""
+    from nbpress.forkmap import MIN_ITEMS
+    from nbpress.search import site_pages
+
+    site = tmp_path / "site"
+    for n in range(MIN_ITEMS * 2):
+        page = site / f"2024/01/{n:03d}/index.html"
+        page.parent.mkdir(parents=True)
+        body = f"<main data-pagefind-body><h1>Notes {n}</h1><p>On attention, part {n}.</p></main>"
+        page.write_text(f"<html><body><nav>Home</nav>{body if n % 9 else ''}</body></html>")
+    found = {}
+    for workers in (1, 3):
+        seen: dict = {}
+        found[workers] = site_pages(site, {}, seen, workers), seen
+    assert found[3] == found[1]
+    pages, seen = found[1]
+    assert len(seen) == MIN_ITEMS * 2 and all(p.body for p in pages)
+    assert len(pages) == len([n for n in range(MIN_ITEMS * 2) if n % 9])
+    # Known signatures are trusted: a page recorded with another digest keeps it.
+    known = {path: (signature, body, "recorded") for path, (signature, body, _) in seen.items()}
+    again: dict = {}
+    assert {p.digest for p in site_pages(site, known, again, 3)} == {"recorded"}
