@@ -6,10 +6,13 @@ rendering; a forked copy already has it, unchanged (copy-on-write).  Each copy d
 every ``workers``-th item and sends back its results (small: digests and the names of what
 a page read) through a pipe, pickled.
 
-Only where it is safe: ``os.fork`` exists, and the caller has no threads that another
-copy could find holding a lock (``pagecache`` forks in one-shot builds only, not under
-``serve``'s server and watcher threads).  A copy runs nothing but ``work`` and leaves with
-``os._exit``: no buffers flushed twice, no exit handlers run twice.
+Only where it is safe: ``os.fork`` exists, and no thread of the caller's may hold a lock
+the copy needs.  The site stage and the search index fork in one-shot builds only, not
+under ``serve``'s server, watcher and index threads; the threads a one-shot build may
+still have (ZeroMQ's after kernels ran, V8's after math) hold no lock that rendering a
+template or reading a file takes.  A copy runs nothing but ``work`` and leaves with
+``os._exit``: no buffers flushed twice, no exit handlers run twice, no lock of the
+build's released (``flock`` locks are the parent's as long as it holds them).
 """
 
 from __future__ import annotations
