@@ -6,20 +6,27 @@ rendering; a forked copy already has it, unchanged (copy-on-write).  Each copy d
 every ``workers``-th item and sends back its results (small: digests and the names of what
 a page read) through a pipe, pickled.
 
-Only where it is safe: ``os.fork`` exists, and no thread of the caller's may hold a lock
-the copy needs.  The site stage and the search index fork in one-shot builds only, not
-under ``serve``'s server, watcher and index threads; the threads a one-shot build may
-still have (ZeroMQ's after kernels ran, V8's after math) hold no lock that rendering a
-template or reading a file takes.  A copy runs nothing but ``work`` and leaves with
+Only where it is safe: on Linux (on macOS a copy of a process that started Apple's
+frameworks may crash, which is why ``multiprocessing`` spawns there), and where no thread
+of the caller's may hold a lock the copy needs.  The site stage and the search index fork
+in one-shot builds only, not under ``serve``'s server, watcher and index threads; the
+threads a one-shot build may still have (ZeroMQ's after kernels ran, V8's after math, a
+Dask client's event loop) hold no lock that rendering a template or reading a file takes.
+Templates must not change what they are given (``site.data.x.append(…)``): such a change
+would be seen only by the pages rendered after it in the same process (the page cache
+already assumes templates have no side effects).  A copy runs nothing but ``work`` and leaves with
 ``os._exit``: no buffers flushed twice, no exit handlers run twice, no lock of the
 build's released (``flock`` locks are the parent's as long as it holds them).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
+import sys
+import traceback
 import warnings
 from typing import Callable, Sequence, TypeVar
 
@@ -27,6 +34,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 64  # fewer are done here: a fork and its pipe cost more than they save
+MAX_COPIES = 4  # each copy's memory grows as it touches the site (reference counts): a
+# many-core machine must not multiply the build's memory by its cores
 
 
 def workers_here() -> int:
@@ -41,10 +50,11 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
     """``[work(item) for item in items]``, the items shared between this process and
     ``workers - 1`` forked copies of it.  An exception in a copy is raised here (the
     first copy's first); every copy has ended when this returns or raises."""
-    workers = min(workers, len(items) // (MIN_ITEMS // 2) or 1)
-    if workers < 2 or len(items) < MIN_ITEMS or not hasattr(os, "fork"):
-        return [work(item) for item in items]
+    workers = min(workers, MAX_COPIES + 1, len(items) // (MIN_ITEMS // 2) or 1)
+    if workers < 2 or len(items) < MIN_ITEMS or not sys.platform.startswith("linux"):
+        return [work(item) for item in items]  # (macOS: a forked copy may crash; see above)
     children: list[tuple[int, int]] = []
+    gc.freeze()  # the objects there are now: no copy's collector walks (and copies) them
     try:
         for n in range(1, workers):
             children.append(_start(work, items[n::workers]))
@@ -52,6 +62,7 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
         while children:
             shares.append(_collect(*children.pop(0)))
     finally:
+        gc.unfreeze()
         for pid, fd in children:  # an exception here or in a copy: end the others now
             _end(pid, fd)
     results: list = [None] * len(items)
@@ -76,11 +87,12 @@ def _start(work: Callable, share: Sequence) -> tuple[int, int]:
         try:
             outcome: tuple = ("done", [work(item) for item in share])
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, raised there
-            outcome = ("failed", exc)
+            outcome = ("failed", with_traceback_note(exc))
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
-            data = pickle.dumps(("failed", RuntimeError(f"{outcome[1]!r} ({exc})")))
+            data = pickle.dumps(("failed", RuntimeError(
+                f"{outcome[1]!r} ({exc})\n{''.join(getattr(outcome[1], '__notes__', []))}")))
         with os.fdopen(write, "wb") as pipe:
             pipe.write(data)
         status = 0
@@ -95,13 +107,28 @@ def _collect(pid: int, fd: int) -> list:
             data = pipe.read()
     finally:
         _, status = os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError(f"a page-rendering process ended without its results "
-                           f"(exit status {os.waitstatus_to_exitcode(status)}).")
-    kind, value = pickle.loads(data)
+    code = os.waitstatus_to_exitcode(status)
+    how = f"killed by signal {-code}: out of memory?" if code < 0 else f"exit status {code}"
+    try:
+        kind, value = pickle.loads(data) if data and code == 0 else ("lost", None)
+    except Exception as exc:  # noqa: BLE001 - results cut short, or an exception not rebuilt
+        kind, value = "lost", exc
+    if kind == "lost":
+        raise RuntimeError(f"a forked copy of the build (rendering pages or reading them for "
+                           f"the search index) ended without its results ({how}"
+                           f"{f'; {value}' if value else ''}); the site and the state were not "
+                           "changed. Build again; if it happens again, report it.")
     if kind == "failed":
         raise value
     return value
+
+
+def with_traceback_note(exc: BaseException) -> BaseException:
+    """``exc`` with its traceback as a note: a pickled exception loses its traceback, and
+    ``--debug`` must still show where in the copy it was raised."""
+    exc.add_note("Raised in a forked copy of the build:\n" + "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    return exc
 
 
 def _end(pid: int, fd: int) -> None:
@@ -114,4 +141,4 @@ def _end(pid: int, fd: int) -> None:
     os.close(fd)
 
 
-__all__ = ["MIN_ITEMS", "forked_map", "workers_here"]
+__all__ = ["MAX_COPIES", "MIN_ITEMS", "forked_map", "with_traceback_note", "workers_here"]

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import jinja2
 
 from .errors import NbpressError
-from .forkmap import forked_map, workers_here
+from .forkmap import forked_map, with_traceback_note, workers_here
 from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .state import State, code_digest, site_matches
@@ -196,6 +196,7 @@ class PageMaker:
         self.env, self.base, self.out, self.reusable = env, base, out, reusable
         self.workers = workers  # processes rendering pages (``finish``); 1: here, at once
         self._waiting: list[tuple[OutputFile, _Job]] = []
+        self._pid = os.getpid()  # a page rendered in another process is in a forked copy
         self.spool = spool  # a folder for rendered pages (on the site's file system), or None
         self.previous = previous if reusable else {}
         self._made: dict[str, list[tuple[OutputFile, PageRecord]]] = {}
@@ -232,12 +233,15 @@ class PageMaker:
 
     def _render(self, job: _Job) -> tuple:
         """(bytes, or None once spooled; their digest; what it read; the page's digest), or
-        the template's error."""
+        the template's error: raised by ``_done`` in the site's order, wherever it was
+        rendered (an unexpected one with its traceback as a note, for ``--debug``)."""
         self._sink.reads = set()
         try:
             data = render_template(self.env, job.name, self._view(job.context)).encode()
         except NbpressError as exc:
             return exc
+        except Exception as exc:  # noqa: BLE001 - a filter's bug in a theme: said in order
+            return exc if os.getpid() == self._pid else with_traceback_note(exc)
         reads = tuple(sorted(self._sink.reads))
         digest = job.digest if job.old is not None and reads == job.old.reads \
             else self._digest(job.name, job.path, job.context, reads)  # (else: made already)
@@ -246,8 +250,8 @@ class PageMaker:
         job.spooled.write_bytes(data)
         return None, content_digest(data), reads, digest
 
-    def _done(self, job: _Job, result: tuple | NbpressError) -> OutputFile:
-        if isinstance(result, NbpressError):
+    def _done(self, job: _Job, result: tuple | Exception) -> OutputFile:
+        if isinstance(result, Exception):
             raise result
         data, written, reads, digest = result
         file = OutputFile(job.path, data) if data is not None else \

@@ -55,7 +55,7 @@ def test_an_exception_in_a_copy_is_raised_here_and_every_copy_ends() -> None:
         return n
 
     me = os.getpid()
-    with pytest.raises(ValueError, match=r"^item 1 is bad \(in a copy\)$"):
+    with pytest.raises(ValueError, match=r"^item 1 is bad \(in a copy\)\n"):
         forked_map(work, list(range(MIN_ITEMS * 2)), 3)
 
 
@@ -79,5 +79,44 @@ def test_a_copy_that_dies_is_said() -> None:
             os._exit(3)
         return n
 
-    with pytest.raises(RuntimeError, match=r"ended without its results \(exit status 3\)"):
+    with pytest.raises(RuntimeError, match=r"ended without its results \(exit status 3\); "
+                                           r"the site and the state were not changed"):
         forked_map(work, list(range(MIN_ITEMS * 2)), 2)
+
+
+def test_a_copy_killed_while_sending_its_results_is_said() -> None:
+    """Results cut short (a copy killed by the kernel's OOM killer while writing them) are
+    not unpickled into a confusing error: the signal is named."""
+    import signal
+
+    me = os.getpid()
+
+    def work(n: int) -> bytes:
+        if os.getpid() != me and n == MIN_ITEMS * 2 - 1:  # its last item: results written
+            os.kill(os.getpid(), signal.SIGKILL)
+        return b"x" * 100_000  # over a pipe's buffer: the copy is still writing
+
+    with pytest.raises(RuntimeError, match=r"killed by signal 9: out of memory\?"):
+        forked_map(work, list(range(MIN_ITEMS * 2)), 2)
+
+
+def test_an_exception_from_a_copy_carries_its_traceback() -> None:
+    me = os.getpid()
+
+    def work(n: int) -> int:
+        if os.getpid() != me:
+            return {}["missing key in a copy"]
+        return n
+
+    with pytest.raises(KeyError) as info:
+        forked_map(work, list(range(MIN_ITEMS * 2)), 2)
+    (note,) = info.value.__notes__
+    assert note.startswith("Raised in a forked copy of the build:\nTraceback")
+    assert 'return {}["missing key in a copy"]' in note
+
+
+def test_copies_are_capped() -> None:
+    from nbpress.forkmap import MAX_COPIES
+
+    found = forked_map(square_and_pid, list(range(MIN_ITEMS * 20)), 64)
+    assert len({pid for _, pid in found}) == MAX_COPIES + 1

@@ -184,8 +184,10 @@ def _write_notes(root: Path, count: int) -> None:
             NOTE.format(n=n, topic=TOPICS[n % len(TOPICS)]))
 
 
-def _built(root: Path, monkeypatch, workers: int) -> tuple[dict, dict, list]:
-    """The site's files, the state's page records, and the forked renderings asked for."""
+def _built(root: Path, monkeypatch, workers: int, fresh: bool = True,
+           asked: list | None = None) -> tuple[dict, dict, list]:
+    """The site's files, the state's page records, and the forked renderings asked for
+    (pages, processes, the pages' paths in order); from nothing unless not ``fresh``."""
     import io
     import shutil
 
@@ -195,13 +197,18 @@ def _built(root: Path, monkeypatch, workers: int) -> tuple[dict, dict, list]:
     from nbpress.config import load_config
     from nbpress.pipeline import build
 
-    shutil.rmtree(root / "_site", ignore_errors=True)
-    shutil.rmtree(root / ".nbpress-cache", ignore_errors=True)
-    asked = []
+    if fresh:
+        shutil.rmtree(root / "_site", ignore_errors=True)
+        shutil.rmtree(root / ".nbpress-cache", ignore_errors=True)
+    asked = [] if asked is None else asked
     real = nbpress.forkmap.forked_map
+
+    def recorded(work, items, n):
+        asked.append((len(items), n, [job.path for job in items]))
+        return real(work, items, n)
+
     monkeypatch.setattr(nbpress.pagecache, "workers_here", lambda: workers)
-    monkeypatch.setattr(nbpress.pagecache, "forked_map",
-                        lambda work, items, n: asked.append((len(items), n)) or real(work, items, n))
+    monkeypatch.setattr(nbpress.pagecache, "forked_map", recorded)
     build(load_config(root), log=io.StringIO())
     out = root / "_site"
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
@@ -218,10 +225,50 @@ def test_pages_rendered_in_forked_copies_are_the_pages_rendered_here(tmp_path: P
     _write_notes(root, 70)
     here, here_records, asked_here = _built(root, monkeypatch, workers=1)
     shared, shared_records, asked = _built(root, monkeypatch, workers=3)
-    assert asked == [(len(shared_records), 3)] and len(shared_records) > 70 + 14
-    assert asked_here == [(0, 1)]  # every page rendered as it came
+    assert [a[:2] for a in asked] == [(len(shared_records), 3)]
+    assert len(shared_records) > 70 + 14
+    assert [a[:2] for a in asked_here] == [(0, 1)]  # every page rendered as it came
     assert shared == here
     assert shared_records == here_records
+
+
+def test_pages_with_records_rendered_again_in_forked_copies_are_those_rendered_here(
+        tmp_path: Path, monkeypatch) -> None:
+    """The site's title changes: every page is rendered again with its previous record
+    at hand (whose digest it reuses when it read the same fields).  Rendered in forked
+    copies or here, from the same previous build, the site and records are the same."""
+    import shutil
+
+    root = tmp_path / "blog"
+    _write_notes(root, 70)
+    _built(root, monkeypatch, workers=1)
+    kept = tmp_path / "kept"
+    for name in ("_site", ".nbpress-cache"):
+        shutil.copytree(root / name, kept / name, copy_function=shutil.copy2)
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace("Reading notes", "Paper notes"))
+    results = {}
+    for workers in (1, 3):
+        for name in ("_site", ".nbpress-cache"):
+            shutil.rmtree(root / name)
+            shutil.copytree(kept / name, root / name, copy_function=shutil.copy2)
+        results[workers] = _built(root, monkeypatch, workers, fresh=False)
+    files, records, asked = results[3]
+    assert asked[0][1] == 3 and asked[0][0] > 70 + 14  # (robots.txt reads no title)
+    assert files == results[1][0] and records == results[1][1]
+    assert all(b"Paper notes" in data for path, data in files.items() if path.endswith(".html")
+               and not path.startswith("_pagefind"))
+
+
+def _notes_failing_on_post_41(tmp_path: Path, expression: str) -> Path:
+    """70 notes whose post template evaluates ``expression`` on post 41's page only."""
+    root = tmp_path / "blog"
+    _write_notes(root, 70)
+    (root / "templates").mkdir()
+    (root / "templates" / "post.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{% if page.url.endswith("-41.html") %}'
+        f"{{{{ {expression} }}}}{{% endif %}}\n{{{{ page.content | safe }}}}\n{{% endblock %}}\n")
+    return root
 
 
 def test_a_template_mistake_in_a_forked_copy_is_the_one_said_here(tmp_path: Path,
@@ -229,19 +276,17 @@ def test_a_template_mistake_in_a_forked_copy_is_the_one_said_here(tmp_path: Path
     """Post 41's page is the 30th to render: with three processes, the second copy's."""
     from nbpress.errors import NbpressError
 
-    root = tmp_path / "blog"
-    _write_notes(root, 70)
-    (root / "templates").mkdir()
-    (root / "templates" / "post.html").write_text(
-        '{% extends "base.html" %}\n{% block content %}\n{% if page.url.endswith("-41.html") %}'
-        "{{ page.no_such_field }}{% endif %}\n{{ page.content | safe }}\n{% endblock %}\n")
-    said = []
+    root = _notes_failing_on_post_41(tmp_path, "page.no_such_field")
+    said, asked = [], []
     for workers in (1, 3):
         with pytest.raises(NbpressError) as info:
-            _built(root, monkeypatch, workers)
+            _built(root, monkeypatch, workers, asked=asked)
         said.append(str(info.value))
     assert "no_such_field" in said[0] and "post.html:3" in said[0]
     assert said[1] == said[0]
+    (_, workers, paths), = [a for a in asked if a[1] == 3]
+    failing = [n for n, path in enumerate(paths) if path.endswith("-41.html")]
+    assert failing and failing[0] % workers != 0  # a copy's page, not this process's
 
 
 def test_a_template_edit_keeps_no_record_and_gives_the_site_a_fresh_build_gives(
@@ -283,3 +328,19 @@ def test_a_template_edit_keeps_no_record_and_gives_the_site_a_fresh_build_gives(
     again = {p.relative_to(fresh / "_site"): p.read_bytes() for p in (fresh / "_site").rglob("*")
              if p.is_file() and p.name != ".nbpress-site"}
     assert site == again and any(b"Licensed CC BY 4.0." in v for v in site.values())
+
+
+def test_a_theme_filter_failing_in_a_forked_copy_is_raised_with_its_traceback(
+        tmp_path: Path, monkeypatch) -> None:
+    """Not a template mistake nbpress knows (a filter given the wrong type): the same
+    exception either way, from a copy with where it was raised as a note (``--debug``)."""
+    root = _notes_failing_on_post_41(tmp_path, "page.title | date_format")
+    found = {}
+    for workers in (1, 3):
+        with pytest.raises(AttributeError) as info:
+            _built(root, monkeypatch, workers)
+        found[workers] = info.value
+    assert str(found[3]) == str(found[1]) == "'str' object has no attribute 'strftime'"
+    assert not getattr(found[1], "__notes__", None)
+    (note,) = found[3].__notes__
+    assert note.startswith("Raised in a forked copy of the build:") and "strftime" in note

@@ -84,7 +84,7 @@ def test_saving_writes_only_the_page_and_file_rows_that_changed(tmp_path: Path) 
     kept, edited = PageRecord("d1", ("site.title",)), PageRecord("d2", ("post.title",))
     before = state.State(fingerprint="1", pages={"a.html": kept, "b.html": edited,
                                                  "c.html": PageRecord("d3", ("site.tags",))},
-                         files={"a.html": "1:2", "b.html": "3:4"})
+                         files={"a.html": "1:2", "b.html": "3:4", "c.html": "7:8"})
     state.save(path, before)
     with contextlib.closing(sqlite3.connect(path)) as db:
         db.execute("UPDATE pages SET digest = 'untouched' WHERE path = 'a.html'")
