@@ -58,11 +58,39 @@ class LiveState:
     generation: int = 0
     error: str = ""
     changed: threading.Condition = field(default_factory=threading.Condition)
+    listening: int = 0  # open event streams (pages)
+    told: int = 0  # of them, sent the current generation
 
     def publish(self, error: str = "") -> None:
         with self.changed:
             self.generation += 1
             self.error = error
+            self.told = 0
+            self.changed.notify_all()
+
+    def wait_told(self, timeout: float) -> bool:
+        """Until every open page has been sent the current generation (or ``timeout``):
+        what comes after a build (a full garbage collection, the search index) holds
+        Python's lock for a tenth of a second and more, and must not delay the reload."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.told >= self.listening, timeout=timeout)
+
+    def stream_opened(self, seen: int) -> None:
+        """A page's event stream opened, knowing generation ``seen``."""
+        with self.changed:
+            self.listening += 1
+            self.told += seen == self.generation  # it opened after the build: it knows
+
+    def stream_told(self, generation: int) -> None:
+        """A stream was sent ``generation``."""
+        with self.changed:
+            if generation == self.generation:
+                self.told += 1
+                self.changed.notify_all()
+
+    def stream_closed(self) -> None:
+        with self.changed:
+            self.listening -= 1
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
@@ -198,16 +226,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        live.stream_opened(seen)
         try:
             while not getattr(self.server, "stopping", False):
                 with live.changed:
                     live.changed.wait_for(lambda: live.generation != seen, timeout=15)
                     state = {"generation": live.generation, "error": live.error}
-                seen = state["generation"]
+                new, seen = state["generation"] != seen, state["generation"]
                 self.wfile.write(f"event: build\ndata: {json.dumps(state)}\n\n".encode())
                 self.wfile.flush()
+                if new:
+                    live.stream_told(seen)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            live.stream_closed()
 
 
 class _Server(ThreadingHTTPServer):
@@ -313,6 +346,7 @@ def serve(*, site: Path, baseurl: str, host: str, port: int, watch: Iterable[Pat
                 print(f"rebuilt in {time.perf_counter() - started:.1f} s", file=log, flush=True)
             live.publish(error)
             if after_reload is not None:
+                live.wait_told(timeout=0.5)  # (a page that never reads its stream: not long)
                 after_reload()
     except KeyboardInterrupt:
         pass

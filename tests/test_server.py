@@ -262,3 +262,29 @@ def test_an_unexpected_error_in_a_rebuild_is_text_to_show_not_a_crash():
         "at test_server.py:" + str(broken.__code__.co_firstlineno + 1) + "). The previous site "
         "is still served; please report this with the post that caused it.")
     assert guarded(lambda: "")() == ""
+
+
+def test_what_follows_a_build_waits_until_every_open_page_was_told() -> None:
+    """After a build, serve collects garbage and starts the search index, which hold
+    Python's lock for a tenth of a second and more: it first waits (briefly) until every
+    open page's event stream has been sent the new generation."""
+    import threading
+
+    from nbpress.server import LiveState
+
+    live = LiveState()
+    assert live.wait_told(timeout=0)  # no page open: nothing to wait for
+    live.stream_opened(seen=0)  # a page open since generation 0
+    live.stream_opened(seen=0)
+    live.publish()
+    assert not live.wait_told(timeout=0.05)
+    live.stream_told(1)
+    threading.Timer(0.05, live.stream_told, args=(1,)).start()
+    assert live.wait_told(timeout=5)  # woken by the second page's event
+    live.stream_told(0)  # a late write of an old generation counts for nothing
+    live.publish()
+    live.stream_closed()  # one page went away; the other one is told
+    threading.Timer(0.05, live.stream_told, args=(2,)).start()
+    assert live.wait_told(timeout=5)
+    live.stream_opened(seen=2)  # opened after the build: it knows already
+    assert live.wait_told(timeout=0) and live.listening == 2
