@@ -85,16 +85,19 @@ def test_a_copy_that_dies_is_said() -> None:
 
 
 def test_a_copy_killed_while_sending_its_results_is_said() -> None:
-    """Results cut short (a copy killed by the kernel's OOM killer while writing them) are
+    """Results cut short (a copy killed, by the OOM killer say, while it writes them) are
     not unpickled into a confusing error: the signal is named."""
     import signal
+    import time
 
-    me = os.getpid()
+    me, before = os.getpid(), children()
 
     def work(n: int) -> bytes:
-        if os.getpid() != me and n == MIN_ITEMS * 2 - 1:  # its last item: results written
-            os.kill(os.getpid(), signal.SIGKILL)
-        return b"x" * 100_000  # over a pipe's buffer: the copy is still writing
+        if os.getpid() == me and n == MIN_ITEMS * 2 - 2:  # this process's last item
+            time.sleep(0.5)  # the copy is blocked writing 6 MB into a 64 kB pipe by now
+            for pid in children() - before:
+                os.kill(pid, signal.SIGKILL)
+        return b"x" * 100_000
 
     with pytest.raises(RuntimeError, match=r"killed by signal 9: out of memory\?"):
         forked_map(work, list(range(MIN_ITEMS * 2)), 2)
