@@ -12,13 +12,13 @@ language is refused: R code must never be handed to Python.
 
 from __future__ import annotations
 
-
 import re
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from .errors import BuildWarning, ConfigError, PostError
 from .model import Kernel, NotebookDoc, PostSource, SiteConfig
+from .nbnode import node
 
 # Kernel names that say Python even when the notebook names no language.
 _PYTHONIC = re.compile(r"(^|[-_.])(i?python\d*(\.\d+)*|py\d*)($|[-_.])", re.I)
@@ -104,29 +104,13 @@ def choose(post: PostSource, wanted: Kernel | None, config: SiteConfig,
              f"{wanted.name} = \"<kernel name>\".")
 
 
-def _plain(value: Any) -> bool:
-    """Whether ``value`` holds a dictionary that is not a ``NotebookNode`` yet (readers make
-    nodes; a plain one would lose attribute access)."""
-    return type(value) is dict or type(value) is list and any(type(v) is dict for v in value)
-
-
 def assign(doc: NotebookDoc, kernel: Kernel) -> NotebookDoc:
     """``doc`` to run in ``kernel``: its notebook's metadata says so too (the download).
     A new notebook: the one read stays as the post asked (a kept read, ``readcache.py``,
     must not come back saying which kernel an earlier build chose).  Only the top level is
-    copied: ``copy.copy`` of a ``NotebookNode`` converts every cell again (a quarter of a
-    second at 2,000 posts)."""
-    from nbformat.notebooknode import NotebookNode, from_dict
-
-    def node(*items: Mapping) -> NotebookNode:
-        made = NotebookNode.__new__(NotebookNode)
-        for found in items:
-            dict.update(made, {key: from_dict(value) if _plain(value) else value
-                               for key, value in found.items()})
-        return made
-
-    metadata = node(doc.notebook.metadata, from_dict({
+    copied (``nbnode``)."""
+    metadata = node(doc.notebook.metadata, {
         "kernelspec": {"name": kernel.name, "language": kernel.language,
                        "display_name": kernel.display_name},
-        "language_info": {"name": kernel.language}}))
+        "language_info": {"name": kernel.language}})
     return replace(doc, notebook=node(doc.notebook, {"metadata": metadata}), kernel=kernel)

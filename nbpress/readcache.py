@@ -33,6 +33,7 @@ from typing import Any, Callable
 
 from . import environment
 from .memo import Stamper
+from .nbnode import node
 from .state import code_digest, render_key
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS reads (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, " \
@@ -139,11 +140,7 @@ class _Pickler(pickle.Pickler):
 
 def _node(items: dict) -> Any:
     """A ``NotebookNode`` holding ``items`` (whose dictionaries are nodes already)."""
-    from nbformat.notebooknode import NotebookNode
-
-    node = NotebookNode.__new__(NotebookNode)
-    dict.update(node, items)
-    return node
+    return node(items, nodes=True)
 
 
 def _dumps(values: Any) -> bytes:
