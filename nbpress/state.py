@@ -293,14 +293,15 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?)",
                            ((n, _pack(r)) for n, r in sorted(state.posts.items())
                             if old.get(n) != r))
-            pages = _changed(state.pages, previous.pages if previous else None)
+            old_pages, old_files = (previous.pages, previous.files) if previous else (None, None)
+            pages = _changed(state.pages, old_pages)
             db.executemany("INSERT OR IGNORE INTO readsets (reads) VALUES (?)",
                            [(r,) for r in {"\n".join(r.reads) for r in pages.values()}])
             ids = dict(db.execute("SELECT reads, id FROM readsets"))
-            _save_rows(db, "pages", pages, state.pages, previous,
+            _save_rows(db, "pages", pages, state.pages, old_pages,
                        lambda r: (r.digest, ids.get("\n".join(r.reads), -1)))
-            _save_rows(db, "files", _changed(state.files, previous.files if previous else None),
-                       state.files, previous, lambda signature: (signature,))
+            _save_rows(db, "files", _changed(state.files, old_files), state.files, old_files,
+                       lambda signature: (signature,))
             db.execute("DELETE FROM readsets WHERE id NOT IN (SELECT readset FROM pages)")
             meta = {"fingerprint": state.fingerprint, "build_id": state.build_id,
                     "dependency_files": list(state.dependency_files),
@@ -314,6 +315,9 @@ def save(path: Path, state: State, previous: State | None = None) -> None:
             save(path, state)
 
 
+_NONE = object()
+
+
 def _changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
     """The entries of ``new`` that ``old`` lacks or holds another value for (a kept page's
     record is the previous build's very object: compared by identity first)."""
@@ -323,18 +327,14 @@ def _changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str,
             if (found := old.get(key, _NONE)) is not value and found != value}
 
 
-_NONE = object()
-
-
 def _save_rows(db: sqlite3.Connection, table: str, changed: Mapping[str, Any],
-               new: Mapping[str, Any], previous: State | None, row: Callable[[Any], tuple]
-               ) -> None:
+               new: Mapping[str, Any], old: Mapping[str, Any] | None,
+               row: Callable[[Any], tuple]) -> None:
     """Write ``changed`` (path → value, as ``row`` makes it) into ``table`` and remove the
-    paths ``new`` no longer has (every row again without a ``previous`` state)."""
-    if previous is None:
+    paths of ``old`` that ``new`` no longer has (every row, without an ``old``)."""
+    if old is None:
         db.execute(f"DELETE FROM {table}")
     else:
-        old = previous.pages if table == "pages" else previous.files
         db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in old if p not in new])
     rows = [(path, *row(value)) for path, value in sorted(changed.items())]
     if rows:
