@@ -39,7 +39,8 @@ MAX_COPIES = 4  # each copy's memory grows as it touches the site (reference cou
 
 
 def workers_here() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on: how many forked copies (and render workers,
+    ``renderpool``) a build uses."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

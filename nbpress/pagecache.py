@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import jinja2
 
 from .errors import NbpressError
-from .forkmap import forked_map, with_traceback_note, workers_here
+from .forkmap import forked_map, with_traceback_note
 from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .state import State, code_digest, site_matches
@@ -374,19 +374,17 @@ class PageMaker:
 
 def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
                config: SiteConfig, previous: State, memo: Memo | None = None,
-               spool: Path | None = None) -> PageMaker:
+               spool: Path | None = None, workers: int = 1) -> PageMaker:
     """The site stage's renderer for one build (``templates``: ``template_digest`` of the
     theme): it keeps the previous build's pages whose reads are unchanged when ``_site`` is
-    still as the previous build wrote it."""
+    still as the previous build wrote it, and renders the others with ``workers``
+    processes."""
     reusable = bool(previous.files) and site_matches(config.out, previous.build_id,
                                                      search_behind=True)
     base = hashlib.sha256((templates + code_digest()).encode()).hexdigest()
     # Every digest starts from ``base``: when it changed (a template edited), no page can be
     # kept, and computing each one's digest before rendering it is work thrown away.
     records = previous.pages if previous.page_base in ("", base) else {}
-    # Forked copies only in a one-shot build: serve's server and watcher threads must not
-    # be copied mid-lock; its memo would not learn the copies' digests either.
-    workers = workers_here() if memo is None and spool is not None else 1
     return PageMaker(env, site, base=base, previous=records, out=config.out,
                      reusable=reusable, memo=memo, spool=spool, workers=workers)
 

@@ -182,19 +182,21 @@ def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rende
     environment and the digest of its files; ``spool``: where rendered pages wait),
     written (only what changed, where it can), then the state saved with ``save``.
     Returns what it rendered and wrote, and its warnings."""
+    from .forkmap import workers_here
     from .pagecache import page_maker
     from .site import missing_images, site_context, site_files
     from .sitepages import redirect_outputs
 
     site = site_context(config, variables, rendered.posts, memo)
-    make = page_maker(*templates, site, config, previous, memo, spool)  # keeps unchanged
+    workers = workers_here() if memo is None else 1  # forkmap.py: never serve's threads
+    make = page_maker(*templates, site, config, previous, memo, spool, workers)
     files, warnings = redirect_outputs(make, site, rendered.posts,
                                        site_files(make, config, site, rendered.posts))
     files = make.finish(files)  # the pages it set aside, rendered (in forked copies)
     warnings += missing_images(rendered.posts, {f.path for f in files}, config.baseurl)
     build_id = hashlib.sha256(f"{previous.build_id}{time.time()}".encode()).hexdigest()[:16]
     signatures, written, pending = write_output(files, config, build_id, previous.files,
-                                                make.reusable, search_later)
+                                                make.reusable, search_later, workers)
     saved = save(build_id, pages=make.records_for(files), files=signatures, page_base=make.base)
     if memo is not None:
         memo.state = saved

@@ -25,6 +25,7 @@ from typing import Sequence
 
 from . import cache
 from .errors import BuildWarning, CacheDamaged, ExecutionError, NbpressError
+from .forkmap import workers_here
 from .model import CACHE_DIR, ExecResult, OutputFile, RenderedPost, SiteConfig
 
 PARALLEL_FROM = 48  # posts to render before starting workers pays off
@@ -83,14 +84,6 @@ def render_one(job: Job, settings: Settings, references: dict
     download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
                           nbformat.writes(without_dark(shown.notebook)).encode())
     return replace(page, files=page.files + (download,)), found
-
-
-def workers() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _chunk(jobs: Sequence[Job], settings: Settings, spool: Path | None = None
@@ -208,8 +201,8 @@ def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
     jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
     settings = Settings(config, variables, links)
     results = None
-    if len(jobs) >= PARALLEL_FROM and workers() > 1:
-        results = render_in_workers(jobs, settings, workers(), spool)
+    if len(jobs) >= PARALLEL_FROM and workers_here() > 1:
+        results = render_in_workers(jobs, settings, workers_here(), spool)
     results = results or [None] * len(jobs)
     references = None  # the site's references.bib, loaded when a post first needs rendering
     found: dict = {}
@@ -227,7 +220,7 @@ def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
 
 
 __all__ = ["Job", "PARALLEL_FROM", "Settings", "render_changed", "render_in_workers",
-           "render_one", "timed_render", "workers"]
+           "render_one", "timed_render"]
 
 
 if __name__ == "__main__":

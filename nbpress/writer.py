@@ -221,14 +221,14 @@ def write_site(files: Sequence[OutputFile], out: Path, build_id: str = "",
 
 
 def write_output(files: Sequence[OutputFile], config: SiteConfig, build_id: str,
-                 previous: Mapping[str, str], reusable: bool, search_later: bool
-                 ) -> tuple[dict[str, str], list[str], bool]:
+                 previous: Mapping[str, str], reusable: bool, search_later: bool,
+                 workers: int = 1) -> tuple[dict[str, str], list[str], bool]:
     """The write stage: only what changed into the previous ``_site`` where it can be
     trusted (``reusable``; ``previous``: its files' signatures), else a whole new folder
     swapped in; the search index with it.  Returns the files' signatures, the paths
     written or removed, and whether the search index is left for later (``search_later``:
-    ``serve`` rebuilds it once the browser has reloaded)."""
-    from .forkmap import workers_here
+    ``serve`` rebuilds it once the browser has reloaded; ``workers``: processes reading the
+    pages for the index)."""
     from .search import BUNDLE, SHARDS, index_site, reindex_site
 
     out = config.out
@@ -250,10 +250,9 @@ def write_output(files: Sequence[OutputFile], config: SiteConfig, build_id: str,
             if not config.search:
                 shutil.rmtree(out / BUNDLE, ignore_errors=True)
             elif stale(written) and not search_later:
-                reindex_site(out, workers_here())
+                reindex_site(out, workers)
             return signatures, written, search_later and stale(written)
     signatures = {f.path: signature(f, out, previous) for f in files}
-    # Pages read in forked copies only when no serve thread runs (forkmap.py).
-    index = functools.partial(index_site, workers=1 if search_later else workers_here())
+    index = functools.partial(index_site, workers=workers)
     write_site(files, out, build_id, before_swap=index if config.search else None)
     return signatures, [f.path for f in files], False

@@ -207,7 +207,7 @@ def _built(root: Path, monkeypatch, workers: int, fresh: bool = True,
         asked.append((len(items), n, [job.path for job in items]))
         return real(work, items, n)
 
-    monkeypatch.setattr(nbpress.pagecache, "workers_here", lambda: workers)
+    monkeypatch.setattr(nbpress.forkmap, "workers_here", lambda: workers)
     monkeypatch.setattr(nbpress.pagecache, "forked_map", recorded)
     build(load_config(root), log=io.StringIO())
     out = root / "_site"

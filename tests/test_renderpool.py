@@ -48,7 +48,7 @@ def all_files(out: Path) -> dict[str, bytes]:
 
 def test_workers_render_the_pages_a_serial_build_renders(tmp_path: Path, monkeypatch) -> None:
     root = site(tmp_path / "blog", 6)
-    monkeypatch.setattr(renderpool, "workers", lambda: 2)
+    monkeypatch.setattr(renderpool, "workers_here", lambda: 2)
     monkeypatch.setattr(renderpool, "PARALLEL_FROM", 2)
     calls = []
     real = renderpool.render_in_workers
@@ -76,7 +76,7 @@ def test_workers_render_the_pages_a_serial_build_renders(tmp_path: Path, monkeyp
 def test_a_post_failing_in_a_worker_gives_the_serial_error(tmp_path: Path, monkeypatch,
                                                             parallel_from: int) -> None:
     root = site(tmp_path / "blog", 5, broken=3)
-    monkeypatch.setattr(renderpool, "workers", lambda: 2)
+    monkeypatch.setattr(renderpool, "workers_here", lambda: 2)
     monkeypatch.setattr(renderpool, "PARALLEL_FROM", parallel_from)
     with pytest.raises(BuildFailed) as caught:
         build(load_config(root))

@@ -292,7 +292,8 @@ def test_search_false_builds_no_index_and_no_box(tmp_path: Path, fake_executor) 
     assert "pagefind" not in (tmp_path / "_site" / "index.html").read_text()
 
 
-def test_changed_pages_read_in_forked_copies_are_read_as_here(tmp_path: Path) -> None:
+def test_changed_pages_read_in_forked_copies_are_read_as_here(tmp_path: Path,
+                                                              monkeypatch) -> None:
     """A template edit changes every page: the changed ones are read in forked copies
     (``workers``), and what is recorded of each page is what reading it here gives; pages
     whose signature is known are not read at all."""
@@ -305,10 +306,23 @@ def test_changed_pages_read_in_forked_copies_are_read_as_here(tmp_path: Path) ->
         page.parent.mkdir(parents=True)
         body = f"<main data-pagefind-body><h1>Notes {n}</h1><p>On attention, part {n}.</p></main>"
         page.write_text(f"<html><body><nav>Home</nav>{body if n % 9 else ''}</body></html>")
+    import nbpress.forkmap
+    import nbpress.search
+
+    shared = []  # (pages read, processes, processes that read them)
+
+    def recorded(work, items, workers):
+        results = nbpress.forkmap.forked_map(lambda item: (work(item), os.getpid()), items,
+                                             workers)
+        shared.append((len(items), workers, len({pid for _, pid in results})))
+        return [result for result, _ in results]
+
+    monkeypatch.setattr(nbpress.search, "forked_map", recorded)
     found = {}
     for workers in (1, 3):
         seen: dict = {}
         found[workers] = site_pages(site, {}, seen, workers), seen
+    assert shared == [(MIN_ITEMS * 2, 1, 1), (MIN_ITEMS * 2, 3, 3)]
     assert found[3] == found[1]
     pages, seen = found[1]
     assert len(seen) == MIN_ITEMS * 2 and all(p.body for p in pages)
