@@ -33,7 +33,8 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 64  # fewer are done here: a fork and its pipe cost more than they save
+MIN_SHARE = 32  # the fewest items a process is given: a fork and its pipe cost more than
+MIN_ITEMS = 2 * MIN_SHARE  # fewer save, so fewer than this are all done here
 MAX_COPIES = 4  # each copy's memory grows as it touches the site (reference counts): a
 # many-core machine must not multiply the build's memory by its cores
 
@@ -51,8 +52,8 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
     """``[work(item) for item in items]``, the items shared between this process and
     ``workers - 1`` forked copies of it.  An exception in a copy is raised here (the
     first copy's first); every copy has ended when this returns or raises."""
-    workers = min(workers, MAX_COPIES + 1, len(items) // (MIN_ITEMS // 2) or 1)
-    if workers < 2 or len(items) < MIN_ITEMS or not sys.platform.startswith("linux"):
+    workers = min(workers, MAX_COPIES + 1, len(items) // MIN_SHARE)
+    if workers < 2 or not sys.platform.startswith("linux"):
         return [work(item) for item in items]  # (macOS: a forked copy may crash; see above)
     children: list[tuple[int, int]] = []
     gc.freeze()  # the objects there are now: no copy's collector walks (and copies) them

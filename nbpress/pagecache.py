@@ -231,7 +231,7 @@ class PageMaker:
         self._waiting.append((waiting, job))
         return waiting
 
-    def _render(self, job: _Job) -> tuple:
+    def _render(self, job: _Job) -> tuple | Exception:
         """(bytes, or None once spooled; their digest; what it read; the page's digest), or
         the template's error: raised by ``_done`` in the site's order, wherever it was
         rendered (an unexpected one with its traceback as a note, for ``--debug``)."""
