@@ -8,7 +8,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from nbpress.pagecache import ALL, PageMaker, Tracked, _Sink, template_digest
+from nbpress.pagecache import PageMaker, template_digest
+from nbpress.pagereads import ALL
 
 TEMPLATES = {
     "post.html": "<h1>{{ page.title }}</h1>{{ page.content }}"
@@ -85,9 +86,42 @@ def test_an_excerpt_edit_renders_the_post_and_the_listing_that_shows_it(blog: Si
     blog.build([post(3), post(2), post(1)])
     assert blog.build([post(3), post(2, excerpt="<p>new</p>"), post(1)]) == [
         "index.html", "2024/01/02/p2.html"]
-    # The tags page shows names and counts only; the index shows only two posts' excerpts.
+    # The tags page shows names and counts only; the index shows the two newest posts'
+    # excerpts, not the third's: post 1's edit renders its own page alone.
     assert blog.build([post(3), post(2, excerpt="<p>new</p>"), post(1, excerpt="<p>x</p>")]
-                      ) == ["index.html", "2024/01/01/p1.html"]
+                      ) == ["2024/01/01/p1.html"]
+
+
+def test_a_tag_added_renders_the_pages_listing_that_post_not_every_listing(tmp_path: Path
+                                                                           ) -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "list.html": "{% for p in posts %}<h2>{{ p.title }}</h2>{{ p.tags | join(',') }}"
+                     "{% endfor %}{{ site.title }}",
+        "recent.html": "{% for p in site.posts %}{{ p.tags | join(',') }};{% endfor %}"}),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+    records: dict = {}
+
+    def build(posts: list[dict]) -> list[str]:
+        nonlocal records
+        site = site_of(posts)
+        make = PageMaker(env, site, base="b", previous=records, out=tmp_path, reusable=True)
+        files = [make("list.html", f"page{n}.html", {"site": site, "page": {"title": n},
+                                                      "posts": site["posts"][n * 2:n * 2 + 2]})
+                 for n in range(3)]
+        files.append(make("recent.html", "recent.html", {"site": site, "page": {}}))
+        for file in files:
+            if file.source is None:
+                (tmp_path / file.path).write_bytes(file.data)
+        records = make.records_for(files)
+        return make.rendered
+
+    posts = [post(n) for n in (6, 5, 4, 3, 2, 1)]
+    assert len(build(posts)) == 4
+    posts[3] = post(3, tags=["ml", "new"])  # on the second listing page
+    # The listing page showing post 3, and the page that reads every post through the site.
+    assert build(posts) == ["page1.html", "recent.html"]
+    assert "ml,new" in (tmp_path / "page1.html").read_text()
+    assert build(posts) == []
 
 
 def test_a_title_edit_renders_the_neighbour_that_links_to_it(blog: Site) -> None:
@@ -136,19 +170,6 @@ def test_not_reusable_renders_everything(tmp_path: Path) -> None:
     make = PageMaker(site.env, site_of(posts), base="b", previous=site.records,
                      out=site.out, reusable=False)
     assert make("tags.html", "tags/index.html", {"site": site_of(posts)}).source is None
-
-
-def test_tracked_records_each_way_a_template_reads_a_post() -> None:
-    sink = _Sink()
-    view = Tracked({"title": "T", "url": "/t"}, "post", sink)
-    assert view["title"] == "T" and view.get("url") == "/t" and "date" not in view
-    assert sink.reads == {"post.title", "post.url", "post.date"}
-    assert view  # truthiness reads nothing: a post is never empty
-    assert sink.reads == {"post.title", "post.url", "post.date"}
-    for walk in (list, lambda v: v.items(), len, repr, lambda v: v == {}):
-        sink.reads = set()
-        walk(view)
-        assert sink.reads == {f"post.{ALL}"}
 
 
 def test_template_digest_changes_with_any_template(tmp_path: Path) -> None:

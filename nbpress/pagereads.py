@@ -1,0 +1,295 @@
+"""What a page's template read of the site and its posts, and the digest of those reads.
+
+While a template renders, the posts it is given are ``Tracked`` views that
+record which of their fields it reads (``post.title``, ``post.excerpt``…) and
+the site records which of its entries it reads (``site.title``,
+``site.posts``, ``site.tags``…).  ``PageReads.digest`` hashes the theme's
+templates and nbpress's code, the page's own arguments (posts in them by URL,
+the page itself in full), and, for each recorded read, that value: a site
+entry, the two neighbours' field, or one field of the posts the page could
+reach.  A page that read no site entry holding posts reaches only the posts in
+its own arguments (a home page's ten, a tag's): the field across those; any
+other, the field across every post (one digest per field and build).  So a
+tag added to one post renders again the pages listing that post, not every
+listing page.  The page cache (``pagecache.py``) keeps a page whose digest is
+unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Mapping, Sequence
+
+from .memo import Memo
+
+ALL = "*"  # a template walked every field (``{% for k in post %}``, ``tojson``)
+_MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
+_OWN = ("page",)  # the page itself: hashed in full
+_NEIGHBOURS = ("newer", "older")  # a post page's neighbours: their fields hashed one by one
+_COLLECTIONS = ("posts", "pages")  # site entries whose items are posts and pages
+
+
+
+class _Sink:
+    """Where the reads of the rendering under way go (one per ``PageMaker``)."""
+
+    __slots__ = ("reads",)
+
+    def __init__(self) -> None:
+        self.reads: set[str] = set()
+
+
+class Tracked(dict):
+    """A template's view of a post (or of the site) that records the fields read."""
+
+    __slots__ = ("_role", "_sink")
+
+    def __init__(self, data: Mapping[str, Any], role: str, sink: _Sink) -> None:
+        super().__init__(data)
+        self._role, self._sink = role, sink
+
+    def _read(self, key: Any) -> None:
+        self._sink.reads.add(f"{self._role}.{key}")
+
+    def _all(self) -> None:
+        self._sink.reads.add(f"{self._role}.{ALL}")
+
+    def __getitem__(self, key):
+        self._read(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._read(key)
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._read(key)
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def __bool__(self) -> bool:  # ``{% if newer %}``: a post is never empty, nothing to record
+        return super().__len__() > 0
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def __eq__(self, other) -> bool:
+        self._all()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as dict's
+
+    def __repr__(self) -> str:
+        self._all()
+        return super().__repr__()
+
+    __str__ = __repr__
+
+    def copy(self) -> dict:
+        self._all()
+        return dict(super().items())
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def _canon(value: Any, ids: Mapping[int, str]) -> Any:
+    """``value`` as plain data whose ``repr`` is its digest input; a post as its URL."""
+    if id(value) in ids:
+        return ("post", ids[id(value)])
+    if isinstance(value, dict):
+        if all(type(v) in _PLAIN for v in value.values()):  # a sitemap's 2,000 entries
+            return ("plain", repr(value))
+        return tuple((repr(k), _canon(v, ids)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        urls = [ids.get(id(v)) for v in value]
+        if urls and None not in urls:  # a list of posts (a tag's, a page of the home's)
+            return ("posts", urls)
+        return [_canon(v, ids) for v in value]
+    return value
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _fields_digest(page: Mapping[str, Any]) -> str:
+    """A digest of a page's fields: long text (the post's HTML) as its bytes, the rest as
+    its ``repr`` (``repr`` of the whole page spent most of its time escaping the HTML)."""
+    digest = hashlib.sha256()
+    for key, value in page.items():
+        if type(value) is str and len(value) > 256:
+            data, kind = value.encode("utf-8", "surrogatepass"), "s"
+        else:
+            data, kind = repr(value).encode(), "r"
+        digest.update(f"\0{key!r}\0{kind}{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class PageReads:
+    """The recording views of one build's site and posts (``view``: a page's context as its
+    template gets it; ``sink``: what the rendering under way read) and the digests of
+    pages' reads.  ``base``: what every digest starts from (templates, code); ``memo``:
+    serve's, where a page's digest is kept while its objects are the same."""
+
+    def __init__(self, site: Mapping[str, Any], base: str, memo: Memo | None = None) -> None:
+        self.base, self.sink = base, _Sink()
+        self._site = site
+        items = [p for name in _COLLECTIONS for p in site.get(name, ())]
+        self._items = items
+        self._ids = {id(p): p["url"] for p in items}
+        self._views = {id(p): Tracked(p, "post", self.sink) for p in items}
+        self._tracked_site = Tracked({k: self._swap(v) for k, v in site.items()}, "site",
+                                     self.sink)
+        # Site entries holding posts: a page that read one may have reached any post.
+        self._reaching = {key for key, value in site.items() if self._holds_post(value)}
+        self._memo: dict[str, str] = {}
+        self._sets: dict[tuple[str, ...], tuple] = {}
+        self._kept = memo
+
+    def _swap(self, value: Any) -> Any:
+        """``value`` with each post in it replaced by its recording view."""
+        view = self._views.get(id(value))
+        if view is not None:
+            return view
+        if isinstance(value, dict) and not isinstance(value, Tracked):
+            return {k: self._swap(v) for k, v in value.items()}
+        if isinstance(value, list) or type(value) is tuple:  # (a named tuple stays as it is)
+            return type(value)(self._swap(v) for v in value)
+        return value
+
+    def view(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        view = {}
+        for key, value in context.items():
+            if key == "site" and value is self._site:
+                view[key] = self._tracked_site
+            elif key in _OWN:
+                view[key] = value  # its own fields are hashed in full: no need to record
+            elif key in _NEIGHBOURS and isinstance(value, dict):
+                view[key] = Tracked(value, "neighbour", self.sink)
+            else:
+                view[key] = self._swap(value)
+        return view
+
+    def digest(self, name: str, path: str, context: Mapping[str, Any],
+                reads: Sequence[str]) -> str:
+        if self._kept is None:
+            return self._hash(name, path, context, reads)
+        # serve: the same objects (contexts are never changed once made) and the same values
+        # of the site's fields it read give the digest computed last time.
+        objects = tuple(v for k, v in context.items() if not (k == "site" and v is self._site))
+        return self._kept.same("page", objects, (self.base, name, path, tuple(context),
+                                                 self._shared(tuple(reads), context)),
+                               lambda: self._hash(name, path, context, reads))
+
+    def _shared(self, reads: tuple[str, ...], context: Mapping[str, Any]) -> tuple:
+        """The values of the site's and the posts' fields in ``reads`` (the neighbours'
+        aside): the same for every page that read them and reached every post, computed
+        once per set of reads and build; a page reaching only its own posts, its own."""
+        scope = self._scope(reads, context)
+        found = self._sets.get(reads) if scope is None else None
+        if found is None:
+            found = (reads, tuple(self._value(r, context, scope) for r in reads
+                                  if not r.startswith("neighbour.")))
+            if scope is None:
+                self._sets[reads] = found
+        return found
+
+    def _holds_post(self, value: Any) -> bool:
+        """Whether ``value`` (a site entry) is or holds a post or page."""
+        if id(value) in self._ids:
+            return True
+        if isinstance(value, dict):
+            return any(self._holds_post(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(self._holds_post(v) for v in value)
+        return False
+
+    def _scope(self, reads: Sequence[str], context: Mapping[str, Any]) -> list | None:
+        """The posts a page's ``post.`` reads are valued over: those in its own arguments,
+        in order, when it read no site entry holding posts (templates reach posts only
+        through their arguments and the site: a post's fields hold no other post, its
+        neighbours are read as ``neighbour.``); else None, every post."""
+        for read in reads:
+            role, _, key = read.partition(".")
+            if role == "site" and (key == ALL or key in self._reaching):
+                return None
+        found: list = []
+        for key, value in context.items():
+            if key not in _OWN and key not in _NEIGHBOURS and not (
+                    key == "site" and value is self._site):
+                self._posts_in(value, found)
+        return found
+
+    def _posts_in(self, value: Any, found: list) -> None:
+        if id(value) in self._ids:
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._posts_in(item, found)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._posts_in(item, found)
+
+    def _hash(self, name: str, path: str, context: Mapping[str, Any],
+              reads: Sequence[str]) -> str:
+        digest = hashlib.sha256(repr((self.base, name, path)).encode())
+        for key, value in sorted(context.items()):
+            if key == "site" and value is self._site:
+                continue  # what it read of the site counts, below
+            # A post's fields never hold other posts: its own are hashed whole, as text;
+            # neighbours count by URL (or None), the fields read of them below.
+            text = self._own(value) if key in _OWN else repr(_canon(value, self._ids))
+            digest.update(f"\0{key}\0{len(text)}\0".encode() + text.encode())
+        scope = self._scope(reads, context)
+        for read in reads:
+            digest.update(f"\0{read}\0{self._value(read, context, scope)}".encode())
+        return digest.hexdigest()[:32]  # 128 bits: plenty to tell two renderings apart
+
+    def _own(self, page: Any) -> str:
+        """The digest of a page's own fields (the same with or without a memo)."""
+        def digest() -> str:
+            return _fields_digest(page)
+
+        return digest() if self._kept is None else self._kept.same("page-digest", (page,),
+                                                                   None, digest)
+
+    def _value(self, read: str, context: Mapping[str, Any], scope: list | None) -> Any:
+        """The digest input of one read; ``scope``: ``_scope``'s posts, or None."""
+        role, _, key = read.partition(".")
+        if role == "neighbour":
+            return repr([self._field(n, key) for n in (context.get(k) for k in _NEIGHBOURS)
+                         if isinstance(n, dict)])
+        if role == "post" and scope is not None:
+            return _hash([self._field(p, key) for p in scope])
+        if read not in self._memo:
+            if role == "site":
+                value = self._site if key == ALL else self._site.get(key, _MISSING)
+                self._memo[read] = _hash(_canon(value, self._ids))
+            else:
+                self._memo[read] = _hash([self._field(p, key) for p in self._items])
+        return self._memo[read]
+
+    @staticmethod
+    def _field(post: Mapping[str, Any], key: str) -> Any:
+        return post if key == ALL else post.get(key, _MISSING)
+
+
+__all__ = ["ALL", "PageReads", "Tracked"]

@@ -1,0 +1,78 @@
+"""What a page's template read, and the digest of those reads (nbpress/pagereads.py)."""
+
+from __future__ import annotations
+
+from nbpress.pagereads import ALL, PageReads, Tracked, _Sink
+
+
+def _post(n: int, **changes) -> dict:
+    return {"title": f"Post {n}", "url": f"/p{n}/", "tags": ["ml"], **changes}
+
+
+def _site(posts: list[dict]) -> dict:
+    return {"title": "Blog", "posts": posts, "pages": [],
+            "tags": [{"name": "ml", "posts": list(posts)}], "author": "A"}
+
+
+def _digest(posts: list[dict], reads: tuple[str, ...], shown: slice, *, memo=None,
+            key: str = "posts") -> str:
+    site = _site(posts)
+    return PageReads(site, "base", memo).digest("list.html", "list/index.html", {
+        "site": site, "page": {"title": "List"}, key: {"posts": site["posts"][shown]}}, reads)
+
+
+def test_tracked_records_each_way_a_template_reads_a_post() -> None:
+    sink = _Sink()
+    view = Tracked({"title": "T", "url": "/t"}, "post", sink)
+    assert view["title"] == "T" and view.get("url") == "/t" and "date" not in view
+    assert sink.reads == {"post.title", "post.url", "post.date"}
+    assert view  # truthiness reads nothing: a post is never empty
+    assert sink.reads == {"post.title", "post.url", "post.date"}
+    for walk in (list, lambda v: v.items(), len, repr, lambda v: v == {}):
+        sink.reads = set()
+        walk(view)
+        assert sink.reads == {f"post.{ALL}"}
+
+
+def test_a_page_reading_no_site_entry_with_posts_depends_on_its_own_posts_only() -> None:
+    posts = [_post(3), _post(2), _post(1)]
+    reads = ("post.tags", "post.title", "site.title")
+    first = _digest(posts, reads, slice(0, 2))
+    assert _digest([_post(3), _post(2), _post(1, tags=["ml", "new"])], reads, slice(0, 2)) \
+        == first  # post 1 is not on this page
+    assert _digest([_post(3), _post(2, tags=["new"]), _post(1)], reads, slice(0, 2)) != first
+    assert _digest(posts, reads, slice(1, 3)) != first  # other posts shown
+    # nested anywhere in the page's arguments (a paginator's posts)
+    assert _digest(posts, reads, slice(0, 2), key="paginator") != first
+
+
+def test_a_page_that_read_a_site_entry_holding_posts_depends_on_every_post() -> None:
+    posts = [_post(3), _post(2), _post(1)]
+    for site_read in ("site.posts", "site.tags", f"site.{ALL}"):
+        reads = ("post.title", site_read)
+        assert _digest(posts, reads, slice(0, 2)) != _digest(
+            [_post(3), _post(2), _post(1, title="Renamed")], reads, slice(0, 2)), site_read
+    # An entry without posts (the author) does not widen what the page depends on.
+    reads = ("post.title", "site.author")
+    assert _digest(posts, reads, slice(0, 2)) == _digest(
+        [_post(3), _post(2), _post(1, title="Renamed")], reads, slice(0, 2))
+
+
+def test_neighbours_are_not_the_pages_own_posts() -> None:
+    posts = [_post(2), _post(1)]
+    site = _site(posts)
+    reads = PageReads(site, "base")
+    context = {"site": site, "page": posts[0], "newer": None, "older": posts[1]}
+    assert reads._scope(("post.title",), context) == []
+    assert reads._scope(("post.title", "site.posts"), context) is None
+
+
+def test_serve_memo_gives_the_same_digests_as_without() -> None:
+    from nbpress.memo import Memo
+
+    posts = [_post(3), _post(2), _post(1)]
+    reads = ("post.tags", "site.title")
+    memo = Memo()
+    for changed in (posts, [_post(3), _post(2, tags=["x"]), _post(1)]):
+        assert _digest(changed, reads, slice(0, 2), memo=memo) == _digest(
+            changed, reads, slice(0, 2))
