@@ -1,4 +1,5 @@
-"""Atomic replacement of folders, shared by the site writer and the execution cache."""
+"""Atomic replacement of folders, shared by the site writer and the execution cache, and
+whether a file of this machine's caches is the user's own."""
 
 from __future__ import annotations
 
@@ -35,3 +36,11 @@ def replace_dir(new: Path, final: Path) -> None:
         new.rename(final)
         new = old
     shutil.rmtree(new, ignore_errors=True)  # now the previous content
+
+
+def private(path: Path) -> bool:
+    """Whether ``path`` is this user's and nobody else may write it: a cache holding pickled
+    or compiled code from anyone else could run that code, so such a file is read around."""
+    st = path.stat()
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return mine and not st.st_mode & 0o022

@@ -134,7 +134,7 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Keyed by every template's text: Jinja would miss a new file overriding the theme's.
     templates = template_digest(config.theme_dirs)  # also in every page's digest
     env = remembered(memo, "templates", (config.theme_dirs, templates),
-                     lambda: make_environment(config.theme_dirs))
+                     lambda: make_environment(config.theme_dirs, state_file.parent))
     errors += layout_errors(env, posts + pages) + stem_clashes(docs)
     _stop_if(errors, config.keep_going)
     link_data(config)  # before planning: a linked dataset is a file the cache checks

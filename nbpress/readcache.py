@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import pickle
 import sqlite3
 import zlib
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import environment
+from .fsutil import private
 from .memo import Stamper
 from .nbnode import node
 from .state import code_digest, render_key
@@ -53,7 +53,7 @@ class Reads:
         self._old: dict[str, tuple[str, bytes | None]] = {}  # path → (stamp, value)
         self._new: dict[str, list] = {}  # path → [stamp, values, whether to write them]
         with contextlib.suppress(sqlite3.Error, OSError):
-            if database.is_file() and _trusted(database):
+            if database.is_file() and private(database):
                 with contextlib.closing(sqlite3.connect(database)) as db:
                     self._old = {path: (stamp, value) for path, stamp, value in
                                  db.execute("SELECT path, stamp, value FROM reads")}
@@ -147,14 +147,6 @@ def _dumps(values: Any) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer).dump(values)
     return buffer.getvalue()
-
-
-def _trusted(database: Path) -> bool:
-    """Whether the file is this user's and nobody else may write it: a pickle from anyone
-    else could run code, so such a file is read around (every post read again)."""
-    st = database.stat()
-    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
-    return mine and not st.st_mode & 0o022
 
 
 def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],

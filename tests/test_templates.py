@@ -137,3 +137,64 @@ def test_default_theme_templates_render(tmp_path: Path) -> None:
         "site": site, "page": {"title": "S", "url": "/b/", "description": ""}, "posts": []})
     assert '<link rel="stylesheet" href="/b/assets/css/style.css">' in html
     assert "No posts yet" in html
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from their text from now on."""
+    import jinja2
+
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile_(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    return compiled
+
+
+def test_compiled_templates_are_kept_for_the_next_build(dirs, tmp_path, monkeypatch) -> None:
+    site, theme = dirs
+    cache = tmp_path / ".nbpress-cache"
+    compiled = _compiles(monkeypatch)
+    first = render_template(make_environment((site, theme), cache), "post.html",
+                            {"site": {"title": "S"}, "page": {"title": "P"}})
+    assert compiled == ["post.html", "base.html"]
+    [folder] = cache.glob("templates-*")
+    assert len(list(folder.iterdir())) == 2 and folder.stat().st_mode & 0o077 == 0
+    compiled.clear()
+    again = render_template(make_environment((site, theme), cache), "post.html",
+                            {"site": {"title": "S"}, "page": {"title": "P"}})
+    assert again == first == "<html><title>S</title>THEME P</html>\n" and compiled == []
+    # An edited template is compiled again; the one it extends is still kept.
+    write(theme, "post.html", '{% extends "base.html" %}{% block c %}NEW{% endblock %}\n')
+    assert render_template(make_environment((site, theme), cache), "post.html",
+                           {"site": {"title": "S"}}) == "<html><title>S</title>NEW</html>\n"
+    assert compiled == ["post.html"]
+
+
+def test_a_damaged_or_shared_cache_of_compiled_templates_only_costs_compiling(
+        dirs, tmp_path, monkeypatch) -> None:
+    site, theme = dirs
+    cache = tmp_path / ".nbpress-cache"
+    render_template(make_environment((site, theme), cache), "index.html", {})
+    [folder] = cache.glob("templates-*")
+    [kept] = folder.iterdir()
+    kept.write_bytes(kept.read_bytes()[:12])  # cut inside the checksum's pickle
+    compiled = _compiles(monkeypatch)
+    assert render_template(make_environment((site, theme), cache), "index.html", {}) \
+        == "THEME INDEX\n"
+    assert compiled == ["index.html"]
+    folder.chmod(0o777)  # anyone may write it: its pickles are not read
+    assert make_environment((site, theme), cache).bytecode_cache is None
+    # The folder of another version of nbpress is removed when this one's is made.
+    folder.chmod(0o700)
+    folder.rename(cache / "templates-0000")
+    make_environment((site, theme), cache)
+    assert [p.name for p in cache.iterdir()] == [folder.name]
+    # A cache that cannot be made (a file where its folder goes): compiled each time.
+    (tmp_path / "file").write_text("")
+    env = make_environment((site, theme), tmp_path / "file")
+    assert env.bytecode_cache is None
+    assert render_template(env, "index.html", {}) == "THEME INDEX\n"
