@@ -288,3 +288,20 @@ def test_an_index_serve_left_behind_is_rebuilt_by_the_next_build(blog: Path) -> 
     assert indexed_version(blog / "_site", page) == signature_now(blog / "_site", page)
     assert not (blog / "_site/.nbpress-site").read_text().endswith(f"{PENDING}\n")
     assert build(config).up_to_date
+
+
+def test_a_tag_added_renders_the_post_the_listing_showing_it_and_the_tags(blog: Path,
+                                                                          tmp_path: Path
+                                                                          ) -> None:
+    for n in range(13, 26):  # 25 posts: three home pages of ten
+        write_post(blog, n)
+    config = load_config(blog)
+    build(config)
+    write_post(blog, 3, extra=", adam")  # the 23rd newest: on the third home page
+    report = build(config)
+    assert report.rendered == ("2024/02/03/optimiser-3.html", "page3/index.html",
+                               "tags/index.html", "tags/adam/index.html", "sitemap.xml")
+    assert "adam" in (blog / "_site/page3/index.html").read_text()
+    fresh = load_config(blog, out=tmp_path / "fresh")
+    build(fresh)
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")
