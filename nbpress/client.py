@@ -71,6 +71,13 @@ class Client(NotebookClient):
 
     output_bytes = 2_000_000
 
+    def create_kernel_manager(self):  # noqa: D102 (nbclient's)
+        from .kernels import spec_manager
+
+        self.km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config,
+                                            kernel_spec_manager=spec_manager())
+        return self.km
+
     def output(self, outs, msg, display_id, cell_index):  # noqa: D102 (nbclient's)
         msg = capped(sanitised(msg), self.output_bytes)
         return super().output(outs, msg, display_id, cell_index)

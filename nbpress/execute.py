@@ -139,12 +139,13 @@ class _Run:
 
         execute = self.config.execute
         if isinstance(exc, NoSuchKernel):
-            from jupyter_client.kernelspec import find_kernel_specs
+            from .kernels import spec_manager
 
             return ExecutionError(
                 f"the kernel '{self.doc.kernel.name}' is not installed.", path=self.doc.post.path,
                 hint="Set [tool.nbpress.execute] kernel to one of: "
-                     + ", ".join(sorted(find_kernel_specs())) + " (or install it with ipykernel).")
+                     + ", ".join(sorted(spec_manager().find_kernel_specs()))
+                     + " (or install it with ipykernel).")
         if isinstance(exc, CellTimeoutError):
             return _cell_error(self.doc, self.index, f"the cell did not finish within "
                                f"{execute.timeout} s and was stopped.",

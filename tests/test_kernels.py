@@ -101,6 +101,39 @@ def test_installed_kernels_lists_kernelspecs(extra_kernels: Path) -> None:
     assert found["py-second"].is_python and found["python3"].is_python
 
 
+def test_kernels_are_looked_for_where_jupyter_looks(tmp_path: Path, monkeypatch) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    monkeypatch.delenv("IPYTHONDIR", raising=False)
+    assert kernels.spec_manager().kernel_dirs == KernelSpecManager().kernel_dirs
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    (tmp_path / "ipython").mkdir()
+    dirs = kernels.spec_manager().kernel_dirs
+    assert dirs == KernelSpecManager().kernel_dirs
+    assert dirs[0] == str(tmp_path / "jupyter" / "kernels")
+    assert dirs[-1] == str(tmp_path / "ipython" / "kernels")
+
+
+@pytest.mark.kernel
+def test_a_build_running_code_does_not_import_ipython_itself(tmp_path: Path) -> None:
+    """Only the kernel needs IPython; finding the kernel's spec imported it (≈0.27 s)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.nbpress]\ntitle = "T"\nsearch = false\n')
+    (tmp_path / "posts" / "2024-01-01-run.md").write_text(
+        "---\ntitle: Run\n---\n\n```python\nprint(6 * 7)\n```\n")
+    script = ("import sys; from nbpress.cli import main; code = main(['build']); "
+              "print('IPython imported:', 'IPython' in sys.modules); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "IPython imported: False" in done.stdout
+    assert "42" in (tmp_path / "_site/2024/01/01/run.html").read_text()
+
+
 def test_assign_writes_the_kernel_into_the_notebook() -> None:
     from nbpress.model import NotebookDoc
 
