@@ -3,16 +3,16 @@
 While a template renders, the posts it is given are ``Tracked`` views that
 record which of their fields it reads (``post.title``, ``post.excerpt``…) and
 the site records which of its entries it reads (``site.title``,
-``site.posts``, ``site.tags``…).  ``PageReads.digest`` hashes the theme's
-templates and nbpress's code, the page's own arguments (posts in them by URL,
-the page itself in full), and, for each recorded read, that value: a site
-entry, the two neighbours' field, or one field of the posts the page could
-reach.  A page that read no site entry holding posts reaches only the posts in
-its own arguments (a home page's ten, a tag's): the field across those; any
-other, the field across every post (one digest per field and build).  So a
-tag added to one post renders again the pages listing that post, not every
-listing page.  The page cache (``pagecache.py``) keeps a page whose digest is
-unchanged.
+``site.posts``, ``site.tags``…).  The posts reached through the site are views
+of their own (``sitepost.title``…), however the template got there.
+``PageReads.digest`` hashes the theme's templates and nbpress's code, the
+page's own arguments (posts in them by URL, the page itself in full), and, for
+each recorded read, that value: a site entry, the two neighbours' field, one
+field of the posts in the page's own arguments (a home page's ten, a tag's), or
+one field of every post for a field read through the site (one digest per
+field and build).  So a tag added to one post renders again the pages listing
+that post, not every listing page.  The page cache (``pagecache.py``) keeps a
+page whose digest is unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _MISSING = "<nbpress: no such field>"  # stable in a digest, unlike object()
 _OWN = ("page",)  # the page itself: hashed in full
 _NEIGHBOURS = ("newer", "older")  # a post page's neighbours: their fields hashed one by one
 _COLLECTIONS = ("posts", "pages")  # site entries whose items are posts and pages
-
+_ARGUMENT, _THROUGH_SITE = "post", "sitepost"  # the roles of a post's two views
 
 
 class _Sink:
@@ -93,6 +93,34 @@ class Tracked(dict):
         self._all()
         return super().__eq__(other)
 
+    def __ne__(self, other) -> bool:  # dict's own, not ``not __eq__``
+        self._all()
+        return super().__ne__(other)
+
+    def __reversed__(self):
+        self._all()
+        return super().__reversed__()
+
+    def __or__(self, other):
+        self._all()
+        return super().__or__(other)
+
+    def __ror__(self, other):
+        self._all()
+        return super().__ror__(other)
+
+    def setdefault(self, key, default=None):
+        self._read(key)
+        return super().setdefault(key, default)
+
+    def pop(self, *args):
+        self._all()
+        return super().pop(*args)
+
+    def popitem(self):
+        self._all()
+        return super().popitem()
+
     __hash__ = None  # type: ignore[assignment]  # as dict's
 
     def __repr__(self) -> str:
@@ -155,24 +183,27 @@ class PageReads:
         items = [p for name in _COLLECTIONS for p in site.get(name, ())]
         self._items = items
         self._ids = {id(p): p["url"] for p in items}
-        self._views = {id(p): Tracked(p, "post", self.sink) for p in items}
-        self._tracked_site = Tracked({k: self._swap(v) for k, v in site.items()}, "site",
-                                     self.sink)
-        # Site entries holding posts: a page that read one may have reached any post.
-        self._reaching = {key for key, value in site.items() if self._holds_post(value)}
+        # A post in the page's arguments, and the same post reached through the site: a
+        # field read of the second may be of any post, however the site entry was got.
+        self._views = {id(p): Tracked(p, _ARGUMENT, self.sink) for p in items}
+        through_site = {id(p): Tracked(p, _THROUGH_SITE, self.sink) for p in items}
+        self._tracked_site = Tracked({k: self._swap(v, through_site) for k, v in site.items()},
+                                     "site", self.sink)
         self._memo: dict[str, str] = {}
         self._sets: dict[tuple[str, ...], tuple] = {}
         self._kept = memo
 
-    def _swap(self, value: Any) -> Any:
-        """``value`` with each post in it replaced by its recording view."""
-        view = self._views.get(id(value))
+    def _swap(self, value: Any, views: Mapping[int, Tracked] | None = None) -> Any:
+        """``value`` with each post in it replaced by its recording view (``views``: by the
+        post's id; the views of posts in a page's arguments by default)."""
+        views = self._views if views is None else views
+        view = views.get(id(value))
         if view is not None:
             return view
         if isinstance(value, dict) and not isinstance(value, Tracked):
-            return {k: self._swap(v) for k, v in value.items()}
+            return {k: self._swap(v, views) for k, v in value.items()}
         if isinstance(value, list) or type(value) is tuple:  # (a named tuple stays as it is)
-            return type(value)(self._swap(v) for v in value)
+            return type(value)(self._swap(v, views) for v in value)
         return value
 
     def view(self, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,8 +232,8 @@ class PageReads:
 
     def _shared(self, reads: tuple[str, ...], context: Mapping[str, Any]) -> tuple:
         """The values of the site's and the posts' fields in ``reads`` (the neighbours'
-        aside): the same for every page that read them and reached every post, computed
-        once per set of reads and build; a page reaching only its own posts, its own."""
+        aside): the same for every page that read them and no field of its own posts,
+        computed once per set of reads and build; a page that did, its own."""
         scope = self._scope(reads, context)
         found = self._sets.get(reads) if scope is None else None
         if found is None:
@@ -212,25 +243,13 @@ class PageReads:
                 self._sets[reads] = found
         return found
 
-    def _holds_post(self, value: Any) -> bool:
-        """Whether ``value`` (a site entry) is or holds a post or page."""
-        if id(value) in self._ids:
-            return True
-        if isinstance(value, dict):
-            return any(self._holds_post(v) for v in value.values())
-        if isinstance(value, (list, tuple)):
-            return any(self._holds_post(v) for v in value)
-        return False
-
     def _scope(self, reads: Sequence[str], context: Mapping[str, Any]) -> list | None:
-        """The posts a page's ``post.`` reads are valued over: those in its own arguments,
-        in order, when it read no site entry holding posts (templates reach posts only
-        through their arguments and the site: a post's fields hold no other post, its
-        neighbours are read as ``neighbour.``); else None, every post."""
-        for read in reads:
-            role, _, key = read.partition(".")
-            if role == "site" and (key == ALL or key in self._reaching):
-                return None
+        """The posts in a page's own arguments, in order: what its ``post.`` reads are
+        valued over (templates reach posts only through their arguments and the site:
+        a post's fields hold no other post, its neighbours are read as ``neighbour.``, and
+        posts reached through the site as ``sitepost.``); None when it read none."""
+        if not any(read.startswith(f"{_ARGUMENT}.") for read in reads):
+            return None
         found: list = []
         for key, value in context.items():
             if key not in _OWN and key not in _NEIGHBOURS and not (
@@ -277,8 +296,8 @@ class PageReads:
         if role == "neighbour":
             return repr([self._field(n, key) for n in (context.get(k) for k in _NEIGHBOURS)
                          if isinstance(n, dict)])
-        if role == "post" and scope is not None:
-            return _hash([self._field(p, key) for p in scope])
+        if role == _ARGUMENT:
+            return _hash([self._field(p, key) for p in scope or ()])
         if read not in self._memo:
             if role == "site":
                 value = self._site if key == ALL else self._site.get(key, _MISSING)

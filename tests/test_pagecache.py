@@ -160,7 +160,7 @@ def test_a_template_that_reads_every_field_depends_on_every_field(tmp_path: Path
             (tmp_path / "dump.html").write_bytes(file.data)
         assert make.rendered == expected
         records = make.records_for([file])
-        assert f"post.{ALL}" in records["dump.html"].reads
+        assert f"sitepost.{ALL}" in records["dump.html"].reads
 
 
 def test_not_reusable_renders_everything(tmp_path: Path) -> None:
