@@ -38,9 +38,10 @@ def replace_dir(new: Path, final: Path) -> None:
     shutil.rmtree(new, ignore_errors=True)  # now the previous content
 
 
-def private(path: Path) -> bool:
-    """Whether ``path`` is this user's and nobody else may write it: a cache holding pickled
-    or compiled code from anyone else could run that code, so such a file is read around."""
-    st = path.stat()
+def private(path: Path | os.stat_result) -> bool:
+    """Whether ``path`` (or the file whose ``stat`` it is) is this user's and nobody else may
+    write it: a cache holding pickled or compiled code from anyone else could run that code,
+    so such a file is read around."""
+    st = path if isinstance(path, os.stat_result) else path.stat()
     mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
     return mine and not st.st_mode & 0o022

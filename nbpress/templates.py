@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import Any, Mapping
@@ -33,19 +34,36 @@ def make_environment(theme_dirs: tuple[Path, ...], cache: Path | None = None
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              bytecode_cache=compiled_templates(cache) if cache else None)
     env.filters["date_format"] = lambda d, fmt="%b %-d, %Y": d.strftime(fmt)
+    # Jinja's ``dict`` is the type itself: ``dict.get(post, "title")`` would read a post
+    # past the record of what a page read (``pagereads.py``).  ``dict(a=1)`` still works.
+    env.globals["dict"] = _new_dict
     return env
+
+
+def _new_dict(*args: Any, **kwargs: Any) -> dict:
+    """A new dictionary, as ``dict(...)`` makes one (Jinja's global ``dict``)."""
+    return dict(*args, **kwargs)
 
 
 class _Compiled(jinja2.FileSystemBytecodeCache):
     """Jinja's cache of compiled templates (keyed by each template's file and checked
-    against its text), where a file that cannot be read means compiling again and one that
-    cannot be written means nothing: it only ever saves time."""
+    against its text), where a file that cannot be read, or that is not the user's alone
+    (checked on the file opened, each time), means compiling again, and one that cannot be
+    written means nothing: it only ever saves time."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - damaged (the checksum is a pickle): compile again
-            bucket.reset()
+            handle = os.open(self._get_cache_filename(bucket),
+                             os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:  # none yet, or a link: compile
+            return
+        with os.fdopen(handle, "rb") as file:
+            if not private(os.fstat(handle)):
+                return
+            try:
+                bucket.load_bytecode(file)
+            except Exception:  # noqa: BLE001 - damaged (the checksum is a pickle): compile
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):

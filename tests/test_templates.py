@@ -198,3 +198,35 @@ def test_a_damaged_or_shared_cache_of_compiled_templates_only_costs_compiling(
     env = make_environment((site, theme), tmp_path / "file")
     assert env.bytecode_cache is None
     assert render_template(env, "index.html", {}) == "THEME INDEX\n"
+
+
+def test_a_compiled_template_others_could_have_written_is_not_loaded(dirs, tmp_path,
+                                                                      monkeypatch) -> None:
+    """Checked on each file as it is opened: a folder that was private when the build began
+    may have been opened to others since (serve keeps its environment for hours)."""
+    site, theme = dirs
+    cache = tmp_path / ".nbpress-cache"
+    env = make_environment((site, theme), cache)
+    render_template(env, "index.html", {})
+    [folder] = cache.glob("templates-*")
+    [kept] = folder.iterdir()
+    compiled = _compiles(monkeypatch)
+    kept.chmod(0o666)
+    assert render_template(make_environment((site, theme), cache), "index.html", {}) \
+        == "THEME INDEX\n"
+    assert compiled == ["index.html"]  # compiled from its text, the file left alone
+    kept.unlink()
+    (folder / "elsewhere").write_bytes(b"")
+    kept.symlink_to(folder / "elsewhere")  # a link in its place is not followed
+    compiled.clear()
+    assert render_template(make_environment((site, theme), cache), "index.html", {}) \
+        == "THEME INDEX\n"
+    assert compiled == ["index.html"]
+
+
+def test_dict_makes_a_dictionary_but_is_not_the_type(dirs) -> None:
+    write(dirs[0], "d.html", "{% for k, v in dict(a=1, b=2) | dictsort %}{{ k }}={{ v }};{% endfor %}")
+    assert render(dirs, "d.html") == "a=1;b=2;"
+    # ``dict.get(post, "title")`` would read a post past the record of what a page read.
+    write(dirs[0], "g.html", "{{ dict.get(page, 'title') }}")
+    assert "undefined variable" in fails(dirs, "g.html", page={"title": "T"})
