@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
@@ -27,15 +28,32 @@ _PYTHONIC = re.compile(r"(^|[-_.])(i?python\d*(\.\d+)*|py\d*)($|[-_.])", re.I)
 
 def spec_manager() -> Any:
     """Jupyter's ``KernelSpecManager`` looking where it looks by default: Jupyter's kernel
-    folders, then IPython's (``$IPYTHONDIR`` or ``~/.ipython``).  Given them, it does not
-    import IPython to find its folder (≈0.27 s of every build that lists or starts a
-    kernel; the test checks the folders are the default ones)."""
+    folders, then IPython's.  Given them, it does not import IPython to find its folder
+    (≈0.27 s of every build that lists or starts a kernel; the tests check the folders are
+    the default ones)."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_core.paths import jupyter_path
 
-    ipython = os.path.expanduser(os.environ.get("IPYTHONDIR") or "~/.ipython")
     return KernelSpecManager(kernel_dirs=[*jupyter_path("kernels"),
-                                          os.path.join(os.path.normpath(ipython), "kernels")])
+                                          os.path.join(_ipython_dir(), "kernels")])
+
+
+def _ipython_dir() -> str:
+    """IPython's folder as ``IPython.paths.get_ipython_dir`` finds it: ``$IPYTHONDIR`` (or
+    the old ``$IPYTHON_DIR``), else ``~/.ipython`` in the real home folder, or, where only it
+    exists, IPython 1's ``~/.config/ipython``.  (Where the folder cannot be written IPython
+    makes a temporary one, which holds no kernel.)"""
+    found = os.environ.get("IPYTHONDIR", os.environ.get("IPYTHON_DIR"))
+    if found is None:
+        found = os.path.join(os.path.realpath(os.path.expanduser("~")), ".ipython")
+        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
+            os.path.realpath(os.path.expanduser("~")), ".config")
+        legacy = os.path.join(config, "ipython")
+        if sys.platform.startswith("linux") and not os.path.exists(found) and \
+                os.path.isdir(legacy) and not os.path.islink(legacy) and \
+                os.access(legacy, os.W_OK):
+            found = legacy
+    return os.path.normpath(os.path.expanduser(found))
 
 
 def installed_kernels() -> dict[str, Kernel]:

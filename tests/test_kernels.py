@@ -105,6 +105,7 @@ def test_kernels_are_looked_for_where_jupyter_looks(tmp_path: Path, monkeypatch)
     from jupyter_client.kernelspec import KernelSpecManager
 
     monkeypatch.delenv("IPYTHONDIR", raising=False)
+    monkeypatch.delenv("IPYTHON_DIR", raising=False)
     assert kernels.spec_manager().kernel_dirs == KernelSpecManager().kernel_dirs
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
@@ -113,6 +114,36 @@ def test_kernels_are_looked_for_where_jupyter_looks(tmp_path: Path, monkeypatch)
     assert dirs == KernelSpecManager().kernel_dirs
     assert dirs[0] == str(tmp_path / "jupyter" / "kernels")
     assert dirs[-1] == str(tmp_path / "ipython" / "kernels")
+
+
+def test_ipythons_folder_is_found_as_ipython_finds_it(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import warnings
+
+    from IPython.paths import get_ipython_dir
+
+    for name in ("IPYTHONDIR", "IPYTHON_DIR", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def same(home: Path) -> str:
+        monkeypatch.setenv("HOME", str(home))
+        ours = kernels._ipython_dir()  # (IPython makes the folder it names: ours first)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            assert ours == get_ipython_dir()
+        return ours
+
+    (tmp_path / "real").mkdir()
+    assert same(tmp_path / "real") == str(tmp_path / "real" / ".ipython")
+    (tmp_path / "link").symlink_to(tmp_path / "real")  # a home reached through a link
+    assert same(tmp_path / "link") == str(tmp_path / "real" / ".ipython")
+    (tmp_path / "old" / ".config" / "ipython").mkdir(parents=True)  # IPython 1's only
+    assert same(tmp_path / "old") == str(tmp_path / "old" / ".config" / "ipython")
+    monkeypatch.setenv("IPYTHON_DIR", str(tmp_path / "older"))
+    assert same(tmp_path / "real") == str(tmp_path / "older")
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "set"))
+    assert same(tmp_path / "real") == str(tmp_path / "set")
+    assert os.path.isdir(tmp_path / "set")
 
 
 @pytest.mark.kernel
