@@ -190,6 +190,8 @@ class PageReads:
         self._tracked_site = Tracked({k: self._swap(v, through_site) for k, v in site.items()},
                                      "site", self.sink)
         self._memo: dict[str, str] = {}
+        self._fields: dict[int, dict[str, str]] = {}  # by post id: its fields' digests
+        self._by_field: dict[str, dict[int, str]] = {}  # the same, by field then post id
         self._sets: dict[tuple[str, ...], tuple] = {}
         self._kept = memo
 
@@ -220,55 +222,58 @@ class PageReads:
         return view
 
     def digest(self, name: str, path: str, context: Mapping[str, Any],
-                reads: Sequence[str]) -> str:
+               reads: Sequence[str]) -> str:
+        reads = tuple(reads)
+        values = self._values(reads, context, self._scope(reads, context))
         if self._kept is None:
-            return self._hash(name, path, context, reads)
+            return self._hash(name, path, context, reads, values)
         # serve: the same objects (contexts are never changed once made) and the same values
-        # of the site's fields it read give the digest computed last time.
+        # of the fields it read give the digest computed last time.
         objects = tuple(v for k, v in context.items() if not (k == "site" and v is self._site))
-        return self._kept.same("page", objects, (self.base, name, path, tuple(context),
-                                                 self._shared(tuple(reads), context)),
-                               lambda: self._hash(name, path, context, reads))
+        return self._kept.same("page", objects, (self.base, name, path, tuple(context), values),
+                               lambda: self._hash(name, path, context, reads, values))
 
-    def _shared(self, reads: tuple[str, ...], context: Mapping[str, Any]) -> tuple:
-        """The values of the site's and the posts' fields in ``reads`` (the neighbours'
-        aside): the same for every page that read them and no field of its own posts,
-        computed once per set of reads and build; a page that did, its own."""
-        scope = self._scope(reads, context)
+    def _values(self, reads: tuple[str, ...], context: Mapping[str, Any],
+                scope: list | None) -> tuple:
+        """The digest input of each read but the neighbours' (those are the page's own
+        objects): the same for every page that read no field of its own posts, computed
+        once per set of reads and build; a page that did, its own."""
         found = self._sets.get(reads) if scope is None else None
         if found is None:
-            found = (reads, tuple(self._value(r, context, scope) for r in reads
-                                  if not r.startswith("neighbour.")))
+            found = tuple(self._value(r, context, scope) for r in reads
+                          if not r.startswith("neighbour."))
             if scope is None:
                 self._sets[reads] = found
         return found
 
     def _scope(self, reads: Sequence[str], context: Mapping[str, Any]) -> list | None:
-        """The posts in a page's own arguments, in order: what its ``post.`` reads are
-        valued over (templates reach posts only through their arguments and the site:
-        a post's fields hold no other post, its neighbours are read as ``neighbour.``, and
-        posts reached through the site as ``sitepost.``); None when it read none."""
+        """The posts in a page's own arguments, each once: what its ``post.`` reads are
+        valued over (templates reach posts only through their arguments and the site: a
+        post's fields hold no other post, its neighbours are read as ``neighbour.``, and
+        posts reached through the site as ``sitepost.``); None when it read none.  (Which
+        posts the arguments hold, where and how often, the digest has already: ``_canon``
+        gives them by URL.)"""
         if not any(read.startswith(f"{_ARGUMENT}.") for read in reads):
             return None
-        found: list = []
-        for key, value in context.items():
-            if key not in _OWN and key not in _NEIGHBOURS and not (
-                    key == "site" and value is self._site):
-                self._posts_in(value, found)
-        return found
-
-    def _posts_in(self, value: Any, found: list) -> None:
-        if id(value) in self._ids:
-            found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                self._posts_in(item, found)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                self._posts_in(item, found)
+        ids, found = self._ids, {}
+        stack = [v for k, v in context.items() if k not in _OWN and k not in _NEIGHBOURS
+                 and not (k == "site" and v is self._site)]
+        while stack:  # (a home page's ten, a tag's, the archive's every post)
+            value = stack.pop()
+            if id(value) in ids:
+                found.setdefault(id(value), value)
+            elif isinstance(value, dict):
+                stack.extend(value.values())
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    if id(item) in ids:
+                        found.setdefault(id(item), item)
+                    else:
+                        stack.append(item)
+        return list(found.values())
 
     def _hash(self, name: str, path: str, context: Mapping[str, Any],
-              reads: Sequence[str]) -> str:
+              reads: tuple[str, ...], values: tuple) -> str:
         digest = hashlib.sha256(repr((self.base, name, path)).encode())
         for key, value in sorted(context.items()):
             if key == "site" and value is self._site:
@@ -277,9 +282,11 @@ class PageReads:
             # neighbours count by URL (or None), the fields read of them below.
             text = self._own(value) if key in _OWN else repr(_canon(value, self._ids))
             digest.update(f"\0{key}\0{len(text)}\0".encode() + text.encode())
-        scope = self._scope(reads, context)
+        shared = iter(values)
         for read in reads:
-            digest.update(f"\0{read}\0{self._value(read, context, scope)}".encode())
+            value = self._value(read, context, None) if read.startswith("neighbour.") \
+                else next(shared)
+            digest.update(f"\0{read}\0{value}".encode())
         return digest.hexdigest()[:32]  # 128 bits: plenty to tell two renderings apart
 
     def _own(self, page: Any) -> str:
@@ -297,14 +304,38 @@ class PageReads:
             return repr([self._field(n, key) for n in (context.get(k) for k in _NEIGHBOURS)
                          if isinstance(n, dict)])
         if role == _ARGUMENT:
-            return _hash([self._field(p, key) for p in scope or ()])
+            return self._across(scope or (), key)
         if read not in self._memo:
             if role == "site":
                 value = self._site if key == ALL else self._site.get(key, _MISSING)
                 self._memo[read] = _hash(_canon(value, self._ids))
             else:
-                self._memo[read] = _hash([self._field(p, key) for p in self._items])
+                self._memo[read] = self._across(self._items, key)
         return self._memo[read]
+
+    def _across(self, posts: Sequence[Mapping[str, Any]], key: str) -> str:
+        """The digest of one field across ``posts``, in order, from each post's own digest
+        of that field (made once per post and build; ``serve``: while the post is the same
+        object), so that 250 listing pages do not each ``repr`` their posts' excerpts."""
+        known = self._by_field.setdefault(key, {})  # by post id
+        parts = list(map(known.get, map(id, posts)))
+        if None in parts:
+            for post in posts:
+                if id(post) not in known:
+                    known[id(post)] = self._field_digest(post, key)
+            parts = list(map(known.get, map(id, posts)))
+        return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+    def _field_digest(self, post: Mapping[str, Any], key: str) -> str:
+        known = self._fields.get(id(post))  # (posts are alive, held by the site, all build)
+        if known is None:
+            known = self._fields[id(post)] = {} if self._kept is None else self._kept.same(
+                "field-digests", (post,), None, dict)  # contexts never change once made
+        found = known.get(key)
+        if found is None:
+            found = known[key] = _fields_digest(post) if key == ALL else hashlib.sha256(
+                repr(post.get(key, _MISSING)).encode()).hexdigest()
+        return found
 
     @staticmethod
     def _field(post: Mapping[str, Any], key: str) -> Any:
