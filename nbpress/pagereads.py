@@ -185,27 +185,29 @@ class PageReads:
         self._ids = {id(p): p["url"] for p in items}
         # A post in the page's arguments, and the same post reached through the site: a
         # field read of the second may be of any post, however the site entry was got.
-        self._views = {id(p): Tracked(p, _ARGUMENT, self.sink) for p in items}
-        through_site = {id(p): Tracked(p, _THROUGH_SITE, self.sink) for p in items}
-        self._tracked_site = Tracked({k: self._swap(v, through_site) for k, v in site.items()},
-                                     "site", self.sink)
+        # (The first kind are made as pages are rendered: few are, after an edit.)
+        self._views: dict[str, dict[int, Tracked]] = {_ARGUMENT: {}, _THROUGH_SITE: {}}
+        self._tracked_site = Tracked({k: self._swap(v, _THROUGH_SITE)
+                                      for k, v in site.items()}, "site", self.sink)
         self._memo: dict[str, str] = {}
-        self._fields: dict[int, dict[str, str]] = {}  # by post id: its fields' digests
-        self._by_field: dict[str, dict[int, str]] = {}  # the same, by field then post id
+        self._fields: dict[int, dict[str, bytes]] = {}  # by post id: its fields' digests
+        self._by_field: dict[str, dict[int, bytes]] = {}  # the same, by field then post id
         self._sets: dict[tuple[str, ...], tuple] = {}
         self._kept = memo
 
-    def _swap(self, value: Any, views: Mapping[int, Tracked] | None = None) -> Any:
-        """``value`` with each post in it replaced by its recording view (``views``: by the
-        post's id; the views of posts in a page's arguments by default)."""
-        views = self._views if views is None else views
-        view = views.get(id(value))
-        if view is not None:
+    def _swap(self, value: Any, role: str = _ARGUMENT) -> Any:
+        """``value`` with each post in it replaced by its recording view of ``role`` (one per
+        post and role, made when first asked for)."""
+        if id(value) in self._ids:
+            views = self._views[role]
+            view = views.get(id(value))
+            if view is None:
+                view = views[id(value)] = Tracked(value, role, self.sink)
             return view
         if isinstance(value, dict) and not isinstance(value, Tracked):
-            return {k: self._swap(v, views) for k, v in value.items()}
+            return {k: self._swap(v, role) for k, v in value.items()}
         if isinstance(value, list) or type(value) is tuple:  # (a named tuple stays as it is)
-            return type(value)(self._swap(v, views) for v in value)
+            return type(value)(self._swap(v, role) for v in value)
         return value
 
     def view(self, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -324,17 +326,17 @@ class PageReads:
                 if id(post) not in known:
                     known[id(post)] = self._field_digest(post, key)
             parts = list(map(known.get, map(id, posts)))
-        return hashlib.sha256("".join(parts).encode()).hexdigest()
+        return hashlib.sha256(b"".join(parts)).hexdigest()
 
-    def _field_digest(self, post: Mapping[str, Any], key: str) -> str:
+    def _field_digest(self, post: Mapping[str, Any], key: str) -> bytes:
         known = self._fields.get(id(post))  # (posts are alive, held by the site, all build)
         if known is None:
             known = self._fields[id(post)] = {} if self._kept is None else self._kept.same(
                 "field-digests", (post,), None, dict)  # contexts never change once made
         found = known.get(key)
         if found is None:
-            found = known[key] = _fields_digest(post) if key == ALL else hashlib.sha256(
-                repr(post.get(key, _MISSING)).encode()).hexdigest()
+            text = _fields_digest(post) if key == ALL else repr(post.get(key, _MISSING))
+            found = known[key] = hashlib.blake2b(text.encode(), digest_size=16).digest()
         return found
 
     @staticmethod

@@ -27,7 +27,7 @@ from .explain import explain_plans
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .readcache import Reads, kept, kept_render_key
-from .progress import PostReport, make_progress, report_lines
+from .progress import PostReport, make_progress, post_report, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import spool_dir, write_output
 
@@ -75,8 +75,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
     with state.build_lock(config.root, log), _fewer_collections():
-        # Again: another build may have finished meanwhile.
-        previous = _previous(state_file, memo)
+        previous = _previous(state_file, memo)  # again: another build may have ended since
         # The previous build's reads; serve keeps its own after its first build.
         reads = Reads(state_file, config) if memo is None or memo.state is None else None
         report = _build(config, log=log, executor=executor, explain=explain, previous=previous,
@@ -151,23 +150,22 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     try:
         rendered = _render(plans, runs, config, variables, links, previous, memo, spool, reads)
         warnings += rendered.warnings
+        if reads is not None:
+            reads.save()  # for the next build: only the posts read again are written
+        dependency_files = tuple(sorted({f for p in plans for f in getattr(
+            runs[p.name][1] if p.name in runs else p.record, "files", ())}))
+        del docs, plans, runs  # the site stage needs no notebook (≈30 MB at 2,000 posts)
         if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
-            from .jekyll import write_jekyll
-
-            write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
-                         config.baseurl)
-            report = BuildReport(posts=(), warnings=(), seconds=0.0)
+            report = _jekyll_site(rendered, config)
         else:
             report = _site(config, (env, templates), variables, rendered, previous, memo,
                            search_later, spool,
                            lambda build_id, **site: _save_state(
-                               state_file, config, fingerprint, build_id, rendered, plans,
-                               runs, previous, **site))
+                               state_file, config, fingerprint, build_id, rendered,
+                               dependency_files, previous, **site))
             warnings += report.warnings
     finally:
         shutil.rmtree(spool, ignore_errors=True)
-    if reads is not None:
-        reads.save()  # for the next build: only the posts read again are written
     kept = cache.post_stems(config.root) | {p.path.stem for p in pages}  # pages' runs too
     entries.remove(sum(entries.unused(config.root, kept), []))
     seconds = time.perf_counter() - start
@@ -369,29 +367,27 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         pages.append(page)
         records[item.name] = reused.get(item.name) or state.RenderRecord.of(keys[item.name],
                                                                              page, more)
-        reports.append(_post_report(item, runs, seconds))
+        run, record = runs.get(item.name, (None, item.record))
+        reports.append(post_report(item.name, item.reason, bool(item.doc.cells), run,
+                                   record, seconds))
     _stop_if(errors, False)
     return Rendered(tuple(pages), records, tuple(warnings), tuple(reports))
 
 
-def _post_report(item: cache.Plan, runs: dict, seconds: float) -> PostReport:
-    """The post's line in the build's report (``seconds``: its rendering's)."""
-    run, record = runs.get(item.name, (None, item.record))
-    status = "executed" if run else "cached" if item.doc.cells else "no code"
-    if status == "cached" and record is not None and record.imported_from:
-        status = "imported"
-    return PostReport(item.name, status, item.reason or status, run.seconds if run else 0.0,
-                      seconds)
+def _jekyll_site(rendered: Rendered, config: SiteConfig) -> BuildReport:
+    """The other writer: the posts written into a Jekyll site (``output_format = jekyll``)."""
+    from .jekyll import write_jekyll
+
+    write_jekyll([p for p in rendered.posts if p.post.kind == "post"], config.out,
+                 config.baseurl)
+    return BuildReport(posts=(), warnings=(), seconds=0.0)
 
 
 def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
-                rendered: Rendered, plans: list[cache.Plan],
-                runs: dict[str, tuple[ExecResult, cache.Record]], previous: state.State,
+                rendered: Rendered, dependency_files: tuple[str, ...], previous: state.State,
                 **site: object) -> state.State:
-    """What this build saw, for the next build to do only what changed (only the records
-    that differ from ``previous`` are written)."""
-    records = [runs[p.name][1] if p.name in runs else p.record for p in plans]
-    dependency_files = tuple(sorted({f for r in records if r for f in r.files}))
+    """What this build saw (``dependency_files``: the files its posts' runs read), for the
+    next build to do only what changed (only the records that differ are written)."""
     saved = state.State(
         fingerprint=fingerprint, build_id=build_id, posts=rendered.records,
         dependency_files=dependency_files,

@@ -24,6 +24,16 @@ class PostReport:
     render_seconds: float
 
 
+def post_report(name: str, reason: str, has_code: bool, run, record,
+                seconds: float) -> PostReport:
+    """A post's line in the build's report: its run this build (an ``ExecResult``) or its
+    cache record, why it ran, and ``seconds`` of rendering."""
+    status = "executed" if run else "cached" if has_code else "no code"
+    if status == "cached" and record is not None and record.imported_from:
+        status = "imported"
+    return PostReport(name, status, reason or status, run.seconds if run else 0.0, seconds)
+
+
 class Progress:
     """Plain log lines: one when a post starts executing, one when it ends."""
 

@@ -99,10 +99,12 @@ class Reads:
 
     def save(self) -> None:
         """Keep this build's reads for the next build: the rows that changed are written,
-        those of files no longer read removed.  A failure only costs the next build time."""
+        those of files no longer read removed.  A failure only costs the next build time.
+        The values are let go: what the build holds of them after, it holds itself."""
         rows = [(name, key, zlib.compress(_dumps(values), 6))
                 for name, (key, values, changed) in sorted(self._new.items()) if changed]
         gone = [(name,) for name in self._old if name not in self._new]
+        self._new, self._old = {}, {}
         if not rows and not gone:
             return
         with contextlib.suppress(sqlite3.Error, OSError, pickle.PicklingError):

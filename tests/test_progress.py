@@ -102,3 +102,17 @@ def test_report_lines() -> None:
         "posts/b.md             cached        0.0s    0.00s  cached",
         "total 13.5 s"]
     assert report_lines([], 0.2) == []  # nothing built: no table
+
+
+def test_a_posts_report_line_says_how_it_was_made() -> None:
+    from types import SimpleNamespace
+
+    from nbpress.progress import post_report
+
+    run = SimpleNamespace(seconds=2.5)
+    cached, imported = SimpleNamespace(imported_from=""), SimpleNamespace(imported_from="x")
+    assert post_report("a.md", "code changed", True, run, cached, 0.1) == PostReport(
+        "a.md", "executed", "code changed", 2.5, 0.1)
+    assert post_report("a.md", "", True, None, cached, 0.1).status == "cached"
+    assert post_report("a.md", "", True, None, imported, 0.1).reason == "imported"
+    assert post_report("a.md", "", False, None, None, 0.0).status == "no code"
