@@ -335,7 +335,7 @@ class PageReads:
                 "field-digests", (post,), None, dict)  # contexts never change once made
         found = known.get(key)
         if found is None:
-            text = _fields_digest(post) if key == ALL else repr(post.get(key, _MISSING))
+            text = _fields_digest(post) if key == ALL else repr(self._field(post, key))
             found = known[key] = hashlib.blake2b(text.encode(), digest_size=16).digest()
         return found
 

@@ -152,8 +152,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
         warnings += rendered.warnings
         if reads is not None:
             reads.save()  # for the next build: only the posts read again are written
-        dependency_files = tuple(sorted({f for p in plans for f in getattr(
-            runs[p.name][1] if p.name in runs else p.record, "files", ())}))
+        records = [runs[p.name][1] if p.name in runs else p.record for p in plans]
+        dependency_files = tuple(sorted({f for r in records if r for f in r.files}))
         del docs, plans, runs  # the site stage needs no notebook (≈30 MB at 2,000 posts)
         if config.output_format == "jekyll":  # the other writer: posts into a Jekyll site
             report = _jekyll_site(rendered, config)
