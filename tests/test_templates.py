@@ -215,9 +215,11 @@ def test_a_compiled_template_others_could_have_written_is_not_loaded(dirs, tmp_p
     assert render_template(make_environment((site, theme), cache), "index.html", {}) \
         == "THEME INDEX\n"
     assert compiled == ["index.html"]  # compiled from its text, the file left alone
+    kept.chmod(0o600)
+    (folder / "elsewhere").write_bytes(kept.read_bytes())  # a good compiled template…
+    (folder / "elsewhere").chmod(0o600)
     kept.unlink()
-    (folder / "elsewhere").write_bytes(b"")
-    kept.symlink_to(folder / "elsewhere")  # a link in its place is not followed
+    kept.symlink_to(folder / "elsewhere")  # …behind a link in its place: not followed
     compiled.clear()
     assert render_template(make_environment((site, theme), cache), "index.html", {}) \
         == "THEME INDEX\n"
