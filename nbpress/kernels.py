@@ -45,10 +45,10 @@ def _ipython_dir() -> str:
     makes a temporary one, which holds no kernel.)"""
     found = os.environ.get("IPYTHONDIR", os.environ.get("IPYTHON_DIR"))
     if found is None:
-        found = os.path.join(os.path.realpath(os.path.expanduser("~")), ".ipython")
-        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
-            os.path.realpath(os.path.expanduser("~")), ".config")
-        legacy = os.path.join(config, "ipython")
+        home = os.path.realpath(os.path.expanduser("~"))
+        found = os.path.join(home, ".ipython")
+        legacy = os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"),
+                              "ipython")
         if sys.platform.startswith("linux") and not os.path.exists(found) and \
                 os.path.isdir(legacy) and not os.path.islink(legacy) and \
                 os.access(legacy, os.W_OK):
