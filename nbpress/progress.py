@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence, TextIO
 
@@ -107,14 +108,32 @@ def make_progress(stream: TextIO) -> Progress:
     return LiveProgress(stream) if stream.isatty() else Progress(stream)
 
 
+LIST_ALL = 50  # a longer report lists only the posts this build ran or rendered
+
+
 def report_lines(reports: Sequence[PostReport], total_seconds: float) -> list[str]:
-    """The build report: per post, cache hit or miss with its reason and the times."""
+    """The build report: per post, cache hit or miss with its reason and the times.  Past
+    ``LIST_ALL`` posts, those whose run and rendering were both kept are counted in one
+    line instead (an edit at 2,000 posts shows its post, not 2,000 lines)."""
     if not reports:
         return []
-    width = max(len(r.name) for r in reports)
-    lines = [f"{'post':<{width}}  {'status':<8}  {'execute':>8}  {'render':>7}  reason"]
-    for r in reports:
+    kept = [] if len(reports) <= LIST_ALL else [
+        r.status for r in reports if not _made(r)]
+    shown = [r for r in reports if not kept or _made(r)]
+    lines = []
+    if shown:
+        width = max(len(r.name) for r in shown)
+        lines.append(f"{'post':<{width}}  {'status':<8}  {'execute':>8}  {'render':>7}  reason")
+    for r in shown:
         lines.append(f"{r.name:<{width}}  {r.status:<8}  {r.execute_seconds:>7.1f}s  "
                      f"{r.render_seconds:>6.2f}s  {r.reason}")
+    if kept:
+        lines.append(f"{len(kept):,} other post(s) kept as they were: " + ", ".join(
+            f"{n:,} {status}" for status, n in sorted(Counter(kept).items())))
     lines.append(f"total {total_seconds:.1f} s")
     return lines
+
+
+def _made(report: PostReport) -> bool:
+    """Whether this build ran or rendered the post."""
+    return report.status in ("executed", "failed") or report.render_seconds > 0

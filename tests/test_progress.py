@@ -8,7 +8,7 @@ import re
 import select
 import threading
 
-from nbpress.progress import LiveProgress, PostReport, Progress, make_progress, report_lines
+from nbpress.progress import LIST_ALL, LiveProgress, PostReport, Progress, make_progress, report_lines
 
 
 def test_plain_lines_for_logs() -> None:
@@ -102,6 +102,24 @@ def test_report_lines() -> None:
         "posts/b.md             cached        0.0s    0.00s  cached",
         "total 13.5 s"]
     assert report_lines([], 0.2) == []  # nothing built: no table
+
+
+def test_a_long_report_lists_only_the_posts_this_build_made() -> None:
+    kept = [PostReport(f"posts/p{i:03d}.md", "no code" if i % 3 else "cached",
+                       "no code" if i % 3 else "cached", 0.0, 0.0) for i in range(60)]
+    edited = PostReport("posts/edited.md", "no code", "no code", 0.0, 0.031)
+    ran = PostReport("posts/ran.md", "executed", "code changed", 2.5, 0.02)
+    assert report_lines([*kept[:30], edited, *kept[30:], ran], 3.2) == [
+        "post             status     execute   render  reason",
+        "posts/edited.md  no code       0.0s    0.03s  no code",
+        "posts/ran.md     executed      2.5s    0.02s  code changed",
+        "60 other post(s) kept as they were: 20 cached, 40 no code",
+        "total 3.2 s"]
+    # Up to LIST_ALL posts, every one is listed (a kept one shows it was cached).
+    assert len(report_lines(kept[:LIST_ALL], 1.0)) == LIST_ALL + 2
+    # Nothing made: only the count.
+    assert report_lines(kept, 0.4) == ["60 other post(s) kept as they were: 20 cached, "
+                                       "40 no code", "total 0.4 s"]
 
 
 def test_a_posts_report_line_says_how_it_was_made() -> None:
