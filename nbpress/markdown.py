@@ -27,6 +27,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .fences import check_fences, lexer_name
 from .texmath import render_many, render_tex
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -34,10 +35,11 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 
 @functools.lru_cache(maxsize=256)
 def _lexer(language: str) -> Lexer | None:
-    """Pygments' lexer for ``language`` (None when it knows none): looked up once per
-    language and process (the lookup reads the installed plugins each time)."""
+    """Pygments' lexer for ``language`` (None when it knows none; Rouge's names too,
+    ``fences.py``): looked up once per language and process (the lookup reads the installed
+    plugins each time)."""
     try:
-        return get_lexer_by_name(language or "text", stripnl=False)
+        return get_lexer_by_name(lexer_name(language) or "text", stripnl=False)
     except ClassNotFound:
         return None
 
@@ -162,6 +164,8 @@ def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> Markdow
                                                   macros))
     md.use(amsmath_plugin, renderer=lambda content: math(content, True, macros))
     md.core.ruler.push("nbpress_math_check", _check_math)
+    md.core.ruler.push("nbpress_fence_check",
+                       lambda state: check_fences(state, lambda name: _lexer(name) is not None))
     # $$…$$ inside a paragraph: a <span>, since the plugin's <div> cannot be inside a <p>.
     md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env:
                        f'<span class="math display">{math(tokens[i].content, True, macros)}</span>')

@@ -23,6 +23,7 @@ from .csl import csl_plugin, styled_references
 from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
     quarto_equation_labels
 from .errors import BuildWarning, PostError
+from .fences import FENCE_PROBLEMS
 from .interactive import saved_widgets, widget_state
 from .liquid import resolve
 from .liquidcompat import blank_undefined
@@ -213,7 +214,8 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
     body = place_references(body, styled_references(env) if config.csl else references_html(env))
     warnings += check_manual_anchors(body, markdown, path=post.path,
                                      line_offset=post.body_line - 1)
-    problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, [])
+    problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, []) + \
+        env.get(FENCE_PROBLEMS, [])
     warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=plain_markdown(config.math_macros).render,

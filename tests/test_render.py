@@ -325,6 +325,14 @@ def test_broken_math_is_a_warning_with_its_line() -> None:
     tree(rendered.html)
 
 
+def test_a_fence_in_a_language_pygments_does_not_know_is_a_warning_with_its_line() -> None:
+    body = "Intro.\n\n```pyhton\nprint(1)\n```\n\n```yml\na: 1\n```\n"
+    rendered, warnings = render_with_warnings(body)
+    assert [(w.line, w.message.split(":")[0]) for w in warnings] == [
+        (BODY_LINE + 2, "the code fence's language 'pyhton' is not one Pygments highlights")]
+    assert '<code class="language-pyhton">print(1)' in rendered.html
+
+
 def test_cell_attachments_become_files_with_baseurl() -> None:
     # As Jupyter saves a pasted screenshot: every pasted image is called "image.png".
     doc, _ = read_markdown_post(make_post("Placeholder.\n"))
