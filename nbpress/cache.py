@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -134,6 +134,15 @@ def save_run(item: Plan, result: ExecResult, root: Path) -> Record:
                  ran_on=dict(result.ran_on), executed_at=result.executed_at)
 
 
+def as_stored(result: ExecResult, record: Record, root: Path) -> ExecResult:
+    """A run as its cache entry (just stored, as ``record``) gives it back to later builds:
+    the outputs and metadata as stored (the notebook file's key order, no cell timings), the
+    time and seconds as recorded."""
+    stored = load_notebook(root, result.doc.post.path.stem)
+    return replace(result, notebook=merge_outputs(result.doc, stored),
+                   executed_at=record.executed_at, seconds=record.seconds)
+
+
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
     """The hash of everything that decides a post's outputs (and nothing else)."""
     cells = []
@@ -190,8 +199,16 @@ def package_drift(record: Record, versions: Callable[[str], str | None], package
             for dist in sorted(names) if versions(dist) != record.packages[dist]]
 
 
+# What a run writes into the notebook's own metadata: the kernel's language_info
+# (nbclient) and the widgets' saved state (without it a widget is not shown); and
+# nbpress_execution, which entries of older versions hold.
+RUN_METADATA = ("language_info", "widgets", "nbpress_execution")
+
+
 def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:
-    """The fresh notebook (prose, tags) with the cached run's outputs in its code cells."""
+    """The fresh notebook (prose, tags) with the cached run's outputs in its code cells and
+    the metadata the run wrote (``RUN_METADATA``): a page made from the cache is the page
+    the run made."""
     import copy
 
     nb = copy.deepcopy(doc.notebook)
@@ -199,6 +216,7 @@ def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:
     for cell, run in zip((c for c in nb.cells if c.cell_type == "code"), runs):
         cell.outputs = run.get("outputs", [])
         cell.execution_count = run.get("execution_count")
-    if "nbpress_execution" in cached.metadata:  # only where a run wrote it: a page made
-        nb.metadata["nbpress_execution"] = cached.metadata["nbpress_execution"]  # from the
-    return nb  # cache is then the page the run made
+    for key in RUN_METADATA:
+        if key in cached.metadata:
+            nb.metadata[key] = cached.metadata[key]
+    return nb

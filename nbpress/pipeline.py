@@ -279,10 +279,9 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
     finally:
         progress.close()
     _stop_if(errors + failures, False)
-    # The page shows the run as its record says (time and seconds as stored), so that a
-    # later build from the cache makes the very same page.
-    return {name: (replace(result, executed_at=records[name].executed_at,
-                           seconds=records[name].seconds), records[name])
+    # The page shows the run as its cache entry holds it (its notebook as stored, its time
+    # and seconds as recorded), so that a later build from the cache makes the very same page.
+    return {name: (cache.as_stored(result, records[name], config.root), records[name])
             for name, result in results.items()}
 
 

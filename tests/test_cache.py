@@ -145,3 +145,27 @@ def test_key_changes_with_dark_figures_only_when_they_are_on(tmp_path):
     assert _key(tmp_path, BASE) == base  # off: the keys of existing runs stay valid
     (tmp_path / "k/pyproject.toml").write_text("[tool.nbpress]\ndark_figures = true\n")
     assert _key(tmp_path, BASE) != base  # on: every post runs again, drawing both
+
+
+def test_merged_outputs_carry_what_the_run_wrote_into_the_notebook(tmp_path):
+    path = tmp_path / "posts/2024-01-01-t.md"
+    path.parent.mkdir()
+    path.write_text(BASE)
+    from zoneinfo import ZoneInfo
+
+    doc, _ = read_post_notebook(read_post(path, load_config(tmp_path), ZoneInfo("UTC")))
+    run = nbformat.v4.new_notebook(metadata={
+        "language_info": {"name": "python", "version": "3.11.7", "file_extension": ".py"},
+        "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+        "nbpress": {"title": "an older title"}})
+    run.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1),
+                 nbformat.v4.new_code_cell("print(x)", execution_count=2, outputs=[
+                     nbformat.v4.new_output("stream", name="stdout", text="1\n")])]
+    merged = cache.merge_outputs(doc, run)
+    assert merged.metadata["language_info"] == run.metadata["language_info"]
+    assert merged.metadata["widgets"] == run.metadata["widgets"]
+    assert merged.metadata["nbpress"] == doc.notebook.metadata["nbpress"]  # the post's own
+    assert [c.source for c in merged.cells] == [c.source for c in doc.notebook.cells]
+    assert [c.get("outputs") for c in merged.cells if c.cell_type == "code"] == [
+        [], run.cells[1].outputs]
+    assert "language_info" not in doc.notebook.metadata  # the read notebook is not changed

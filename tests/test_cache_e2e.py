@@ -108,6 +108,48 @@ def test_clone_builds_from_cache_and_never_fails_when_stale(site, build, tmp_pat
     assert "executing posts/2024-01-01-data.md (1 code cells): --refresh" in forced.stderr
 
 
+WIDGET_POST = """\
+---
+title: A slider
+---
+
+Drag it.
+
+```python
+import ipywidgets as widgets
+widgets.IntSlider(value=3, description="epochs")
+```
+"""
+
+
+def test_a_page_from_the_cache_keeps_the_widgets_and_notebook_its_run_made(make_site, build,
+                                                                           tmp_path):
+    site = make_site({"posts/2024-01-01-slider.md": WIDGET_POST})
+    page, download = "_site/2024/01/01/slider.html", "_site/2024/01/01/slider_files/slider.ipynb"
+    first = build("--root", str(site))
+    assert first.returncode == 0 and "warning" not in first.stderr, first.stderr
+    ran = (site / page).read_text()
+    assert '<script type="application/vnd.jupyter.widget-state+json">' in ran
+    assert json.loads((site / download).read_text())["metadata"]["language_info"][
+        "file_extension"] == ".py"  # the kernel's, as Jupyter saves it
+
+    # A prose edit renders the page from the cache: the widget and the download are kept.
+    text = (site / "posts/2024-01-01-slider.md").read_text()
+    (site / "posts/2024-01-01-slider.md").write_text(text.replace("Drag it.", "Drag it!"))
+    again = build("--root", str(site))
+    assert again.returncode == 0 and "warning" not in again.stderr, again.stderr
+    assert not _executed(again.stderr) and "Drag it!" in (site / page).read_text()
+    assert (site / page).read_text() == ran.replace("Drag it.", "Drag it!")
+
+    # Published from a clone's committed cache, without running anything: the same site.
+    clone = tmp_path / "clone"
+    shutil.copytree(site, clone, ignore=shutil.ignore_patterns("_site", ".nbpress-cache"))
+    published = build("--root", str(clone), "--execute", "never")
+    assert published.returncode == 0 and "warning" not in published.stderr, published.stderr
+    for name in (page, download):
+        assert (clone / name).read_bytes() == (site / name).read_bytes(), name
+
+
 def test_failed_runs_are_never_cached(make_site, build):
     root = make_site({"posts/2024-01-01-x.md": "---\ntitle: X\n---\n\n```python\n1/0\n```\n"})
     assert build("--root", str(root)).returncode == 1
