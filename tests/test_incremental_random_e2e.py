@@ -133,13 +133,30 @@ class Blog:
 
     # The edits ----------------------------------------------------------------------------
 
-    def edit(self) -> None:
-        edits: list[Callable[[], str]] = [
+    def edit(self, code: bool = False) -> None:
+        edits: list[Callable[[], str]] = [self.code] * 6 if code else []
+        edits += [
             self.prose, self.prose, self.excerpt, self.title, self.tags, self.tags, self.date,
             self.categories, self.draft, self.new_post, self.delete, self.rename,
             self.include, self.data, self.about, self.template, self.settings_edit,
             self.settings_edit, self.front_excerpt, self.layout, self.redirect]
         self.log.append(self.rng.choice(edits)())
+
+    def code(self) -> str:
+        """A Python cell added to a post (a print, or a widget: JSON outputs and notebook
+        metadata), or its number changed (it runs again)."""
+        path = self._post()
+        number = self.rng.randrange(1000)
+        text = path.read_text()
+        if "```python" in text:
+            text = re.sub(r"\(\d+ \* 2\)", f"({number} * 2)", text)
+        elif self.rng.random() < 0.5:
+            text += f"\n```python\nprint({number} * 2)\n```\n"
+        else:
+            text += ("\n```python\nimport ipywidgets\n"
+                     f"ipywidgets.IntSlider(value=({number} * 2), max=2000)\n```\n")
+        path.write_text(text)
+        return f"code of {path.name}: {number} * 2"
 
     def _post(self) -> Path:
         return self.rng.choice(self.posts())
@@ -277,16 +294,30 @@ def differences(ours: dict[str, bytes], fresh: dict[str, bytes]) -> list[str]:
 @pytest.mark.parametrize("builds", ["one-shot", "serve"])
 def test_random_edits_built_incrementally_give_the_fresh_build(tmp_path: Path, seed: int,
                                                                builds: str) -> None:
+    check_random_edits(tmp_path, seed, builds, steps=14)
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("builds", ["one-shot", "serve"])
+def test_random_edits_with_code_give_the_fresh_build(tmp_path: Path, builds: str) -> None:
+    # Code cells run in real kernels; the fresh build has the committed cache (_executed/),
+    # as a fresh clone of the blog has.
+    check_random_edits(tmp_path, 7, builds, steps=8, code=True)
+
+
+def check_random_edits(tmp_path: Path, seed: int, builds: str, steps: int,
+                       code: bool = False) -> None:
     rng = random.Random(seed)
     blog = Blog(tmp_path / "blog", rng)
     memo = Memo() if builds == "serve" else None
     build(load_config(blog.root), memo=memo, search_later=memo is not None)
-    for step in range(14):
-        blog.edit()
+    for step in range(steps):
+        blog.edit(code)
         if rng.random() < 0.3:  # two edits between builds, now and then
-            blog.edit()
+            blog.edit(code)
         build(load_config(blog.root), memo=memo, search_later=memo is not None)
-        # A fresh build: the same sources in a folder of their own, nothing kept.
+        # A fresh build: the same sources (and committed cache, _executed/) in a folder of
+        # their own, nothing else kept.
         fresh = tmp_path / f"fresh-{step}"
         shutil.copytree(blog.root, fresh, ignore=shutil.ignore_patterns("_site", ".nbpress-cache"))
         build(load_config(fresh))
