@@ -49,6 +49,19 @@ PAGE_TEMPLATE = """\
 """
 
 
+# Code cells as posts have them (N: a number the edits change): printed text, a widget
+# (its state in the notebook's metadata, JSON outputs), a matplotlib figure (a PNG file
+# beside the page), a DataFrame (HTML), a Plotly figure, an expected error, hidden input.
+CELLS = ["print(N)",
+         "import ipywidgets\nipywidgets.IntSlider(value=N, max=2000)",
+         "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+         "plt.plot([0, N])\nplt.show()",
+         "import pandas as pd\npd.DataFrame({'step': [1, 2], 'loss': [N, 0.5]})",
+         "import plotly.graph_objects as go\ngo.Figure(go.Bar(y=[N, 1]))",
+         "#| tags: [raises-exception]\nraise ValueError(N)",
+         "#| echo: false\nprint('hidden input', N)"]
+
+
 class Blog:
     """A blog on disk and the edits made to it (``log``, for a failure's message)."""
 
@@ -150,11 +163,9 @@ class Blog:
         text = path.read_text()
         if "```python" in text:
             text = re.sub(r"\(\d+ \* 2\)", f"({number} * 2)", text)
-        elif self.rng.random() < 0.5:
-            text += f"\n```python\nprint({number} * 2)\n```\n"
         else:
-            text += ("\n```python\nimport ipywidgets\n"
-                     f"ipywidgets.IntSlider(value=({number} * 2), max=2000)\n```\n")
+            text += "\n```python\n" + self.rng.choice(CELLS).replace("N", f"({number} * 2)") \
+                + "\n```\n"
         path.write_text(text)
         return f"code of {path.name}: {number} * 2"
 
