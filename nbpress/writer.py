@@ -160,6 +160,8 @@ def update_site(files: Sequence[OutputFile], out: Path, build_id: str,
             _remove(out, path)
         for new, target in temporary:
             os.replace(new, target)
+            if os.path.lexists(new):  # both were links to one file (a source file linked
+                new.unlink()  # again after an edit in place): rename did nothing
         _replace(marker, _marker_text(build_id, pending(written)))
     return signatures, written
 

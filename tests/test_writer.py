@@ -210,6 +210,25 @@ def test_update_writes_what_changed_keeps_the_rest_and_removes_what_is_gone(out:
     assert leftovers(out) == []
 
 
+def test_a_source_file_edited_in_place_leaves_no_temporary_file(out: Path, tmp_path: Path
+                                                               ) -> None:
+    # A post's image is linked into the site; edited in place (same inode), it is linked
+    # again: the new link and the old one are one file, and renaming one onto the other
+    # does nothing (POSIX), so the new name must be removed by hand.
+    from nbpress.writer import signature, update_site
+
+    image = tmp_path / "curve.png"
+    image.write_bytes(b"\x89PNG grey 0")
+    files = [OutputFile("index.html", b"home"), OutputFile("2024/01/02/curve.png", source=image)]
+    write_site(files, out, "one")
+    previous = {f.path: signature(f, out, {}) for f in files}
+    image.write_bytes(b"\x89PNG grey 19, longer")
+    _, written = update_site(files, out, "two", previous)
+    assert written == ["2024/01/02/curve.png"]
+    assert files_of(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"home",
+                             "2024/01/02/curve.png": b"\x89PNG grey 19, longer"}
+
+
 def test_update_that_fails_while_writing_leaves_the_site_as_it_was(out: Path, tmp_path: Path
                                                                    ) -> None:
     from nbpress.writer import signature, update_site
