@@ -73,13 +73,16 @@ class Blog:
         (root / "_includes").mkdir()
         (root / "_data").mkdir()
         self.settings = {"title": "Field notes", "description": "Small experiments",
-                         "paginate": "3"}
+                         "paginate": "3", "math_macros": "{ '\\R' = '\\mathbb{R}' }"}
         self._write_settings()
         (root / "_includes" / "note.html").write_text(
             '<aside class="note">{{ include.text }}</aside>\n')
         (root / "_data" / "authors.yml").write_text("lead:\n  name: Mara Ilic\n")
         (root / "about.md").write_text(
             "---\ntitle: About\n---\n\nWritten by {{ site.data.authors.lead.name }}.\n")
+        self._bibliography("Adam: a method for stochastic optimization")
+        (root / "posts" / "images").mkdir()
+        self._image(0)
         self._template(0)
         (root / "templates" / "wide.html").write_text(
             '{% extends "post.html" %}{% block content %}<p class="wide">'
@@ -92,11 +95,31 @@ class Blog:
     # The blog's files -----------------------------------------------------------------
 
     def _write_settings(self) -> None:
-        lines = [f'{k} = {v}' if k == "paginate" else f'{k} = "{v}"'
+        lines = [f'{k} = {v}' if k in ("paginate", "math_macros", "csl") else f'{k} = "{v}"'
                  for k, v in self.settings.items()]
         (self.root / "pyproject.toml").write_text(
             "[tool.nbpress]\n" + "\n".join(lines) + '\nurl = "https://example.org"\n'
             "search = false\n")
+
+    def _bibliography(self, title: str) -> None:
+        (self.root / "references.bib").write_text(
+            f"@article{{kingma2014,\n  title = {{{title}}},\n  author = {{Kingma, Diederik and "
+            "Ba, Jimmy}},\n  journal = {arXiv preprint arXiv:1412.6980},\n  year = {2014}\n}\n\n"
+            "@inproceedings{loshchilov2019,\n  title = {Decoupled Weight Decay Regularization},"
+            "\n  author = {Loshchilov, Ilya and Hutter, Frank},\n  booktitle = {ICLR},\n"
+            "  year = {2019}\n}\n")
+
+    def _image(self, shade: int) -> None:
+        """A 1×1 PNG of grey ``shade`` that some posts show."""
+        import struct
+        import zlib
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return (struct.pack(">I", len(data)) + kind + data
+                    + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        (self.root / "posts" / "images" / "curve.png").write_bytes(
+            b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes([0, shade]))) + chunk(b"IEND", b""))
 
     def _template(self, marker: int) -> None:
         (self.root / "templates" / "page.html").write_text(
@@ -124,7 +147,11 @@ class Blog:
                 if others and self.rng.random() < 0.3 else "")
         note = ('{% include note.html text="Runs on a laptop." %}\n\n'
                 if self.rng.random() < 0.3 else "")
-        body = (f"{self._words(12)}\n\n<!--more-->\n\n{link}{note}## Details\n\n"
+        extras = self.rng.sample([
+            "Adam [@kingma2014] and AdamW [@loshchilov2019] differ in weight decay.\n\n",
+            "![The loss curve](images/curve.png)\n\n",
+            "The weights live in $\\R^n$.\n\n"], self.rng.randrange(0, 3))
+        body = (f"{self._words(12)}\n\n<!--more-->\n\n{link}{note}{''.join(extras)}## Details\n\n"
                 f"{self._words(30)}\n")
         path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in front.items())
                         + "---\n\n" + body)
@@ -152,7 +179,8 @@ class Blog:
             self.prose, self.prose, self.excerpt, self.title, self.tags, self.tags, self.date,
             self.categories, self.draft, self.new_post, self.delete, self.rename,
             self.include, self.data, self.about, self.template, self.settings_edit,
-            self.settings_edit, self.front_excerpt, self.layout, self.redirect]
+            self.settings_edit, self.front_excerpt, self.layout, self.redirect,
+            self.bibliography, self.image]
         self.log.append(self.rng.choice(edits)())
 
     def code(self) -> str:
@@ -258,8 +286,13 @@ class Blog:
 
     def settings_edit(self) -> str:
         key = self.rng.choice(["title", "description", "paginate", "permalink",
-                               "timezone"])
-        if key == "paginate":
+                               "timezone", "math_macros", "csl"])
+        if key == "math_macros":
+            self.settings[key] = self.rng.choice([
+                "{ '\\R' = '\\mathbb{R}' }", "{ '\\R' = '\\mathcal{R}' }"])
+        elif key == "csl":
+            self.settings[key] = self.rng.choice(['"apa"', '"ieee"'])
+        elif key == "paginate":
             self.settings[key] = str(self.rng.randrange(2, 5))
         elif key == "permalink":
             self.settings[key] = self.rng.choice(["date", "pretty", "/:year/:title/"])
@@ -269,6 +302,16 @@ class Blog:
             self.settings[key] = f"{self.settings[key].split(',')[0]}, {self.rng.choice(WORDS)}"
         self._write_settings()
         return f"setting {key} = {self.settings[key]}"
+
+    def bibliography(self) -> str:
+        title = f"Adam, {self.rng.choice(WORDS)} edition"
+        self._bibliography(title)
+        return f"the bibliography: {title}"
+
+    def image(self) -> str:
+        shade = self.rng.randrange(256)
+        self._image(shade)
+        return f"the image beside the posts: grey {shade}"
 
     def layout(self) -> str:
         """A post in a layout of the site's own that shows its neighbours' titles."""
