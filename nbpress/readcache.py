@@ -158,11 +158,12 @@ def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],
 
 
 def kept_render_key(reads: Reads | None, doc: Any, sha: str, digest: str) -> str:
-    """The post's render key (``state.render_key``), kept by ``reads`` with the run and
-    site settings it was made for."""
+    """The post's render key (``state.render_key``), kept by ``reads`` with the run, the site
+    settings and the kernel it was made for (the kernel is chosen again each build)."""
+    made_for = (sha, digest, repr(doc.kernel))
     return kept(reads, "render-key", doc.post.path,
-                lambda: (sha, digest, render_key(doc, sha, digest)),
-                valid=lambda found: found[:2] == (sha, digest))[2]
+                lambda: (*made_for, render_key(doc, sha, digest)),
+                valid=lambda found: found[:3] == made_for)[3]
 
 
 __all__ = ["Reads", "kept", "kept_render_key"]

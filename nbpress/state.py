@@ -343,13 +343,13 @@ def _save_rows(db: sqlite3.Connection, table: str, changed: Mapping[str, Any],
 
 
 def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:
-    """What a post's rendered HTML depends on: its Markdown, cells' tags, front matter and
-    URL, the executed outputs (the cached notebook's hash), and ``site_digest``
-    (the site's variables, links, bibliographies and nbpress's own code)."""
-    tags = [c.get("metadata", {}) for c in doc.notebook.cells if c.cell_type == "code"]
-    raw = [c.source for c in doc.notebook.cells if c.cell_type == "raw"]  # shown, not executed
-    payload = [doc.markdown, tags, raw, doc.post.front_matter, doc.post.url, notebook_sha256,
-               site_digest]
+    """What a post's rendered HTML and files depend on: its Markdown, front matter and URL,
+    the whole notebook as read and given its kernel (cells' tags, ids and attachments, raw
+    cells, metadata: a pasted image and the notebook offered for download come from it),
+    the executed outputs (the cached notebook's hash), and ``site_digest`` (the site's
+    variables, links, bibliographies and nbpress's own code)."""
+    payload = [doc.markdown, doc.notebook, doc.post.front_matter, doc.post.url,
+               notebook_sha256, site_digest]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

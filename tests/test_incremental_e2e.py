@@ -305,3 +305,30 @@ def test_a_tag_added_renders_the_post_the_listing_showing_it_and_the_tags(blog: 
     fresh = load_config(blog, out=tmp_path / "fresh")
     build(fresh)
     assert contents(blog / "_site") == contents(tmp_path / "fresh")
+
+
+def test_a_pasted_image_replaced_in_a_notebook_post_is_the_image_shown(blog: Path,
+                                                                       tmp_path: Path) -> None:
+    """A notebook's pasted image (a Markdown cell's attachment) replaced while the cell's
+    text stays the same: the page's image file is the new one (it kept the old before)."""
+    import base64
+
+    import nbformat
+
+    def write(image: bytes) -> None:
+        cell = nbformat.v4.new_markdown_cell("The curve:\n\n![image.png](attachment:image.png)")
+        cell.attachments = {"image.png": {"image/png": base64.b64encode(image).decode()}}
+        notebook = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_raw_cell("---\ntitle: Pasted\n---"), cell])
+        nbformat.write(notebook, blog / "posts/2024-03-01-pasted.ipynb")
+
+    write(b"\x89PNG first screenshot")
+    build(load_config(blog))
+    [shown] = (blog / "_site/2024/03/01").glob("pasted_files/*.png")
+    assert shown.read_bytes() == b"\x89PNG first screenshot"
+    write(b"\x89PNG second screenshot, pasted over")
+    build(load_config(blog))
+    assert shown.read_bytes() == b"\x89PNG second screenshot, pasted over"
+    fresh = load_config(blog, out=tmp_path / "fresh")
+    build(fresh)
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")

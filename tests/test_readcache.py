@@ -219,3 +219,31 @@ class Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
+
+
+def test_a_kept_render_key_is_made_again_for_another_kernel(tmp_path: Path) -> None:
+    """The kernel is chosen each build (kernels may be installed since): a key kept for the
+    notebook given one kernel is not the key of the same file given another."""
+    from dataclasses import replace
+
+    import nbformat
+
+    from nbpress.model import Kernel, NotebookDoc
+    from nbpress.readcache import Reads, kept_render_key
+    from nbpress.discover import read_post
+    from nbpress.state import render_key
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "posts/2024-03-01-a.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: A\n---\n\nText.\n")
+    post = read_post(path, load_config(tmp_path), ZoneInfo("UTC"))
+    first = NotebookDoc(post=post, notebook=nbformat.v4.new_notebook(), markdown="Text.",
+                        cells=(), kernel=Kernel("python3", "python", "Python 3"))
+    other = replace(first, notebook=nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": "py311", "display_name": "Python 3.11", "language": "python"}}),
+                    kernel=Kernel("py311", "python", "Python 3.11"))
+    reads = Reads(tmp_path / ".nbpress-cache/state-x.sqlite", "settings")
+    assert kept_render_key(reads, first, "", "site") == render_key(first, "", "site")
+    assert kept_render_key(reads, other, "", "site") == render_key(other, "", "site") \
+        != render_key(first, "", "site")

@@ -150,3 +150,32 @@ def test_render_key_follows_markdown_tags_url_outputs_and_site() -> None:
     assert state.render_key(doc, "sha", "other") != base
     edited = NotebookDoc(post=POST, notebook=nb, markdown="Hello!", cells=())
     assert state.render_key(edited, "sha", "site") != base
+
+
+
+def test_render_key_follows_the_whole_notebook_read() -> None:
+    """What the page and its files show of the notebook beyond its Markdown: a pasted image
+    (a cell's attachment), cell ids and metadata (the download), the kernel chosen."""
+    import base64
+
+    def doc_with(**changes) -> NotebookDoc:
+        cell = nbformat.v4.new_markdown_cell("![plot](attachment:plot.png)")
+        cell.id = "cell-1"
+        cell.attachments = {"plot.png": {"image/png": base64.b64encode(b"grey 10").decode()}}
+        nb = nbformat.v4.new_notebook(cells=[cell])
+        nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3"}
+        for path, value in changes.items():
+            node = nb
+            *parents, last = path.split(".")
+            for key in parents:
+                node = node[int(key)] if key.isdigit() else node[key]
+            node[last] = value
+        return NotebookDoc(post=POST, notebook=nb, markdown="![plot](attachment:plot.png)",
+                           cells=())
+
+    base = state.render_key(doc_with(), "sha", "site")
+    assert state.render_key(doc_with(), "sha", "site") == base
+    for change in [{"cells.0.attachments": {"plot.png": {"image/png": "Z3JleSAyMDA="}}},
+                   {"cells.0.id": "cell-2"}, {"cells.0.metadata": {"tags": ["remove-cell"]}},
+                   {"metadata.kernelspec": {"name": "ir", "display_name": "R"}}]:
+        assert state.render_key(doc_with(**change), "sha", "site") != base, change
