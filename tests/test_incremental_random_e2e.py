@@ -14,12 +14,14 @@ and the edits so far, to be replayed.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
 from pathlib import Path
 from typing import Callable
 
+import nbformat
 import pytest
 
 from nbpress.config import load_config
@@ -60,6 +62,11 @@ CELLS = ["print(N)",
          "import plotly.graph_objects as go\ngo.Figure(go.Bar(y=[N, 1]))",
          "#| tags: [raises-exception]\nraise ValueError(N)",
          "#| echo: false\nprint('hidden input', N)"]
+
+
+# The jupytext header of a MyST post (its other keys are the front matter).
+MYST = ("jupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
+        "  name: python3\n  display_name: Python 3\n")
 
 
 class Blog:
@@ -126,7 +133,43 @@ class Blog:
             PAGE_TEMPLATE.replace("{MARKER}", f"template {marker}"))
 
     def posts(self) -> list[Path]:
-        return sorted((self.root / "posts").glob("*.md"))
+        return sorted(p for p in (self.root / "posts").iterdir() if p.suffix in (".md", ".ipynb"))
+
+    # A post's text as the edits see it (front matter, Markdown, ```python cells), whatever
+    # its format: a Markdown post as written, a MyST one with {code-cell} directives and a
+    # jupytext header, a notebook as a raw front-matter cell, Markdown and code cells.
+
+    def read(self, path: Path) -> str:
+        text = path.read_text()
+        if path.suffix == ".ipynb":
+            cells = json.loads(text)["cells"]
+            return "\n\n".join(
+                "".join(c["source"]) if c["cell_type"] != "code"
+                else "```python\n" + "".join(c["source"]) + "\n```" for c in cells) + "\n"
+        if MYST in text:
+            text = text.replace(MYST, "").replace("```{code-cell} ipython3\n", "```python\n")
+        return text
+
+    def write(self, path: Path, text: str, myst: bool | None = None) -> None:
+        if myst is None:  # as it is written now
+            myst = path.suffix == ".md" and path.is_file() and MYST in path.read_text()
+        if path.suffix == ".ipynb":
+            front, body = text.split("\n---\n", 1)
+            cells = [nbformat.v4.new_raw_cell(front + "\n---")]
+            for block in re.split(r"(```python\n.*?\n```)", body, flags=re.S):
+                if block.startswith("```python\n"):
+                    cells.append(nbformat.v4.new_code_cell(block[10:-4]))
+                else:
+                    cells += [nbformat.v4.new_markdown_cell(part.strip())
+                              for part in re.split(r"\n(?=## )", block) if part.strip()]
+            notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+                "name": "python3", "display_name": "Python 3", "language": "python"}})
+            path.write_text(nbformat.writes(notebook))
+        elif myst:
+            path.write_text(text.replace("---\n", "---\n" + MYST, 1)
+                            .replace("```python\n", "```{code-cell} ipython3\n"))
+        else:
+            path.write_text(text)
 
     def _words(self, n: int) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(n)).capitalize() + "."
@@ -134,7 +177,9 @@ class Blog:
     def add_post(self) -> Path:
         self.count += 1
         day = self.rng.randrange(1, 29)
-        path = self.root / "posts" / f"2024-{self.rng.randrange(1, 13):02d}-{day:02d}-note-{self.count}.md"
+        suffix = self.rng.choice([".md", ".md", "myst", ".ipynb"])
+        path = self.root / "posts" / (f"2024-{self.rng.randrange(1, 13):02d}-{day:02d}-note-"
+                                      f"{self.count}{'.md' if suffix == 'myst' else suffix}")
         front = {"title": f'"Note {self.count}: {self.rng.choice(WORDS)}"',
                  "tags": "[" + ", ".join(self.rng.sample(TAGS, self.rng.randrange(0, 3))) + "]"}
         if self.rng.random() < 0.4:
@@ -142,7 +187,7 @@ class Blog:
         if self.rng.random() < 0.2:
             front["excerpt"] = f'"A short summary: {self.rng.choice(WORDS)}."'
         others = [p for p in self.posts() if p != path  # (a draft is no post to link to)
-                  and "published: false" not in p.read_text()]
+                  and "published: false" not in self.read(p)]
         link = (f"See [the earlier note]({{% post_url {self.rng.choice(others).stem} %}}).\n\n"
                 if others and self.rng.random() < 0.3 else "")
         note = ('{% include note.html text="Runs on a laptop." %}\n\n'
@@ -153,23 +198,23 @@ class Blog:
             "The weights live in $\\R^n$.\n\n"], self.rng.randrange(0, 3))
         body = (f"{self._words(12)}\n\n<!--more-->\n\n{link}{note}{''.join(extras)}## Details\n\n"
                 f"{self._words(30)}\n")
-        path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in front.items())
-                        + "---\n\n" + body)
+        self.write(path, "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items())
+                   + "---\n\n" + body, myst=suffix == "myst")
         self.log.append(f"add {path.name}")
         return path
 
     def _linked(self) -> set[str]:
         """Stems other posts link to with ``post_url`` (deleting or renaming those would be
         a build error, not an edit to compare)."""
-        return {m for p in self.posts() for m in re.findall(r"post_url (\S+) %", p.read_text())}
+        return {m for p in self.posts() for m in re.findall(r"post_url (\S+) %", self.read(p))}
 
     def _front(self, path: Path, key: str, value: str | None) -> None:
-        text = path.read_text()
+        text = self.read(path)
         head, body = text[4:].split("\n---\n", 1)
         lines = [line for line in head.splitlines() if not line.startswith(f"{key}:")]
         if value is not None:
             lines.append(f"{key}: {value}")
-        path.write_text("---\n" + "\n".join(lines) + "\n---\n" + body)
+        self.write(path, "---\n" + "\n".join(lines) + "\n---\n" + body)
 
     # The edits ----------------------------------------------------------------------------
 
@@ -188,13 +233,13 @@ class Blog:
         metadata), or its number changed (it runs again)."""
         path = self._post()
         number = self.rng.randrange(1000)
-        text = path.read_text()
+        text = self.read(path)
         if "```python" in text:
             text = re.sub(r"\(\d+ \* 2\)", f"({number} * 2)", text)
         else:
             text += "\n```python\n" + self.rng.choice(CELLS).replace("N", f"({number} * 2)") \
                 + "\n```\n"
-        path.write_text(text)
+        self.write(path, text)
         return f"code of {path.name}: {number} * 2"
 
     def _post(self) -> Path:
@@ -202,14 +247,14 @@ class Blog:
 
     def prose(self) -> str:
         path = self._post()
-        path.write_text(path.read_text().replace("## Details\n\n", f"## Details\n\n{self._words(5)} ", 1))
+        self.write(path, self.read(path).replace("## Details\n\n", f"## Details\n\n{self._words(5)} ",
+                                                 1))
         return f"prose below the excerpt of {path.name}"
 
     def excerpt(self) -> str:
         path = self._post()
-        text = path.read_text()
-        head, rest = text.split("<!--more-->", 1)
-        path.write_text(head.rstrip() + f" {self._words(3)}\n\n<!--more-->" + rest)
+        head, rest = self.read(path).split("<!--more-->", 1)
+        self.write(path, head.rstrip() + f" {self._words(3)}\n\n<!--more-->" + rest)
         return f"excerpt of {path.name}"
 
     def title(self) -> str:
@@ -239,7 +284,7 @@ class Blog:
         path = self._post()
         if path.stem in self._linked():
             return self.prose()
-        hidden = "published: false" in path.read_text()
+        hidden = "published: false" in self.read(path)
         self._front(path, "published", None if hidden else "false")
         return f"{'published' if hidden else 'unpublished'} {path.name}"
 
@@ -260,7 +305,7 @@ class Blog:
         if not choices:
             return self.prose()
         path = self.rng.choice(choices)
-        target = path.with_name(path.name.replace(".md", "-b.md"))
+        target = path.with_name(path.name.replace("-note-", "-note-b", 1))
         path.rename(target)
         return f"renamed {path.name} to {target.name}"
 
