@@ -133,14 +133,24 @@ class Blog:
             PAGE_TEMPLATE.replace("{MARKER}", f"template {marker}"))
 
     def posts(self) -> list[Path]:
-        return sorted(p for p in (self.root / "posts").iterdir() if p.suffix in (".md", ".ipynb"))
+        return sorted(p for p in (self.root / "posts").iterdir()
+                      if p.suffix in (".md", ".ipynb", ".py"))
 
     # A post's text as the edits see it (front matter, Markdown, ```python cells), whatever
     # its format: a Markdown post as written, a MyST one with {code-cell} directives and a
-    # jupytext header, a notebook as a raw front-matter cell, Markdown and code cells.
+    # jupytext header, a notebook as a raw front-matter cell, Markdown and code cells, a
+    # percent script as a `# ---` header and `# %%` cells.
 
     def read(self, path: Path) -> str:
         text = path.read_text()
+        if path.suffix == ".py":
+            header, *cells = re.split(r"^# %%(?: \[markdown\])?\n", text, flags=re.M)
+            kinds = re.findall(r"^# %%( \[markdown\])?\n", text, flags=re.M)
+            front = "\n".join(line[2:] for line in header.strip().splitlines()) + "\n"
+            return front + "\n" + "\n\n".join(
+                re.sub(r"^# ?", "", cell.strip(), flags=re.M) if markdown
+                else "```python\n" + cell.strip() + "\n```" for markdown, cell in zip(kinds, cells)
+            ) + "\n"
         if path.suffix == ".ipynb":
             cells = json.loads(text)["cells"]
             return "\n\n".join(
@@ -153,7 +163,17 @@ class Blog:
     def write(self, path: Path, text: str, myst: bool | None = None) -> None:
         if myst is None:  # as it is written now
             myst = path.suffix == ".md" and path.is_file() and MYST in path.read_text()
-        if path.suffix == ".ipynb":
+        if path.suffix == ".py":
+            front, body = text.split("\n---\n", 1)
+            script = "".join(f"# {line}".rstrip() + "\n" for line in (front + "\n---").splitlines())
+            for block in re.split(r"(```python\n.*?\n```)", body, flags=re.S):
+                if block.startswith("```python\n"):
+                    script += "\n# %%\n" + block[10:-4] + "\n"
+                elif block.strip():
+                    script += "\n# %% [markdown]\n" + "".join(
+                        f"# {line}".rstrip() + "\n" for line in block.strip().splitlines())
+            path.write_text(script)
+        elif path.suffix == ".ipynb":
             front, body = text.split("\n---\n", 1)
             cells = [nbformat.v4.new_raw_cell(front + "\n---")]
             for block in re.split(r"(```python\n.*?\n```)", body, flags=re.S):
@@ -177,7 +197,7 @@ class Blog:
     def add_post(self) -> Path:
         self.count += 1
         day = self.rng.randrange(1, 29)
-        suffix = self.rng.choice([".md", ".md", "myst", ".ipynb"])
+        suffix = self.rng.choice([".md", ".md", "myst", ".ipynb", ".py"])
         path = self.root / "posts" / (f"2024-{self.rng.randrange(1, 13):02d}-{day:02d}-note-"
                                       f"{self.count}{'.md' if suffix == 'myst' else suffix}")
         front = {"title": f'"Note {self.count}: {self.rng.choice(WORDS)}"',
@@ -186,8 +206,9 @@ class Blog:
             front["categories"] = "[" + self.rng.choice(CATEGORIES) + "]"
         if self.rng.random() < 0.2:
             front["excerpt"] = f'"A short summary: {self.rng.choice(WORDS)}."'
-        others = [p for p in self.posts() if p != path  # (a draft is no post to link to)
-                  and "published: false" not in self.read(p)]
+        drafts = {p.stem for p in self.posts() if "published: false" in self.read(p)}
+        others = [p for p in self.posts() if p != path and p.stem not in drafts]  # (no
+        # draft to link to: a pair's notebook may say nothing of its text being one)
         link = (f"See [the earlier note]({{% post_url {self.rng.choice(others).stem} %}}).\n\n"
                 if others and self.rng.random() < 0.3 else "")
         note = ('{% include note.html text="Runs on a laptop." %}\n\n'
@@ -225,7 +246,7 @@ class Blog:
             self.categories, self.draft, self.new_post, self.delete, self.rename,
             self.include, self.data, self.about, self.template, self.settings_edit,
             self.settings_edit, self.front_excerpt, self.layout, self.redirect,
-            self.bibliography, self.image]
+            self.bibliography, self.image, self.pair]
         self.log.append(self.rng.choice(edits)())
 
     def code(self) -> str:
@@ -308,6 +329,18 @@ class Blog:
         target = path.with_name(path.name.replace("-note-", "-note-b", 1))
         path.rename(target)
         return f"renamed {path.name} to {target.name}"
+
+    def pair(self) -> str:
+        """A jupytext pair: a notebook beside a text post, with the same stem (the text holds
+        the input, the notebook is left alone; deleting the text makes it the post)."""
+        choices = [p for p in self.posts() if p.suffix != ".ipynb"
+                   and not p.with_suffix(".ipynb").exists()]
+        if not choices:
+            return self.prose()
+        path = self.rng.choice(choices)
+        self.write(path.with_suffix(".ipynb"), self.read(path).replace(
+            "## Details\n\n", f"## Details\n\nAs paired: {self._words(4)} ", 1))
+        return f"paired {path.name} with a notebook"
 
     def include(self) -> str:
         (self.root / "_includes" / "note.html").write_text(
