@@ -37,7 +37,8 @@ def up_to_date(config: SiteConfig, found: str | None = None) -> BuildReport | No
         return None
     state_file = state.state_path(config.root, config.out)
     previous = state.load(state_file, posts=False)
-    if not previous.up_to_date(found or fingerprint(config), config.root, config.out):
+    if not previous.up_to_date(found or fingerprint(config), config.root, config.out) \
+            or not state.files_present(state_file, config.out):
         return None
     return BuildReport(posts=state.post_names(state_file), warnings=(),
                        seconds=time.perf_counter() - start, up_to_date=True)

@@ -263,6 +263,17 @@ def load(path: Path, *, posts: bool = True) -> State:
         return State()
 
 
+def files_present(path: Path, out: Path) -> bool:
+    """Whether every file the last build wrote into ``out`` is still there (one deleted by
+    hand is written again by the next build, not left out by a no-op)."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            paths = [p for (p,) in db.execute("SELECT path FROM files")]
+    except sqlite3.Error:
+        return False
+    return all(os.path.isfile(f"{out}/{p}") for p in paths)
+
+
 def post_names(path: Path) -> tuple[str, ...]:
     """The names of the posts the last build wrote (for a no-op build's report)."""
     try:

@@ -27,6 +27,20 @@ def test_up_to_date_only_after_a_build_and_until_an_edit(make_site) -> None:
     assert up_to_date(config) is None
 
 
+def test_a_file_deleted_from_the_site_is_written_again(make_site) -> None:
+    root = make_site({"posts/2024-05-01-warm-restarts.md": POST,
+                      "pyproject.toml": "[tool.nbpress]\nsearch = false\n"})
+    config = load_config(root)
+    build(config)
+    robots = (root / "_site/robots.txt").read_bytes()
+    (root / "_site/robots.txt").unlink()  # by hand, or by a tool that cleans folders
+    assert up_to_date(config) is None
+    report = build(config)
+    assert report.written == ("robots.txt",)
+    assert (root / "_site/robots.txt").read_bytes() == robots
+    assert up_to_date(config) is not None
+
+
 def test_a_no_op_build_imports_no_stage(make_site) -> None:
     root = make_site({"posts/2024-05-01-warm-restarts.md": POST,
                       "pyproject.toml": "[tool.nbpress]\nsearch = false\n"})
