@@ -246,7 +246,7 @@ class Blog:
             self.categories, self.draft, self.new_post, self.delete, self.rename,
             self.include, self.data, self.about, self.template, self.settings_edit,
             self.settings_edit, self.front_excerpt, self.layout, self.redirect,
-            self.bibliography, self.image, self.pair]
+            self.bibliography, self.image, self.pair, self.home, self.asset, self.lost_file]
         self.log.append(self.rng.choice(edits)())
 
     def code(self) -> str:
@@ -329,6 +329,29 @@ class Blog:
         target = path.with_name(path.name.replace("-note-", "-note-b", 1))
         path.rename(target)
         return f"renamed {path.name} to {target.name}"
+
+    def home(self) -> str:
+        """A home page text above nbpress's list of posts (minima's ``layout: home``)."""
+        path = self.root / "index.md"
+        if path.exists() and self.rng.random() < 0.3:
+            path.unlink()
+            return "the home page text removed"
+        path.write_text(f"---\nlayout: home\n---\n\n{self._words(8)}\n")
+        return "the home page text"
+
+    def asset(self) -> str:
+        path = self.root / "assets" / "css" / "extra.css"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f".note {{ color: #{self.rng.randrange(4096):03x}; }}\n")
+        return "an asset of the site's own"
+
+    def lost_file(self) -> str:
+        """A file of the built site deleted by hand: the next build puts it back."""
+        files = sorted(p for p in (self.root / "_site").rglob("*")
+                       if p.is_file() and not p.name.startswith("."))
+        path = self.rng.choice(files)
+        path.unlink()
+        return f"deleted _site/{path.relative_to(self.root / '_site')}"
 
     def pair(self) -> str:
         """A jupytext pair: a notebook beside a text post, with the same stem (the text holds
