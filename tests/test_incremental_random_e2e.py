@@ -61,7 +61,8 @@ CELLS = ["print(N)",
          "import pandas as pd\npd.DataFrame({'step': [1, 2], 'loss': [N, 0.5]})",
          "import plotly.graph_objects as go\ngo.Figure(go.Bar(y=[N, 1]))",
          "#| tags: [raises-exception]\nraise ValueError(N)",
-         "#| echo: false\nprint('hidden input', N)"]
+         "#| echo: false\nprint('hidden input', N)",
+         "rows = open('data/table.csv').read().split()\nprint(len(rows), N, rows[-1])"]
 
 
 # The jupytext header of a MyST post (its other keys are the front matter).
@@ -89,6 +90,8 @@ class Blog:
             "---\ntitle: About\n---\n\nWritten by {{ site.data.authors.lead.name }}.\n")
         self._bibliography("Adam: a method for stochastic optimization")
         (root / "posts" / "images").mkdir()
+        (root / "posts" / "data").mkdir()
+        (root / "posts" / "data" / "table.csv").write_text("step,loss\n1,0.9\n")
         self._image(0)
         self._template(0)
         (root / "templates" / "wide.html").write_text(
@@ -240,13 +243,14 @@ class Blog:
     # The edits ----------------------------------------------------------------------------
 
     def edit(self, code: bool = False) -> None:
-        edits: list[Callable[[], str]] = [self.code] * 6 if code else []
+        edits: list[Callable[[], str]] = [self.code] * 6 + [self.table] * 2 if code else []
         edits += [
             self.prose, self.prose, self.excerpt, self.title, self.tags, self.tags, self.date,
             self.categories, self.draft, self.new_post, self.delete, self.rename,
             self.include, self.data, self.about, self.template, self.settings_edit,
             self.settings_edit, self.front_excerpt, self.layout, self.redirect,
-            self.bibliography, self.image, self.pair, self.home, self.asset, self.lost_file]
+            self.bibliography, self.image, self.pair, self.home, self.asset, self.lost_file,
+            self.layout_template]
         self.log.append(self.rng.choice(edits)())
 
     def code(self) -> str:
@@ -329,6 +333,19 @@ class Blog:
         target = path.with_name(path.name.replace("-note-", "-note-b", 1))
         path.rename(target)
         return f"renamed {path.name} to {target.name}"
+
+    def table(self) -> str:
+        """The data file some posts' code reads (a found dependency: they run again)."""
+        path = self.root / "posts" / "data" / "table.csv"
+        path.write_text(path.read_text() + f"{self.rng.randrange(2, 99)},0.{self.rng.randrange(10)}\n")
+        return "the data file the code reads"
+
+    def layout_template(self) -> str:
+        (self.root / "templates" / "wide.html").write_text(
+            '{% extends "post.html" %}{% block content %}<p class="wide">'
+            f'{self.rng.choice(WORDS)}: {{{{ newer.title if newer else "" }}}}</p>'
+            '{{ super() }}{% endblock %}\n')
+        return "the wide layout's template"
 
     def home(self) -> str:
         """A home page text above nbpress's list of posts (minima's ``layout: home``)."""
