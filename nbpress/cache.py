@@ -27,7 +27,9 @@ from typing import Any, Callable
 from . import environment
 from .entries import (FORMAT, Record, entry_dir, fingerprint, load_notebook, load_record,
                       safe_file, sha256_file, store, unused)
+from .errors import CacheDamaged
 from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
+from .tracking import UNTRACKED
 
 EXEC_TAGS = ("raises-exception", "skip-execution")  # tags that change what runs
 
@@ -138,9 +140,12 @@ def as_stored(result: ExecResult, record: Record, root: Path) -> ExecResult:
     """A run as its cache entry (just stored, as ``record``) gives it back to later builds:
     the outputs and metadata as stored (the notebook file's key order, no cell timings), the
     time and seconds as recorded."""
-    stored = load_notebook(root, result.doc.post.path.stem)
-    return replace(result, notebook=merge_outputs(result.doc, stored),
-                   executed_at=record.executed_at, seconds=record.seconds)
+    result = replace(result, executed_at=record.executed_at, seconds=record.seconds)
+    try:
+        stored = load_notebook(root, result.doc.post.path.stem)
+    except CacheDamaged:  # removed or changed since (another process): the run as it ran
+        return result
+    return replace(result, notebook=merge_outputs(result.doc, stored))
 
 
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:
@@ -200,9 +205,10 @@ def package_drift(record: Record, versions: Callable[[str], str | None], package
 
 
 # What a run writes into the notebook's own metadata: the kernel's language_info
-# (nbclient) and the widgets' saved state (without it a widget is not shown); and
-# nbpress_execution, which entries of older versions hold.
-RUN_METADATA = ("language_info", "widgets", "nbpress_execution")
+# (nbclient), the widgets' saved state (without it a widget is not shown), whether its
+# dependencies are not all known (a warning, UNTRACKED); and nbpress_execution, which
+# entries of older versions hold.
+RUN_METADATA = ("language_info", "widgets", UNTRACKED, "nbpress_execution")
 
 
 def merge_outputs(doc: NotebookDoc, cached: Any) -> Any:

@@ -169,3 +169,28 @@ def test_merged_outputs_carry_what_the_run_wrote_into_the_notebook(tmp_path):
     assert [c.get("outputs") for c in merged.cells if c.cell_type == "code"] == [
         [], run.cells[1].outputs]
     assert "language_info" not in doc.notebook.metadata  # the read notebook is not changed
+
+
+def test_a_run_whose_entry_is_gone_at_once_is_shown_as_it_ran(tmp_path):
+    """The page right after a run is made from the entry as stored; if another process
+    removed it meanwhile, from the run itself (with the time and seconds recorded)."""
+    from nbpress.model import ExecResult
+
+    path = tmp_path / "posts/2024-01-01-t.md"
+    path.parent.mkdir()
+    path.write_text(BASE)
+    from zoneinfo import ZoneInfo
+
+    doc, _ = read_post_notebook(read_post(path, load_config(tmp_path), ZoneInfo("UTC")))
+    ran = nbformat.v4.new_notebook(cells=[c.copy() for c in doc.notebook.cells])
+    ran.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    record = cache.store(tmp_path, "2024-01-01-t", ran, key="k", seconds=2.5, python="3.11",
+                         files={}, packages={}, executed_at="2026-12-02T10:00:00+00:00")
+    result = ExecResult(doc=doc, notebook=ran, seconds=2.4, executed_at="now")
+    stored = cache.as_stored(result, record, tmp_path)
+    assert stored.notebook.cells[-1].outputs[0]["text"] == "1\n"
+    assert (stored.seconds, stored.executed_at) == (2.5, "2026-12-02T10:00:00+00:00")
+    (tmp_path / "_executed/2024-01-01-t/notebook.ipynb").unlink()
+    gone = cache.as_stored(result, record, tmp_path)
+    assert gone.notebook is ran and (gone.seconds, gone.executed_at) == (
+        2.5, "2026-12-02T10:00:00+00:00")
