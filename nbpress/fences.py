@@ -21,10 +21,26 @@ FENCE_PROBLEMS = "nbpress_fences"  # the renderer's env key: [(0-based line, sou
 ALIASES = {"yml": "yaml", "plaintext": "text", "plain": "text", "txt": "text",
            "terminal": "console", "shell-session": "console", "cmd": "batch",
            "jsonl": "json", "ndjson": "json", "svg": "xml", "gql": "graphql",
-           "dotenv": "bash", "env": "bash", "svelte": "html", "text/plain": "text"}
+           "dotenv": "bash", "env": "bash", "svelte": "html", "text/plain": "text",
+           "viml": "vim", "patch": "diff"}
 # Names that ask for plain text: shown as written, no warning.
 PLAIN = frozenset({"text", "output", "none", "nohighlight", "no-highlight", "raw", "csv",
-                   "tsv", "log", "stdout", "stderr", "result", "results"})
+                   "tsv", "log", "stdout", "stderr", "result", "results", "conf"})
+_CODE_DIRECTIVES = ("{code-block}", "{code}", "{sourcecode}")  # MyST: the language follows
+
+
+def fence_language(info: str) -> str:
+    """The language a fence's info string names: its first word; Pandoc's ``{.python …}``
+    attributes give ``python``; a MyST ``{code-block} python`` directive its argument; any
+    other ``{directive}`` (MyST, Quarto) none."""
+    words = info.split()
+    if not words:
+        return ""
+    if words[0].startswith("{."):
+        return words[0][2:].rstrip("}")
+    if words[0] in _CODE_DIRECTIVES:
+        return words[1] if len(words) > 1 else ""
+    return "" if words[0].startswith("{") else words[0]
 
 
 def lexer_name(language: str) -> str:
@@ -40,8 +56,10 @@ def unknown_language(language: str) -> str:
     names = [repr(n) for n in close]
     hint = f" Did you mean {', '.join(names[:-1])} or {names[-1]}?" if len(names) > 1 \
         else f" Did you mean {names[0]}?" if names else ""
+    advice = "Write $$ … $$ for display math." if language.lower() == "math" \
+        else "Write ```text for code meant to be plain."
     return (f"the code fence's language '{language}' is not one Pygments highlights: the code "
-            f"is shown without colours.{hint} Write ```text for code meant to be plain.")
+            f"is shown without colours.{hint} {advice}")
 
 
 @functools.cache
@@ -53,18 +71,18 @@ def _known_names() -> tuple[str, ...]:
 
 
 def check_fences(state, known) -> None:
-    """Core rule: each fence whose language ``known`` (a name → bool) rejects is reported in
-    the env under ``FENCE_PROBLEMS``.  A MyST or Quarto ``{directive}`` is not a language."""
+    """Core rule: each fence whose language (``fence_language``) ``known`` (a name → bool)
+    rejects is reported in the env under ``FENCE_PROBLEMS``."""
     for token in state.tokens:
-        if token.type != "fence" or not token.info.strip():
+        if token.type != "fence":
             continue
-        language = token.info.split()[0]
-        if language.startswith("{") or known(language):
+        language = fence_language(token.info)
+        if not language or known(language):
             continue
         line = token.map[0] if token.map else 0
         state.env.setdefault(FENCE_PROBLEMS, []).append(
             (line, f"{token.markup}{token.info}", unknown_language(language)))
 
 
-__all__ = ["ALIASES", "FENCE_PROBLEMS", "PLAIN", "check_fences", "lexer_name",
-           "unknown_language"]
+__all__ = ["ALIASES", "FENCE_PROBLEMS", "PLAIN", "check_fences", "fence_language",
+           "lexer_name", "unknown_language"]

@@ -27,7 +27,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .fences import check_fences, lexer_name
+from .fences import check_fences, fence_language, lexer_name
 from .texmath import render_many, render_tex
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -46,7 +46,10 @@ def _lexer(language: str) -> Lexer | None:
 
 def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = False) -> str:
     """Code → ``<pre class="highlight">`` HTML, coloured when Pygments knows the language;
-    ``linenos`` numbers the lines (``<span class="linenos">``, as Pygments' inline style)."""
+    ``linenos`` numbers the lines (``<span class="linenos">``, as Pygments' inline style).
+    Pandoc's ``{.python …}`` names ``python``."""
+    if language.startswith("{."):
+        language = fence_language(language)
     lexer = _lexer(language)
     body = html.escape(code) if lexer is None else pygments_highlight(code, lexer, _FORMATTER)
     if linenos:

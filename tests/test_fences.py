@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbpress.fences import FENCE_PROBLEMS, lexer_name, unknown_language
+from nbpress.fences import FENCE_PROBLEMS, fence_language, lexer_name, unknown_language
 from nbpress.markdown import highlight, make_markdown
 
 
@@ -40,3 +40,25 @@ def test_only_fences_of_unknown_languages_are_problems() -> None:
     assert [(line, source) for line, source, _ in env[FENCE_PROBLEMS]] == [
         (0, "```pyhton"), (26, "~~~mermaid")]
     assert "<code class=\"language-pyhton\">print(1)\n</code>" in html  # shown, uncoloured
+
+
+@pytest.mark.parametrize(("info", "language"), [
+    ("python", "python"), ("python title=train.py", "python"), ("{.python .numberLines}", "python"),
+    ("{code-block} pyhton", "pyhton"), ("{code} r", "r"), ("{code-cell} ipython3", ""),
+    ("{note}", ""), ("{python}", ""), ("", "")])
+def test_fence_language(info: str, language: str) -> None:
+    assert fence_language(info) == language
+
+
+def test_a_directive_showing_code_and_pandoc_attributes_are_checked_too() -> None:
+    env: dict = {}
+    html = make_markdown().render("```{.python .numberLines}\nx = 1\n```\n\n"
+                                  "```{code-block} pyhton\ny = 2\n```\n", env)
+    assert '<code class="language-python"><span class="n">x</span>' in html
+    assert [(line, source) for line, source, _ in env[FENCE_PROBLEMS]] == [
+        (4, "```{code-block} pyhton")]
+
+
+def test_a_math_fence_is_told_how_to_write_math() -> None:
+    assert unknown_language("math").endswith(
+        "the code is shown without colours. Write $$ … $$ for display math.")
