@@ -128,7 +128,7 @@ def report_lines(reports: Sequence[PostReport], total_seconds: float) -> list[st
         lines.append(f"{r.name:<{width}}  {r.status:<8}  {r.execute_seconds:>7.1f}s  "
                      f"{r.render_seconds:>6.2f}s  {r.reason}")
     if kept:
-        lines.append(f"{len(kept):,} other post(s) kept as they were: " + ", ".join(
+        lines.append(f"{len(kept):,} other post(s) neither run nor rendered again: " + ", ".join(
             f"{n:,} {status}" for status, n in sorted(Counter(kept).items())))
     lines.append(f"total {total_seconds:.1f} s")
     return lines

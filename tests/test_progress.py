@@ -113,12 +113,12 @@ def test_a_long_report_lists_only_the_posts_this_build_made() -> None:
         "post             status     execute   render  reason",
         "posts/edited.md  no code       0.0s    0.03s  no code",
         "posts/ran.md     executed      2.5s    0.02s  code changed",
-        "60 other post(s) kept as they were: 20 cached, 40 no code",
+        "60 other post(s) neither run nor rendered again: 20 cached, 40 no code",
         "total 3.2 s"]
     # Up to LIST_ALL posts, every one is listed (a kept one shows it was cached).
     assert len(report_lines(kept[:LIST_ALL], 1.0)) == LIST_ALL + 2
     # Nothing made: only the count.
-    assert report_lines(kept, 0.4) == ["60 other post(s) kept as they were: 20 cached, "
+    assert report_lines(kept, 0.4) == ["60 other post(s) neither run nor rendered again: 20 cached, "
                                        "40 no code", "total 0.4 s"]
 
 
