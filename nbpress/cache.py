@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -146,6 +146,16 @@ def as_stored(result: ExecResult, record: Record, root: Path) -> ExecResult:
     except CacheDamaged:  # removed or changed since (another process): the run as it ran
         return result
     return replace(result, notebook=merge_outputs(result.doc, stored))
+
+
+def run_digest(record: Record | None) -> str:
+    """What a page shows of a post's run: its outputs (the stored notebook's hash) and its
+    record (when it ran, how long, on which Python, with which packages, where); "" for a
+    post without code.  A run again with the same outputs changes it (the time shown)."""
+    if record is None:
+        return ""
+    return hashlib.sha256(json.dumps(asdict(record), sort_keys=True, default=str).encode()
+                          ).hexdigest()
 
 
 def cache_key(doc: NotebookDoc, config: SiteConfig) -> str:

@@ -340,7 +340,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
     trusted = state.site_matches(config.out, previous.build_id, search_behind=True)
     for item in plans:
         run, record = runs.get(item.name, (None, item.record))
-        sha = record.notebook_sha256 if record else ""
+        sha = cache.run_digest(record)
         keys[item.name] = remembered_same(memo, "render-key", (item.doc,), (sha, digest),
                                           lambda: kept_render_key(reads, item.doc, sha, digest))
         old = previous.posts.get(item.name) if trusted else None

@@ -157,12 +157,12 @@ def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],
     return make() if reads is None else reads.get(kind, path, make, valid)
 
 
-def kept_render_key(reads: Reads | None, doc: Any, sha: str, digest: str) -> str:
+def kept_render_key(reads: Reads | None, doc: Any, run: str, digest: str) -> str:
     """The post's render key (``state.render_key``), kept by ``reads`` with the run, the site
     settings and the kernel it was made for (the kernel is chosen again each build)."""
-    made_for = (sha, digest, repr(doc.kernel))
+    made_for = (run, digest, repr(doc.kernel))
     return kept(reads, "render-key", doc.post.path,
-                lambda: (*made_for, render_key(doc, sha, digest)),
+                lambda: (*made_for, render_key(doc, run, digest)),
                 valid=lambda found: found[:3] == made_for)[3]
 
 

@@ -353,14 +353,15 @@ def _save_rows(db: sqlite3.Connection, table: str, changed: Mapping[str, Any],
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
 
 
-def render_key(doc: NotebookDoc, notebook_sha256: str, site_digest: str) -> str:
-    """What a post's rendered HTML and files depend on: its Markdown, front matter and URL,
-    the whole notebook as read and given its kernel (cells' tags, ids and attachments, raw
-    cells, metadata: a pasted image and the notebook offered for download come from it),
-    the executed outputs (the cached notebook's hash), and ``site_digest`` (the site's
-    variables, links, bibliographies and nbpress's own code)."""
+def render_key(doc: NotebookDoc, run: str, site_digest: str) -> str:
+    """What a post's rendered HTML and files depend on: its Markdown, front matter, URL and
+    where its body starts (the lines its warnings name), the whole notebook as read and
+    given its kernel (cells' tags, ids and attachments, raw cells, metadata: a pasted image
+    and the notebook offered for download come from it), its ``run`` (``cache.run_digest``:
+    the outputs and the record the page shows), and ``site_digest`` (the site's variables,
+    links, bibliographies and nbpress's own code)."""
     payload = [doc.markdown, doc.notebook, doc.post.front_matter, doc.post.url,
-               notebook_sha256, site_digest]
+               doc.post.body_line, doc.post.key_lines, run, site_digest]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

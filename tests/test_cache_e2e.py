@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -106,6 +107,24 @@ def test_clone_builds_from_cache_and_never_fails_when_stale(site, build, tmp_pat
     forced = build("--root", str(site), "--refresh", "2024-01-01-data")
     assert forced.returncode == 0, forced.stderr
     assert "executing posts/2024-01-01-data.md (1 code cells): --refresh" in forced.stderr
+
+
+def test_a_run_again_with_the_same_outputs_shows_its_own_time(site, build, tmp_path):
+    """--refresh runs a post again; its outputs are the same, its time is not: the page
+    says when the code last ran, as a fresh build from the cache does."""
+    assert build("--root", str(site)).returncode == 0
+    page = site / "_site/2024/01/01/data.html"
+    first = re.search(r'ran on <time datetime="([^"]+)"', page.read_text()).group(1)
+    time.sleep(1.1)  # (the time is shown to the second in the page's markup)
+    again = build("--root", str(site), "--refresh", "2024-01-01-data")
+    assert again.returncode == 0 and _executed(again.stderr), again.stderr
+    record = json.loads((site / "_executed/2024-01-01-data/record.json").read_text())
+    shown = re.search(r'ran on <time datetime="([^"]+)"', page.read_text()).group(1)
+    assert shown != first and shown[:19] == record["executed_at"][:19]
+    clone = tmp_path / "clone"
+    shutil.copytree(site, clone, ignore=shutil.ignore_patterns("_site", ".nbpress-cache"))
+    assert build("--root", str(clone), "--execute", "never").returncode == 0
+    assert (clone / "_site/2024/01/01/data.html").read_bytes() == page.read_bytes()
 
 
 WIDGET_POST = """\

@@ -179,3 +179,14 @@ def test_render_key_follows_the_whole_notebook_read() -> None:
                    {"cells.0.id": "cell-2"}, {"cells.0.metadata": {"tags": ["remove-cell"]}},
                    {"metadata.kernelspec": {"name": "ir", "display_name": "R"}}]:
         assert state.render_key(doc_with(**change), "sha", "site") != base, change
+
+
+def test_render_key_follows_where_the_body_starts() -> None:
+    """A comment line added to the front matter moves the body: the warnings a kept
+    rendering repeats would name the old lines."""
+    from dataclasses import replace
+
+    nb = nbformat.v4.new_notebook()
+    doc = NotebookDoc(post=POST, notebook=nb, markdown="Hello", cells=())
+    moved = replace(doc, post=replace(POST, body_line=POST.body_line + 1))
+    assert state.render_key(moved, "", "site") != state.render_key(doc, "", "site")
