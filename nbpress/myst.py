@@ -57,12 +57,11 @@ def split_directive(content: str) -> tuple[dict[str, str], str]:
     return options, "\n".join(lines).strip("\n")
 
 
-def _admonition(md: MarkdownIt, name: str, argument: str, options: dict, body: str,
-                env: dict) -> str:
+def _admonition(render: Any, name: str, argument: str, options: dict, body: str) -> str:
     title = argument if name == "admonition" else (argument or name.capitalize())
     if name == "seealso" and not argument:
         title = "See also"
-    inner = md.render(body, env)
+    inner = render(body)
     classes = f"admonition {name} {options.get('class', '')}".strip()
     if "dropdown" in options.get("class", "").split():
         return (f'<details class="{html.escape(classes)}"><summary>{html.escape(title)}'
@@ -71,8 +70,7 @@ def _admonition(md: MarkdownIt, name: str, argument: str, options: dict, body: s
             f"{html.escape(title)}</p>\n{inner}</aside>\n")
 
 
-def _figure(md: MarkdownIt, name: str, argument: str, options: dict, body: str,
-            env: dict) -> str:
+def _figure(render: Any, name: str, argument: str, options: dict, body: str) -> str:
     alt = options.get("alt", body.split("\n\n")[0] if name == "figure" else "")
     size = "".join(f"{k}:{options[k]};" for k in ("width", "height") if k in options)
     size = f' style="{html.escape(size)}"' if size else ""
@@ -81,7 +79,7 @@ def _figure(md: MarkdownIt, name: str, argument: str, options: dict, body: str,
         return f"<p>{img}</p>"
     label = options.get("name") or options.get("label")
     ident = f' id="{html.escape(label)}"' if label else ""
-    caption = f"<figcaption>{md.render(body, env)}</figcaption>" if body else ""
+    caption = f"<figcaption>{render(body)}</figcaption>" if body else ""
     return f"<figure{ident}>{img}{caption}</figure>"
 
 
@@ -92,10 +90,16 @@ def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
     name, argument = _DIRECTIVE.match(token.info.strip()).groups()
     options, body = split_directive(token.content)
     line = token.map[0] if token.map else 0
+    # The body's first line in the document (after the fence and the options), which the
+    # problems found rendering it are counted from.
+    first = line + 1 + token.content[:max(token.content.find(body), 0)].count("\n")
+
+    def render(text: str) -> str:
+        return _nested(md, text, env, first)
     if name in ADMONITIONS:
-        return _admonition(md, name, argument, options, body, env)
+        return _admonition(render, name, argument, options, body)
     if name in ("figure", "image"):
-        return _figure(md, name, argument, options, body, env)
+        return _figure(render, name, argument, options, body)
     if name == "math":
         label = options.get("label") or options.get("name")
         ident = f' id="{html.escape(label)}"' if label else ""
@@ -106,7 +110,7 @@ def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
         return highlight(body, argument or "text")
     if name in ("margin", "sidebar", "epigraph", "pull-quote", "div", "card", "topic"):
         tag = "blockquote" if name in ("epigraph", "pull-quote") else "aside"
-        return f'<{tag} class="{name}">{md.render(body, env)}</{tag}>'
+        return f'<{tag} class="{name}">{render(body)}</{tag}>'
     if name == "raw" and argument.strip().lower() == "html":
         return body + "\n"
     if name in _DROPPED:
@@ -116,7 +120,22 @@ def render_directive(md: MarkdownIt, token: Any, env: dict) -> str:
     _problem(env, line, token.info, f"the MyST directive '{{{name}}}' is not one nbpress knows; "
              "its content is shown as plain Markdown. Use a note, figure, math or code-block "
              "directive, or plain Markdown.")
-    return f'<div class="directive {html.escape(name)}">{md.render(body, env)}</div>'
+    return f'<div class="directive {html.escape(name)}">{render(body)}</div>'
+
+
+def _nested(md: MarkdownIt, text: str, env: dict, first: int) -> str:
+    """``text`` (a directive's body, from the document's line ``first``) rendered with the
+    document's ``env``: the problems found in it name lines of the document, not of the body."""
+    from .fences import FENCE_PROBLEMS
+    from .markdown import MATH_PROBLEMS
+
+    keys = (MATH_PROBLEMS, MARKUP_PROBLEMS, FENCE_PROBLEMS)
+    before = {key: len(env.get(key, ())) for key in keys}
+    shown = md.render(text, env)
+    for key, count in before.items():
+        found = env.get(key, [])
+        found[count:] = [(line + first, *rest) for line, *rest in found[count:]]
+    return shown
 
 
 def render_role(name: str, content: str, env: dict, line: int, macros: tuple = ()) -> str:

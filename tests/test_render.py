@@ -333,6 +333,15 @@ def test_a_fence_in_a_language_pygments_does_not_know_is_a_warning_with_its_line
     assert '<code class="language-pyhton">print(1)' in rendered.html
 
 
+def test_problems_inside_a_directive_name_the_lines_of_the_post() -> None:
+    body = ("Intro.\n\n````{note}\n:class: dropdown\n\nSee this:\n\n```pyhton\nprint(1)\n```\n"
+            "````\n\n:::{warning}\nThe bound $\\frac{1}{2$ holds.\n:::\n")
+    _, warnings = render_with_warnings(body)
+    assert sorted((w.line, w.message.split(":")[0]) for w in warnings) == [
+        (BODY_LINE + 7, "the code fence's language 'pyhton' is not one Pygments highlights"),
+        (BODY_LINE + 13, "the math '$\\frac{1}{2$' is shown as written")]
+
+
 def test_cell_attachments_become_files_with_baseurl() -> None:
     # As Jupyter saves a pasted screenshot: every pasted image is called "image.png".
     doc, _ = read_markdown_post(make_post("Placeholder.\n"))
