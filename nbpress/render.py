@@ -33,6 +33,7 @@ from .myst import MARKUP_PROBLEMS, myst_plugin
 from .model import ExecResult, Execution, OutputFile, RenderedPost, SiteConfig
 from .outputs import CellContext, render_cell
 from .readers import CELL_MARK_RE
+from .readers.doc import joined_cell_at
 from .resources import post_resources
 from .tracking import UNTRACKED
 
@@ -108,16 +109,18 @@ def _bibliographies(post) -> list[Path]:
 
 
 def _math_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
-    """A warning per math problem: at its line in a text post; in an ``.ipynb``, whose
-    document lines are no lines of the file, naming the Markdown cell that holds it."""
+    """A warning per problem rendering found (math, MyST markup, fences): at its line in a
+    text post; in an ``.ipynb``, whose document lines are no lines of the file, naming the
+    Markdown cell at that line of the joined document."""
     post = result.doc.post
     if post.path.suffix != ".ipynb":
         return [BuildWarning(message, post.path, post.body_line + line)
                 for line, _, message in problems]
-    found = []
-    for _, source, message in problems:
-        cell = next((c for c in result.notebook.cells
-                     if c.cell_type != "code" and source in c.source), None)
+    found, cells = [], result.notebook.cells
+    for line, source, message in problems:
+        at = joined_cell_at(cells, line)  # the cell at its line; else the first holding it
+        cell = cells[at] if at is not None and source in cells[at].source else next(
+            (c for c in cells if c.cell_type != "code" and source in c.source), None)
         where = f"in {cell_title(cell)}, " if cell else ""
         found.append(BuildWarning(where + message, post.path))
     return found

@@ -342,6 +342,31 @@ def test_problems_inside_a_directive_name_the_lines_of_the_post() -> None:
         (BODY_LINE + 13, "the math '$\\frac{1}{2$' is shown as written")]
 
 
+def test_a_notebooks_warnings_name_the_cell_at_their_line(tmp_path: Path) -> None:
+    """The same fence in two Markdown cells: each warning names its own cell."""
+    from zoneinfo import ZoneInfo
+
+    from nbpress.discover import read_post
+    from nbpress.readers import read_post_notebook
+
+    fence = "```pyhton\nprint(1)\n```"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_raw_cell("---\ntitle: Two cells\n---"),
+        nbformat.v4.new_markdown_cell(f"# Setup\n\n{fence}"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell(f"## Results\n\nAgain:\n\n{fence}")])
+    path = tmp_path / "posts/2024-01-01-two.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    config = SiteConfig(root=tmp_path, out=tmp_path / "_site", theme_dirs=())
+    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")))
+    _, warnings = render_post(ExecResult(doc, doc.notebook, 0.1), config=config,
+                              variables=SITE, links={}, site_references={})
+    assert [w.message.split(", the code fence")[0] for w in warnings] == [
+        "in the Markdown cell that begins '# Setup'",
+        "in the Markdown cell that begins '## Results'"]
+
+
 def test_cell_attachments_become_files_with_baseurl() -> None:
     # As Jupyter saves a pasted screenshot: every pasted image is called "image.png".
     doc, _ = read_markdown_post(make_post("Placeholder.\n"))

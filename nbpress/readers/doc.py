@@ -52,13 +52,30 @@ def _marked(cell: Any) -> bool:
     return cell.cell_type == "code" or (cell.cell_type == "raw" and shown_raw(cell))
 
 
+def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
+    """(index, text) of each cell in a joined document: a Markdown cell's text, a
+    placeholder for a code cell or a shown raw cell."""
+    return [(index, unmarked(cell.source) if cell.cell_type == "markdown"
+             else CELL_MARK.format(index))
+            for index, cell in enumerate(cells) if cell.cell_type == "markdown" or _marked(cell)]
+
+
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
     """One Markdown document from cells that have no lines (an ``.ipynb``'s), a blank
     line apart; its code cells have no line either."""
-    parts = [unmarked(cell.source) if cell.cell_type == "markdown" else CELL_MARK.format(index)
-             for index, cell in enumerate(cells) if cell.cell_type == "markdown" or _marked(cell)]
     code = [CodeCell(index, 0) for index, cell in enumerate(cells) if cell.cell_type == "code"]
-    return "\n\n".join(parts), tuple(code)
+    return "\n\n".join(text for _, text in _parts(cells)), tuple(code)
+
+
+def joined_cell_at(cells: Sequence[Any], line: int) -> int | None:
+    """The index of the cell whose text ``join_cells`` put at the document's (0-based)
+    ``line``, or None."""
+    found, start = None, 0
+    for index, text in _parts(cells):
+        if start > line:
+            break
+        found, start = index, start + text.count("\n") + 2
+    return found
 
 
 def assemble(cells: Sequence[Any], rows: Sequence[int], body_line: int
