@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
+import re
 
 FENCE_PROBLEMS = "nbpress_fences"  # the renderer's env key: [(0-based line, source, message)]
 
@@ -70,18 +72,27 @@ def _known_names() -> tuple[str, ...]:
                         | set(ALIASES)))
 
 
+# Code Liquid's {% highlight LANG %} made (markdown.highlight's HTML), at its tag's line.
+_HIGHLIGHTED = re.compile(r'<pre class="highlight"><code class="language-([^"]+)">')
+
+
 def check_fences(state, known) -> None:
     """Core rule: each fence whose language (``fence_language``) ``known`` (a name → bool)
-    rejects is reported in the env under ``FENCE_PROBLEMS``."""
+    rejects is reported in the env under ``FENCE_PROBLEMS``; so is a Liquid ``{% highlight
+    %}`` block's (it reaches Markdown as the HTML it made)."""
     for token in state.tokens:
-        if token.type != "fence":
+        if token.type == "fence":
+            language, source = fence_language(token.info), f"{token.markup}{token.info}"
+        elif token.type == "html_block" and (found := _HIGHLIGHTED.match(token.content)):
+            language = html.unescape(found.group(1))
+            source = f"highlight {language}"
+        else:
             continue
-        language = fence_language(token.info)
         if not language or known(language):
             continue
         line = token.map[0] if token.map else 0
         state.env.setdefault(FENCE_PROBLEMS, []).append(
-            (line, f"{token.markup}{token.info}", unknown_language(language)))
+            (line, source, unknown_language(language)))
 
 
 __all__ = ["ALIASES", "FENCE_PROBLEMS", "PLAIN", "check_fences", "fence_language",

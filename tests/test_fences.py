@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nbpress.fences import FENCE_PROBLEMS, fence_language, lexer_name, unknown_language
@@ -62,3 +64,14 @@ def test_a_directive_showing_code_and_pandoc_attributes_are_checked_too() -> Non
 def test_a_math_fence_is_told_how_to_write_math() -> None:
     assert unknown_language("math").endswith(
         "the code is shown without colours. Write $$ … $$ for display math.")
+
+
+def test_a_liquid_highlight_block_is_checked_at_its_line() -> None:
+    from nbpress.liquid import resolve
+
+    text = "Intro.\n\n{% highlight pyhton %}\nprint(1)\n{% endhighlight %}\n\nMore.\n"
+    markdown = resolve(text, site={}, page={}, links={}, path=Path("p.md"), line_offset=1)
+    env: dict = {}
+    make_markdown().render(markdown, env)
+    assert [(line, source) for line, source, _ in env[FENCE_PROBLEMS]] == [
+        (2, "highlight pyhton")]
