@@ -243,7 +243,7 @@ class Blog:
     # The edits ----------------------------------------------------------------------------
 
     def edit(self, code: bool = False) -> None:
-        edits: list[Callable[[], str]] = [self.code] * 6 + [self.table] * 2 if code else []
+        edits: list[Callable[[], str]] = [self.code] * 24 + [self.table] * 4 if code else []
         edits += [
             self.prose, self.prose, self.excerpt, self.title, self.tags, self.tags, self.date,
             self.categories, self.draft, self.new_post, self.delete, self.rename,
@@ -474,7 +474,7 @@ def test_random_edits_built_incrementally_give_the_fresh_build(tmp_path: Path, s
 def test_random_edits_with_code_give_the_fresh_build(tmp_path: Path, builds: str) -> None:
     # Code cells run in real kernels; the fresh build has the committed cache (_executed/),
     # as a fresh clone of the blog has.
-    check_random_edits(tmp_path, 7, builds, steps=8, code=True)
+    check_random_edits(tmp_path, 7, builds, steps=10, code=True)
 
 
 def check_random_edits(tmp_path: Path, seed: int, builds: str, steps: int,
