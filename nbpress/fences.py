@@ -25,7 +25,8 @@ ALIASES = {"yml": "yaml", "plaintext": "text", "plain": "text", "txt": "text",
            "jsonl": "json", "ndjson": "json", "svg": "xml", "gql": "graphql",
            "dotenv": "bash", "env": "bash", "svelte": "html", "text/plain": "text",
            "viml": "vim", "patch": "diff"}
-# Names that ask for plain text: shown as written, no warning.
+# Names that ask for plain text, shown as written with no warning (and Rouge's generic
+# ``conf``, which Pygments has no lexer for).
 PLAIN = frozenset({"text", "output", "none", "nohighlight", "no-highlight", "raw", "csv",
                    "tsv", "log", "stdout", "stderr", "result", "results", "conf"})
 _CODE_DIRECTIVES = ("{code-block}", "{code}", "{sourcecode}")  # MyST: the language follows
@@ -51,16 +52,16 @@ def lexer_name(language: str) -> str:
     return ALIASES.get(lowered, "text" if lowered in PLAIN else language)
 
 
-def unknown_language(language: str) -> str:
-    """The warning for a fence language Pygments does not know (with the closest names it
-    knows, when some are close)."""
+def unknown_language(language: str, what: str = "code fence") -> str:
+    """The warning for a ``what``'s (a fence's, a highlight block's) language Pygments does
+    not know (with the closest names it knows, when some are close)."""
     close = difflib.get_close_matches(language.lower(), _known_names(), n=3, cutoff=0.75)
     names = [repr(n) for n in close]
     hint = f" Did you mean {', '.join(names[:-1])} or {names[-1]}?" if len(names) > 1 \
         else f" Did you mean {names[0]}?" if names else ""
     advice = "Write $$ … $$ for display math." if language.lower() == "math" \
         else "Write ```text for code meant to be plain."
-    return (f"the code fence's language '{language}' is not one Pygments highlights: the code "
+    return (f"the {what}'s language '{language}' is not one Pygments highlights: the code "
             f"is shown without colours.{hint} {advice}")
 
 
@@ -83,16 +84,17 @@ def check_fences(state, known) -> None:
     for token in state.tokens:
         if token.type == "fence":
             language, source = fence_language(token.info), f"{token.markup}{token.info}"
+            what = "code fence"
         elif token.type == "html_block" and (found := _HIGHLIGHTED.match(token.content)):
             language = html.unescape(found.group(1))
-            source = f"highlight {language}"
+            source, what = f"highlight {language}", "{% highlight %} block"
         else:
             continue
         if not language or known(language):
             continue
         line = token.map[0] if token.map else 0
         state.env.setdefault(FENCE_PROBLEMS, []).append(
-            (line, source, unknown_language(language)))
+            (line, source, unknown_language(language, what)))
 
 
 __all__ = ["ALIASES", "FENCE_PROBLEMS", "PLAIN", "check_fences", "fence_language",

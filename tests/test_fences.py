@@ -73,5 +73,6 @@ def test_a_liquid_highlight_block_is_checked_at_its_line() -> None:
     markdown = resolve(text, site={}, page={}, links={}, path=Path("p.md"), line_offset=1)
     env: dict = {}
     make_markdown().render(markdown, env)
-    assert [(line, source) for line, source, _ in env[FENCE_PROBLEMS]] == [
-        (2, "highlight pyhton")]
+    assert [(line, source, message.split(":")[0]) for line, source, message
+            in env[FENCE_PROBLEMS]] == [(2, "highlight pyhton", "the {% highlight %} block's "
+                                         "language 'pyhton' is not one Pygments highlights")]
