@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from .errors import BuildWarning, ConfigError, PostError
@@ -139,8 +138,11 @@ def assign(doc: NotebookDoc, kernel: Kernel) -> NotebookDoc:
     A new notebook: the one read stays as the post asked (a kept read, ``readcache.py``,
     must not come back saying which kernel an earlier build chose).  Only the top level is
     copied (``nbnode``)."""
-    metadata = node(doc.notebook.metadata, {
-        "kernelspec": {"name": kernel.name, "language": kernel.language,
-                       "display_name": kernel.display_name},
-        "language_info": {"name": kernel.language}})
-    return replace(doc, notebook=node(doc.notebook, {"metadata": metadata}), kernel=kernel)
+    def change(notebook: Any) -> Any:
+        metadata = node(notebook.metadata, {
+            "kernelspec": {"name": kernel.name, "language": kernel.language,
+                           "display_name": kernel.display_name},
+            "language_info": {"name": kernel.language}})
+        return node(notebook, {"metadata": metadata})
+
+    return doc.changed(change, kernel=kernel)

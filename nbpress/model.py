@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import unquote
@@ -193,6 +193,11 @@ class NotebookDoc:
     cells: tuple[CodeCell, ...]
     kernel: Kernel = field(default_factory=Kernel)  # chosen by the read stage (kernels.py)
     format: str = "markdown"  # how it was read: "markdown", "ipynb" or a jupytext format name
+
+    def changed(self, change: Any, **fields: Any) -> "NotebookDoc":
+        """This doc with its notebook made by ``change(notebook)`` and ``fields`` replaced
+        (a kept read, ``readcache.KeptDoc``, makes it when its notebook is first used)."""
+        return replace(self, notebook=change(self.notebook), **fields)
 
 
 @dataclass(frozen=True)

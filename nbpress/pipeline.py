@@ -26,7 +26,7 @@ from .execute import execute, link_data
 from .explain import explain_plans
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
-from .readcache import Reads, kept, kept_render_key
+from .readcache import Reads, kept_doc, kept_render_key
 from .progress import PostReport, make_progress, post_report, report_lines
 from .scheduler import Executor, LocalExecutor
 from .writer import spool_dir, write_output
@@ -241,13 +241,14 @@ def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = No
     """One post's notebook, to run in the kernel chosen for it, and the warnings (the
     notebook as the previous build read it when ``reads`` kept it for this very post; the
     kernel is chosen again: kernels may have been installed since)."""
-    from .readers import read_post_notebook
+    def read() -> tuple:
+        from .readers import read_post_notebook  # (jupytext, nbformat: only when one is read)
 
-    doc, found = kept(reads, "doc", post.path,
-                      lambda: read_post_notebook(post, keep_comment=config.excerpt_separator),
-                      valid=lambda value: value[0].post == post)
-    kernel, more = kernels.choose(post, kernels.requested(post, doc.notebook.metadata),
-                                  config, find_installed)
+        doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
+        return doc, found, kernels.requested(post, doc.notebook.metadata)
+
+    doc, found, wanted = kept_doc(reads, post, read)  # (its notebook unpacked when used)
+    kernel, more = kernels.choose(post, wanted, config, find_installed)
     return kernels.assign(doc, kernel), found + more
 
 

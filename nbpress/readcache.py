@@ -12,7 +12,10 @@ build that would read the file again; anything unreadable is read again.
 
 What is kept is the post as discovery made it, its notebook as the reader made it, before
 the kernel is chosen (installed kernels are looked at each build), and its render key
-with the run and site settings it was made for.  The values are
+with the run and site settings it was made for.  Each is packed on its own in the row, and
+unpacked when first asked for: discovery unpacks a post without its notebook, and a kept
+notebook (with its Markdown) is unpacked only when used (``KeptDoc``) — for a post that
+runs code or is rendered again, not for the 1,999 others of a prose edit.  The values are
 pickled, as Sphinx keeps its environment: the database is this machine's
 (``.nbpress-cache/``, never committed, the rows written by this build's own code), and
 one that is not the user's own, or that others may write, is not read.
@@ -22,6 +25,7 @@ one that is not the user's own, or that others may write, is not read.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import pickle
@@ -33,6 +37,7 @@ from typing import Any, Callable
 from . import environment
 from .fsutil import private
 from .memo import Stamper
+from .model import NotebookDoc
 from .nbnode import node
 from .state import code_digest, render_key
 
@@ -65,7 +70,7 @@ class Reads:
 
     def _entry(self, path: Path) -> list:
         """This build's entry for ``path``: the previous build's values when its stamp is
-        the same (unpacked once), else none yet."""
+        the same (each value still packed: unpacked when asked for), else none yet."""
         name = str(path)
         found = self._new.get(name)
         if found is None:
@@ -74,7 +79,7 @@ class Reads:
             old = self._old.get(name)
             if old is not None and old[0] == key and old[1] is not None:
                 try:
-                    values = pickle.loads(zlib.decompress(old[1]))
+                    values = {kind: _Packed(blob) for kind, blob in pickle.loads(old[1]).items()}
                 except Exception:  # noqa: BLE001 - a damaged or foreign row: read again
                     values = {}
                 self._old[name] = (old[0], None)  # its bytes are not needed again
@@ -83,12 +88,17 @@ class Reads:
 
     def get(self, kind: str, path: Path, make: Callable[[], Any],
             valid: Callable[[Any], bool] = lambda value: True) -> Any:
-        """The value of ``kind`` ("post", "doc", "render-key") for the file ``path``: kept
-        (if ``valid`` says it may be used), or made now.  Values are made in that order, each
-        from the ones before: one made again makes those after it go (a post read again
-        makes its kept notebook go, a notebook its render key)."""
+        """The value of ``kind`` ("post", "doc", "notebook", "render-key") for the file
+        ``path``: kept (if ``valid`` says it may be used), or made now.  Values are made in
+        that order, each from the ones before: one made again makes those after it go (a
+        post read again makes its kept notebook go, a notebook its render key)."""
         entry = self._entry(path)
         values = entry[1]
+        if kind in values and type(values[kind]) is _Packed:
+            try:
+                values[kind] = values[kind].unpack(lambda: _unpacked(values, "post"))
+            except Exception:  # noqa: BLE001 - a damaged or foreign value: made again
+                del values[kind]
         if kind not in values or not valid(values[kind]):
             kinds = list(values)
             for later in kinds[kinds.index(kind):] if kind in values else []:
@@ -101,7 +111,8 @@ class Reads:
         """Keep this build's reads for the next build: the rows that changed are written,
         those of files no longer read removed.  A failure only costs the next build time.
         The values are let go: what the build holds of them after, it holds itself."""
-        rows = [(name, key, zlib.compress(_dumps(values), 6))
+        rows = [(name, key, pickle.dumps({kind: _pack(value, values.get("post"))
+                                          for kind, value in values.items()}, protocol=5))
                 for name, (key, values, changed) in sorted(self._new.items()) if changed]
         gone = [(name,) for name in self._old if name not in self._new]
         self._new, self._old = {}, {}
@@ -126,18 +137,33 @@ class Reads:
 class _Pickler(pickle.Pickler):
     """Pickles a notebook's nodes as plain dictionaries: unpickled, a ``NotebookNode`` would
     be filled key by key through its Python ``__setitem__`` (converting what is already
-    converted), which took a third of loading 2,000 kept posts."""
+    converted), which took a third of loading 2,000 kept posts.  The row's post (``shared``),
+    found in another value (a notebook's ``doc.post``), is pickled as a reference to it."""
 
-    def __init__(self, file: io.BytesIO) -> None:
+    def __init__(self, file: io.BytesIO, shared: Any = None) -> None:
         super().__init__(file, protocol=5)
         from nbformat.notebooknode import NotebookNode  # (not imported by a no-op build)
 
-        self._node_type = NotebookNode
+        self._node_type, self._shared = NotebookNode, shared
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is self._node_type:
             return _node, (dict(obj),)
         return NotImplemented
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return "post" if obj is self._shared and obj is not None else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, shared: Callable[[], Any]) -> None:
+        super().__init__(file)
+        self._shared = shared
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid != "post":
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self._shared()
 
 
 def _node(items: dict) -> Any:
@@ -145,16 +171,123 @@ def _node(items: dict) -> Any:
     return node(items, nodes=True)
 
 
-def _dumps(values: Any) -> bytes:
+_SMALL = 8192  # a value pickled to fewer bytes is kept uncompressed: unpacked faster
+
+
+class _Packed:
+    """A kept value as stored: a row holds each kind of value packed on its own, so that
+    discovery unpacks a post without its notebook; small values are not compressed
+    (decompressing took as long as unpickling)."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    def unpack(self, shared: Callable[[], Any]) -> Any:
+        data = zlib.decompress(self.blob[1:]) if self.blob[:1] == b"z" else self.blob[1:]
+        return _Unpickler(io.BytesIO(data), shared).load()
+
+
+def _pack(value: Any, shared: Any) -> bytes:
+    """``value`` as a row keeps it (a value never unpacked is written back as it was)."""
+    if type(value) is _Packed:
+        return value.blob
     buffer = io.BytesIO()
-    _Pickler(buffer).dump(values)
-    return buffer.getvalue()
+    _Pickler(buffer, shared if value is not shared else None).dump(value)
+    data = buffer.getvalue()
+    return b"z" + zlib.compress(data, 6) if len(data) > _SMALL else b"p" + data
+
+
+def _unpacked(values: dict[str, Any], kind: str) -> Any:
+    """The row's value of ``kind``, unpacked (an error when it has none)."""
+    value = values[kind]
+    if type(value) is _Packed:
+        value = values[kind] = value.unpack(lambda: None)
+    return value
 
 
 def kept(reads: Reads | None, kind: str, path: Path, make: Callable[[], Any],
          valid: Callable[[Any], bool] = lambda value: True) -> Any:
     """``make()``, or the value ``reads`` kept for it when there are reads."""
     return make() if reads is None else reads.get(kind, path, make, valid)
+
+
+class KeptDoc(NotebookDoc):
+    """A kept read (``NotebookDoc``) whose notebook and Markdown are unpacked only when
+    first used: a post kept unchanged is not rendered again, and one without code is not
+    run, so most never need them (unpacking 2,000 notebooks took a fifth of a prose edit's
+    build).  Pending changes (``changed``: the kernel chosen) are made then.  Pickled (for
+    a render worker) as the ``NotebookDoc`` it stands for."""
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance lacks
+        if name not in _LAZY or "_load" not in self.__dict__:
+            raise AttributeError(name)
+        notebook, markdown = self.__dict__["_load"]()
+        object.__setattr__(self, "notebook", notebook)
+        object.__setattr__(self, "markdown", markdown)
+        return getattr(self, name)
+
+    @classmethod
+    def of(cls, doc: NotebookDoc, load: Callable[[], tuple[Any, str]], **fields: Any
+           ) -> "KeptDoc":
+        """``doc`` with ``fields`` replaced, and the notebook and Markdown ``load()`` gives."""
+        made = object.__new__(cls)
+        for name in _FIELDS:
+            if name not in _LAZY:
+                object.__setattr__(made, name, fields[name] if name in fields else
+                                   getattr(doc, name))
+        object.__setattr__(made, "_load", load)
+        return made
+
+    def changed(self, change: Callable[[Any], Any], **fields: Any) -> NotebookDoc:
+        if "notebook" in self.__dict__:
+            return super().changed(change, **fields)
+        load = self.__dict__["_load"]
+
+        def later() -> tuple[Any, str]:
+            notebook, markdown = load()
+            return change(notebook), markdown
+
+        return KeptDoc.of(self, later, **fields)
+
+    def __reduce__(self) -> tuple:
+        return NotebookDoc, tuple(getattr(self, name) for name in _FIELDS)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(NotebookDoc))
+_LAZY = ("notebook", "markdown")
+
+
+def kept_doc(reads: Reads | None, post: Any, make: Callable[[], tuple]) -> tuple:
+    """``make()`` — a post's notebook as read (``NotebookDoc``) and what comes with it —, or
+    what ``reads`` kept of it for this very post, its notebook and Markdown kept apart and
+    unpacked when first used (``KeptDoc``)."""
+    if reads is None:
+        return make()
+    made: list[tuple] = []
+
+    def fresh() -> tuple:
+        made.append(make())
+        doc, *rest = made[0]
+        # The notebook and Markdown go in a value of their own.
+        return (dataclasses.replace(doc, notebook=None, markdown=""), *rest)
+
+    found = reads.get("doc", post.path, fresh, valid=lambda value: value[0].post == post)
+    if made:
+        doc = made[0][0]
+        reads.get("notebook", post.path, lambda: (doc.notebook, doc.markdown))
+        return made[0]
+    shell, *rest = found
+
+    def load() -> tuple[Any, str]:
+        def again() -> tuple[Any, str]:  # a damaged value: the file is the same, read again
+            doc = make()[0]
+            return doc.notebook, doc.markdown
+
+        return reads.get("notebook", post.path, again)
+
+    return (KeptDoc.of(shell, load), *rest)
 
 
 def kept_render_key(reads: Reads | None, doc: Any, run: str, digest: str) -> str:
@@ -166,4 +299,4 @@ def kept_render_key(reads: Reads | None, doc: Any, run: str, digest: str) -> str
                 valid=lambda found: found[:3] == made_for)[3]
 
 
-__all__ = ["Reads", "kept", "kept_render_key"]
+__all__ = ["KeptDoc", "Reads", "kept", "kept_doc", "kept_render_key"]

@@ -247,3 +247,91 @@ def test_a_kept_render_key_is_made_again_for_another_kernel(tmp_path: Path) -> N
     assert kept_render_key(reads, first, "", "site") == render_key(first, "", "site")
     assert kept_render_key(reads, other, "", "site") == render_key(other, "", "site") \
         != render_key(first, "", "site")
+
+
+PROSE = """\
+---
+title: "Reading notes {n}"
+tags: [notes]
+---
+
+What I read about schedulers this week, part {n}.
+"""
+
+
+@pytest.fixture
+def notebooks_unpacked(monkeypatch) -> list[str]:
+    """The kept notebooks a build unpacks (``KeptDoc``), by post file name."""
+    from nbpress import readcache
+
+    seen: list[str] = []
+    real = readcache.KeptDoc.__getattr__
+
+    def counted(self, name):
+        if name in ("notebook", "markdown") and "_load" in self.__dict__:
+            seen.append(self.post.path.name)
+        return real(self, name)
+
+    monkeypatch.setattr(readcache.KeptDoc, "__getattr__", counted)
+    return seen
+
+
+def test_an_edit_unpacks_no_kept_notebook_but_those_of_posts_with_code(
+        blog: Path, tmp_path: Path, notebooks_unpacked, fake_executor) -> None:
+    """A kept post's notebook and Markdown are unpacked only when used: a post without code
+    that is not rendered again never needs them; one with code does (its code key)."""
+    for n in range(10, 13):
+        (blog / "posts" / f"2024-04-{n}-notes-{n}.md").write_text(PROSE.format(n=n))
+    build(load_config(blog), executor=fake_executor)
+    (blog / "posts/2024-04-11-notes-11.md").write_text(PROSE.format(n="eleven"))
+    notebooks_unpacked.clear()
+    build(load_config(blog), executor=fake_executor)
+    assert sorted(set(notebooks_unpacked)) == [f"2024-03-0{n}-warmup-{n}.md" for n in range(1, 7)]
+    assert "part eleven" in (blog / "_site/2024/04/11/notes-11.html").read_text()
+    build(load_config(blog, out=tmp_path / "fresh"), executor=fake_executor)
+    assert site(blog / "_site") == site(tmp_path / "fresh")
+
+
+def test_a_kept_doc_is_the_doc_read_once_unpacked_or_sent_to_a_worker(blog: Path) -> None:
+    """A ``KeptDoc`` (the kernel chosen after it was kept, applied when its notebook is first
+    used) equals the doc read and given that kernel, unpacked here or pickled for a render
+    worker; a damaged kept notebook is read again from the file."""
+    import pickle
+    import sqlite3
+    from zoneinfo import ZoneInfo
+
+    from nbpress import kernels
+    from nbpress.discover import read_post
+    from nbpress.model import Kernel, NotebookDoc
+    from nbpress.readcache import KeptDoc, Reads, kept_doc
+    from nbpress.readers import read_post_notebook
+
+    config = load_config(blog)
+    post = read_post(blog / "posts/2024-03-02-warmup-2.md", config, ZoneInfo("UTC"))
+    state_file = blog / ".nbpress-cache/state-x.sqlite"
+    kernel = Kernel("py311", "python", "Python 3.11")
+    read = lambda: read_post_notebook(post)  # noqa: E731
+    first = Reads(state_file, "settings")
+    fresh, _ = kept_doc(first, post, read)
+    first.save()
+    expected = kernels.assign(fresh, kernel)
+    for check in (lambda doc: doc, lambda doc: pickle.loads(pickle.dumps(doc))):
+        kept, _ = kept_doc(Reads(state_file, "settings"), post, lambda: pytest.fail("read"))
+        assert type(kept) is KeptDoc and "notebook" not in kept.__dict__
+        given = kernels.assign(kept, kernel)
+        assert "notebook" not in given.__dict__ and given.kernel == kernel
+        found = check(given)
+        assert (found.notebook, found.markdown, found.post, found.cells) == (
+            expected.notebook, expected.markdown, expected.post, expected.cells)
+        assert found.notebook.metadata.kernelspec.name == "py311"
+    assert type(pickle.loads(pickle.dumps(given))) is NotebookDoc
+    [database] = (blog / ".nbpress-cache").glob("reads-*.sqlite")
+    with sqlite3.connect(database) as db:  # the notebook's value damaged, the row kept
+        [(row,)] = db.execute("SELECT value FROM reads")
+        values = pickle.loads(row)
+        values["notebook"] = b"p" + b"\x00damaged"
+        db.execute("UPDATE reads SET value = ?", (pickle.dumps(values),))
+    again = []
+    kept, _ = kept_doc(Reads(state_file, "settings"), post,
+                       lambda: again.append(1) or read())
+    assert again == [] and kept.notebook == fresh.notebook and again == [1]
