@@ -171,7 +171,7 @@ def _node(items: dict) -> Any:
     return node(items, nodes=True)
 
 
-_SMALL = 8192  # a value pickled to fewer bytes is kept uncompressed: unpacked faster
+_SMALL = 4096  # a value pickled to fewer bytes (a post of ~500 words) is kept uncompressed
 
 
 class _Packed:
