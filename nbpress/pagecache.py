@@ -66,8 +66,8 @@ class PageMaker:
 
     def __init__(self, env: jinja2.Environment, site: Mapping[str, Any], *, base: str,
                  previous: Mapping[str, PageRecord], out: Path, reusable: bool,
-                 memo: Memo | None = None, spool: Path | None = None, workers: int = 1
-                 ) -> None:
+                 memo: Memo | None = None, spool: Path | None = None, workers: int = 1,
+                 made: Mapping[int, str] | None = None) -> None:
         self.env, self.base, self.out, self.reusable = env, base, out, reusable
         self.workers = workers  # processes rendering pages (``finish``); 1: here, at once
         self._waiting: list[tuple[OutputFile, _Job]] = []
@@ -76,7 +76,7 @@ class PageMaker:
         self.previous = previous if reusable else {}
         self._made: dict[str, list[tuple[OutputFile, PageRecord]]] = {}
         self.rendered: list[str] = []  # paths rendered by this build, in order
-        self.reads = PageReads(site, base, memo)
+        self.reads = PageReads(site, base, memo, made)  # (made: its posts' digests)
         self._kept = memo  # serve's: a kept page's path object made once
 
     def __call__(self, name: str, path: str, context: Mapping[str, Any]) -> OutputFile:
@@ -156,11 +156,12 @@ class PageMaker:
 
 def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
                config: SiteConfig, previous: State, memo: Memo | None = None,
-               spool: Path | None = None, workers: int = 1) -> PageMaker:
+               spool: Path | None = None, workers: int = 1,
+               made: Mapping[int, str] | None = None) -> PageMaker:
     """The site stage's renderer for one build (``templates``: ``template_digest`` of the
     theme): it keeps the previous build's pages whose reads are unchanged when ``_site`` is
     still as the previous build wrote it, and renders the others with ``workers``
-    processes."""
+    processes (``made``: ``PageReads``')."""
     reusable = bool(previous.files) and site_matches(config.out, previous.build_id,
                                                      search_behind=True)
     base = hashlib.sha256((templates + code_digest()).encode()).hexdigest()
@@ -168,7 +169,7 @@ def page_maker(env: jinja2.Environment, templates: str, site: Mapping[str, Any],
     # kept, and computing each one's digest before rendering it is work thrown away.
     records = previous.pages if previous.page_base in ("", base) else {}
     return PageMaker(env, site, base=base, previous=records, out=config.out,
-                     reusable=reusable, memo=memo, spool=spool, workers=workers)
+                     reusable=reusable, memo=memo, spool=spool, workers=workers, made=made)
 
 
 __all__ = ["MakePage", "PageMaker", "PageRecord", "page_maker", "template_digest"]

@@ -175,10 +175,13 @@ class PageReads:
     """The recording views of one build's site and posts (``view``: a page's context as its
     template gets it; ``sink``: what the rendering under way read) and the digests of
     pages' reads.  ``base``: what every digest starts from (templates, code); ``memo``:
-    serve's, where a page's digest is kept while its objects are the same."""
+    serve's, where a page's digest is kept while its objects are the same; ``made``: the
+    digests of posts' contexts, by id, made from what made them (``site.context_digests``)."""
 
-    def __init__(self, site: Mapping[str, Any], base: str, memo: Memo | None = None) -> None:
+    def __init__(self, site: Mapping[str, Any], base: str, memo: Memo | None = None,
+                 made: Mapping[int, str] | None = None) -> None:
         self.base, self.sink = base, _Sink()
+        self._made = made or {}  # by id: a post's context's digest of what made it
         self._site = site
         items = [p for name in _COLLECTIONS for p in site.get(name, ())]
         self._items = items
@@ -292,7 +295,12 @@ class PageReads:
         return digest.hexdigest()[:32]  # 128 bits: plenty to tell two renderings apart
 
     def _own(self, page: Any) -> str:
-        """The digest of a page's own fields (the same with or without a memo)."""
+        """The digest of a page's own fields (the same with or without a memo): for a post's
+        context, the digest of what made it (``site.context_digests``)."""
+        found = self._made.get(id(page))
+        if found is not None:
+            return found
+
         def digest() -> str:
             return _fields_digest(page)
 

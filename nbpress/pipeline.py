@@ -39,7 +39,7 @@ class Rendered:
     """The render stage's output: every post's page, its warnings and report lines."""
 
     posts: tuple[RenderedPost, ...]
-    records: dict[str, state.RenderRecord]  # by post name, for the next build
+    records: dict[str, state.RenderRecord]  # by post name, in posts' order; for the next build
     warnings: tuple[BuildWarning, ...]
     reports: tuple[PostReport, ...]
 
@@ -182,12 +182,14 @@ def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rende
     Returns what it rendered and wrote, and its warnings."""
     from .forkmap import workers_here
     from .pagecache import page_maker
-    from .site import missing_images, site_context, site_files
+    from .site import context_digests, missing_images, site_context, site_files
     from .sitepages import redirect_outputs
 
     site = site_context(config, variables, rendered.posts, memo)
+    made = context_digests(site, config, variables, rendered.posts,
+                           [r.render_key for r in rendered.records.values()])
     workers = workers_here() if memo is None else 1  # forkmap.py: never serve's threads
-    make = page_maker(*templates, site, config, previous, memo, spool, workers)
+    make = page_maker(*templates, site, config, previous, memo, spool, workers, made)
     files, warnings = redirect_outputs(make, site, rendered.posts,
                                        site_files(make, config, site, rendered.posts))
     files = make.finish(files)  # the pages it set aside, rendered (in forked copies)

@@ -354,6 +354,42 @@ def test_post_context_from_a_hand_made_post() -> None:
     assert ctx["tag_links"] == [{"name": "a b", "slug": "a-b", "url": "/b/tags/a-b/"}]
 
 
+def test_context_digests_follow_the_render_key_the_file_and_the_settings() -> None:
+    """A post's and a page's context are digested from what made them (the render key
+    decides the rendering, then the file and the settings), one per context in
+    ``site.posts`` and ``site.pages``; any of the three changed changes the digest."""
+    from dataclasses import replace
+
+    from nbpress.model import PostSource, RenderedPost, SiteConfig
+    from nbpress.site import context_digests, site_context
+
+    def item(name: str, kind: str = "post") -> RenderedPost:
+        post = PostSource(path=Path(f"posts/2024-01-01-{name}.md"), slug=name, title=name,
+                          date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+                          url=f"/{name}/", front_matter={}, body="", body_line=1, kind=kind)
+        return RenderedPost(post=post, html=f"<p>{name}</p>", excerpt="", files=())
+
+    config = SiteConfig(root=Path("."), out=Path("_site"), theme_dirs=())
+    variables = {"baseurl": "", "url": "https://e.org", "title": "S"}
+    items = [item("a"), item("about", "page"), item("b")]
+    site = site_context(config, variables, items)
+
+    def digests(**changed) -> list[str]:
+        found = context_digests(site, changed.get("config", config),
+                                changed.get("variables", variables), changed.get("items", items),
+                                changed.get("keys", ["k1", "k2", "k3"]))
+        return [found[id(c)] for c in [*site["posts"], *site["pages"]]]
+
+    first = digests()
+    assert len(set(first)) == 3  # a, b (posts), about (the page): one each
+    assert digests() == first
+    assert digests(keys=["k1", "k2", "other"])[1] != first[1]  # b's key
+    assert digests(items=[items[0], items[1], replace(items[2], post=replace(
+        items[2].post, path=Path("posts/2024-01-02-b.md")))])[1] != first[1]
+    assert set(digests(variables={**variables, "title": "T"})).isdisjoint(first)
+    assert set(digests(config=replace(config, repository="me/blog"))).isdisjoint(first)
+
+
 def test_a_heading_repeating_the_title_is_shown_once() -> None:
     from nbpress.model import PostSource, RenderedPost
     from nbpress.site import analyze
