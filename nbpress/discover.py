@@ -368,10 +368,12 @@ def discover(config: SiteConfig, memo: Memo | None = None, reads: Reads | None =
     posts: list[PostSource] = []
     errors: list[PostError] = broken_links(config.root / "posts")
     claims = Claims()
-    settings, stamp = repr(config), Stamper()
+    settings, stamp = repr(config) if memo is not None else "", Stamper()
     for path in post_files(config.root / "posts"):
         try:
-            post = remembered(memo, "post", (str(path), stamp(path), settings),
+            # (serve's key: a one-shot build has no memo and needs none)
+            key = (str(path), stamp(path), settings) if memo is not None else None
+            post = remembered(memo, "post", key,
                               lambda: kept(reads, "post", path, lambda: read_post(path, config, tz)))
         except PostError as exc:
             errors.append(exc)

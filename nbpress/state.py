@@ -226,8 +226,8 @@ def _unpack(blob: bytes) -> RenderRecord:
     record = pickle.loads(zlib.decompress(blob))
     if type(record) is not RenderRecord:
         raise TypeError("not a post's record")
-    if record.analysis.content is None:
-        record = replace(record, analysis=replace(record.analysis, content=record.html))
+    if record.analysis.content is None:  # (just unpickled: nobody else holds it yet)
+        object.__setattr__(record.analysis, "content", record.html)
     return record
 
 
