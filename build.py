@@ -1,9 +1,8 @@
 """Build this blog: ``python build.py`` (see README.md). A thin entry point to nbpress."""
 
-import sys
 from pathlib import Path
 
-from nbpress.cli import main
+from nbpress.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(default_root=Path(__file__).resolve().parent))
+    run(default_root=Path(__file__).resolve().parent)

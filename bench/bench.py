@@ -112,9 +112,10 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
     return seconds, result.stdout + result.stderr
 
 
-_PEAK = ("import resource, sys; from nbpress.cli import main; code = main(sys.argv[1:]); "
+# As ``python -m nbpress`` ends (``cli.run``), with the process's peak memory said first.
+_PEAK = ("import resource, sys; from nbpress.cli import exit_now, main; code = main(sys.argv[1:]); "
          "print('peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-         "sys.exit(code)")
+         "exit_now(code)")
 
 
 def nbpress(root: Path, *args: str) -> tuple[float, int, str]:

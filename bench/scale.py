@@ -57,9 +57,10 @@ step {i}: loss 0.{i:04d}
 {p3}
 """
 CONFIG = '[tool.nbpress]\ntitle = "Scale"\n'
-_PEAK = ("import resource, sys; from nbpress.cli import main; code = main(sys.argv[1:]); "
+# As ``python -m nbpress`` ends (``cli.run``), with the process's peak memory said first.
+_PEAK = ("import resource, sys; from nbpress.cli import exit_now, main; code = main(sys.argv[1:]); "
          "print('peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-         "sys.exit(code)")
+         "exit_now(code)")
 
 
 def words(rng: random.Random, n: int) -> str:

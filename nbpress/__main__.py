@@ -1,7 +1,5 @@
 """``python -m nbpress``: the same command line as build.py, rooted at the current folder."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main(prog="python -m nbpress"))
+run(prog="python -m nbpress")

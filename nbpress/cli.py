@@ -7,12 +7,15 @@ Exit status: 0 success, 1 build error (message on stderr), 2 usage error,
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .config import load_config
@@ -270,6 +273,28 @@ def main(argv: list[str] | None = None, *, default_root: Path | None = None,
         return 130
 
 
+def run(**options: Any) -> NoReturn:
+    """``main`` as the program (``nbpress``, ``python -m nbpress``, ``build.py``): it exits
+    with its status, through ``exit_now``."""
+    exit_now(main(**options))
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` without tearing the interpreter down: exit handlers
+    run and the output is flushed, but the build's objects are not freed one by one
+    (≈70 ms after an edit of 2,000 posts, a twentieth of it).  While another thread still
+    runs, a normal exit."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # what a normal exit runs first: temporary folders, logging…
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        pass
+    os._exit(code)
+
+
 def _site_folder(args: argparse.Namespace) -> Path | None:
     """The folder a build or serve command writes the site into (None for other commands)."""
     if args.command not in ("build", "serve"):
@@ -285,4 +310,4 @@ def _marker(site: Path | None) -> str:
         return ""
 
 
-__all__ = ["main"]
+__all__ = ["exit_now", "main", "run"]

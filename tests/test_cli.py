@@ -137,3 +137,22 @@ def test_a_fault_of_nbpress_is_one_paragraph_and_debug_shows_the_trace(make_site
     assert cli.main(["build", "--root", str(root), "--debug"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "in broken" in err
+
+
+def test_the_program_ends_without_tearing_the_interpreter_down_but_says_everything() -> None:
+    """``python -m nbpress`` ends through ``cli.exit_now``: the exit status is main's, exit
+    handlers have run and buffered output is out; with another thread still running, the
+    process waits for it as a normal exit does."""
+    program = ("import atexit, sys, threading, time\n"
+               "from nbpress.cli import exit_now\n"
+               "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+               "print('said, not flushed', end='')\n"
+               "if sys.argv[1] == 'thread':\n"
+               "    threading.Thread(target=lambda: (time.sleep(0.3), print(' thread done'))"
+               ").start()\n"
+               "exit_now(3)\n")
+    for case, said in (("alone", "said, not flushed"),
+                       ("thread", "said, not flushed thread done\n")):
+        done = subprocess.run([sys.executable, "-c", program, case], capture_output=True,
+                              text=True, timeout=60)
+        assert (done.returncode, done.stdout, done.stderr) == (3, said, "handler ran\n")
