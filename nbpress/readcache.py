@@ -111,13 +111,16 @@ class Reads:
         """Keep this build's reads for the next build: the rows that changed are written,
         those of files no longer read removed.  A failure only costs the next build time.
         The values are let go: what the build holds of them after, it holds itself."""
-        rows = [(name, key, pickle.dumps({kind: _pack(value, values.get("post"))
-                                          for kind, value in values.items()}, protocol=5))
-                for name, (key, values, changed) in sorted(self._new.items()) if changed]
+        changed = [(name, key, values) for name, (key, values, made) in sorted(self._new.items())
+                   if made]
         gone = [(name,) for name in self._old if name not in self._new]
         self._new, self._old = {}, {}
-        if not rows and not gone:
+        if not changed and not gone:
             return
+        # Packed one row at a time as SQLite takes them: 2,000 rows at once were ≈15 MB.
+        rows = ((name, key, pickle.dumps({kind: _pack(value, values.get("post"))
+                                          for kind, value in values.items()}, protocol=5))
+                for name, key, values in changed)
         with contextlib.suppress(sqlite3.Error, OSError, pickle.PicklingError):
             self.database.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.database)) as db, db:

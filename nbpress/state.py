@@ -21,16 +21,14 @@ import fcntl
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import environment
 from .errors import NbpressError
-from .fsutil import private
 from .formats import POST_SUFFIXES
 from .model import (CACHE_DIR, SEARCH_PENDING, SITE_MARKER, STATE_DIR, Analysis, Execution,
                     NotebookDoc, OutputFile, PageRecord, PostSource, RenderedPost)
@@ -57,6 +55,17 @@ class RenderRecord:
         return cls(key, page.html, page.excerpt, tuple(page.local_links), page.execution,
                    tuple(f.path for f in page.files), page.analysis,
                    tuple((w.message, w.line) for w in warnings))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "RenderRecord":
+        execution = dict(data["execution"])
+        execution["main_packages"] = tuple(execution["main_packages"])
+        analysis = dict(data["analysis"])
+        analysis["toc"] = tuple(analysis["toc"])
+        return cls(data["render_key"], data["html"], data["excerpt"],
+                   tuple(tuple(x) for x in data["links"]), Execution(**execution),
+                   tuple(data["files"]), Analysis(**analysis),
+                   tuple(tuple(x) for x in data["warnings"]))
 
     def present(self, out: Path) -> bool:
         """Whether every file the rendering wrote is still in ``out``."""
@@ -215,20 +224,17 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NO
 
 
 def _pack(record: RenderRecord) -> bytes:
-    """A record as a row keeps it: pickled (unpacked in a third less time than JSON; the
-    database is read only when it is the user's alone, ``load``) and compressed."""
-    if record.analysis.content == record.html:  # most posts: the same HTML, kept once
-        record = replace(record, analysis=replace(record.analysis, content=None))
-    return zlib.compress(pickle.dumps(record, protocol=5), 6)
+    data = asdict(record)
+    if data["analysis"]["content"] == data["html"]:  # most posts: the same HTML, kept once
+        data["analysis"]["content"] = None
+    return zlib.compress(json.dumps(data).encode(), 6)
 
 
 def _unpack(blob: bytes) -> RenderRecord:
-    record = pickle.loads(zlib.decompress(blob))
-    if type(record) is not RenderRecord:
-        raise TypeError("not a post's record")
-    if record.analysis.content is None:  # (just unpickled: nobody else holds it yet)
-        object.__setattr__(record.analysis, "content", record.html)
-    return record
+    data = json.loads(zlib.decompress(blob))
+    if data["analysis"]["content"] is None:
+        data["analysis"]["content"] = data["html"]
+    return RenderRecord.from_json(data)
 
 
 def load(path: Path, *, posts: bool = True) -> State:
@@ -236,7 +242,7 @@ def load(path: Path, *, posts: bool = True) -> State:
 
     With ``posts=False`` only the fingerprints are read (the no-op check).
     """
-    if not path.is_file() or posts and not private(path):  # its rows are pickles
+    if not path.is_file():
         return State()
     try:
         with contextlib.closing(sqlite3.connect(path)) as db:
@@ -252,7 +258,8 @@ def load(path: Path, *, posts: bool = True) -> State:
                      dependency_files=tuple(meta["dependency_files"]),
                      executions=meta["executions"], pages=pages, files=files,
                      page_base=meta.get("page_base", ""))
-    except Exception:  # noqa: BLE001 - damaged, foreign or old: a lost state costs only work
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError,
+            zlib.error):
         return State()
 
 

@@ -52,29 +52,6 @@ def test_a_damaged_or_old_state_is_an_empty_one(tmp_path: Path) -> None:
     assert state.load(path) == saved
 
 
-def test_a_state_others_may_write_or_holding_a_foreign_record_is_not_read(
-        tmp_path: Path) -> None:
-    """Its records are pickles (unpacked faster than JSON): a database anyone else could
-    have written is read around (a lost state costs only work), and so is a row that
-    unpickles to something else than a post's record."""
-    import pickle
-    import sqlite3
-    import zlib
-
-    record = state.RenderRecord.of("key", page(), [])
-    saved = state.State(fingerprint="f", build_id="b", posts={"posts/2024-01-01-x.md": record})
-    path = tmp_path / "state.sqlite"
-    state.save(path, saved)
-    assert state.load(path) == saved and record.analysis.content == record.html
-    path.chmod(0o666)
-    assert state.load(path) == state.State()
-    assert state.load(path, posts=False).fingerprint == "f"  # the no-op check: no pickles
-    path.chmod(0o644)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE posts SET record = ?", (zlib.compress(pickle.dumps({"html": 1})),))
-    assert state.load(path) == state.State()
-
-
 def test_saving_writes_only_the_records_that_changed(tmp_path: Path) -> None:
     import contextlib
     import sqlite3
