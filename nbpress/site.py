@@ -215,9 +215,11 @@ def site_context(config: SiteConfig, config_vars: Mapping[str, Any],
 def context_digests(site: Mapping[str, Any], config: SiteConfig, config_vars: Mapping[str, Any],
                     items: Sequence[RenderedPost], keys: Sequence[str]) -> dict[int, str]:
     """A digest of each post's and page's context (``site.posts``, ``site.pages``, by id)
-    made from what made it, not from its fields: its render key (``keys``, in ``items``'
-    order; it decides the rendering), its file and the settings.  A post page's digest
-    starts from its own context; hashing the fields of 2,000 took ≈0.08 s of every build."""
+    made from what made it (``post_context``'s arguments), not from its fields: its
+    rendering, by its render key (``keys``, in ``items``' order), the post as discovered
+    (every field: a date taken from the file's time is in no render key) and the settings.
+    A post page's digest starts from its own context; hashing the fields of 2,000 took
+    ≈0.08 s of every build."""
     settings = repr((config_vars, config))
     found = {}
     for kind in ("post", "page"):
@@ -225,7 +227,8 @@ def context_digests(site: Mapping[str, Any], config: SiteConfig, config_vars: Ma
                 if item.post.kind == kind]
         for context, (item, key) in zip(site[f"{kind}s"], made, strict=True):
             found[id(context)] = "made from " + hashlib.sha256(
-                f"{key}\0{item.post.path}\0{settings}".encode()).hexdigest()
+                f"{key}\0{item.post!r}\0{settings}".encode("utf-8", "surrogatepass")
+            ).hexdigest()
     return found
 
 

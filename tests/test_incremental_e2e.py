@@ -109,6 +109,30 @@ def test_after_edits_the_site_is_exactly_what_a_fresh_build_makes(blog: Path, tm
     assert contents(blog / "_site") == contents(tmp_path / "fresh")
 
 
+def test_a_post_dated_by_its_files_time_shows_the_new_time(blog: Path, tmp_path: Path) -> None:
+    """A post with no date in its name or front matter is dated by its file's time, which is
+    in no render key: saved again later the same day, its page says the new time (as a
+    fresh build does), though its text and URL did not change."""
+    import calendar
+    import datetime as dt
+
+    post = blog / "posts/undated-notes.md"
+    post.write_text("---\ntitle: Undated notes\n---\n\nWhat I tried on the optimisers.\n")
+    morning = calendar.timegm((2024, 3, 5, 9, 0, 0))  # the site's time zone: UTC
+    os.utime(post, (morning, morning))
+    config = load_config(blog)
+    build(config)
+    page = blog / "_site/2024/03/05/undated-notes.html"
+    later = morning + 6.5 * 3600
+    os.utime(post, (later, later))
+    report = build(config)
+    shown = dt.datetime.fromtimestamp(later, dt.timezone.utc).isoformat()
+    assert "2024/03/05/undated-notes.html" in report.rendered
+    assert f'<time datetime="{shown}">' in page.read_text()
+    build(load_config(blog, out=tmp_path / "fresh"))
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")
+
+
 def test_a_site_left_half_written_is_written_whole(blog: Path) -> None:
     config = load_config(blog)
     build(config)

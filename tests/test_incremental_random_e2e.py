@@ -15,6 +15,7 @@ and the edits so far, to be replayed.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -100,6 +101,10 @@ class Blog:
             '{{ super() }}{% endblock %}\n')
         for _ in range(7):
             self.add_post()
+        # Dated by its file's time, as Jekyll dates a page: no date in its name or text.
+        self.write(root / "posts" / "field-log.md",
+                   "---\ntitle: Field log\n---\n\nWhat ran this week.\n\n<!--more-->\n\n"
+                   "## Details\n\nNothing broke.\n")
         self.log.clear()
 
     # The blog's files -----------------------------------------------------------------
@@ -250,7 +255,7 @@ class Blog:
             self.include, self.data, self.about, self.template, self.settings_edit,
             self.settings_edit, self.front_excerpt, self.layout, self.redirect,
             self.bibliography, self.image, self.pair, self.home, self.asset, self.lost_file,
-            self.layout_template]
+            self.layout_template, self.touch]
         self.log.append(self.rng.choice(edits)())
 
     def code(self) -> str:
@@ -269,6 +274,15 @@ class Blog:
 
     def _post(self) -> Path:
         return self.rng.choice(self.posts())
+
+    def touch(self) -> str:
+        """A post saved again unchanged, some hours later or earlier: only a post dated by
+        its file's time (no date in its name or front matter) changes."""
+        undated = self.root / "posts" / "field-log.md"
+        path = undated if undated.exists() and self.rng.random() < 0.5 else self._post()
+        when = path.stat().st_mtime + self.rng.choice([-1, 1]) * self.rng.randrange(3600, 86400)
+        os.utime(path, (when, when))
+        return f"{path.name} saved at {when:.0f}"
 
     def prose(self) -> str:
         path = self._post()

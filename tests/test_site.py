@@ -356,8 +356,9 @@ def test_post_context_from_a_hand_made_post() -> None:
 
 def test_context_digests_follow_the_render_key_the_file_and_the_settings() -> None:
     """A post's and a page's context are digested from what made them (the render key
-    decides the rendering, then the file and the settings), one per context in
-    ``site.posts`` and ``site.pages``; any of the three changed changes the digest."""
+    decides the rendering, then the post as discovered and the settings), one per context
+    in ``site.posts`` and ``site.pages``; any of them changed changes the digest (a date
+    taken from the file's time is in no render key)."""
     from dataclasses import replace
 
     from nbpress.model import PostSource, RenderedPost, SiteConfig
@@ -386,6 +387,9 @@ def test_context_digests_follow_the_render_key_the_file_and_the_settings() -> No
     assert digests(keys=["k1", "k2", "other"])[1] != first[1]  # b's key
     assert digests(items=[items[0], items[1], replace(items[2], post=replace(
         items[2].post, path=Path("posts/2024-01-02-b.md")))])[1] != first[1]
+    later = dt.datetime(2024, 1, 1, 15, 30, tzinfo=dt.timezone.utc)  # a file's time, say
+    assert digests(items=[items[0], items[1], replace(items[2], post=replace(
+        items[2].post, date=later))])[1] != first[1]
     assert set(digests(variables={**variables, "title": "T"})).isdisjoint(first)
     assert set(digests(config=replace(config, repository="me/blog"))).isdisjoint(first)
 
