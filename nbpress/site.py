@@ -10,6 +10,7 @@ and its subscribers.  Every link carries the ``baseurl``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -226,10 +227,16 @@ def context_digests(site: Mapping[str, Any], config: SiteConfig, config_vars: Ma
         made = [(item, key) for item, key in zip(items, keys, strict=True)
                 if item.post.kind == kind]
         for context, (item, key) in zip(site[f"{kind}s"], made, strict=True):
-            found[id(context)] = "made from " + hashlib.sha256(
-                f"{key}\0{item.post!r}\0{settings}".encode("utf-8", "surrogatepass")
-            ).hexdigest()
+            post = item.post  # its fields; its text (long) hashed as bytes, not escaped
+            fields = repr([getattr(post, name) for name in _POST_FIELDS])
+            digest = hashlib.sha256(f"{key}\0{fields}\0{settings}\0".encode(
+                "utf-8", "surrogatepass"))
+            digest.update(post.body.encode("utf-8", "surrogatepass"))
+            found[id(context)] = "made from " + digest.hexdigest()
     return found
+
+
+_POST_FIELDS = tuple(f.name for f in dataclasses.fields(PostSource) if f.name != "body")
 
 
 def simple_page(site: Mapping[str, Any], title: str, url: str, *, description: str = "",
