@@ -4,6 +4,7 @@ help, version and usage errors, ``new``, and no-op builds from the blog's own fo
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,18 @@ def test_the_program_ends_without_tearing_the_interpreter_down_but_says_everythi
         done = subprocess.run([sys.executable, "-c", program, case], capture_output=True,
                               text=True, timeout=60)
         assert (done.returncode, done.stdout, done.stderr) == (3, said, "handler ran\n")
+    # Started with its output closed (``>&-``: sys.stdout is None): its status all the same.
+    done = subprocess.run(f"{sys.executable} -c {shlex.quote(program)} alone >&-", shell=True,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (3, "handler ran\n")
+
+
+def test_under_a_profiler_the_program_ends_as_usual_so_the_profile_is_written(
+        tmp_path: Path) -> None:
+    """``python -m cProfile -o FILE`` writes its file at the normal exit: ``exit_now`` does
+    not skip it."""
+    script = tmp_path / "ends.py"
+    script.write_text("from nbpress.cli import exit_now\nexit_now(0)\n")
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(tmp_path / "prof.out"),
+                           str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and (tmp_path / "prof.out").stat().st_size > 0
