@@ -392,6 +392,9 @@ def test_context_digests_follow_the_render_key_the_file_and_the_settings() -> No
         items[2].post, date=later))])[1] != first[1]
     assert set(digests(variables={**variables, "title": "T"})).isdisjoint(first)
     assert set(digests(config=replace(config, repository="me/blog"))).isdisjoint(first)
+    # what runs and how (--jobs, --refresh, --execute, --keep-going) shows on no page
+    assert digests(config=replace(config, jobs=3, refresh=("b",), mode="never",
+                                  keep_going=True)) == first
 
 
 def test_a_heading_repeating_the_title_is_shown_once() -> None:
