@@ -88,12 +88,9 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
 
 @contextlib.contextmanager
 def _collections(run: bool):
-    """Python's cyclic garbage collector on (``run``) or off within the block, as it was
-    after.  It is off during the build but while posts run (``_execute``: kernel clients make
-    cycles, run after run): rendering and the site make many objects and few cycles, and it
-    ran ≈300 times in a one-post edit of 2,000 posts (0.15 s; with a higher threshold still
-    21 times, 0.06 s), each run walking the objects just made.  The builder's peak memory
-    was measured the same (cold build of 2,000 posts)."""
+    """The cycle collector on (``run``) or off within the block: off during the build but
+    while posts run (kernel clients make cycles).  Rendering makes few cycles, and it ran
+    ≈300 times (0.15 s) in an edit of 2,000 posts; peak memory was measured the same."""
     was = gc.isenabled()
     gc.enable() if run else gc.disable()
     try:
@@ -120,10 +117,10 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     # Pygments, jinja2) are imported here, so that a no-op build never pays for them.
     from .discover import discover
     from .pages import discover_pages, liquid_pages, stem_clashes, url_clashes
+    from .pagecache import template_digest
     from .preflight import refresh_errors
     from .site import layout_errors
     from .sitedata import load_data
-    from .pagecache import template_digest
     from .templates import make_environment
 
     posts, errors = discover(config, memo, reads)
@@ -220,16 +217,16 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | No
     from .environment import stamp
     from .memo import Stamper
 
-    docs, warnings = [], []
+    docs, warnings, file_stamp = [], [], Stamper()
     find_installed = functools.cache(kernels.installed_kernels)
     settings = (repr(config), stamp()) if memo is not None else ()
-    file_stamp = Stamper()
     for post in posts:
         try:
             # Keyed by the post itself too: a file saved between discovery and reading is
             # read with the front matter discovery saw only until the next build.
             doc, found = remembered_same(memo, "doc", (post,), (file_stamp(post.path), settings),
-                                         lambda: _read_one(post, config, find_installed, reads))
+                                         lambda: _read_one(post, config, find_installed, reads,
+                                                           whole=memo is not None))
         except NbpressError as exc:
             errors.append(exc)
             _stop_if(errors, config.keep_going)
@@ -239,8 +236,8 @@ def _read(posts, config: SiteConfig, errors: list[NbpressError], memo: Memo | No
     return docs, warnings
 
 
-def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = None
-              ) -> tuple[NotebookDoc, list]:
+def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = None,
+              whole: bool = False) -> tuple[NotebookDoc, list]:
     """One post's notebook, to run in the kernel chosen for it, and the warnings (the
     notebook as the previous build read it when ``reads`` kept it for this very post; the
     kernel is chosen again: kernels may have been installed since)."""
@@ -252,7 +249,10 @@ def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = No
 
     doc, found, wanted = kept_doc(reads, post, read)  # (its notebook unpacked when used)
     kernel, more = kernels.choose(post, wanted, config, find_installed)
-    return kernels.assign(doc, kernel), found + more
+    doc = kernels.assign(doc, kernel)
+    if whole:  # serve's first build: its memo keeps the doc after the reads are gone
+        doc.notebook  # noqa: B018 - unpacked now
+    return doc, found + more
 
 
 def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, log: TextIO,

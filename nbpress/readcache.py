@@ -226,7 +226,7 @@ class KeptDoc(NotebookDoc):
     def __getattr__(self, name: str) -> Any:  # only for what the instance lacks
         if name not in _LAZY or "_load" not in self.__dict__:
             raise AttributeError(name)
-        notebook, markdown = self.__dict__["_load"]()
+        notebook, markdown = self.__dict__.pop("_load")()  # (the reads it held: let go)
         object.__setattr__(self, "notebook", notebook)
         object.__setattr__(self, "markdown", markdown)
         return getattr(self, name)
@@ -244,7 +244,7 @@ class KeptDoc(NotebookDoc):
         return made
 
     def changed(self, change: Callable[[Any], Any], **fields: Any) -> NotebookDoc:
-        if "notebook" in self.__dict__:
+        if "_load" not in self.__dict__:  # unpacked already
             return super().changed(change, **fields)
         load = self.__dict__["_load"]
 

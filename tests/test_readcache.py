@@ -335,3 +335,25 @@ def test_a_kept_doc_is_the_doc_read_once_unpacked_or_sent_to_a_worker(blog: Path
     kept, _ = kept_doc(Reads(state_file, "settings"), post,
                        lambda: again.append(1) or read())
     assert again == [] and kept.notebook == fresh.notebook and again == [1]
+
+
+def test_serve_unpacks_its_first_builds_kept_notebooks_for_the_builds_after(
+        blog: Path, tmp_path: Path, reads_counted, fake_executor) -> None:
+    """``serve``'s first build reads through the kept reads, then keeps what it read in its
+    memo; the reads are let go after that build, so its kept notebooks are unpacked then: a
+    later edit that renders every post again (an include changed) reads no post file."""
+    from nbpress.memo import Memo
+
+    (blog / "_includes").mkdir()
+    (blog / "_includes/sign.html").write_text("Mara")
+    for n in range(10, 13):
+        (blog / "posts" / f"2024-04-{n}-notes-{n}.md").write_text(
+            PROSE.format(n=n) + "\n{% include sign.html %}\n")
+    build(load_config(blog), executor=fake_executor)  # the reads a serve starts from
+    memo = Memo()
+    build(load_config(blog), executor=fake_executor, memo=memo, search_later=True)
+    (blog / "_includes/sign.html").write_text("Mara Ilic")
+    reads_counted["post"].clear(), reads_counted["notebook"].clear()
+    build(load_config(blog), executor=fake_executor, memo=memo, search_later=True)
+    assert reads_counted == {"post": [], "notebook": []}
+    assert "Mara Ilic" in (blog / "_site/2024/04/12/notes-12.html").read_text()
