@@ -112,10 +112,10 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
     return seconds, result.stdout + result.stderr
 
 
-# As ``python -m nbpress`` ends (``cli.run``), with the process's peak memory said first.
-_PEAK = ("import resource, sys; from nbpress.cli import exit_now, main; code = main(sys.argv[1:]); "
-         "print('peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-         "exit_now(code)")
+# ``python -m nbpress`` (``cli.run``), with the process's peak memory said as it ends.
+_PEAK = ("import atexit, resource, sys; atexit.register(lambda: print('peak_kb', "
+         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
+         "from nbpress.cli import run; run(argv=sys.argv[1:])")
 
 
 def nbpress(root: Path, *args: str) -> tuple[float, int, str]:

@@ -57,10 +57,10 @@ step {i}: loss 0.{i:04d}
 {p3}
 """
 CONFIG = '[tool.nbpress]\ntitle = "Scale"\n'
-# As ``python -m nbpress`` ends (``cli.run``), with the process's peak memory said first.
-_PEAK = ("import resource, sys; from nbpress.cli import exit_now, main; code = main(sys.argv[1:]); "
-         "print('peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-         "exit_now(code)")
+# ``python -m nbpress`` (``cli.run``), with the process's peak memory said as it ends.
+_PEAK = ("import atexit, resource, sys; atexit.register(lambda: print('peak_kb', "
+         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
+         "from nbpress.cli import run; run(argv=sys.argv[1:])")
 
 
 def words(rng: random.Random, n: int) -> str:

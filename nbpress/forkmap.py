@@ -57,6 +57,8 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
         return [work(item) for item in items]  # (macOS: a forked copy may crash; see above)
     children: list[tuple[int, int]] = []
     gc.freeze()  # the objects there are now: no copy's collector walks (and copies) them
+    was = gc.isenabled()
+    gc.enable()  # many items' work here and in the copies: its cycles collected (gcpolicy.py)
     try:
         for n in range(1, workers):
             children.append(_start(work, items[n::workers]))
@@ -64,6 +66,7 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], workers: int) -> list
         while children:
             shares.append(_collect(*children.pop(0)))
     finally:
+        gc.enable() if was else gc.disable()
         gc.unfreeze()
         for pid, fd in children:  # an exception here or in a copy: end the others now
             _end(pid, fd)

@@ -15,6 +15,7 @@ The mistake it can make is only ever in the safe direction: a value whose
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import jinja2
 
 from .errors import NbpressError
 from .forkmap import forked_map, with_traceback_note
+from .gcpolicy import MANY, collecting
 from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .pagereads import PageReads
@@ -103,7 +105,9 @@ class PageMaker:
         rendered (an unexpected one with its traceback as a note, for ``--debug``)."""
         self.reads.sink.reads = set()
         try:
-            data = render_template(self.env, job.name, self.reads.view(job.context)).encode()
+            # Many pages rendered here (one core, serve): the collector runs (gcpolicy.py).
+            with collecting(len(self.rendered) >= MANY or gc.isenabled()):
+                data = render_template(self.env, job.name, self.reads.view(job.context)).encode()
         except NbpressError as exc:
             return exc
         except Exception as exc:  # noqa: BLE001 - a filter's bug in a theme: said in order

@@ -8,9 +8,7 @@ by a build in which every post succeeded.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import shutil
 import sys
@@ -24,6 +22,7 @@ from .errors import (BuildFailed, BuildWarning, ExecutionError, NbpressError,
                      each_error)
 from .execute import execute, link_data
 from .explain import explain_plans
+from .gcpolicy import collecting
 from .memo import Memo, remembered, remembered_same
 from .model import CACHE_DIR, BuildReport, ExecResult, NotebookDoc, RenderedPost, SiteConfig
 from .readcache import Reads, kept_doc, kept_render_key
@@ -74,7 +73,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
         executor = DaskExecutor(config.execute.scheduler)
     if not hasattr(executor, "run_all"):
         executor = LocalExecutor(executor or execute)
-    with state.build_lock(config.root, log), _collections(False):
+    with state.build_lock(config.root, log), collecting(False):
         previous = _previous(state_file, memo)  # again: another build may have ended since
         # The previous build's reads; serve keeps its own after its first build.
         reads = Reads(state_file, config) if memo is None or memo.state is None else None
@@ -84,19 +83,6 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     if memo is not None:
         memo.forget_unused()
     return report
-
-
-@contextlib.contextmanager
-def _collections(run: bool):
-    """The cycle collector on (``run``) or off within the block: off during the build but
-    while posts run (kernel clients make cycles).  Rendering makes few cycles, and it ran
-    ≈300 times (0.15 s) in an edit of 2,000 posts; peak memory was measured the same."""
-    was = gc.isenabled()
-    gc.enable() if run else gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable() if was else gc.disable()
 
 
 def _previous(state_file, memo: Memo | None) -> state.State:
@@ -279,7 +265,7 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
 
     progress = make_progress(log)
     try:
-        with _collections(True):
+        with collecting(True):  # (gcpolicy.py)
             results, failures = executor.run_all(stale, config, progress, on_done)
     finally:
         progress.close()

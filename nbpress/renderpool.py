@@ -26,6 +26,7 @@ from typing import Sequence
 from . import cache
 from .errors import BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .forkmap import workers_here
+from .gcpolicy import MANY, collecting
 from .model import CACHE_DIR, ExecResult, OutputFile, RenderedPost, SiteConfig
 
 PARALLEL_FROM = 48  # posts to render before starting workers pays off
@@ -196,16 +197,25 @@ def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
     """Each post's (page, warnings, seconds), or its error, by name: many in worker
     processes (their files set aside in ``spool``), the others (and those that failed
     there) here."""
-    from .bibliography import site_references
-
     jobs = [Job(p, runs.get(p.name, (None, None))[0]) for p in plans]
     settings = Settings(config, variables, links)
     results = None
     if len(jobs) >= PARALLEL_FROM and workers_here() > 1:
         results = render_in_workers(jobs, settings, workers_here(), spool)
     results = results or [None] * len(jobs)
-    references = None  # the site's references.bib, loaded when a post first needs rendering
     found: dict = {}
+    here = sum(result is None for result in results)  # rendered in this process
+    with collecting(here >= MANY):  # (gcpolicy.py)
+        _render_here(jobs, results, settings, config, found)
+    return found
+
+
+def _render_here(jobs: list, results: list, settings: Settings, config: SiteConfig,
+                 found: dict) -> None:
+    """Into ``found``: each job's result, rendered here where it has none yet."""
+    from .bibliography import site_references
+
+    references = None  # the site's references.bib, loaded when a post first needs rendering
     for job, result in zip(jobs, results):
         try:
             if result is None:
@@ -216,7 +226,6 @@ def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
         except NbpressError as exc:
             result = exc
         found[job.item.name] = result
-    return found
 
 
 __all__ = ["Job", "PARALLEL_FROM", "Settings", "render_changed", "render_in_workers",
