@@ -106,6 +106,12 @@ class SiteConfig:
     exclude: tuple[str, ...] = ()  # folders/files (from the root) that hold no pages
     output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
+    def shown(self) -> str:
+        """These settings as a key for what a build reads and shows: all of them but the
+        options that decide what runs and how (--jobs, --refresh, --execute, --keep-going),
+        so that kept reads and pages outlive a change of those."""
+        return repr(replace(self, jobs=0, refresh=(), mode="auto", keep_going=False))
+
 
 @dataclass(frozen=True)
 class PostSource:

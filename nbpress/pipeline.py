@@ -76,7 +76,7 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     with state.build_lock(config.root, log), collecting(False):
         previous = _previous(state_file, memo)  # again: another build may have ended since
         # The previous build's reads; serve keeps its own after its first build.
-        reads = Reads(state_file, config) if memo is None or memo.state is None else None
+        reads = Reads(state_file, config.shown()) if memo is None or memo.state is None else None
         report = _build(config, log=log, executor=executor, explain=explain, previous=previous,
                         fingerprint=fingerprint, state_file=state_file, start=start,
                         memo=memo, reads=reads, search_later=search_later)

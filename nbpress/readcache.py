@@ -6,7 +6,7 @@ second or more; an edit changes one of them.  Each post read is kept in a databa
 the state's (``.nbpress-cache/reads-*.sqlite``, one row per post file, so that an edit
 writes one row) with the stamp it was read under: the
 post file's and its paired files' sizes and times (``memo.Stamper``), the settings
-(``repr(config)``), the installed packages (``environment.stamp``) and nbpress's own code.
+(``SiteConfig.shown``: not --jobs and the like), the installed packages (``environment.stamp``) and nbpress's own code.
 A row is used only when all of these are the same now, so a build that uses it is the
 build that would read the file again; anything unreadable is read again.
 
@@ -48,12 +48,13 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS reads (path TEXT PRIMARY KEY, stamp TEXT N
 class Reads:
     """The previous build's reads (loaded once, unpacked only when used) and this build's."""
 
-    def __init__(self, state_file: Path, config: Any) -> None:
+    def __init__(self, state_file: Path, settings: str) -> None:
+        """``settings``: the site's (``SiteConfig.shown``), which rows were read under."""
         # Its own file: the state stays small, and losing this costs only reading time.
         self.database = database = state_file.with_name(
             state_file.name.replace("state-", "reads-", 1))
         self._settings = hashlib.sha256(
-            f"{config!r}\n{environment.stamp()}\n{code_digest()}".encode()).hexdigest()
+            f"{settings}\n{environment.stamp()}\n{code_digest()}".encode()).hexdigest()
         self._stamp = Stamper()
         self._old: dict[str, tuple[str, bytes | None]] = {}  # path → (stamp, value)
         self._new: dict[str, list] = {}  # path → [stamp, values, whether to write them]

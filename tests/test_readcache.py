@@ -104,6 +104,22 @@ def test_new_settings_or_a_new_file_beside_a_post_read_it_again(blog: Path, read
     assert reads_counted["post"] == ["2024-03-04-warmup-4.md"]
 
 
+def test_options_that_decide_what_runs_read_no_post_again(blog: Path, reads_counted,
+                                                          fake_executor) -> None:
+    """--jobs, --refresh, --execute and --keep-going change what runs, not what a post reads
+    as: a build with them reads only the edited post (and the site is the same)."""
+    from dataclasses import replace
+
+    build(load_config(blog), executor=fake_executor)
+    reads_counted["post"].clear(), reads_counted["notebook"].clear()
+    write_post(blog, 2, steps=120)
+    build(replace(load_config(blog), jobs=3, keep_going=True, refresh=("2024-03-04-warmup-4",)),
+          executor=fake_executor)
+    assert reads_counted == {"post": ["2024-03-02-warmup-2.md"],
+                             "notebook": ["2024-03-02-warmup-2.md"]}
+    assert "warm-up for 120 steps" in (blog / "_site/2024/03/02/warmup-2.html").read_text()
+
+
 def test_a_damaged_reads_database_is_read_around(blog: Path, reads_counted,
                                                  fake_executor) -> None:
     build(load_config(blog), executor=fake_executor)
