@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from bench import timed  # the same timing of one command, failing loudly
+from bench import _PEAK, timed  # the same timing of one command and peak memory
 from scale_serve import prose_edit, reload_latency
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,10 +57,6 @@ step {i}: loss 0.{i:04d}
 {p3}
 """
 CONFIG = '[tool.nbpress]\ntitle = "Scale"\n'
-# ``python -m nbpress`` (``cli.run``), with the process's peak memory said as it ends.
-_PEAK = ("import atexit, resource, sys; atexit.register(lambda: print('peak_kb', "
-         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
-         "from nbpress.cli import run; run(argv=sys.argv[1:])")
 
 
 def words(rng: random.Random, n: int) -> str:

@@ -32,4 +32,10 @@ def collecting(run: bool) -> Iterator[None]:
         gc.enable() if was else gc.disable()
 
 
-__all__ = ["MANY", "collecting"]
+def collecting_for(count: int) -> contextlib.AbstractContextManager:
+    """The collector on within the block when ``count`` posts or pages are rendered there
+    and they are ``MANY``; else as it is."""
+    return collecting(True) if count >= MANY else contextlib.nullcontext()
+
+
+__all__ = ["MANY", "collecting", "collecting_for"]

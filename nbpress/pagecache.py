@@ -15,7 +15,6 @@ The mistake it can make is only ever in the safe direction: a value whose
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import jinja2
 
 from .errors import NbpressError
 from .forkmap import forked_map, with_traceback_note
-from .gcpolicy import MANY, collecting
+from .gcpolicy import collecting_for
 from .memo import Memo, remembered
 from .model import OutputFile, PageRecord, SiteConfig
 from .pagereads import PageReads
@@ -106,7 +105,7 @@ class PageMaker:
         self.reads.sink.reads = set()
         try:
             # Many pages rendered here (one core, serve): the collector runs (gcpolicy.py).
-            with collecting(len(self.rendered) >= MANY or gc.isenabled()):
+            with collecting_for(len(self.rendered)):
                 data = render_template(self.env, job.name, self.reads.view(job.context)).encode()
         except NbpressError as exc:
             return exc

@@ -108,7 +108,7 @@ def _bibliographies(post) -> list[Path]:
     return files
 
 
-def _math_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
+def _problem_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
     """A warning per problem rendering found (math, MyST markup, fences): at its line in a
     text post; in an ``.ipynb``, whose document lines are no lines of the file, naming the
     Markdown cell at that line of the joined document."""
@@ -219,7 +219,7 @@ def render_post(result: ExecResult, *, config: SiteConfig, variables: Mapping[st
                                      line_offset=post.body_line - 1)
     problems = env.get(MATH_PROBLEMS, []) + env.get(MARKUP_PROBLEMS, []) + \
         env.get(FENCE_PROBLEMS, [])
-    warnings += _math_warnings(sorted(problems, key=lambda p: p[0]), result)
+    warnings += _problem_warnings(sorted(problems, key=lambda p: p[0]), result)
     ctx = CellContext(slug=post.slug, files_dir=post.files_dir, baseurl=config.baseurl,
                       render_markdown=plain_markdown(config.math_macros).render,
                       max_output_lines=config.output_lines,

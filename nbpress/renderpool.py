@@ -26,7 +26,7 @@ from typing import Sequence
 from . import cache
 from .errors import BuildWarning, CacheDamaged, ExecutionError, NbpressError
 from .forkmap import workers_here
-from .gcpolicy import MANY, collecting
+from .gcpolicy import collecting_for
 from .model import CACHE_DIR, ExecResult, OutputFile, RenderedPost, SiteConfig
 
 PARALLEL_FROM = 48  # posts to render before starting workers pays off
@@ -205,7 +205,7 @@ def render_changed(plans: Sequence[cache.Plan], runs: dict, config: SiteConfig,
     results = results or [None] * len(jobs)
     found: dict = {}
     here = sum(result is None for result in results)  # rendered in this process
-    with collecting(here >= MANY):  # (gcpolicy.py)
+    with collecting_for(here):  # (gcpolicy.py)
         _render_here(jobs, results, settings, config, found)
     return found
 

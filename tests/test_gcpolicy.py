@@ -52,7 +52,6 @@ def collections():
 
 def test_an_edit_runs_no_collection(
         tmp_path: Path, monkeypatch, collections) -> None:
-    monkeypatch.setattr("nbpress.pipeline.workers_here", lambda: 1, raising=False)
     monkeypatch.setattr("nbpress.renderpool.workers_here", lambda: 1)  # all rendered here
     monkeypatch.setattr("nbpress.forkmap.workers_here", lambda: 1)
     root = tmp_path / "blog"
