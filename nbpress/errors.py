@@ -117,6 +117,11 @@ class BuildFailed(Exception):
         super().__init__("\n\n".join(map(str, errors)))
 
 
+# Ends the message of a warning about a failure that may not happen again (an exporter
+# that timed out under load): the rendering that met it is not kept (``RenderRecord.of``).
+TRIED_AGAIN = "the next build tries again"
+
+
 @dataclass(frozen=True)
 class BuildWarning:
     """A problem worth telling the user about that does not stop the build."""
@@ -124,6 +129,11 @@ class BuildWarning:
     message: str
     path: Path | None = None
     line: int | None = None
+
+    @property
+    def passing(self) -> bool:
+        """Whether the next build tries again what this warns of (``TRIED_AGAIN``)."""
+        return TRIED_AGAIN in self.message
 
     def __str__(self) -> str:
         where = str(Location(self.path, self.line))

@@ -26,6 +26,7 @@ import re
 from typing import Any, Callable
 
 from .darkfig import light_only
+from .errors import TRIED_AGAIN
 from .model import OutputFile
 
 # The files (under assets/) each library needs, in the order they must load.
@@ -84,13 +85,16 @@ def _export(library: str, spec: Any, mode: str) -> tuple[bytes | None, str]:
     if library not in exporters:
         return None, ""  # Bokeh's exporter needs Selenium and a web driver: not tried
     export, package = exporters[library]
-    try:
-        return export(), ""
-    except ImportError:
-        return None, f"install {package} to give it one"
-    except Exception as exc:  # an exporter's own failure (no Chrome, a bad spec…)
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        return None, f"{package} failed: {type(exc).__name__}: {first}"
+    for _ in range(2):  # kaleido's browser can time out on a loaded machine: once more
+        try:
+            return export(), ""
+        except ImportError:
+            return None, f"install {package} to give it one"
+        except Exception as exc:  # an exporter's own failure (no Chrome, a bad spec…)
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            first = said.strip().splitlines()[0][:200].rstrip(".") if said.strip() else ""
+            failed = f"{package} failed twice: {type(exc).__name__}: {first}; {TRIED_AGAIN}"
+    return None, failed
 
 
 def fallback(library: str, spec: Any, mode: str, output: dict, name: str, ctx: Any, alt: str

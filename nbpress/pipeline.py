@@ -378,6 +378,8 @@ def _save_state(state_file, config: SiteConfig, fingerprint: str, build_id: str,
                 **site: object) -> state.State:
     """What this build saw (``dependency_files``: the files its posts' runs read), for the
     next build to do only what changed (only the records that differ are written)."""
+    if not all(r.kept for r in rendered.records.values()):
+        fingerprint = ""  # a rendering is made again (``RenderRecord.of``): no no-op next
     saved = state.State(
         fingerprint=fingerprint, build_id=build_id, posts=rendered.records,
         dependency_files=dependency_files,

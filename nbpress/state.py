@@ -34,6 +34,7 @@ from .model import (CACHE_DIR, SEARCH_PENDING, SITE_MARKER, STATE_DIR, Analysis,
                     NotebookDoc, OutputFile, PageRecord, PostSource, RenderedPost)
 
 _PACKAGE = Path(__file__).resolve().parent
+UNKEPT = "not kept:"  # starts the key of a rendering the next build makes again
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,11 @@ class RenderRecord:
 
     @classmethod
     def of(cls, key: str, page: RenderedPost, warnings: Iterable[Any]) -> "RenderRecord":
+        """One that met a failure the next build tries again (``BuildWarning.passing``)
+        gets a key no build makes: rendered again, its page too (its key is in the page's)."""
         assert page.analysis is not None, "records are made of analysed pages"
+        warnings = tuple(warnings)
+        key = UNKEPT + key if any(w.passing for w in warnings) else key
         return cls(key, page.html, page.excerpt, tuple(page.local_links), page.execution,
                    tuple(f.path for f in page.files), page.analysis,
                    tuple((w.message, w.line) for w in warnings))
@@ -66,6 +71,10 @@ class RenderRecord:
                    tuple(tuple(x) for x in data["links"]), Execution(**execution),
                    tuple(data["files"]), Analysis(**analysis),
                    tuple(tuple(x) for x in data["warnings"]))
+
+    @property
+    def kept(self) -> bool:  # whether a later build may reuse it (``of``)
+        return not self.render_key.startswith(UNKEPT)
 
     def present(self, out: Path) -> bool:
         """Whether every file the rendering wrote is still in ``out``."""

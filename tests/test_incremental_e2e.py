@@ -356,3 +356,48 @@ def test_a_pasted_image_replaced_in_a_notebook_post_is_the_image_shown(blog: Pat
     fresh = load_config(blog, out=tmp_path / "fresh")
     build(fresh)
     assert contents(blog / "_site") == contents(tmp_path / "fresh")
+
+
+PLOTLY_POST = """\
+---
+title: Votes by option
+---
+
+The votes, drawn with Plotly.
+
+```python
+import plotly.graph_objects as go
+go.Figure(go.Bar(x=["a", "b"], y=[3, 1]), layout={"title": {"text": "Votes"}})
+```
+"""
+
+
+@pytest.mark.kernel
+def test_a_chart_whose_image_export_failed_gets_its_image_in_the_next_build(
+        blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kaleido draws a Plotly figure's static image with a headless Chromium, which can fail
+    (it timed out under load): the page then has a note instead, and that rendering is not
+    kept: the next build (nothing edited) draws the image, as a fresh build does."""
+    pytest.importorskip("kaleido", reason="kaleido is not installed (the posts extra has it)")
+    (blog / "posts/2024-03-01-votes.md").write_text(PLOTLY_POST)
+    browser = tmp_path / "no-chromium.sh"  # a browser that closes at once, as a crash does
+    browser.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 1\n")
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(browser))  # where kaleido's choreographer looks
+    monkeypatch.chdir(blog)  # warnings name files from here
+    config = load_config(blog)
+    report = build(config)
+    page = blog / "_site/2024/03/01/votes.html"
+    assert "<noscript><p class=\"interactive-note\">" in page.read_text()
+    assert [str(w) for w in report.warnings] == [
+        "posts/2024-03-01-votes.md:7: warning: code cell 1: the Plotly figure has no static "
+        "image for feeds and readers without JavaScript (kaleido failed twice: "
+        "BrowserFailedError: The browser seemed to close immediately after starting; the next build tries again)."]
+    monkeypatch.delenv("BROWSER_PATH")  # the browser works again
+    report = build(config)
+    assert not report.up_to_date and "2024/03/01/votes.html" in report.rendered
+    assert report.warnings == ()
+    assert '<noscript><img src="/2024/03/01/votes_files/votes_1_0.png"' in page.read_text()
+    assert build(config).up_to_date  # kept now: nothing to do
+    build(load_config(blog, out=tmp_path / "fresh"))
+    assert contents(blog / "_site") == contents(tmp_path / "fresh")

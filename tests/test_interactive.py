@@ -86,6 +86,23 @@ def test_without_an_exporter_the_fallback_is_a_note(monkeypatch) -> None:
                      "JavaScript (install kaleido to give it one)."]
 
 
+def test_an_export_that_fails_once_is_tried_again(tmp_path, monkeypatch) -> None:
+    """kaleido's headless Chromium can fail to start on a loaded machine: a second try
+    draws the image."""
+    pytest.importorskip("kaleido", reason="kaleido is not installed (the posts extra has it)")
+    started = tmp_path / "started"
+    browser = tmp_path / "chromium-once.sh"  # closes at once the first time, then is Chromium
+    browser.write_text(f'#!/bin/sh\nif [ ! -e "{started}" ]; then touch "{started}"; exit 1; fi\n'
+                       'exec /usr/bin/chromium "$@"\n')
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(browser))  # where kaleido's choreographer looks
+    html, files, notes = rendered(new_output("display_data", data=plotly_bundle()))
+    assert started.exists() and notes == []
+    assert [f.path for f in files] == ["2024/01/02/post_files/post_3_0.png"]
+    assert files[0].data.startswith(b"\x89PNG")
+    assert '<noscript><img src="/blog/2024/01/02/post_files/post_3_0.png"' in html
+
+
 def test_vega_lite_mimetype_renders_with_vl_convert_fallback() -> None:
     pytest.importorskip("vl_convert", reason="vl-convert-python is not installed")
     spec = altair_chart().to_dict()
