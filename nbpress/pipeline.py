@@ -338,7 +338,7 @@ def _render(plans: list[cache.Plan], runs: dict[str, tuple[ExecResult, cache.Rec
         # serve: the same page object while its record and post are the same objects (its
         # files are looked for every build)
         page = remembered_same(memo, "reused", (old, item.doc.post), config.out,
-                               lambda: old.reuse(item.doc.post, config.out)) \
+                               lambda: old.rendered(item.doc.post, config.out)) \
             if old and old.render_key == keys[item.name] and old.present(config.out) else None
         if page is not None:  # the warnings its rendering gave, said again
             kept[item.name] = (page, [BuildWarning(m, item.doc.post.path, line)

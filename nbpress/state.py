@@ -80,10 +80,8 @@ class RenderRecord:
         """Whether every file the rendering wrote is still in ``out``."""
         return all(os.path.isfile(f"{out}/{path}") for path in self.files)
 
-    def reuse(self, post: PostSource, out: Path) -> RenderedPost | None:
-        """The rendering again, if every file it wrote is still in ``out``."""
-        if not self.present(out):
-            return None
+    def rendered(self, post: PostSource, out: Path) -> RenderedPost:
+        """The rendering again, its files taken from ``out`` (``present``: they are there)."""
         sources = [OutputFile(path, source=out / path) for path in self.files]
         return RenderedPost(post=post, html=self.html, excerpt=self.excerpt, files=tuple(sources),
                             local_links=self.links, execution=self.execution,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
 
-from nbpress.anchors import check_manual_anchors
+from nbpress.anchors import _MAYBE_BAD, check_manual_anchors, maybe_bad
 from nbpress.bibliography import load_references
 from nbpress.citations import citations_plugin, mark_references, place_references, references_html
 
@@ -74,3 +75,14 @@ def test_post_citing_with_keys_has_no_warnings():
     html = place_references(md.render(markdown, env), references_html(env))
     assert html.count('href="#ref-1"') == 2 and 'id="ref-1"' in html
     assert check_manual_anchors(html, markdown, path=POST) == []
+
+
+_PIECES = ["href", "HREF", "hReF", "<a", "<A", "<a class=x", ">", "=", '"', "'", "#ref-", "#REF-",
+           " ", "\n", "x", "_", "<", "<img>", "</a>", "İ", "é"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join))
+def test_the_quick_look_for_bad_links_finds_what_a_search_finds(html: str) -> None:
+    """``maybe_bad`` tries the pattern only where an href or <a starts: the same answer as
+    searching every character."""
+    assert maybe_bad(html) == bool(_MAYBE_BAD.search(html))

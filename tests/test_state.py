@@ -115,12 +115,12 @@ def test_the_state_of_many_posts_is_small(tmp_path: Path) -> None:
 
 def test_reuse_needs_every_file_the_page_wrote(tmp_path: Path) -> None:
     record = state.RenderRecord.of("key", page(), [])
-    assert record.reuse(POST, tmp_path) is None
+    assert not record.present(tmp_path)
     image = tmp_path / "2024/01/01/x_files/x_1_0.png"
     image.parent.mkdir(parents=True)
     image.write_bytes(b"data")
-    again = record.reuse(POST, tmp_path)
-    assert again is not None
+    assert record.present(tmp_path)
+    again = record.rendered(POST, tmp_path)
     assert again.files == (OutputFile("2024/01/01/x_files/x_1_0.png", source=image),)
     assert (again.html, again.execution, again.analysis) == ("<p>c</p>", EXECUTION, ANALYSIS)
 
