@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
-import nbformat
 import yaml
 
 from .errors import BuildWarning
 from .model import NotebookDoc
+from .nbnode import node
 
 # Other spellings of the Jupyter Book tags: nbconvert's documented
 # TagRemovePreprocessor names and Jupyter Book 0.6's underscore tags.
@@ -216,8 +216,8 @@ def normalise(doc: NotebookDoc, warnings: Iterable[BuildWarning] = ()
             tags = cell_tags(cell)
             if tags != list(cell.get("metadata", {}).get("tags", [])):
                 # A shallow copy: the outputs (possibly large, in an .ipynb) are shared.
-                metadata = nbformat.NotebookNode({**cell.get("metadata", {}), "tags": tags})
-                cell = nbformat.NotebookNode({**cell, "metadata": metadata})
+                metadata = node(cell.get("metadata", {}), {"tags": tags})
+                cell = node(cell, {"metadata": metadata})
         cells.append(cell)
-    notebook = nbformat.NotebookNode({**doc.notebook, "cells": cells})
+    notebook = node(doc.notebook, {"cells": cells})  # (nbformat's or nbpress's, as it was)
     return replace(doc, notebook=notebook), found

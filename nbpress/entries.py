@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import datetime as dt
 import hashlib
 import json
@@ -33,6 +32,7 @@ from .darkfig_kernel import MIME as DARK_FIGURE
 from .errors import CacheDamaged, NbpressError
 from .fsutil import replace_dir
 from .model import CACHE_DIR
+from .nbnode import nbformat_copy
 
 FORMAT = 2  # 2: Python's minor version (not its patch release) in the key
 BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg",
@@ -217,7 +217,7 @@ def store(root: Path, stem: str, nb: Any, *, key: str, seconds: float, python: s
 
     blobs = blobs_dir(root)
     blobs.mkdir(parents=True, exist_ok=True)
-    nb = copy.deepcopy(nb)
+    nb = nbformat_copy(nb)
     _extract_blobs(nb, blobs)
     raw = nbformat.writes(nb).encode()
     try:  # the run's own time and offset, written as every record writes it

@@ -11,7 +11,6 @@ user's traceback without ANSI codes.
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import platform
 import re
@@ -26,6 +25,7 @@ from typing import Callable
 from . import darkfig, environment
 from .errors import ExecutionError
 from .model import STATE_DIR, ExecResult, NotebookDoc, SiteConfig
+from .nbnode import nbformat_copy
 from .tracking import UNTRACKED, imported_modules, unwrap, wrap
 
 # Variables that cap the threads of the numeric libraries a kernel may load,
@@ -200,7 +200,7 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
     is called with (cell number, number of cells) as each code cell starts;
     ``kernels`` (``scheduler.RunningKernels``) is told the kernel's pid.
     """
-    nb = copy.deepcopy(doc.notebook)
+    nb = nbformat_copy(doc.notebook)
     executed_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     if not doc.cells:  # nothing to run: no kernel to start
         return ExecResult(doc=doc, notebook=nb, seconds=0.0, python=platform.python_version(),

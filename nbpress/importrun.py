@@ -25,6 +25,7 @@ from .config import load_config
 from .discover import read_post
 from .entries import store
 from .nbexport import Cell, Output
+from .nbnode import nbformat_copy
 
 IMAGE_MIMES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml"}
@@ -102,10 +103,8 @@ def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping
     code cells nbpress runs in it, how many outputs were stored, and the outputs of exported
     cells that match no code cell of the post as read (not stored).  A post without code
     cells gets no entry (a build runs nothing for it)."""
-    import copy
-
     doc, config = _read_doc(post_path, root)
-    nb = copy.deepcopy(doc.notebook)
+    nb = nbformat_copy(doc.notebook)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if not doc.cells:
         return 0, 0, [o for cell in cells for o in cell.outputs]

@@ -30,6 +30,7 @@ import hashlib
 import io
 import pickle
 import sqlite3
+import sys
 import zlib
 from pathlib import Path
 from typing import Any, Callable
@@ -146,9 +147,10 @@ class _Pickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO, shared: Any = None) -> None:
         super().__init__(file, protocol=5)
-        from nbformat.notebooknode import NotebookNode  # (not imported by a no-op build)
-
-        self._node_type, self._shared = NotebookNode, shared
+        # (None made while nbformat is not imported; nbpress's own nodes pickle themselves)
+        nodes = sys.modules.get("nbformat.notebooknode")
+        self._node_type = nodes.NotebookNode if nodes is not None else None
+        self._shared = shared
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is self._node_type:

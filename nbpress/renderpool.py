@@ -62,8 +62,7 @@ def timed_render(job: Job, settings: Settings, references: dict) -> Result:
 def render_one(job: Job, settings: Settings, references: dict
                ) -> tuple[RenderedPost, list[BuildWarning]]:
     """One post's page (analysed) and files, with its executed notebook to download."""
-    import nbformat
-
+    from . import nbnode
     from .darkfig import without_dark
     from .render import render_post
     from .site import analyze
@@ -83,7 +82,7 @@ def render_one(job: Job, settings: Settings, references: dict
     if page.post.kind == "page" and not item.doc.cells:
         return page, found  # a page without code has no notebook to download
     download = OutputFile(f"{page.post.files_dir}/{page.post.slug}.ipynb",
-                          nbformat.writes(without_dark(shown.notebook)).encode())
+                          nbnode.writes(without_dark(shown.notebook)).encode())
     return replace(page, files=page.files + (download,)), found
 
 

@@ -15,7 +15,6 @@ from ..formats import detect_format
 from ..model import NotebookDoc, PostSource
 from .doc import CELL_MARK, CELL_MARK_RE
 from .html import read_html_page
-from .ipynb import read_ipynb_post
 from .markdown import read_markdown_post
 
 __all__ = ["CELL_MARK", "CELL_MARK_RE", "read_post_notebook"]
@@ -31,6 +30,8 @@ def read_post_notebook(post: PostSource, *, keep_comment: str = ""
     the read stage to choose its kernel (kernels.py).
     """
     if post.path.suffix == ".ipynb":
+        from .ipynb import read_ipynb_post  # (nbformat: imported only when a notebook is read)
+
         return normalise(read_ipynb_post(post))
     if post.path.suffix == ".html":  # a standalone page written in HTML (pages.py)
         return read_html_page(post), []
