@@ -118,7 +118,8 @@ class BuildFailed(Exception):
 
 
 # Ends the message of a warning about a failure that may not happen again (an exporter
-# that timed out under load): the rendering that met it is not kept (``RenderRecord.of``).
+# that timed out under load), as "…; the next build tries again).": the rendering that met
+# it is not kept (``RenderRecord.of``).  (Messages that quote a post's text end otherwise.)
 TRIED_AGAIN = "the next build tries again"
 
 
@@ -133,7 +134,7 @@ class BuildWarning:
     @property
     def passing(self) -> bool:
         """Whether the next build tries again what this warns of (``TRIED_AGAIN``)."""
-        return TRIED_AGAIN in self.message
+        return self.message.endswith(f"; {TRIED_AGAIN}).")
 
     def __str__(self) -> str:
         where = str(Location(self.path, self.line))

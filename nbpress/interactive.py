@@ -85,7 +85,7 @@ def _export(library: str, spec: Any, mode: str) -> tuple[bytes | None, str]:
     if library not in exporters:
         return None, ""  # Bokeh's exporter needs Selenium and a web driver: not tried
     export, package = exporters[library]
-    for _ in range(2):  # kaleido's browser can time out on a loaded machine: once more
+    for _ in range(2):
         try:
             return export(), ""
         except ImportError:
@@ -93,8 +93,21 @@ def _export(library: str, spec: Any, mode: str) -> tuple[bytes | None, str]:
         except Exception as exc:  # an exporter's own failure (no Chrome, a bad spec…)
             said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
             first = said.strip().splitlines()[0][:200].rstrip(".") if said.strip() else ""
-            failed = f"{package} failed twice: {type(exc).__name__}: {first}; {TRIED_AGAIN}"
-    return None, failed
+            failed = f"{package} failed: {type(exc).__name__}: {first}"
+            if library != "plotly" or _lasting(exc):
+                return None, failed
+    # kaleido's browser crashed or timed out twice (as on a loaded machine): not for good
+    return None, f"{failed}, twice; {TRIED_AGAIN}"
+
+
+def _lasting(exc: BaseException) -> bool:
+    """Whether kaleido would fail the same way next time: the figure rejected (a bad
+    property) or no Chrome or Chromium to draw it with (plotly raises a RuntimeError from
+    kaleido's ``ChromeNotFoundError``)."""
+    if isinstance(exc, (ValueError, TypeError, KeyError)):
+        return True
+    return any(type(cause).__name__ == "ChromeNotFoundError"
+               for cause in (exc, exc.__cause__, exc.__context__) if cause is not None)
 
 
 def fallback(library: str, spec: Any, mode: str, output: dict, name: str, ctx: Any, alt: str

@@ -391,8 +391,9 @@ def test_a_chart_whose_image_export_failed_gets_its_image_in_the_next_build(
     assert "<noscript><p class=\"interactive-note\">" in page.read_text()
     assert [str(w) for w in report.warnings] == [
         "posts/2024-03-01-votes.md:7: warning: code cell 1: the Plotly figure has no static "
-        "image for feeds and readers without JavaScript (kaleido failed twice: "
-        "BrowserFailedError: The browser seemed to close immediately after starting; the next build tries again)."]
+        "image for feeds and readers without JavaScript (kaleido failed: "
+        "BrowserFailedError: The browser seemed to close immediately after starting, twice; "
+        "the next build tries again)."]
     monkeypatch.delenv("BROWSER_PATH")  # the browser works again
     report = build(config)
     assert not report.up_to_date and "2024/03/01/votes.html" in report.rendered
@@ -401,3 +402,32 @@ def test_a_chart_whose_image_export_failed_gets_its_image_in_the_next_build(
     assert build(config).up_to_date  # kept now: nothing to do
     build(load_config(blog, out=tmp_path / "fresh"))
     assert contents(blog / "_site") == contents(tmp_path / "fresh")
+
+
+@pytest.mark.kernel
+def test_a_chart_that_cannot_be_drawn_here_is_kept_with_its_note(
+        blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Chrome or Chromium at all fails the same way every time: the rendering (with its
+    note) is kept, and a build with nothing changed does nothing."""
+    pytest.importorskip("kaleido", reason="kaleido is not installed (the posts extra has it)")
+    (blog / "posts/2024-03-01-votes.md").write_text(PLOTLY_POST)
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    monkeypatch.chdir(blog)
+    config = load_config(blog)
+    report = build(config)
+    assert [str(w) for w in report.warnings] == [
+        "posts/2024-03-01-votes.md:7: warning: code cell 1: the Plotly figure has no static "
+        "image for feeds and readers without JavaScript (kaleido failed: RuntimeError: "
+        "Kaleido requires Google Chrome to be installed)."]
+    assert build(config).up_to_date
+
+
+def test_a_warning_quoting_a_post_that_says_the_next_build_tries_again_is_kept(
+        blog: Path) -> None:
+    """Only an exporter's own warning marks a rendering to be made again, not a post's text
+    quoted in another warning."""
+    (blog / "posts/2024-03-02-quote.md").write_text(
+        "---\ntitle: Quote\n---\n\n$$\n\\frac{a}{the next build tries again).\n$$\n")
+    config = load_config(blog)
+    assert "the next build tries again" in str(build(config).warnings)
+    assert build(config).up_to_date

@@ -103,6 +103,17 @@ def test_an_export_that_fails_once_is_tried_again(tmp_path, monkeypatch) -> None
     assert '<noscript><img src="/blog/2024/01/02/post_files/post_3_0.png"' in html
 
 
+def test_a_figure_kaleido_rejects_is_not_tried_again() -> None:
+    """A bad property fails every time: one try, and no "next build tries again"."""
+    pytest.importorskip("kaleido", reason="kaleido is not installed (the posts extra has it)")
+    from nbpress.interactive import _export
+
+    png, why = _export("plotly", {"data": [{"type": "bar", "y": [2], "bogus": 1}]}, "")
+    assert png is None
+    assert why.startswith("kaleido failed: ValueError: Invalid property specified") and \
+        "bogus" in why and "tries again" not in why
+
+
 def test_vega_lite_mimetype_renders_with_vl_convert_fallback() -> None:
     pytest.importorskip("vl_convert", reason="vl-convert-python is not installed")
     spec = altair_chart().to_dict()

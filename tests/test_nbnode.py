@@ -137,3 +137,13 @@ def test_a_build_of_markdown_posts_without_code_does_not_import_nbformat(tmp_pat
     assert done.stdout.splitlines()[-1] == "[]"
     download = tmp_path / "_site/2024/05/01/attention_files/attention.ipynb"
     assert nbformat.validate(nbformat.reads(download.read_text(), as_version=4)) is None
+
+
+def test_options_json_has_not_are_kept_as_a_notebook_file_can_hold_them(tmp_path: Path) -> None:
+    """jupytext evaluates an option's Python literal: bytes, a set, a number as a key."""
+    doc = read_post(tmp_path, "---\ntitle: Odd options\n---\n\n<!-- #region a=b'xy' -->\n"
+                              "Region text.\n<!-- #endregion -->\n\n```python b={1: 2, 'c': 3}\n"
+                              "x = 1\n```\n")
+    assert doc.notebook.cells[0].metadata.a == "xy"
+    assert doc.notebook.cells[1].metadata.b == {"1": 2, "c": 3}
+    assert writes(doc.notebook) == nbformat.writes(nbformat.from_dict(doc.notebook))

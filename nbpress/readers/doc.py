@@ -33,6 +33,14 @@ def shown_raw(cell: Mapping[str, Any]) -> bool:
     return str(mime).lower() in HTML_RAW_MIMETYPES
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` as a notebook file can hold it: jupytext's option parser evaluates Python
+    literals (``a=b'xy'``, ``a={1, 2}``, ``a={1: 2}``), which JSON has not; bytes become their
+    text (as nbformat writes them), other such values their ``str``, keys text."""
+    return json.loads(json.dumps(value, default=lambda v: v.decode("utf-8", "replace")
+                                 if isinstance(v, bytes) else str(v)))
+
+
 def set_metadata(nb: Any, post: PostSource) -> None:
     """The front matter, as JSON-safe values (dates as text), in the notebook's metadata.
 

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 from ..errors import BuildWarning, PostError
 from ..model import CodeCell, NotebookDoc, PostSource
 from ..nbnode import cell as new_cell, new_notebook
-from .doc import CELL_MARK, set_metadata, shown_raw, stable_ids
+from .doc import CELL_MARK, json_safe, set_metadata, shown_raw, stable_ids
 
 RUN_LANGUAGES = {"python", "python3"}
 # Fence languages that look like Python but are shown, not run (jupytext ignores them too).
@@ -233,7 +233,7 @@ def read_markdown_post(post: PostSource, *, keep_comment: str = "",
     start = 0
     for cell in cells:
         prose(doc_lines[start:cell.line])
-        metadata = {k: v for k, v in cell.metadata.items() if not k.startswith(".")}
+        metadata = json_safe({k: v for k, v in cell.metadata.items() if not k.startswith(".")})
         nb.cells.append(new_cell(cell.kind, cell.source, metadata))
         start = cell.end + 1 if cell.kind == "markdown" else cell.line + 1
         if cell.kind == "code":
