@@ -129,7 +129,7 @@ def writes(nb: Any) -> str:
                                        for c in nb["cells"]):
         import nbformat
 
-        return nbformat.writes(nbformat_copy(nb))
+        return nbformat.writes(nb)  # (it reads a Node as it reads its own; no copy to make)
     nb = copy.deepcopy(nb)
     for each in nb["cells"]:
         if isinstance(each.get("source"), str):
