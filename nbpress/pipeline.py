@@ -241,6 +241,14 @@ def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = No
     return doc, found + more
 
 
+def _nbformat_ready() -> None:
+    """nbformat imported and its notebook schema compiled (≈10 MB while it is done) before
+    the runs start to hold their outputs, not by the first run to store one."""
+    from nbformat.validator import get_validator
+
+    get_validator()
+
+
 def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, log: TextIO,
              errors: list[NbpressError]) -> dict[str, tuple[ExecResult, cache.Record]]:
     """Run the stale posts (the execute stage); each success is stored in the cache at once.
@@ -258,6 +266,7 @@ def _execute(plans: list[cache.Plan], config: SiteConfig, executor: Executor, lo
     if not stale:
         _stop_if(errors, False)
         return {}
+    _nbformat_ready()
     records: dict[str, cache.Record] = {}
 
     def on_done(job: cache.Plan, result: ExecResult) -> None:
