@@ -128,9 +128,10 @@ def _build(config: SiteConfig, explain: bool = False) -> int:
 
 
 def _build_now(config: SiteConfig, explain: bool) -> int:
-    from .noop import up_to_date
+    from .noop import fingerprint, up_to_date
 
-    report = None if explain else up_to_date(config)  # before the pipeline is even imported
+    found = fingerprint(config)  # taken once: the build gets it
+    report = None if explain else up_to_date(config, found)  # before the pipeline is imported
     if report is not None:
         print(f"{config.out} is up to date ({report.seconds:.2f} s)", file=sys.stderr)
         return 0
@@ -138,7 +139,7 @@ def _build_now(config: SiteConfig, explain: bool) -> int:
 
     _quiet_asyncio()
     try:
-        report = build(config, explain=explain)
+        report = build(config, explain=explain, fingerprint=found)
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {error}\n", file=sys.stderr)

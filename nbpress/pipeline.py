@@ -44,8 +44,8 @@ class Rendered:
 
 
 def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
-          explain: bool = False, memo: Memo | None = None, search_later: bool = False
-          ) -> BuildReport:
+          explain: bool = False, memo: Memo | None = None, search_later: bool = False,
+          fingerprint: str = "") -> BuildReport:
     """Build the whole site into ``config.out``; raise ``BuildFailed`` or ``NbpressError``.
 
     ``executor`` is an ``Executor`` (``scheduler.LocalExecutor`` by default, a
@@ -56,14 +56,16 @@ def build(config: SiteConfig, *, log: TextIO = sys.stderr, executor=None,
     ``serve`` passes a ``memo`` (what its previous builds read, kept in memory) and
     ``search_later``: a site updated in place then leaves its search index to
     ``search.Reindexer``, run once the browser has reloaded
-    (``BuildReport.search_pending``).
+    (``BuildReport.search_pending``).  ``fingerprint``: the inputs' (``noop.fingerprint``),
+    when the caller took it for a no-op check of its own (the command line): not taken, nor
+    checked, again.
     """
     start = time.perf_counter()
     state_file = state.state_path(config.root, config.out)
-    fingerprint = noop.fingerprint(config)
+    checked, fingerprint = bool(fingerprint), fingerprint or noop.fingerprint(config)
     # serve's first build reads everything, so that its memo holds the site for the next edit.
     warm = memo is None or memo.state is not None
-    if not explain and warm:
+    if not explain and warm and not checked:
         report = noop.up_to_date(config, fingerprint)
         if report is not None:
             return replace(report, seconds=time.perf_counter() - start)
