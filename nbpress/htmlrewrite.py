@@ -171,8 +171,50 @@ def outline(text: str) -> Outline:
             if state["open"] is not None:
                 state["open"][2].append(data)
 
-    _Tags(text, on_start, on_end, on_data)
+    if not _plain_html(text):  # comments, scripts, unquoted values…: Python's parser reads it
+        _Tags(text, on_start, on_end, on_data)
+    else:  # (only the tags whose attributes it looks at are taken apart)
+        for number, part in enumerate(_TAG_SPLIT.split(text)):
+            if number % 2 == 0:
+                if part:
+                    on_data(html.unescape(part))
+            elif part[1] == "/":
+                on_end(part[2:-1].rstrip(" \t\n\r\f").lower())
+            else:
+                tag = _TAG_NAME.match(part, 1).group().lower()
+                on_start(tag, _attributes(part) if tag in _LOOKED_AT else [])
     return Outline(tuple(found), tuple(pictures), " ".join("".join(parts).split()))
+
+
+# HTML made only of text, start tags whose attributes are all ``name="value"`` (or bare),
+# self-closing tags and end tags, which is most of what Markdown and Pygments make: read as
+# ``html.parser`` reads it (a test holds the two the same) at a fraction of its cost
+# (0.6 → 0.1 ms a post: 1 s of a 2,000-post cold build).  Anything else — a comment, a
+# doctype, a script or style (their text is raw), a quote inside a value, a custom element's
+# name — and the whole text goes to ``html.parser``.
+_SPACE = "[ \t\n\r\f]"
+_PLAIN = re.compile(  # (atomic: a run of text is never tried split in two, ever)
+    rf'(?>[^<]+|<[a-zA-Z][a-zA-Z0-9]*(?>{_SPACE}+[a-zA-Z_:][-a-zA-Z0-9_:.]*'
+    rf'(?:{_SPACE}*={_SPACE}*"[^"<>]*")?)*{_SPACE}*/?>|</[a-zA-Z][a-zA-Z0-9]*{_SPACE}*>)*+')
+_RAW_TEXT = re.compile(r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|"
+                       r"noscript|plaintext)\b", re.I)
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")  # (in plain HTML, every < … > is a tag)
+_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9]*")
+_PLAIN_ATTRIBUTE = re.compile(rf'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_SPACE}*={_SPACE}*"([^"]*)")?')
+_LOOKED_AT = frozenset({"img", "a", "h1", "h2", "h3", "h4", "h5", "h6"})  # (``outline``)
+
+
+def _plain_html(text: str) -> bool:
+    """Whether ``text`` is made only of such parts (no raw-text element in it)."""
+    return _PLAIN.fullmatch(text) is not None and not _RAW_TEXT.search(text)
+
+
+def _attributes(tag: str) -> list[tuple[str, str | None]]:
+    """A plain start tag's attributes as ``html.parser`` gives them: names lowercased, values
+    unescaped, None for a bare name."""
+    rest = tag[_TAG_NAME.match(tag, 1).end():]
+    return [(m.group(1).lower(), None if m.group(2) is None else html.unescape(m.group(2)))
+            for m in _PLAIN_ATTRIBUTE.finditer(rest)]
 
 
 def headings(text: str) -> list[Heading]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from nbpress.htmlrewrite import (Heading, headings, images, min_heading_level, plain_text,
-                                 resolve_url, rewrite)
+from unittest import mock
+
+from hypothesis import given, settings, strategies as st
+
+from nbpress import htmlrewrite
+from nbpress.htmlrewrite import (Heading, Outline, headings, images, min_heading_level, outline,
+                                 plain_text, resolve_url, rewrite)
 
 
 def test_rewrite_changes_only_what_it_must() -> None:
@@ -52,3 +57,46 @@ def test_images_and_the_smallest_heading_level() -> None:
                             {"src": "b.svg", "width": "10", "hidden": ""}]
     assert min_heading_level(html) == 2
     assert min_heading_level("<p>No headings</p>") is None
+
+
+# --- plain HTML read without html.parser: the same outline ------------------------------
+
+def parsed(text: str) -> Outline:
+    """The outline html.parser gives (the plain reading switched off)."""
+    with mock.patch.object(htmlrewrite, "_plain_html", lambda text: False):
+        return outline(text)
+
+
+_PIECES = [
+    "text", " two  words ", "\n", "&amp;", "&lt;b&gt;", "&#39;", "&nbsp;", "&notanentity;", "&",
+    ">", "é", "<", "<p>", "</p>", "<P CLASS=\"x\">", "</P>", "<h2 id=\"intro\">", "<h2>",
+    "</h2>", "</h2 >", "<H3 ID=\"a&amp;b\">", "</h3>", "<h1 id=\"t\" class=\"x\">", "</h1>",
+    '<a class="header-anchor" href="#intro">', "<a href='x'>", "<a href=x>", "</a>",
+    '<img src="a.png" alt="A &quot;cat&quot;">', '<img src="b.png" alt="" />', "<img src>",
+    "<br/>", "<br>", '<span class="n">', "</span>", "<script>", "</script>", "<style>",
+    "</style>", "<!-- note -->", "<my-element>", '<svg:rect x="1">', '<math display="block">',
+    "<mi>x</mi>", "</math>", '<input disabled data-x = "1">', "<table>", "</table>", "<pre>",
+    "</pre>", "<textarea>", "</textarea>", '<a title="a > b">',
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_plain_html_read_without_the_parser_gives_the_parsers_outline(text: str) -> None:
+    assert outline(text) == parsed(text)
+
+
+def test_a_rendered_post_is_read_without_the_parser() -> None:
+    """What the Markdown renderer makes (highlighted code, math, a table, footnotes, images,
+    permalinks) is plain: the quick reading is taken, and gives the parser's outline."""
+    from nbpress.markdown import make_markdown
+
+    body = make_markdown().render(
+        "# Title\n\nSome *text* & more, see [^1] and ![A cat](cat.png \"Cat\").\n\n"
+        "## Results {#results}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n$$x^2 < y$$\n\n"
+        "```python\nfor i in range(3):\n    print(f\"{i} < 3\")\n```\n\n[^1]: A note.\n")
+    assert htmlrewrite._plain_html(body)
+    found = outline(body)
+    assert found == parsed(body)
+    assert found.images == ({"src": "cat.png", "alt": "A cat", "title": "Cat"},)
+    assert "print" in found.text and "<" in found.text
