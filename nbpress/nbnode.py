@@ -105,20 +105,13 @@ def cell(kind: str, source: str, metadata: Mapping[str, Any]) -> Node:
 
 def nbformat_copy(nb: Any) -> Any:
     """A deep copy of ``nb`` as nbformat's ``NotebookNode`` (for code that runs, converts or
-    stores it)."""
+    stores it): ``from_dict`` makes every dictionary and list anew (a ``Node`` holds only
+    JSON's values: its leaves are not changed in place)."""
     if not isinstance(nb, Node):
         return copy.deepcopy(nb)
     from nbformat import from_dict
 
-    return from_dict(_plain_copy(nb))
-
-
-def _plain_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain_copy(v) for v in value]
-    return copy.deepcopy(value)
+    return from_dict(nb)
 
 
 def writes(nb: Any) -> str:

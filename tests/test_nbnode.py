@@ -120,6 +120,9 @@ def test_a_node_pickles_and_copies_as_a_node() -> None:
     made = nbformat_copy(nb)
     assert type(made) is nbformat.NotebookNode and type(made.metadata.kernelspec) is \
         nbformat.NotebookNode and made == nb and made.metadata is not nb.metadata
+    made.cells.append(nbformat.v4.new_markdown_cell("x"))
+    made.metadata.kernelspec.name = "other"
+    assert nb.cells == [] and nb.metadata.kernelspec.name == "python3"  # nothing shared
 
 
 def test_a_build_of_markdown_posts_without_code_does_not_import_nbformat(tmp_path: Path) -> None:

@@ -34,9 +34,10 @@ def shown_raw(cell: Mapping[str, Any]) -> bool:
 
 
 def json_safe(value: Any) -> Any:
-    """``value`` as a notebook file can hold it: jupytext's option parser evaluates Python
-    literals (``a=b'xy'``, ``a={1, 2}``, ``a={1: 2}``), which JSON has not; bytes become their
-    text (as nbformat writes them), other such values their ``str``, keys text."""
+    """``value`` as a notebook file can hold it: YAML gives dates, jupytext's option parser
+    evaluates Python literals (``a=b'xy'``, ``a={1, 2}``, ``a={1: 2}``), which JSON has not;
+    bytes become their text (as nbformat writes them), other such values their ``str``, keys
+    text."""
     return json.loads(json.dumps(value, default=lambda v: v.decode("utf-8", "replace")
                                  if isinstance(v, bytes) else str(v)))
 
@@ -46,7 +47,7 @@ def set_metadata(nb: Any, post: PostSource) -> None:
 
     The notebook's own kernelspec is kept: the read stage chooses the kernel from it
     (kernels.py)."""
-    nb.metadata["nbpress"] = json.loads(json.dumps(dict(post.front_matter), default=str))
+    nb.metadata["nbpress"] = json_safe(dict(post.front_matter))
 
 
 def stable_ids(nb: Any) -> None:

@@ -9,7 +9,6 @@ the code cells keep the file's lines, as the plain Markdown reader does.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from typing import Any, Sequence
@@ -19,7 +18,7 @@ import nbformat
 
 from ..errors import BuildWarning, PostError
 from ..model import NotebookDoc, PostSource
-from .doc import assemble, set_metadata, stable_ids
+from .doc import assemble, json_safe, set_metadata, stable_ids
 
 _TRIES = 3  # a cell's first lines tried in turn (jupytext adds a first "%%R" line, for one)
 
@@ -91,7 +90,7 @@ def read_text_post(post: PostSource, text: str, fmt: str
                            "top level.", post.path, line)
               for line in (nested_directives(text) if fmt == "myst" else [])]
     # YAML in MyST headers and cell options gives dates, which notebook JSON cannot hold.
-    nb = nbformat.from_dict(json.loads(json.dumps(nb, default=str)))
+    nb = nbformat.from_dict(json_safe(nb))
     rows = locate(nb.cells, text.split("\n"), script=post.path.suffix == ".py")
     header = post.body_line - 1  # the file's lines before the body: its YAML header
     kept = [(cell, row - header) for cell, row in zip(nb.cells, rows)
