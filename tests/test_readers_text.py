@@ -224,3 +224,11 @@ def test_files_jupytext_writes_read_back_as_jupytext_reads_them(root: Path, fmt:
     for cell in doc.cells:  # each code cell's lines, in the file, where the cell says
         for n, code in enumerate(doc.notebook.cells[cell.index].source.split("\n"), 1):
             assert lines[cell.line + n - 1] in (code, f"# {code}")
+
+
+def test_options_json_has_not_are_kept_as_a_notebook_file_holds_them(root: Path) -> None:
+    """jupytext evaluates a cell option's Python literal: bytes are their text (as nbformat
+    writes them), a number as a key is text."""
+    doc, _ = read(root, "2024-05-01-p.py", "# ---\n# title: P\n# ---\n\n"
+                                           "# %% a=b'xy' b={1: 2}\nx = 1\n")
+    assert dict(doc.notebook.cells[0].metadata) == {"a": "xy", "b": {"1": 2}}
