@@ -33,6 +33,8 @@ _SILENT_KEYS = {"markdown", "kramdown", "highlighter", "exclude", "include", "en
 _SKIPPED = {".git", "_site", ".jekyll-cache", ".sass-cache", ".bundle", "vendor",
             "node_modules", ".github", "_config.yml", "Gemfile", "Gemfile.lock", ".jekyll-metadata"}
 _COPIED_SPECIAL = ("_includes", "_data")
+# Jekyll's Markdown extensions (its markdown_ext); a page or post in one becomes a .md file
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
 # Names an nbpress root gives a meaning of its own: never filled from the Jekyll site.
 _RESERVED = {"posts": "nbpress keeps its posts there; move these files into another folder",
              "templates": "nbpress reads its theme's templates there (jinja2, not Liquid)",
@@ -96,6 +98,8 @@ def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
                                       "own theme; its layouts are not used")
         elif key not in _SILENT_KEYS and value not in (None, "", [], {}):
             report.not_carried.append(f"_config.yml setting '{key}'")
+    # Jekyll's default, which puts a post's categories in its URL (nbpress's own does not)
+    table.setdefault("permalink", "date")
     if isinstance(table.get("paginate_path"), str) and not table["paginate_path"].startswith("/"):
         table["paginate_path"] = "/" + table["paginate_path"]  # Jekyll reads it from the root
     for key, problem in _unusable(table).items():
@@ -160,8 +164,19 @@ def _site_files(source: Path, target: Path, report: ImportReport) -> None:
         for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
             rel = path.relative_to(source)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                _copy_file(path, target / rel)
+                _copy_file(path, target / _page_name(path, rel, source))
                 report.copied += 1
+
+
+def _page_name(path: Path, rel: Path, source: Path) -> Path:
+    """Where a file of the Jekyll site goes: a page in another Markdown extension than .md
+    (``about.markdown``, which ``jekyll new`` writes) as a .md page, which nbpress builds to
+    the same URL, unless a .md file of that name is there too; anything else as it is."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES[1:] or (
+            source / rel.with_suffix(".md")).exists():
+        return rel
+    with open(path, "rb") as handle:  # only a file with front matter is a page in Jekyll
+        return rel.with_suffix(".md") if handle.read(4).rstrip(b"\r\n") == b"---" else rel
 
 
 def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportReport) -> None:
@@ -169,7 +184,7 @@ def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportRep
     folder = source / "_posts"
     names: set[str] = set()
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if not path.is_file() or path.suffix.lower() not in (".md", ".markdown", ".html"):
+        if not path.is_file() or path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
             continue
         if jekyll_post_name(path.name) is None:
             continue  # an image or a file Jekyll does not take as a post (no date in its name)

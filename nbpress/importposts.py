@@ -30,6 +30,7 @@ _JEKYLL_POST = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
 _URL_FILTER = re.compile(r"""\{\{-?\s*["']([^"']*)["']\s*\|\s*(?:relative|absolute)_url"""
                          r"""\s*-?\}\}""")
 _KNOWN_HEADS = {"site", "page", "content", "paginator", "layout", "include", "forloop"}
+_BOUND = re.compile(r"\{%-?\s*(?:(?:for|tablerow)\s+(\w+)\s+in\b|(?:assign|capture)\s+(\w+))")
 IMAGE_FOLDER = "assets/images"  # where images kept in the text go (the site publishes assets/)
 
 
@@ -118,10 +119,11 @@ def _needs_blank_liquid(text: str, front: dict[str, Any]) -> bool:
 
     site = set(_SITE_KEYS) | {"posts", "pages", "data", "categories", "tags", "time"}
     page = set(front) | {"title", "url", "tags", "date", "slug", "permalink"}  # render.py's
+    bound = {n for pair in _BOUND.findall(text) for n in pair if n}  # a loop's, an assign's
     for name in OUTPUT_TAG.findall(text):  # the {{ name }} that liquidcompat would blank
         head, _, rest = name.partition(".")
         key = rest.split(".")[0]
-        if head not in _KNOWN_HEADS or head == "site" and key not in site \
+        if head not in _KNOWN_HEADS | bound or head == "site" and key not in site \
                 or head == "page" and key not in page:
             return True
     return False
@@ -215,8 +217,8 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
     try:
         front, body, body_line = split_front_matter(text, path)
     except PostError as exc:
-        post.look.append((exc.line or 0, f"front matter unreadable ({exc.message}); copied "
-                                         "as it is"))
+        post.look.append((exc.location.line or 0, "front matter unreadable "
+                          f"({exc.message.rstrip('.')}); copied as it is"))
         (target / "posts" / name).write_text(text, encoding="utf-8")
         return post
     post.layout = str(front.get("layout") or "post")

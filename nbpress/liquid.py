@@ -25,6 +25,7 @@ from typing import Any, Mapping
 from .errors import Location, PostError, PostErrors
 
 _BIBLIOGRAPHY = re.compile(r"\{%-?\s*bibliography\b[^%]*%\}")
+_SHOWN = re.compile(r"\{\{-?\s*([^\s|}-][^|}]*?)\s*(?:\||-?\}\})")  # the variable in {{ … }}
 _KEEP = "\x00nbpress-liquid-keep:{}\x00"  # stands for a kept tag while Liquid runs
 _KEPT = re.compile("\x00nbpress-liquid-keep:(\\d+)\x00")
 _RAW_HINT = "To show braces literally, wrap them in {% raw %}…{% endraw %}."
@@ -138,12 +139,15 @@ def _describe(exc, env, scope, where: Path, line: int, markup: str) -> PostError
 
 def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
             links: Mapping[str, str], path: Path, line_offset: int,
-            includes: Path | None = None) -> str:
+            includes: Path | None = None, blanked: list | None = None) -> str:
     """Render the Liquid in ``text``; ``links`` maps post names and paths to URLs.
 
     ``line_offset`` is the file line of ``text``'s first line, for errors;
     ``includes`` the site's ``_includes/`` folder.  Raises a ``PostError``, or
-    ``PostErrors`` listing every mistake when there are several.
+    ``PostErrors`` listing every mistake when there are several.  With ``blanked`` (a
+    list), an unknown variable is shown as "" instead (Jekyll's way, for imported posts:
+    ``liquidcompat.py``), and each one shown is added to it as ``(name, line)`` (line
+    None in an included file).
     """
     if "{{" not in text and "{%" not in text:
         return text
@@ -159,12 +163,20 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
         return _KEEP.format(len(kept) - 1)
 
     source = _BIBLIOGRAPHY.sub(keep, text)
-    env = make_environment(site, links, includes, lambda md: make_markdown().render(md))
+    env = make_environment(site, links, includes, lambda md: make_markdown().render(md),
+                           blank=blanked is not None)
     scope = {"site": site, "page": page}
     try:
         output = env.from_string(source).render(**scope)
     except LiquidError as exc:  # the lexer stops at an unclosed {{ or {%: no recovery
         env.problems.append(exc)
+    for shown in env.shown_empty if blanked is not None else ():
+        token = shown.token
+        index = max(token.start_index, 0) if token is not None else -1
+        here = token is not None and token.source == source
+        found = _SHOWN.match(_markup(token.source, index)) if token is not None else None
+        blanked.append((found.group(1) if found else shown.name,
+                        line_offset + source.count("\n", 0, index) if here else None))
     found: dict[str, tuple[tuple, PostError]] = {}
     for exc in env.problems:
         error = _problem(exc, env, scope, path, source, line_offset)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from liquid import Environment, Mode
 from liquid.exceptions import LiquidError
-from liquid.undefined import FalsyStrictUndefined, StrictUndefined
+from liquid.undefined import UNDEFINED, FalsyStrictUndefined, StrictUndefined, Undefined
 
 from . import liquid_filters, liquid_tags
 
@@ -37,11 +37,35 @@ class JekyllUndefined(FalsyStrictUndefined):
         return False
 
 
-class JekyllEnvironment(Environment):
-    """Liquid with Jekyll's tags and filters; mistakes collected, includes read once."""
+class ShownEmpty(Undefined):
+    """An unknown variable shown as "" (Jekyll's default), in a post whose front matter says
+    ``liquid_undefined: empty`` (``liquidcompat.py``); each one shown is noted in ``shown``
+    for the post's warning.  Only what is unknown when the template runs is: a loop's or an
+    ``{% assign %}``'s variable is known."""
 
-    def __init__(self, links: Mapping[str, str], includes: Path | None) -> None:
+    __slots__ = ("shown",)
+
+    def __init__(self, name: str, *, shown: list, token=None, obj: object = UNDEFINED,
+                 hint: str | None = None) -> None:
+        super().__init__(name, token=token, obj=obj, hint=hint)
+        self.shown = shown
+
+    def __str__(self) -> str:
+        self.shown.append(self)
+        return ""
+
+
+class JekyllEnvironment(Environment):
+    """Liquid with Jekyll's tags and filters; mistakes collected, includes read once.
+    With ``blank``, unknown variables are shown as "" and noted in ``shown_empty``."""
+
+    def __init__(self, links: Mapping[str, str], includes: Path | None,
+                 blank: bool = False) -> None:
         super().__init__(tolerance=Mode.LAX, undefined=JekyllUndefined)
+        self.shown_empty: list[ShownEmpty] = []
+        if blank:  # python-liquid only ever calls it: a function making them will do
+            self.undefined = lambda name, **kw: ShownEmpty(  # type: ignore[assignment]
+                name, shown=self.shown_empty, **kw)
         self.problems: list[LiquidError] = []
         self.links = links
         self.includes = includes
@@ -94,9 +118,10 @@ class JekyllEnvironment(Environment):
 
 
 def make_environment(site: Mapping[str, Any], links: Mapping[str, str], includes: Path | None,
-                     markdownify: Callable[[str], str]) -> JekyllEnvironment:
-    """An environment for one post of this site."""
-    env = JekyllEnvironment(links, includes)
+                     markdownify: Callable[[str], str], blank: bool = False
+                     ) -> JekyllEnvironment:
+    """An environment for one post of this site (``blank``: unknown variables shown as "")."""
+    env = JekyllEnvironment(links, includes, blank)
     liquid_filters.register(env, site, markdownify)
     liquid_tags.register(env)
     return env

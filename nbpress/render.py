@@ -26,7 +26,7 @@ from .errors import BuildWarning, PostError
 from .fences import FENCE_PROBLEMS
 from .interactive import saved_widgets, widget_state
 from .liquid import resolve
-from .liquidcompat import blank_undefined
+from .liquidcompat import blanked_warning, wants_blank
 from .markdown import MATH_PROBLEMS, make_markdown, plain_markdown
 from .media import responsive_media
 from .myst import MARKUP_PROBLEMS, myst_plugin
@@ -174,12 +174,11 @@ def _prose(result: ExecResult, config: SiteConfig, variables: Mapping[str, Any],
             "the post deleted nbpress's record of the files it reads (sys._nbpress_tracking), "
             "so its dependencies could not be recorded: a change to its data will not make it "
             "run again; use --refresh.", post.path))
-    markdown, found = blank_undefined(markdown, post.front_matter,
-                                      {"site": variables, "page": page}, path=post.path,
-                                      line_offset=post.body_line)
+    blanked: list | None = [] if wants_blank(post.front_matter) else None
     markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
-                       line_offset=post.body_line, includes=config.root / "_includes")
-    return markdown, files, warnings + found
+                       line_offset=post.body_line, includes=config.root / "_includes",
+                       blanked=blanked)
+    return markdown, files, warnings + blanked_warning(blanked or [], post.path)
 
 
 def _execution(result: ExecResult) -> Execution:

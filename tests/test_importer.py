@@ -1,6 +1,6 @@
 """``nbpress import``: a Jekyll blog with nbconvert-exported posts → an nbpress site whose
 exported posts keep their recorded outputs as imported runs (importer.py, importposts.py,
-importrun.py, nbexport.py, liquidcompat.py)."""
+importrun.py, nbexport.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from nbpress.discover import discover
 from nbpress.errors import NbpressError
 from nbpress.importer import import_site
 from nbpress.importposts import jekyll_post_name, jekyll_url
-from nbpress.liquidcompat import blank_undefined
 from nbpress.readers import read_post_notebook
 
 SEED = Path(__file__).parent / "fixtures" / "jekyll" / "2024-03-19-pytorch-and-jax.md"
@@ -355,6 +354,53 @@ def test_a_config_jekyll_would_refuse_stops_the_import_with_nothing_written(make
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blog"]
 
 
+def test_loop_variables_are_not_old_liquid_and_unreadable_front_matter_is_reported(
+        make_site, tmp_path) -> None:
+    blog = make_site({
+        "_config.yml": "title: T\n",
+        "_data/people.yml": "- name: Ada\n  url: https://ada.example\n",
+        "_posts/2020-01-01-people.md": """\
+            ---
+            title: People
+            ---
+            {% for p in site.data.people %}- [{{ p.name }}]({{ p.url }})
+            {% endfor %}
+            """,
+        "_posts/2020-01-02-old.md": """\
+            ---
+            title: Old
+            ---
+            {% for p in site.data.people %}[{{ p.name }}]({{ p.url }}){% endfor %} {{ BASE_PATH }}
+            """,
+        "_posts/2020-01-03-bad-date.md": "---\ntitle: Bad\ndate: 2020-13-45\n---\nBad date.\n",
+        # (a front matter that is a list: the same report)
+        "_posts/2020-01-04-list.md": "---\n- a\n- b\n---\nA list.\n",
+    }, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert post_report(report, "2020-01-01-people.md").look == []
+    assert "liquid_undefined" not in (tmp_path / "new/posts/2020-01-01-people.md").read_text()
+    assert post_report(report, "2020-01-02-old.md").look == [
+        (0, "old Liquid variables nbpress does not define: shown as empty text "
+            "(liquid_undefined: empty added)")]
+    assert post_report(report, "2020-01-03-bad-date.md").look == [
+        (3, "front matter unreadable (the front matter has a value YAML cannot turn into data "
+            "('date: 2020-13-45': month must be in 1..12)); copied as it is")]
+    [(line, said)] = post_report(report, "2020-01-04-list.md").look
+    assert said.startswith("front matter unreadable (") and said.endswith("); copied as it is")
+    for name in ("2020-01-03-bad-date.md", "2020-01-04-list.md"):
+        assert (tmp_path / "new/posts" / name).read_text() == (blog / "_posts" / name).read_text()
+    (tmp_path / "new/posts/2020-01-03-bad-date.md").unlink()
+    (tmp_path / "new/posts/2020-01-04-list.md").unlink()
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    for day, stem in (("01", "people"), ("02", "old")):
+        page = Page.read(tmp_path / f"new/_site/2020/01/{day}/{stem}.html")
+        assert ("Ada", "https://ada.example") in [(a.text, a["href"]) for a in page.all(
+            "a", inside="article")], stem
+    assert ("undefined Liquid variable(s) BASE_PATH shown as empty text" in result.stderr)
+    assert "p.name" not in result.stderr
+
+
 def test_fences_indented_outputs_and_files_images_become_the_imported_run(imported) -> None:
     root, report, blog = imported
     text = (root / "posts/2019-03-10-fitting-a-line.md").read_text()
@@ -539,18 +585,6 @@ def test_the_seed_post_imports_as_this_repository_holds_it_minus_later_additions
     [post] = report.posts
     assert post.removed == [(109, "image line"), (134, "image line")]
     assert [n for n, _ in post.look] == [109, 134]  # the export's files were never committed
-
-
-def test_undefined_liquid_is_blank_only_where_the_post_opts_in(tmp_path) -> None:
-    text = "a {{ BASE_PATH }}/x {{ site.title }} {% raw %}{{ KEEP }}{% endraw %} {{ page.nope }}"
-    scope = {"site": {"title": "T"}, "page": {"title": "P"}}
-    path = tmp_path / "p.md"
-    assert blank_undefined(text, {}, scope, path=path, line_offset=3) == (text, [])
-    out, [warning] = blank_undefined(text, {"liquid_undefined": "empty"}, scope, path=path,
-                                     line_offset=3)
-    assert out == "a /x {{ site.title }} {% raw %}{{ KEEP }}{% endraw %} "
-    assert (warning.line, warning.message.split(" shown")[0]) == \
-        (3, "undefined Liquid variable(s) BASE_PATH, page.nope")
 
 
 def test_an_imported_blog_builds_without_a_kernel(imported) -> None:
