@@ -129,6 +129,12 @@ def detect_format(path: Path, text: str) -> str:
 _OPEN_FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
+# Where a text notebook's cell starts (MyST's +++ and {code-cell}, percent's # %%, light's
+# # +, jupytext Markdown's regions), and the tag that leaves a cell out (readers/doc.py)
+_CELL_START = re.compile(r"^(\+\+\+|#\s*%%|# \+\s*(\{|$)|<!-- #(end)?region|```\{code-cell\})")
+_REMOVED = re.compile(r"\bremove[-_]cell\b")
+
+
 def first_heading(path: Path, body: str) -> str:
     """The text of the post's first level-1 heading outside code ("" when none): the title
     of a notebook that has no front matter, as Jupyter Book and Quarto take it."""
@@ -139,15 +145,19 @@ def first_heading(path: Path, body: str) -> str:
             return ""
         body = "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list)
                          else str(c.get("source", "")) for c in cells
-                         if isinstance(c, dict) and c.get("cell_type") == "markdown")
+                         if isinstance(c, dict) and c.get("cell_type") == "markdown"
+                         and not _REMOVED.search(json.dumps((c.get("metadata") or {})
+                                                            .get("tags") or [])))
     # A script's Markdown cells are comments: its heading is "# # Title".
     heading = re.compile(r"^# #[ \t]+(.+?)[ \t#]*$" if path.suffix == ".py"
                          else r"^#[ \t]+(.+?)[ \t#]*$")
-    fence = ""
+    fence, skipped = "", False
     for line in body.splitlines():
         opening = _OPEN_FENCE.match(line)
+        if not fence and _CELL_START.match(line):  # a cell tagged remove-cell is skipped
+            skipped = bool(_REMOVED.search(line)) and not line.startswith("<!-- #endregion")
         if opening and (not fence or line.strip() == fence):
             fence = "" if fence else opening.group(1)
-        elif not fence and heading.match(line):
+        elif not fence and not skipped and heading.match(line):
             return re.sub(r"[*_`]", "", heading.match(line).group(1)).strip()
     return ""

@@ -183,6 +183,22 @@ def test_notebook_and_script_titles_from_their_first_heading(root: Path) -> None
     assert sorted(p.title for p in posts_of(root)) == ["Notebook title", "Script title"]
 
 
+def test_a_heading_in_a_cell_tagged_remove_cell_is_not_the_title(root: Path) -> None:
+    # Jupyter Book chapters open with a removed cell of LaTeX macros under a heading
+    ipynb(root, "2024-01-02-nb.ipynb", [
+        nbformat.v4.new_markdown_cell("# Latex Headers", metadata={"tags": ["remove_cell"]}),
+        nbformat.v4.new_markdown_cell("# Notebook title")])
+    post(root, "2024-01-03-myst.md", "---\njupytext:\n  text_representation:\n"
+         "    format_name: myst\n---\n\n+++ {\"tags\": [\"remove-cell\"]}\n\n# Latex Headers\n\n"
+         "+++\n\n# MyST title\n")
+    post(root, "2024-01-04-script.py", "# %% [markdown] tags=[\"remove-cell\"]\n# # Notes\n\n"
+         "# %% [markdown]\n# # Script title\n\n# %%\nx = 1\n")
+    post(root, "2024-01-05-md.md", "<!-- #region tags=[\"remove-cell\"] -->\n# Draft\n"
+         "<!-- #endregion -->\n\n# Markdown title\n")
+    assert sorted(p.title for p in posts_of(root)) == [
+        "Markdown title", "MyST title", "Notebook title", "Script title"]
+
+
 @pytest.mark.parametrize("value", ['""', "'   '", "", "~"])
 def test_empty_title(root: Path, value: str) -> None:
     post(root, "2024-01-02-a.md", f"---\nlayout: post\ntitle: {value}\n---\nbody\n")

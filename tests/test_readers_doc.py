@@ -8,7 +8,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from nbpress.model import CodeCell
-from nbpress.readers.doc import CELL_MARK, assemble, join_cells, shown_raw
+from nbpress.readers.doc import CELL_MARK, assemble, join_cells, removed, shown_raw
 
 MIMETYPES = [None, "", "text/html", "Text/HTML", "text/latex", "text/restructuredtext",
              "text/markdown", "text/x-python", "application/pdf"]
@@ -86,3 +86,18 @@ def test_a_forged_placeholder_builds_and_shows_the_cell_once(make_site, fake_exe
     page = Page.read(root / "_site/2024/01/01/f.html")
     assert len(page.all("div", class_="cell")) == 1
     assert "Before" in page.plain
+
+
+def test_markdown_and_raw_cells_tagged_remove_cell_are_left_out() -> None:
+    gone = {"tags": ["remove-cell"]}
+    cells = [nbformat.v4.new_markdown_cell("# Latex Headers", metadata=gone),
+             nbformat.v4.new_markdown_cell("Kept."),
+             nbformat.v4.new_raw_cell("<b>notes</b>", metadata={"tags": ["remove_cell"]}),
+             nbformat.v4.new_code_cell("x = 1", metadata=gone)]  # runs; the page drops it
+    assert [removed(c) for c in cells] == [True, False, True, False]
+    assert join_cells(cells) == (f"Kept.\n\n{CELL_MARK.format(3)}", (CodeCell(3, 0),))
+    markdown, code = assemble(cells, [1, 4, 7, 10], body_line=1)
+    lines = markdown.split("\n")
+    assert (lines[4], lines[9], len(lines)) == ("Kept.", CELL_MARK.format(3), 11)
+    assert "Latex" not in markdown and "notes" not in markdown and CELL_MARK.format(2) not in markdown
+    assert code == (CodeCell(3, 10),)

@@ -56,9 +56,23 @@ def stable_ids(nb: Any) -> None:
         cell.id = f"cell-{number}"
 
 
+# Jupyter Book's tag and nbconvert's TagRemovePreprocessor name (cellopts.TAG_ALIASES) that
+# leave a whole cell out: a Markdown or raw cell is left out of the document here (a code
+# cell still runs: the renderer leaves it out of the page).
+REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
+
+
+def removed(cell: Any) -> bool:
+    """Whether a Markdown or raw cell is tagged to be left out of the page."""
+    tags = cell.get("metadata", {}).get("tags") or ()
+    return cell.cell_type != "code" and isinstance(tags, (list, tuple)) and any(
+        tag in REMOVE_CELL_TAGS for tag in tags)
+
+
 def _marked(cell: Any) -> bool:
     """Whether a cell is a placeholder in the document: code, and raw cells the page shows."""
-    return cell.cell_type == "code" or (cell.cell_type == "raw" and shown_raw(cell))
+    return cell.cell_type == "code" or (cell.cell_type == "raw" and shown_raw(cell)
+                                        and not removed(cell))
 
 
 def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
@@ -66,7 +80,8 @@ def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
     placeholder for a code cell or a shown raw cell."""
     return [(index, unmarked(cell.source) if cell.cell_type == "markdown"
              else CELL_MARK.format(index))
-            for index, cell in enumerate(cells) if cell.cell_type == "markdown" or _marked(cell)]
+            for index, cell in enumerate(cells)
+            if cell.cell_type == "markdown" and not removed(cell) or _marked(cell)]
 
 
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
@@ -101,6 +116,8 @@ def assemble(cells: Sequence[Any], rows: Sequence[int], body_line: int
     code: list[CodeCell] = []
     for index, (cell, row) in enumerate(zip(cells, rows)):
         lines = (unmarked(cell.source) if cell.cell_type == "markdown" else cell.source).split("\n")
+        if cell.cell_type == "markdown" and removed(cell):
+            continue  # left out; the lines after keep their place
         if cell.cell_type == "markdown":
             # never glued to the text above: that would join two paragraphs
             start = max(row, len(doc) + 1 if doc and doc[-1].strip() else len(doc))
