@@ -536,6 +536,35 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
     assert {p.url for p in posts} == jekyll
 
 
+def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) -> None:
+    # `jekyll new`'s shape: no permalink in _config.yml (Jekyll's default puts categories in
+    # the URL), the welcome post with categories, pages in .markdown
+    blog = make_site({
+        "_config.yml": "title: Your awesome title\n",
+        "_posts/2024-03-19-welcome-to-jekyll.markdown":
+            '---\nlayout: post\ntitle: "Welcome to Jekyll!"\ndate: 2024-03-19 10:00:00 +0000\n'
+            "categories: jekyll update\n---\nYou will find this post in `_posts`.\n",
+        "_posts/2024-03-20-notes.mkd": "---\ntitle: Notes\n---\nNotes.\n",
+        "about.markdown": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
+        "projects.markdown": "---\ntitle: Projects\n---\nProjects.\n",
+    }, tmp_path / "blog")
+    shutil.rmtree(blog / "posts")  # (make_site's)
+    done = subprocess.run(["jekyll", "build", "-q", "-s", str(blog), "-d", str(tmp_path / "j")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    jekyll = sorted("/" + p.relative_to(tmp_path / "j").as_posix()
+                    for p in (tmp_path / "j").rglob("*.html"))
+    import_site(blog, tmp_path / "new")
+    assert sorted(p.name for p in (tmp_path / "new").glob("*.md")) == ["about.md", "projects.md"]
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    ours = {"/" + p.relative_to(tmp_path / "new/_site").as_posix()
+            for p in (tmp_path / "new/_site").rglob("*.html")}
+    assert jekyll == ["/2024/03/20/notes.html", "/about/index.html",
+                      "/jekyll/update/2024/03/19/welcome-to-jekyll.html", "/projects.html"]
+    assert set(jekyll) <= ours
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
