@@ -38,6 +38,7 @@ _SITE_KEYS = {
     "repository": str,
     "branch": str,
     "exclude": list,  # Jekyll's exclude: folders and files that hold no pages
+    "static": list,  # files and folders published as they are (staticfiles.py)
     "execute": dict,
     "math_macros": dict,
     "search": bool,
@@ -108,6 +109,12 @@ def _check_site_values(table: dict, problems: list[str]) -> None:
     exclude = table.get("exclude")
     if isinstance(exclude, list) and not all(isinstance(x, str) and x.strip() for x in exclude):
         problems.append("'tool.nbpress.exclude' must be a list of paths from the site root")
+    static = table.get("static")
+    if isinstance(static, list):
+        from .staticfiles import static_problems
+
+        problems += ["'tool.nbpress.static' must be a list of paths from the site root"] \
+            if not all(isinstance(x, str) for x in static) else static_problems(static)
     if isinstance(table.get("branch"), str) and not table["branch"].strip():
         problems.append("'tool.nbpress.branch' must not be empty")
     macros = table.get("math_macros", {})
@@ -160,8 +167,9 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
         site["url"] = site["url"].rstrip("/")
     if "math_macros" in site:  # a tuple: SiteConfig is frozen and hashed
         site["math_macros"] = tuple(sorted(site["math_macros"].items()))
-    if "exclude" in site:
-        site["exclude"] = tuple(x.strip("/") for x in site["exclude"])
+    for key in ("exclude", "static"):
+        if key in site:
+            site[key] = tuple(x.strip("/") for x in site[key])
     if "csl" in site:
         from .cslstyle import resolve_style
 
@@ -179,7 +187,7 @@ def load_config(root: Path, *, out: Path | None = None, **options: Any) -> SiteC
 
 def site_variables(config: SiteConfig) -> dict[str, Any]:
     """The ``site.*`` variables that posts and templates see (Jekyll's names)."""
-    names = set(_SITE_KEYS) - {"execute", "exclude", "csl", "dark_figures"}  # how to build
+    names = set(_SITE_KEYS) - {"execute", "exclude", "static", "csl", "dark_figures"}  # how
     return {name: getattr(config, name) for name in sorted(names)}
 
 

@@ -26,10 +26,10 @@ from .importposts import PostReport, import_post, jekyll_post_name
 # _config.yml keys with the same meaning in [tool.nbpress] (config.py), with their type.
 CONFIG_KEYS = {"title": str, "description": str, "url": str, "baseurl": str, "permalink": str,
                "paginate": int, "paginate_path": str, "timezone": str,
-               "excerpt_separator": str, "lang": str, "repository": str}
+               "excerpt_separator": str, "lang": str, "repository": str, "exclude": list}
 # Jekyll's own keys that need nothing in nbpress (it behaves so already), not reported.
-_SILENT_KEYS = {"markdown", "kramdown", "highlighter", "exclude", "include", "encoding",
-                "future", "show_drafts", "incremental", "safe", "source", "destination"}
+_SILENT_KEYS = {"markdown", "kramdown", "highlighter", "include", "encoding",
+                "show_drafts", "incremental", "safe", "source", "destination"}
 _SKIPPED = {".git", "_site", ".jekyll-cache", ".sass-cache", ".bundle", "vendor",
             "node_modules", ".github", "_config.yml", "Gemfile", "Gemfile.lock", ".jekyll-metadata"}
 _COPIED_SPECIAL = ("_includes", "_data")
@@ -53,11 +53,14 @@ class ImportReport:
     settings: dict[str, Any] = field(default_factory=dict)
     not_carried: list[str] = field(default_factory=list)
     copied: int = 0
+    static: list[str] = field(default_factory=list)  # top-level files and folders published
 
     def lines(self) -> list[str]:
         """The report printed after an import."""
         out = [f"settings → pyproject.toml [tool.nbpress]: {', '.join(self.settings) or 'none'}",
                f"copied {self.copied} file(s) as they are (pages, includes, data, static files)"]
+        if self.static:
+            out.append(f"published as they are (static = […]): {', '.join(self.static)}")
         for post in self.posts:
             out += post.lines()
         if self.not_carried:
@@ -96,8 +99,22 @@ def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
         elif key in ("theme", "remote_theme"):
             report.not_carried.append(f"the Jekyll theme '{value}' ({key}): nbpress uses its "
                                       "own theme; its layouts are not used")
+        elif key == "future":
+            if value is True:
+                report.not_carried.append("_config.yml setting 'future: true': nbpress builds "
+                                          "posts dated after now only with --future")
         elif key not in _SILENT_KEYS and value not in (None, "", [], {}):
             report.not_carried.append(f"_config.yml setting '{key}'")
+    if "exclude" in table:  # paths only: nbpress's exclude takes no patterns
+        paths = [x for x in table["exclude"] if isinstance(x, str) and x.strip("/ ")
+                 and not any(c in x for c in "*?[")]
+        if len(paths) < len(table["exclude"]):
+            report.not_carried.append("_config.yml exclude patterns " + ", ".join(
+                str(x) for x in table["exclude"] if x not in paths) + " (nbpress's exclude "
+                "takes paths)")
+        table["exclude"] = [x.strip("/ ") for x in paths]
+        if not paths:
+            del table["exclude"]
     # Jekyll's default, which puts a post's categories in its URL (nbpress's own does not)
     table.setdefault("permalink", "date")
     if isinstance(table.get("paginate_path"), str) and not table["paginate_path"].startswith("/"):
@@ -146,8 +163,11 @@ def _copy_file(path: Path, target: Path) -> None:
     shutil.copy2(path, target)
 
 
-def _site_files(source: Path, target: Path, report: ImportReport) -> None:
-    """Copy pages, includes, data and static files; list the Jekyll-only folders."""
+def _site_files(source: Path, target: Path, report: ImportReport,
+                excluded: frozenset[str] = frozenset()) -> None:
+    """Copy pages, includes, data and static files (the folders and files holding those
+    listed in ``report.static``); list the Jekyll-only folders.  ``excluded``: the top-level
+    names of _config.yml's ``exclude``, which Jekyll does not publish."""
     for top in sorted(source.iterdir(), key=lambda p: p.name):
         name = top.name
         if name in _SKIPPED or name == "_posts" or name.startswith("."):
@@ -161,11 +181,29 @@ def _site_files(source: Path, target: Path, report: ImportReport) -> None:
                 report.not_carried.append(item)
         if reason:
             continue
+        static = False
         for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
             rel = path.relative_to(source)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 _copy_file(path, target / _page_name(path, rel, source))
                 report.copied += 1
+                static |= _static(path, rel, report)
+        if static and name not in _COPIED_SPECIAL + ("assets",) and name not in excluded:
+            report.static.append(name)  # published as it is (assets/ is already)
+
+
+def _static(path: Path, rel: Path, report: ImportReport) -> bool:
+    """Whether Jekyll publishes the file as it is (not a page: no front matter); a file with
+    front matter that nbpress does not build as a page (Liquid in an .xml, .txt…) is
+    listed as not carried."""
+    with open(path, "rb") as handle:
+        if handle.read(4).rstrip(b"\r\n") != b"---":
+            return True
+    if path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
+        report.not_carried.append(f"{rel.as_posix()} — a page with front matter (Liquid) in a "
+                                  "file nbpress does not build as a page; nbpress writes its own "
+                                  "feed.xml, sitemap.xml and robots.txt")
+    return False
 
 
 def _page_name(path: Path, rel: Path, source: Path) -> Path:
@@ -231,12 +269,15 @@ def import_site(source: Path, target: Path) -> ImportReport:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         config = _read_config(source, report)
-        (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")
         (staging / "posts").mkdir()
         # nbpress new's .gitignore: _site/ out, _executed/ (the imported runs) in
         (staging / ".gitignore").write_text((files("nbpress") / "starter" / "gitignore")
                                             .read_text(encoding="utf-8"), encoding="utf-8")
-        _site_files(source, staging, report)
+        _site_files(source, staging, report, frozenset(
+            x.strip("/").split("/")[0] for x in config.get("exclude", ())))
+        if report.static:
+            config["static"] = report.static
+        (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")
         _posts(source, staging, config, report)
         staging.rename(target)
     except BaseException:  # nothing half-imported is left behind

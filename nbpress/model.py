@@ -104,6 +104,7 @@ class SiteConfig:
     jobs: int = 0  # kernels at once; 0 = the number of cores
     future: bool = False  # --future: posts dated after now are built too (Jekyll's --future)
     exclude: tuple[str, ...] = ()  # folders/files (from the root) that hold no pages
+    static: tuple[str, ...] = ()  # files/folders (from the root) published as they are
     output_format: str = "site"  # --format: "site" (a complete site) or "jekyll" (posts only)
 
     def shown(self) -> str:

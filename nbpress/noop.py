@@ -15,8 +15,17 @@ from .sourcefiles import candidate_files
 
 
 def site_inputs(config: SiteConfig) -> list:
-    """Files a build reads beyond posts/, bibliographies and the theme: pages, data files."""
-    return [*candidate_files(config), *data_files(config.root), *filter(None, [config.csl])]
+    """Files a build reads beyond posts/, bibliographies and the theme: pages, data files,
+    static files."""
+    from .errors import ConfigError
+    from .staticfiles import static_sources
+
+    try:
+        static = list(static_sources(config).values()) if config.static else []
+    except ConfigError:  # the build says so
+        static = [config.root / "pyproject.toml"]
+    return [*candidate_files(config), *data_files(config.root), *filter(None, [config.csl]),
+            *static]
 
 
 def fingerprint(config: SiteConfig) -> str:

@@ -26,6 +26,7 @@ from .model import NotebookDoc, PostSource, SiteConfig
 from .permalink import escape_path, slugify
 from .sitepages import NO_LAYOUT
 from .sourcefiles import candidate_files
+from .staticfiles import static_clashes
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # a page's date when it gives none
 _PLACEHOLDER = re.compile(r":(path|basename|output_ext)\b")
@@ -138,13 +139,16 @@ def discover_pages(config: SiteConfig) -> tuple[list[PostSource], list[PostError
     return sorted(pages, key=lambda p: p.url), errors
 
 
-def url_clashes(posts: list[PostSource], pages: list[PostSource]) -> list[PostError]:
-    """A page written where a post is: an error naming both files."""
+def url_clashes(posts: list[PostSource], pages: list[PostSource], config: SiteConfig | None = None
+                ) -> list[PostError]:
+    """A page written where a post is, or (with ``config``) a post or page where a static
+    file goes: an error naming both files."""
     taken = {post.output_path: post.path for post in posts}
     return [PostError(f"this page has the same URL ({page.url}) as the post "
                       f"{taken[page.output_path].name}.", path=page.path,
                       line=page.line_of("permalink"), hint="Give the page another 'permalink:'.")
-            for page in pages if page.output_path in taken]
+            for page in pages if page.output_path in taken] + (
+        static_clashes(config, posts + pages) if config is not None and config.static else [])
 
 
 def stem_clashes(docs: list[NotebookDoc]) -> list[PostError]:

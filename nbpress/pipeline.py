@@ -113,7 +113,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
 
     posts, errors = discover(config, memo, reads)
     pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
-    errors += page_errors + url_clashes(posts, pages) + refresh_errors(config, posts + pages)
+    errors += page_errors + url_clashes(posts, pages, config)  # (static files' paths too)
+    errors += refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts + pages, config, errors, memo, reads)
     # Keyed by every template's text: Jinja would miss a new file overriding the theme's.

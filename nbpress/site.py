@@ -33,6 +33,7 @@ from .memo import Memo
 from .pagecache import MakePage
 from .pagination import paginate
 from .postmeta import colab_url, reproducibility, table_of_contents
+from .staticfiles import static_outputs
 from .seo import absolute, page_seo, shorten
 from .sitepages import home_page, layout_template, page_outputs, replaces_home
 
@@ -352,11 +353,13 @@ def site_files(make: MakePage, config: SiteConfig, site: Mapping[str, Any],
                posts: Sequence[RenderedPost]) -> list[OutputFile]:
     """Every file of the site: assets (an interactive library's only where a page uses it),
     post pages with their files, the standalone pages, and the generated pages (home, tags,
-    archive, 404, feeds) that no standalone page replaces."""
+    archive, 404, feeds) that no standalone page or static file replaces."""
     used = {name for item in posts for name in libraries_in(item.html)}
-    assets = asset_files(config, used)
+    static = static_outputs(config) if config.static else []  # they win over the theme's
+    mine = {f.path for f in static}
+    assets = [f for f in asset_files(config, used) if f.path not in mine] + static
     own = page_outputs(make, site, [p for p in posts if p.post.kind == "page"])
-    taken = {f.path for f in own}
+    taken = {f.path for f in own} | mine  # (a post or page there is an error, found before)
     published = {f.path for f in assets}  # a post showing a site asset needs no copy of it
     shown = []
     for f in post_pages(make, config, site, posts) + own:

@@ -12,7 +12,7 @@ from nbpress.model import ExecuteConfig, SiteConfig
 
 VALID = ("Valid keys are: author, baseurl, branch, csl, dark_figures, description, "
          "excerpt_separator, exclude, execute, lang, math_macros, output_bytes, output_lines, "
-         "paginate, paginate_path, permalink, repository, search, timezone, title, url; "
+         "paginate, paginate_path, permalink, repository, search, static, timezone, title, url; "
          "execute: cwd, data_links, kernel, kernels, memory_limit, packages, post_timeout, retries, "
          "scheduler, timeout, worker_root.")
 

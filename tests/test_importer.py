@@ -312,7 +312,8 @@ def test_config_maps_to_tool_nbpress_and_lists_what_cannot_be_carried(imported) 
     assert table == {"title": "Notes on numbers", "description": "Small experiments, written up.",
                      "url": "https://ada.example.org", "baseurl": "", "permalink": "date",
                      "paginate": 5, "timezone": "Europe/Berlin",
-                     "excerpt_separator": "<!--more-->", "author": "Ada Example"}
+                     "excerpt_separator": "<!--more-->", "author": "Ada Example",
+                     "static": ["images"]}  # images/logo.png, published as Jekyll does
     config = load_config(root)  # nbpress accepts every key written
     assert (config.title, config.paginate, config.author) == ("Notes on numbers", 5, "Ada Example")
     assert report.not_carried == [
@@ -536,6 +537,15 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
     assert {p.url for p in posts} == jekyll
 
 
+def jekyll_build(blog: Path, into: Path) -> list[str]:
+    """Every file real Jekyll writes for ``blog`` (without make_site's posts/), by path."""
+    shutil.rmtree(blog / "posts", ignore_errors=True)
+    done = subprocess.run(["jekyll", "build", "-q", "-s", str(blog), "-d", str(into)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return sorted(p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file())
+
+
 def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) -> None:
     # `jekyll new`'s shape: no permalink in _config.yml (Jekyll's default puts categories in
     # the URL), the welcome post with categories, pages in .markdown
@@ -548,12 +558,8 @@ def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) ->
         "about.markdown": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
         "projects.markdown": "---\ntitle: Projects\n---\nProjects.\n",
     }, tmp_path / "blog")
-    shutil.rmtree(blog / "posts")  # (make_site's)
-    done = subprocess.run(["jekyll", "build", "-q", "-s", str(blog), "-d", str(tmp_path / "j")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    jekyll = sorted("/" + p.relative_to(tmp_path / "j").as_posix()
-                    for p in (tmp_path / "j").rglob("*.html"))
+    jekyll = sorted("/" + name for name in jekyll_build(blog, tmp_path / "j")
+                    if name.endswith(".html"))
     import_site(blog, tmp_path / "new")
     assert sorted(p.name for p in (tmp_path / "new").glob("*.md")) == ["about.md", "projects.md"]
     result = run_build("--root", str(tmp_path / "new"))
@@ -563,6 +569,43 @@ def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) ->
     assert jekyll == ["/2024/03/20/notes.html", "/about/index.html",
                       "/jekyll/update/2024/03/19/welcome-to-jekyll.html", "/projects.html"]
     assert set(jekyll) <= ours
+
+
+def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_path) -> None:
+    blog = make_site({
+        "_config.yml": "title: T\nexclude: [notes, '*.gemspec']\nfuture: true\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: A\n---\n[CV](/files/cv.pdf)\n",
+        "files/cv.pdf": b"%PDF-1.4 a CV\n",
+        "files/demo.html": "<p>An iframe's page, no front matter.</p>\n",
+        "favicon.ico": b"\x00\x00\x01\x00",
+        "CNAME": "blog.example.org\n",
+        "google1234.html": "google-site-verification: google1234.html\n",
+        "robots.txt": "User-agent: *\nDisallow: /private/\n",
+        "notes/private.md": "---\ntitle: Private\n---\nNot for the site.\n",
+        "feed.xml": "---\nlayout: null\n---\n<rss>{{ site.title }}</rss>\n",
+    }, tmp_path / "blog")
+    jekyll = jekyll_build(blog, tmp_path / "j")
+    assert jekyll == ["2020/01/01/a.html", "CNAME", "favicon.ico", "feed.xml", "files/cv.pdf",
+                      "files/demo.html", "google1234.html", "robots.txt"]
+    report = import_site(blog, tmp_path / "new")
+    config = tomllib.loads((tmp_path / "new/pyproject.toml").read_text())["tool"]["nbpress"]
+    assert config["static"] == ["CNAME", "favicon.ico", "files", "google1234.html", "robots.txt"]
+    assert config["exclude"] == ["notes"]
+    assert report.not_carried == [
+        "_config.yml setting 'future: true': nbpress builds posts dated after now only with "
+        "--future",
+        "_config.yml exclude patterns *.gemspec (nbpress's exclude takes paths)",
+        "feed.xml — a page with front matter (Liquid) in a file nbpress does not build as a "
+        "page; nbpress writes its own feed.xml, sitemap.xml and robots.txt"]
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "new/_site"
+    for name in jekyll:
+        if name.endswith(".html") and "/" in name and name.startswith("20"):
+            continue  # the post: rendered by nbpress's theme
+        if name != "feed.xml":  # nbpress's own
+            assert (out / name).read_bytes() == (tmp_path / "j" / name).read_bytes(), name
+    assert not (out / "notes").exists()
 
 
 def test_jekyll_post_names_and_urls() -> None:
