@@ -8,7 +8,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from nbpress.model import CodeCell
-from nbpress.readers.doc import CELL_MARK, assemble, join_cells, removed, shown_raw
+from nbpress.readers.doc import CELL_MARK, assemble, closed_cells, join_cells, removed, shown_raw
 
 MIMETYPES = [None, "", "text/html", "Text/HTML", "text/latex", "text/restructuredtext",
              "text/markdown", "text/x-python", "application/pdf"]
@@ -101,3 +101,42 @@ def test_markdown_and_raw_cells_tagged_remove_cell_are_left_out() -> None:
     assert (lines[4], lines[9], len(lines)) == ("Kept.", CELL_MARK.format(3), 11)
     assert "Latex" not in markdown and "notes" not in markdown and CELL_MARK.format(2) not in markdown
     assert code == (CodeCell(3, 10),)
+
+
+@pytest.mark.parametrize("text, tail", [
+    ("Example:\n\n```\nsome code", "\n```"),
+    ("````python\nx = 1\n```\nstill code", "\n````"),
+    ("~~~\nx", "\n~~~"),
+    ("```\nclosed\n```\n\n```js `x`\nnot a fence (a backtick in its info)", ""),
+    ("Text.\n\n<!-- a draft note\nnever closed", "\n-->"),
+    ("<!-- closed --> then text", ""),
+    ("<pre>\nunclosed pre", "\n</pre>"),
+    ("<script>\nlet a = 1;", "\n</script>"),
+    ("    ```\n    an indented block, not a fence", ""),
+])
+def test_what_a_cell_leaves_open_is_closed_at_its_end(text: str, tail: str) -> None:
+    assert closed_cells([text, "## Next"]) == [text + tail, "## Next"]
+
+
+def test_an_element_is_closed_at_its_cell_s_end_only_when_no_later_cell_closes_it() -> None:
+    cells = ["<details><summary>Solution</summary>\n\nHidden.", "Shown.",
+             '<div class="alert alert-info">\n\n<details>\n\nFold', "in the fold", "</details>",
+             "<div>\n\n<section>\n</section>"]
+    assert closed_cells(cells) == [
+        "<details><summary>Solution</summary>\n\nHidden.\n</details>", "Shown.",
+        '<div class="alert alert-info">\n\n<details>\n\nFold\n</div>', "in the fold",
+        "</details>", "<div>\n\n<section>\n</section>\n</div>"]
+
+
+def test_an_unclosed_fence_in_a_notebook_cell_swallows_no_later_cell() -> None:
+    from markdown_it import MarkdownIt
+
+    cells = [nbformat.v4.new_markdown_cell("# T\n\nExample:\n\n```\nsome code"),
+             raw('<p id="after">after</p>', "text/html"),
+             nbformat.v4.new_markdown_cell("## Next section\n\n<!-- note"),
+             nbformat.v4.new_markdown_cell("Last.")]
+    markdown, _ = join_cells(cells)
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    assert [t.content for t in tokens if t.type == "fence"] == ["some code\n"]
+    assert CELL_MARK.format(1) in [t.content.strip() for t in tokens if t.type == "html_block"]
+    assert "Last." in [t.content for t in tokens if t.type == "inline"]

@@ -75,13 +75,77 @@ def _marked(cell: Any) -> bool:
                                         and not removed(cell))
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# What an HTML block opens at a line's start and the end CommonMark waits for: a comment, and
+# the raw elements (its type 1), which run until their end tag whatever lies between
+_RAW_START = re.compile(r"^ {0,3}<(!--|pre|script|style|textarea)(?=[\s>]|$)", re.I)
+# Elements a cell may leave open that hold the rest of a joined post (a fold, an alert box)
+_BLOCK_OPEN = re.compile(r"^ {0,3}<(details|div|section|aside|blockquote|figure)(?=[\s>]|$)",
+                         re.I)
+_BLOCK_CLOSE = re.compile(r"</(details|div|section|aside|blockquote|figure)\s*>", re.I)
+
+
+def _scan(text: str) -> tuple[str, list[tuple[bool, str]]]:
+    """What a Markdown cell leaves open at its end that CommonMark would let run over the
+    cells after it — a code fence, an HTML comment or ``<pre>`` — as the text closing it;
+    and the block elements it opens and closes at a line's start, in order (True: opened)."""
+    fence, raw, events = "", "", []
+    for line in text.split("\n"):
+        found = _FENCE.match(line)
+        if fence:
+            if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence) \
+                    and not found.group(2).strip():
+                fence = ""
+            continue
+        if raw:
+            raw = "" if raw in line.lower() else raw
+            continue
+        if found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
+            fence = found.group(1)
+            continue
+        start = _RAW_START.match(line)
+        if start:
+            name = start.group(1).lower()
+            end = "-->" if name == "!--" else f"</{name}>"
+            raw = "" if end in line.lower()[start.end():] else end
+            continue
+        block = _BLOCK_OPEN.match(line)
+        if block:
+            events.append((True, block.group(1).lower()))
+        events += [(False, name.lower()) for name in _BLOCK_CLOSE.findall(line)]
+    return "".join(f"\n{end}" for end in (fence, raw) if end), events
+
+
+def closed_cells(texts: Sequence[str]) -> list[str]:
+    """Markdown cells' texts as Jupyter shows each on its own: what one leaves open at its
+    end (a fence, a comment, ``<pre>``) closed there — joined, it would swallow the cells
+    after it — and an element it opens that no later cell closes (a ``<details>`` fold, an
+    alert ``<div>``) closed at its end too; one a later cell closes stays open across the
+    cells between, so HTML a post's cells split stays whole."""
+    texts, still = list(texts), []
+    for index, text in enumerate(texts):
+        tail, events = _scan(text)
+        texts[index] = text + tail
+        for opened, name in events:
+            if opened:
+                still.append((name, index))
+            else:
+                found = [i for i, (n, _) in enumerate(still) if n == name]
+                if found:
+                    del still[found[-1]]
+    for name, index in reversed(still):  # innermost first
+        texts[index] += f"\n</{name}>"
+    return texts
+
+
 def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
-    """(index, text) of each cell in a joined document: a Markdown cell's text, a
-    placeholder for a code cell or a shown raw cell."""
-    return [(index, unmarked(cell.source) if cell.cell_type == "markdown"
-             else CELL_MARK.format(index))
-            for index, cell in enumerate(cells)
-            if cell.cell_type == "markdown" and not removed(cell) or _marked(cell)]
+    """(index, text) of each cell in a joined document: a Markdown cell's text (with what it
+    leaves open closed: ``closed_cells``), a placeholder for a code cell or a shown raw cell."""
+    shown = [(index, cell) for index, cell in enumerate(cells)
+             if cell.cell_type == "markdown" and not removed(cell) or _marked(cell)]
+    texts = iter(closed_cells([unmarked(c.source) for _, c in shown if c.cell_type == "markdown"]))
+    return [(index, next(texts) if cell.cell_type == "markdown" else CELL_MARK.format(index))
+            for index, cell in shown]
 
 
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
