@@ -138,6 +138,22 @@ def _joined(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def _dimensions(meta: dict, natural: tuple[int, int] | None) -> str:
+    """An image's ``width``/``height`` attributes: the output's metadata (``Image(width=…)``,
+    a retina figure's halved size), the side it leaves out kept in proportion; else the
+    image's own size (none when unknown)."""
+    given = [meta.get(k) if isinstance(meta.get(k), (int, float)) and not isinstance(
+        meta.get(k), bool) and meta.get(k) > 0 else None for k in ("width", "height")]
+    width, height = given
+    if natural and all(natural) and (width is None) != (height is None):
+        ratio = natural[1] / natural[0]
+        width, height = (width, width * ratio) if width is not None else (height / ratio, height)
+    if width is None and height is None and natural:
+        width, height = natural
+    return "".join(f' {k}="{round(v)}"' for k, v in (("width", width), ("height", height))
+                   if v is not None)
+
+
 def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = _joined(value)
     try:
@@ -147,9 +163,7 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
                                 "shown; the notebook may be damaged.",))
     name = f"{ctx.slug}_{item.index}_{item.n}{IMAGE_TYPES[mime]}"
     meta = item.output.get("metadata", {}).get(mime, {})
-    size = (meta["width"], meta["height"]) if "width" in meta and "height" in meta \
-        else image_size(mime, raw)
-    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    dims = _dimensions(meta if isinstance(meta, dict) else {}, image_size(mime, raw))
     src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
     img = f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} loading="lazy">'
     dark, note = darkfig.dark_file(item.output, f"{ctx.files_dir}/{name}")

@@ -88,6 +88,9 @@ def _first_image(item: RenderedPost, found: Sequence[dict[str, str]], url: str, 
     figure (``found``: the attributes of the page's images)."""
     chosen = item.post.image
     if chosen:
+        if not chosen.startswith(("/", "data:")) and "://" not in chosen and not (
+                item.post.path.parent / chosen.split("?")[0].split("#")[0]).is_file():
+            chosen = "/" + chosen  # jekyll-seo-tag's: from the site root, unless beside the post
         if chosen.startswith("/") and not chosen.startswith(baseurl + "/"):
             chosen = baseurl + chosen
         return resolve_url(chosen, url), item.post.image_alt

@@ -121,6 +121,20 @@ def test_several_images_in_one_cell() -> None:
     assert [a["width"] for a in Page(html).imgs] == ["1", "2", "3"]
 
 
+@pytest.mark.parametrize("meta, size", [
+    ({"width": 100}, ("100", "75")),  # Image(width=100): the height kept in proportion
+    ({"height": 240}, ("320", "240")),
+    ({"width": 320, "height": 100}, ("320", "100")),  # both given: as given (Jupyter's)
+    ({"width": "50%"}, ("640", "480")),  # not a number: the image's own size
+    ({}, ("640", "480")),
+])
+def test_a_size_in_the_output_s_metadata_is_the_image_s(meta: dict, size: tuple) -> None:
+    html, _ = outputs_html(new_output("display_data", data={"image/png": b64(png(640, 480))},
+                                      metadata={"image/png": meta}))
+    (img,) = Page(html).imgs
+    assert (img["width"], img["height"]) == size
+
+
 def test_svg_is_a_file_with_size_from_pt() -> None:
     html, files = outputs_html(new_output("display_data", data={"image/svg+xml": SVG}))
     assert files == [OutputFile("2024/01/02/post_files/post_3_0.svg", SVG.encode())]

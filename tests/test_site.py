@@ -354,6 +354,30 @@ def test_post_context_from_a_hand_made_post() -> None:
     assert ctx["tag_links"] == [{"name": "a b", "slug": "a-b", "url": "/b/tags/a-b/"}]
 
 
+def test_a_relative_front_matter_image_is_from_the_site_root_unless_beside_the_post(
+        tmp_path: Path) -> None:
+    from nbpress.model import PostSource, RenderedPost, SiteConfig
+    from nbpress.site import post_context
+
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/cover.png").write_bytes(b"png")
+    found = {}
+    for image in ("images/card.png", "cover.png", "https://cdn.example/x.png"):
+        post = PostSource(path=tmp_path / "posts/2024-01-01-x.md", slug="x", title="X",
+                          date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+                          url="/2024/01/01/x.html", front_matter={"image": image}, body="",
+                          body_line=1, image=image)
+        item = RenderedPost(post=post, html="<p>Body</p>", excerpt="<p>Body</p>", files=())
+        config = SiteConfig(root=tmp_path, out=tmp_path / "_site", theme_dirs=())
+        ctx = post_context(item, {"baseurl": "/blog", "url": "https://e.org", "title": "S"},
+                           config)
+        found[image] = ctx["seo"]["image"]
+    # fastpages' and jekyll-seo-tag's convention; a file beside the post is published there
+    assert found == {"images/card.png": "https://e.org/blog/images/card.png",
+                     "cover.png": "https://e.org/blog/2024/01/01/cover.png",
+                     "https://cdn.example/x.png": "https://cdn.example/x.png"}
+
+
 def test_context_digests_follow_the_render_key_the_file_and_the_settings() -> None:
     """A post's and a page's context are digested from what made them (the render key
     decides the rendering, then the post as discovered and the settings), one per context
