@@ -94,6 +94,7 @@ class CellOptions:
     fold_open: bool = False
     summary: str = ""
     problems: tuple[str, ...] = field(default=(), compare=False)
+    names: tuple[str, ...] = ()  # the options it sets (over the front matter's ``execute:``)
 
 
 def _as_texts(value: Any) -> tuple[str, ...]:
@@ -181,6 +182,7 @@ def cell_options(source: str) -> CellOptions:
         fold_open=bool(_OPEN_FLAGS & set(flags)) or options.get("code-fold") == "show",
         summary=str(options.get("code-summary") or ""),
         problems=tuple(problems + [f"'{u}'" for u in unused]),
+        names=tuple(options),
     )
 
 
@@ -199,21 +201,45 @@ def _warning(problems: Iterable[str], number: int, doc: NotebookDoc, line: int |
         doc.post.path, line)
 
 
+def _document_options(doc: NotebookDoc, found: list[BuildWarning]) -> dict[str, list[str]]:
+    """Quarto's document-wide cell options (front matter ``execute: {echo: false}``): each
+    option's tags, by name; a warning for those nbpress does not use."""
+    options = doc.post.front_matter.get("execute")
+    if not isinstance(options, dict):
+        return {}
+    by_name, unused = {}, []
+    for name, value in options.items():
+        tags, ignored = _option_tags({str(name): value})
+        by_name[str(name)] = tags
+        unused += ignored
+    if unused:
+        found.append(BuildWarning(
+            f"front matter 'execute:' options nbpress does not use: {', '.join(unused)}; they "
+            "are ignored (the README's table 'Tags and options from other tools' lists those "
+            "it maps).", doc.post.path, doc.post.line_of("execute")))
+    return by_name
+
+
 def normalise(doc: NotebookDoc, warnings: Iterable[BuildWarning] = ()
               ) -> tuple[NotebookDoc, list[BuildWarning]]:
     """``doc`` with every code cell's tags in nbpress's spelling (a new notebook; ``doc``
-    is not changed), and ``warnings`` plus one per cell whose options are not all used."""
+    is not changed) — with the front matter's ``execute:`` options where the cell sets no
+    option of that name — and ``warnings`` plus one per cell whose options are not all
+    used."""
     found = list(warnings)
+    document = _document_options(doc, found)
     lines = {cell.index: cell.line for cell in doc.cells}
     numbers = {cell.index: n for n, cell in enumerate(doc.cells, 1)}
     cells = []
     for index, cell in enumerate(doc.notebook.cells):
         if cell.get("cell_type") == "code":
-            problems = cell_options(cell.get("source", "")).problems
-            if problems:
-                found.append(_warning(problems, numbers.get(index, index + 1), doc,
+            options = cell_options(cell.get("source", ""))
+            if options.problems:
+                found.append(_warning(options.problems, numbers.get(index, index + 1), doc,
                                       lines.get(index) or None))
-            tags = cell_tags(cell)
+            tags = list(dict.fromkeys(cell_tags(cell) + [
+                tag for name, more in document.items() if name not in options.names
+                for tag in more]))
             if tags != list(cell.get("metadata", {}).get("tags", [])):
                 # A shallow copy: the outputs (possibly large, in an .ipynb) are shared.
                 metadata = node(cell.get("metadata", {}), {"tags": tags})

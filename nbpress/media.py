@@ -65,3 +65,19 @@ def image_size(mime: str, data: bytes) -> tuple[int, int] | None:
                 return width, height
             i += 2 + length
     return None
+
+
+def size_attributes(meta: dict, natural: tuple[int, int] | None) -> str:
+    """An image's ``width``/``height`` attributes: the output's metadata (``Image(width=…)``,
+    a retina figure's halved size), the side it leaves out kept in proportion; else the
+    image's own size (none when unknown)."""
+    given = [meta.get(k) if isinstance(meta.get(k), (int, float)) and not isinstance(
+        meta.get(k), bool) and meta.get(k) > 0 else None for k in ("width", "height")]
+    width, height = given
+    if natural and all(natural) and (width is None) != (height is None):
+        ratio = natural[1] / natural[0]
+        width, height = (width, width * ratio) if width is not None else (height / ratio, height)
+    if width is None and height is None and natural:
+        width, height = natural
+    return "".join(f' {k}="{round(v)}"' for k, v in (("width", width), ("height", height))
+                   if v is not None)

@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 
 from . import darkfig, interactive
 from .cellopts import CellOptions, cell_options, cell_tags
-from .media import image_size
+from .media import image_size, size_attributes
 from .markdown import MATH_PROBLEMS, highlight, mathml
 from .model import CUT_MARK, OutputFile
 
@@ -138,22 +138,6 @@ def _joined(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def _dimensions(meta: dict, natural: tuple[int, int] | None) -> str:
-    """An image's ``width``/``height`` attributes: the output's metadata (``Image(width=…)``,
-    a retina figure's halved size), the side it leaves out kept in proportion; else the
-    image's own size (none when unknown)."""
-    given = [meta.get(k) if isinstance(meta.get(k), (int, float)) and not isinstance(
-        meta.get(k), bool) and meta.get(k) > 0 else None for k in ("width", "height")]
-    width, height = given
-    if natural and all(natural) and (width is None) != (height is None):
-        ratio = natural[1] / natural[0]
-        width, height = (width, width * ratio) if width is not None else (height / ratio, height)
-    if width is None and height is None and natural:
-        width, height = natural
-    return "".join(f' {k}="{round(v)}"' for k, v in (("width", width), ("height", height))
-                   if v is not None)
-
-
 def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = _joined(value)
     try:
@@ -163,7 +147,7 @@ def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
                                 "shown; the notebook may be damaged.",))
     name = f"{ctx.slug}_{item.index}_{item.n}{IMAGE_TYPES[mime]}"
     meta = item.output.get("metadata", {}).get(mime, {})
-    dims = _dimensions(meta if isinstance(meta, dict) else {}, image_size(mime, raw))
+    dims = size_attributes(meta if isinstance(meta, dict) else {}, image_size(mime, raw))
     src = f"{ctx.baseurl}/{ctx.files_dir}/{name}"
     img = f'<img src="{html.escape(src)}" alt="{html.escape(item.alt)}"{dims} loading="lazy">'
     dark, note = darkfig.dark_file(item.output, f"{ctx.files_dir}/{name}")

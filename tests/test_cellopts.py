@@ -7,6 +7,7 @@ write them (forms learnt from those projects' docs and public notebooks).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -175,6 +176,23 @@ def test_unused_and_unreadable_options_make_one_warning_per_cell() -> None:
         "they are ignored (the README's table 'Tags and options from other tools' lists "
         "those it maps).",
     ]
+
+
+def test_the_front_matter_s_execute_options_apply_where_a_cell_sets_none() -> None:
+    # Quarto's document-wide options: `execute: {echo: false}` hides every cell's code
+    base = doc_of("print(1)", "#| echo: true\nprint(2)", "#| eval: true\nprint(3)")
+    front = {"title": "Moving", "execute": {"echo": False, "eval": False, "freeze": "auto"}}
+    doc = NotebookDoc(replace(base.post, front_matter=front, key_lines={"execute": 4}),
+                      base.notebook, "", base.cells)
+    new, warnings = normalise(doc)
+    assert [c.metadata.get("tags") for c in new.notebook.cells[1:]] == [
+        ["remove-input", "skip-execution"], ["skip-execution"], ["remove-input"]]
+    assert [str(w) for w in warnings] == [
+        f"{doc.post.path}:4: warning: front matter 'execute:' options nbpress does not use: "
+        "freeze: auto; they are ignored (the README's table 'Tags and options from other "
+        "tools' lists those it maps)."]
+    config = SiteConfig(root=Path("."), out=Path("_site"), theme_dirs=())
+    assert cache_key(new, config) != cache_key(normalise(base)[0], config)  # eval: what runs
 
 
 def test_warning_names_the_line_of_a_markdown_post(tmp_path: Path) -> None:

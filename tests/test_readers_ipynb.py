@@ -93,3 +93,30 @@ def test_an_nbformat_3_notebook_is_upgraded_and_builds(make_site, fake_executor)
     assert page.all("h1")[0].text == "An old notebook"
     assert "Some prose from 2014." in page.plain
     assert len(page.all("div", class_="cell")) == 1
+
+
+def test_quarto_front_matter_in_a_first_markdown_cell(root: Path) -> None:
+    # Quarto reads a first Markdown cell that opens with a --- YAML block as front matter
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("---\ntitle: Code annotation\ndate: 2023-01-03\n"
+                                      "execute:\n  echo: false\n---\n\nIntro text."),
+        nbformat.v4.new_markdown_cell("# A heading in the body"),
+        nbformat.v4.new_code_cell("print(1)")])
+    path = root / "posts" / "2024-01-01-quarto.ipynb"
+    nbformat.write(nb, path)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert (post.title, post.date.date().isoformat()) == ("Code annotation", "2023-01-03")
+    doc, _ = read_post_notebook(post)
+    assert [c.source for c in doc.notebook.cells] == [
+        "Intro text.", "# A heading in the body", "print(1)"]
+    assert "title:" not in doc.markdown and doc.markdown.startswith("Intro text.")
+
+
+def test_a_first_markdown_cell_with_rules_around_text_is_not_front_matter(root: Path) -> None:
+    text = "---\n\nJust a rule, then text.\n\n---\n\n# The title"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+    path = root / "posts" / "2024-01-01-rules.ipynb"
+    nbformat.write(nb, path)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert post.title == "The title"
+    assert [c.source for c in read_post_notebook(post)[0].notebook.cells] == [text]

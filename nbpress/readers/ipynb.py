@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
+from ..frontmatter import cell_front_matter
 from ..errors import PostError
 from ..model import NotebookDoc, PostSource
 from .doc import join_cells, set_metadata
@@ -19,8 +20,14 @@ def read_ipynb_post(post: PostSource) -> NotebookDoc:
                         hint="Open and save it in Jupyter, or restore it from version control."
                         ) from None
     first = nb.cells[0] if nb.cells else None
+    quarto = cell_front_matter(first, post.path) if first else None
     if first and first.cell_type == "raw" and first.source.lstrip().startswith("---"):
         nb.cells.pop(0)  # the front matter is metadata, never a cell
+    elif quarto is not None:  # Quarto's in a first Markdown cell: what follows it stays
+        if quarto[1].strip():
+            first.source = quarto[1].lstrip("\n")
+        else:
+            nb.cells.pop(0)
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip()]
     markdown, code = join_cells(nb.cells)
     set_metadata(nb, post)
