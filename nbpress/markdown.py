@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -113,6 +114,12 @@ def _render_together(tokens: list, macros: tuple) -> None:
         render_many(items, macros)
 
 
+# $ x^2 $: TeX between dollars with a space just inside one of them (prices have no TeX)
+_SPACED_MATH = re.compile(r"(?<![\\$\w])\$(?: [^$\n]*?[\\^_{}=][^$\n]*?|[^$\s][^$\n]*?[\\^_{}=]"
+                          r"[^$\n]*? )\$(?![\d$])")
+_CLOSING = {"\\(": "\\)", "\\[": "\\]"}  # texmath's brackets; a dollar closes itself
+
+
 def _check_math(state) -> None:
     """Core rule: math that cannot be rendered is turned back into its source text and
     reported in ``env``, instead of empty or broken markup."""
@@ -132,10 +139,17 @@ def _check_math(state) -> None:
                 _math_problem(state.env, token.map[0] if token.map else 0, token.content, problem)
         elif token.type == "inline":
             cursor = 0
+            spaced = _SPACED_MATH.search(token.content)  # (as written: \$ is no dollar)
+            if spaced and any(c.type == "text" and spaced.group() in c.content
+                              for c in token.children or []):  # not in a code span
+                # Jupyter's MathJax renders it; the dollar rule here does not
+                _math_problem(state.env, (token.map[0] if token.map else 0) + token.content.count(
+                    "\n", 0, spaced.start()), spaced.group(), "a space just inside a dollar "
+                    "makes it text here (Jupyter would show math); write $x^2$")
             for child in token.children or []:
                 if child.type not in ("math_inline", "math_inline_double"):
                     continue
-                source = child.markup + child.content + child.markup
+                source = child.markup + child.content + _CLOSING.get(child.markup, child.markup)
                 position = token.content.find(source, cursor)
                 cursor = position + len(source) if position >= 0 else cursor
                 problem = mathml(child.content, child.type == "math_inline_double",
@@ -162,6 +176,11 @@ def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> Markdow
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify_heading,
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
+    # \(…\) and \[…\] as Jupyter's MathJax reads them (else the backslashes are escapes and
+    # the math is lost); first, so that dollarmath's renderers are the ones kept
+    md.use(texmath_plugin, delimiters="brackets")
+    md.add_render_rule("math_block_eqno", lambda self, tokens, i, options, env:
+                       math(tokens[i].content, True, macros))
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            renderer=lambda content, options: math(content, bool(options.get("display_mode")),
                                                   macros))

@@ -91,6 +91,39 @@ def test_dollar_with_spaces_is_not_math() -> None:
     assert render("Pay $ 5 or $ 6.") == "<p>Pay $ 5 or $ 6.</p>\n"
 
 
+def test_backslash_brackets_are_math_as_in_jupyter() -> None:
+    # Jupyter's MathJax reads \\(…\\) and \\[…\\]; as Markdown escapes they were plain "(a+b)"
+    html = render("Inline \\(a+b\\) and\n\n\\[\nE = mc^2\n\\]\n")
+    page = Page(html)
+    assert [e["class"] for e in page.all("span") if e.get("class", "").startswith("math")] == [
+        "math inline"]
+    assert len(page.all("div", **{"class": "math block"})) == 1
+    assert "Inline (a+b)" not in page.plain and "[" not in page.plain  # no escapes' leftovers
+    html, problems = render_env("Broken \\(\\frac{\\) here.\n")
+    assert "Broken \\(\\frac{\\) here." in html
+    assert [source for _, source, _ in problems] == ["\\(\\frac{\\)"]
+
+
+@pytest.mark.parametrize("text, warned", [
+    ("We have $ x^2 $ here.", "$ x^2 $"),
+    ("First line\nthen $n = 0, 1, \\ldots, $ and so on.", "$n = 0, 1, \\ldots, $"),
+    ("Pay $ 5 or $ 6.", None),  # no TeX: prices
+    ("Escaped \\$ x^2 $ here.", None),
+    ("Code `$ x^2 $` here.", None),
+    ("Fine $x^2$.", None),
+])
+def test_tex_in_dollars_with_a_space_inside_is_text_with_a_warning(text: str, warned) -> None:
+    html, problems = render_env(text)
+    assert "katex" not in html or warned is None
+    assert [source for _, source, _ in problems] == ([warned] if warned else [])
+    if warned:
+        line = problems[0][0]
+        assert line == text.count("\n")
+        assert problems[0][2].startswith(f"the math '{warned}' is shown as written: a space "
+                                         "just inside a dollar makes it text here (Jupyter "
+                                         "would show math); write $x^2$.")
+
+
 def test_unconvertible_tex_is_shown_as_code() -> None:
     assert math(r"\begin{nosuchenv} x<y", True) == \
         '<code class="math display">\\begin{nosuchenv} x&lt;y</code>'
