@@ -232,3 +232,15 @@ def test_options_json_has_not_are_kept_as_a_notebook_file_holds_them(root: Path)
     doc, _ = read(root, "2024-05-01-p.py", "# ---\n# title: P\n# ---\n\n"
                                            "# %% a=b'xy' b={1: 2}\nx = 1\n")
     assert dict(doc.notebook.cells[0].metadata) == {"a": "xy", "b": {"1": 2}}
+
+
+def test_a_myst_header_without_its_extension_still_makes_code_cells(root: Path) -> None:
+    # MyST-NB's own documentation writes text_representation without `extension: .md`:
+    # read by extension alone, jupytext took it for plain Markdown and nothing ran
+    text = ("---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
+            "  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+            "# MyST\n\n```{code-cell} ipython3\nprint(1)\n```\n")
+    doc, _ = read(root, "2024-01-01-myst.md", text)
+    assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
+        ("markdown", "# MyST"), ("code", "print(1)")]
+    assert len(doc.cells) == 1 and "{code-cell}" not in doc.markdown

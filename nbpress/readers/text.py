@@ -75,8 +75,13 @@ def read_text_post(post: PostSource, text: str, fmt: str
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:  # by extension: jupytext detects the format, with its options, as it always does
-            nb = jupytext.reads(text, fmt=post.path.suffix.lstrip("."))
+        # By extension: jupytext detects the format, with its options, as it always does;
+        # but a MyST header without its 'extension:' (MyST-NB's own docs write them so) it
+        # reads as plain Markdown, whose {code-cell}s never run: MyST is said.
+        spec = "md:myst" if fmt == "myst" and post.path.suffix == ".md" else \
+            post.path.suffix.lstrip(".")
+        try:
+            nb = jupytext.reads(text, fmt=spec)
         except Exception as exc:  # jupytext raises many kinds for a malformed notebook
             where = re.search(r"at line (\d+)", str(exc))  # MyST's metadata errors say where
             raise PostError(f"jupytext cannot read this {fmt} notebook: {exc}.", path=post.path,
