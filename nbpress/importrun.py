@@ -92,8 +92,8 @@ def _read_doc(post_path: Path, root: Path):
     config = load_config(root)
     post = read_post(post_path, config, ZoneInfo(config.timezone))
     doc, _ = read_post_notebook(post, keep_comment=config.excerpt_separator)
-    kernel, _ = kernels.choose(post, kernels.requested(post, doc.notebook.metadata), config,
-                               functools.cache(kernels.installed_kernels))
+    wanted = kernels.requested(post, doc.notebook.metadata, bool(doc.cells))
+    kernel, _ = kernels.choose(post, wanted, config, functools.cache(kernels.installed_kernels))
     return kernels.assign(doc, kernel), config
 
 

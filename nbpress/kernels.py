@@ -65,14 +65,26 @@ def installed_kernels() -> dict[str, Kernel]:
     return found
 
 
-def requested(post: PostSource, metadata: Mapping[str, Any]) -> Kernel | None:
+# The usual kernel of a language jupytext finds a text notebook's chunks in (``{r}``)
+_LANGUAGE_KERNELS = {"r": "ir", "julia": "julia", "scala": "scala", "bash": "bash"}
+
+
+def requested(post: PostSource, metadata: Mapping[str, Any], has_code: bool = True
+              ) -> Kernel | None:
     """The kernel the post asks for: front matter ``jupyter.kernelspec``, else the notebook's
-    ``kernelspec``/``language_info``; None when it names none."""
+    ``kernelspec``/``language_info``, else — a text notebook with code (``has_code``) and no
+    kernelspec, such as RStudio's ``.Rmd`` with ``{r}`` chunks — one for the language
+    jupytext read its code in (``main_language``); None when it names none."""
     jupyter = post.front_matter.get("jupyter")
     spec = jupyter.get("kernelspec") if isinstance(jupyter, Mapping) else None
     if not isinstance(spec, Mapping):
         spec = metadata.get("kernelspec")
     if not isinstance(spec, Mapping) or not spec.get("name"):
+        found = metadata.get("jupytext")
+        language = str(found.get("main_language") or "") if isinstance(found, Mapping) else ""
+        if has_code and language and not Kernel(language=language).is_python:
+            name = _LANGUAGE_KERNELS.get(language.lower(), language.lower())
+            return Kernel(name, language, language)
         return None
     info = metadata.get("language_info")
     language = spec.get("language") or (info.get("name") if isinstance(info, Mapping) else "")

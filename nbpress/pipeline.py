@@ -234,7 +234,7 @@ def _read_one(post, config: SiteConfig, find_installed, reads: Reads | None = No
         from .readers import read_post_notebook  # (jupytext, nbformat: only when one is read)
 
         doc, found = read_post_notebook(post, keep_comment=config.excerpt_separator)
-        return doc, found, kernels.requested(post, doc.notebook.metadata)
+        return doc, found, kernels.requested(post, doc.notebook.metadata, bool(doc.cells))
 
     doc, found, wanted = kept_doc(reads, post, read)  # (its notebook unpacked when used)
     kernel, more = kernels.choose(post, wanted, config, find_installed)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -46,6 +47,22 @@ def test_requested_from_front_matter_then_notebook_metadata() -> None:
                              ).language == "python"
     assert kernels.requested(post(), {"kernelspec": {"name": "fastai"}}).language == ""
     assert kernels.requested(post(), {}) is None
+
+
+def test_a_text_notebook_without_kernelspec_asks_for_its_chunks_language(tmp_path) -> None:
+    # RStudio's default .Rmd: {r} chunks, no kernelspec; its R ran in python3 before
+    rmd = tmp_path / "2024-01-01-r.Rmd"
+    rmd.write_text('---\ntitle: "R Notebook"\noutput: html_notebook\n---\n\nText.\n\n'
+                   "```{r}\nplot(cars)\n```\n")
+    meta = jupytext.read(rmd).metadata
+    assert meta["jupytext"]["main_language"] == "R"
+    assert kernels.requested(post(), meta) == Kernel("ir", "R", "R")
+    assert kernels.requested(post(), meta, has_code=False) is None  # nothing to run
+    assert kernels.requested(post(), {"jupytext": {"main_language": "python"}}) is None
+    with pytest.raises(PostError) as info:
+        kernels.choose(post(), kernels.requested(post(), meta), config(tmp_path, ""),
+                       lambda: INSTALLED)
+    assert "the notebook's kernel 'ir' (R) is not installed here" in str(info.value)
 
 
 def test_the_site_kernel_runs_posts_that_name_none(tmp_path: Path) -> None:
