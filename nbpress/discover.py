@@ -42,8 +42,11 @@ def read_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
 
 
 def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.datetime:
+    """A front matter date in the site's timezone ``tz``: one with an offset of its own is
+    that moment there, as Jekyll shows it and dates its URL (23:30 -0700 is the next day in
+    New York); one without is taken as the site's time."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     try:
@@ -51,7 +54,7 @@ def _parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None) -> dt.da
     except ValueError:
         raise PostError(f"'date: {value}' is not a date.", path=path, line=line,
                         hint="Write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS +0000'.") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def _key_lines(front_matter_text: str) -> dict[str, int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import difflib
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -537,11 +538,11 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
     assert {p.url for p in posts} == jekyll
 
 
-def jekyll_build(blog: Path, into: Path) -> list[str]:
+def jekyll_build(blog: Path, into: Path, env: dict | None = None) -> list[str]:
     """Every file real Jekyll writes for ``blog`` (without make_site's posts/), by path."""
     shutil.rmtree(blog / "posts", ignore_errors=True)
     done = subprocess.run(["jekyll", "build", "-q", "-s", str(blog), "-d", str(into)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     return sorted(p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file())
 
@@ -606,6 +607,29 @@ def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_pat
         if name != "feed.xml":  # nbpress's own
             assert (out / name).read_bytes() == (tmp_path / "j" / name).read_bytes(), name
     assert not (out / "notes").exists()
+
+
+@pytest.mark.parametrize("timezone", ["America/New_York", None])
+def test_a_date_with_its_own_offset_is_dated_in_the_site_s_timezone(make_site, tmp_path,
+                                                                    timezone) -> None:
+    # 23:30 at -0700 is 02:30 the next day in New York, and 06:30 the next day in UTC (Jekyll
+    # on GitHub Pages): the URL's day is that one
+    config = "title: T\npermalink: /:year/:month/:day/:title/\n" + (
+        f"timezone: {timezone}\n" if timezone else "")
+    blog = make_site({"_config.yml": config, "_posts/2021-05-04-late.md":
+                      "---\ntitle: Late\ndate: 2021-05-04 23:30:00 -0700\n---\n"
+                      '{{ page.date | date: "%Y-%m-%d %H:%M %z" }}\n'}, tmp_path / "blog")
+    env = {**os.environ, "TZ": "UTC"}  # Jekyll without a timezone: the machine's, as on Pages
+    jekyll = jekyll_build(blog, tmp_path / "j", env)
+    import_site(blog, tmp_path / "new")
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    [page] = [name for name in jekyll if name.endswith(".html")]
+    assert page == "2021/05/05/late/index.html"
+    ours = Page.read(tmp_path / "new/_site" / page).plain
+    theirs = Page.read(tmp_path / "j" / page).plain
+    shown = "2021-05-05 02:30 -0400" if timezone else "2021-05-05 06:30 +0000"
+    assert shown in theirs and shown in ours
 
 
 def test_jekyll_post_names_and_urls() -> None:
