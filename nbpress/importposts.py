@@ -223,6 +223,7 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
         return post
     post.layout = str(front.get("layout") or "post")
     export = read_export(body, body_line)
+    post.look += kramdown_notes(body, body_line, export.is_export)
     added = _additions(front, config, date, title, post)
     if export.is_export:
         post.kind = "no-input export" if export.no_input else "exported notebook"
@@ -240,6 +241,54 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
         _store_run(export, written, (path, source, target), config, post)
     post.look.sort(key=lambda item: item[0])
     return post
+
+
+_KRAMDOWN = [  # kramdown's own syntax, which CommonMark shows as text: (pattern, what it is)
+    (re.compile(r"^\s*\{:\s*\.?toc\s*\}\s*$|^\s*[*-] TOC\s*$"), "kramdown's table of contents "
+     "({:toc}): nbpress's post layout has its own (toc: true)"),
+    (re.compile(r"\{:\s*[.#:\w][^}]*\}"), "a kramdown attribute list ({: .class}), shown as text"),
+    (re.compile(r"^\*\[[^\]]+\]:"), "a kramdown abbreviation (*[HTML]: …), shown as text"),
+    (re.compile(r"<\w[^>]*\smarkdown=[\"']?(1|block|span)"), "markdown=\"1\" inside HTML: "
+     "the Markdown inside it is shown as written; close the HTML before the Markdown"),
+]
+_HTML_BLOCK = re.compile(r"^ {0,3}<(div|svg|table|figure|section|details|center|p|ul|ol|dl"
+                         r"|blockquote|form|iframe)(?=[\s>/]|$)", re.I)
+
+
+def kramdown_notes(body: str, first: int, export: bool = False) -> list[tuple[int, str]]:
+    """(line, what) for what kramdown read and CommonMark does not: its own syntax, and an
+    HTML block with a blank line inside, which kramdown keeps whole and CommonMark ends at
+    the blank line (an <svg>'s later <text> elements then become paragraphs).  Lines in
+    code fences are not looked at; an export's attribute lines (removed) neither."""
+    notes, fence, block = [], "", None
+    lines = body.split("\n")
+    for number, line in enumerate(lines, first):
+        opening = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if fence or opening:
+            fence = "" if fence and line.strip().startswith(fence) else fence or opening.group(1)
+            continue
+        if block is not None:
+            name, start, blank = block
+            if re.search(rf"</{name}\s*>", line, re.I):
+                if blank:
+                    notes.append((start, f"an HTML <{name}> block with a blank line inside (to "
+                                         f"line {number}): Markdown ends it at the blank line, "
+                                         "kramdown did not; remove the blank lines inside it"))
+                block = None
+            elif not line.strip():
+                block = (name, start, True)
+            continue
+        what = next((what for pattern, what in _KRAMDOWN if pattern.search(line)), None)
+        if what and not (export and what.startswith("a kramdown attr")) \
+                and not (notes and notes[-1] == (number - 1, what)):  # (* TOC, then {:toc})
+            notes.append((number, what))
+        if line.startswith(": ") and number > first and lines[number - first - 1].strip():
+            notes.append((number, "a kramdown definition list (term, then ': definition'), "
+                                  "shown as text"))
+        found = _HTML_BLOCK.match(line)
+        if found and not re.search(rf"</{found.group(1)}\s*>", line, re.I):
+            block = (found.group(1).lower(), number, False)
+    return notes
 
 
 def _store_run(export: Export, written: Path, paths: tuple[Path, Path, Path],
