@@ -71,12 +71,45 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     return data, "".join(lines[end + 1:]), end + 2
 
 
+# fastpages' (nbdev 1's) front matter cell: "# Title", "> summary", then "- key: value" lines
+_FASTPAGES = re.compile(r"\A\s*# (?P<title>[^\n]+)\n(?:\s*> ?(?P<summary>[^\n]*)\n)?"
+                        r"(?P<items>(?:\s*\n)*(?:- [\w-]+: [^\n]*(?:\n|\Z)\s*)+)\Z")
+_FASTPAGES_KEYS = {"toc", "badges", "comments", "categories", "image", "hide", "author",
+                   "search_exclude", "permalink", "layout", "branch", "sticky_rank",
+                   "hide_binder_badge", "hide_colab_badge", "hide_github_badge",
+                   "hide_deepnote_badge", "hide_gitpod_badge", "description", "title"}
+
+
+def _fastpages(source: str) -> dict[str, Any] | None:
+    """The front matter of fastpages' first cell (``# Title``, ``> summary``, then only
+    ``- key: value`` lines, one of them a key fastpages knows); None for any other cell."""
+    found = _FASTPAGES.match(source)
+    if not found:
+        return None
+    items = [line[2:].partition(": ") for line in found.group("items").split("\n")
+             if line.startswith("- ")]
+    if not any(key in _FASTPAGES_KEYS for key, _, _ in items):
+        return None
+    front: dict[str, Any] = {"title": found.group("title").strip()}
+    if found.group("summary"):
+        front["description"] = found.group("summary").strip()
+    for key, _, value in items:
+        try:
+            front[key] = _load_yaml(value) if value.strip() else ""
+        except yaml.YAMLError:
+            front[key] = value.strip()
+    return front
+
+
 def cell_front_matter(cell: Any, path: Path) -> tuple[dict[str, Any], str] | None:
     """(front matter, the rest of the cell) when a notebook's first Markdown cell opens with
     a ``---`` YAML block, as Quarto reads one (a rule and text are not: the block must be a
-    mapping); else None."""
+    mapping), or is fastpages' front matter cell (``_fastpages``); else None."""
     source = cell.get("source", "") if cell.get("cell_type") == "markdown" else ""
     source = "".join(source) if isinstance(source, list) else str(source)
+    fastpages = _fastpages(source) if source.lstrip().startswith("# ") else None
+    if fastpages is not None:
+        return fastpages, ""
     if not source.lstrip().startswith("---"):
         return None
     try:

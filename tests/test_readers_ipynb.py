@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import nbformat
+import pytest
 
 from nbpress.config import load_config
 from nbpress.discover import read_post
@@ -120,3 +121,30 @@ def test_a_first_markdown_cell_with_rules_around_text_is_not_front_matter(root: 
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
     assert post.title == "The title"
     assert [c.source for c in read_post_notebook(post)[0].notebook.cells] == [text]
+
+
+def test_fastpages_front_matter_cell(root: Path) -> None:
+    cell = ("# Fastpages Post\n> A summary.\n\n- toc: true\n- badges: true\n"
+            "- categories: [jupyter, fastai]\n- image: images/chart.png")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell),
+                                         nbformat.v4.new_markdown_cell("Body.")])
+    path = root / "posts" / "2020-02-20-fp.ipynb"
+    nbformat.write(nb, path)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert (post.title, post.description, post.toc, post.categories, post.image) == (
+        "Fastpages Post", "A summary.", True, ("jupyter", "fastai"), "images/chart.png")
+    assert [c.source for c in read_post_notebook(post)[0].notebook.cells] == ["Body."]
+
+
+@pytest.mark.parametrize("cell", [
+    "# A title\n> A quote.\n\n- first: a list of things\n- second: more",  # no fastpages key
+    "# A title\n\nSome text.\n\n- toc: true",
+    "# A title\n> A quote.",
+])
+def test_a_first_cell_that_only_looks_like_fastpages_is_content(root: Path, cell: str) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell)])
+    path = root / "posts" / "2020-02-20-fp.ipynb"
+    nbformat.write(nb, path)
+    post = read_post(path, load_config(root), ZoneInfo("UTC"))
+    assert post.title == "A title" and not post.description
+    assert [c.source for c in read_post_notebook(post)[0].notebook.cells] == [cell]
