@@ -175,7 +175,13 @@ class _Run:
                            "\n".join(line for line in tail if "without encryption" not in line))
 
     def _raised(self, exc) -> ExecutionError:
-        name = getattr(exc, "ename", "Error")
+        outputs = self.nb.cells[self.index + self.shift].get("outputs", []) \
+            if self.index is not None else []
+        shown = [o for o in outputs if o.get("output_type") == "error"]
+        name, evalue = getattr(exc, "ename", "Error"), getattr(exc, "evalue", "") or ""
+        if name in ("NoneType", "Error", "", None) and shown:  # a display formatter failed:
+            # the kernel's reply names no exception; the error outputs it printed do
+            name, evalue = shown[-1].get("ename") or name, shown[-1].get("evalue") or evalue
         hint = ("Fix the code, or add tags=[\"raises-exception\"] to the cell's fence if the "
                 "error is meant to be shown.")
         if name == "StdinNotImplementedError":
@@ -184,10 +190,10 @@ class _Run:
             hint = (f"The kernel reached memory_limit ({self.config.execute.memory_limit}): use "
                     "less memory, or raise [tool.nbpress.execute] memory_limit.")
         else:
-            hint = _cause_hint(name, strip_ansi(getattr(exc, "evalue", "") or "")) or hint
-        trace = "\n".join(self.nb.cells[self.index + self.shift].get("outputs", [{}])[-1]
-                          .get("traceback", [])) if self.index is not None else str(exc)
-        value = strip_ansi(getattr(exc, "evalue", "") or "").strip().rstrip(".")
+            hint = _cause_hint(name, strip_ansi(evalue)) or hint
+        trace = "\n".join((shown or outputs or [{}])[-1].get("traceback", [])) \
+            if self.index is not None else str(exc)
+        value = strip_ansi(evalue).strip().rstrip(".")
         return _cell_error(self.doc, self.index, f"the code raised {name}"
                            + (f": {value}." if value else "."), hint, trace or str(exc))
 

@@ -92,6 +92,28 @@ def test_an_exception_names_the_failing_line_of_the_file(tmp_path: Path) -> None
 
 
 @pytest.mark.kernel
+def test_a_display_that_fails_names_its_exception(tmp_path: Path) -> None:
+    # IPython's formatter raises while showing the value: the kernel's reply names no
+    # exception ("NoneType: None"), the error output it printed does
+    doc, config = doc_of(tmp_path, """\
+        ---
+        title: T
+        ---
+        ```python
+        from IPython.display import Image
+        Image("missing.png")
+        ```
+        """)
+    with pytest.raises(ExecutionError) as info:
+        execute(doc, config)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'posts/2024-01-01-run.md'}:4 (cell 1): the code "
+                              "raised FileNotFoundError: No such file or directory: "
+                              "'missing.png'. The post reads a file that is not there")
+    assert "NoneType" not in message and "FileNotFoundError" in message.split("\n", 1)[1]
+
+
+@pytest.mark.kernel
 def test_a_cell_over_the_timeout_is_stopped(tmp_path: Path) -> None:
     doc, config = doc_of(tmp_path, """\
         ---
