@@ -106,6 +106,16 @@ def test_comment_opened_mid_line_swallows_following_fence(root: Path) -> None:
     assert "Before" in doc.markdown and "after." in doc.markdown
 
 
+def test_a_comment_never_closed_hides_the_rest_with_a_warning(root: Path) -> None:
+    doc, warnings = read(root, "Para.\n\nText <!-- a note <!-- --> then\n\n<!-- opened here\n\n"
+                               "## Heading\n\n```python\nprint(1)\n```\n\nLast.\n")
+    assert code_sources(doc) == [] and "Last." not in all_text(doc)
+    line = file_line(root, "<!-- opened here")
+    assert warnings == [f"posts/2024-01-02-p.md:{line}: warning: this HTML comment "
+                        "'<!--' is never closed: everything after it, to the end of the post "
+                        "(code cells too), is hidden; close it with '-->'."]
+
+
 def test_comment_syntax_in_inline_code_is_kept(root: Path) -> None:
     doc, _ = read(root, "Write `<!--` to open a comment.\n")
     assert "Write `<!--` to open a comment." in doc.markdown

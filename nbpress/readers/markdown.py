@@ -121,7 +121,7 @@ class _Scanner:
 
     def block(self, start: int, stop: int, in_region: bool = False) -> None:
         """Scan lines ``start`` to ``stop``; inside a region no fence runs."""
-        in_comment = False
+        in_comment, opened = False, 0
         i = start
         while i < stop:
             line = self.lines[i]
@@ -136,9 +136,16 @@ class _Scanner:
             elif fence:
                 i = self.fence(i, stop, fence, in_region) + 1
             else:
+                was = in_comment
                 text, in_comment = _strip_comments(line, in_comment, self.keep)
+                opened = i if in_comment and (not was or "-->" in line) else opened
                 self.doc.append(text if text.strip() or not line.strip() else "")
                 i += 1
+        if in_comment:  # Markdown hides the rest too; said, so that it is not lost silently
+            self.warnings.append(BuildWarning(
+                "this HTML comment '<!--' is never closed: everything after it, to the end of "
+                "the post (code cells too), is hidden; close it with '-->'.", self.path,
+                self.line_offset + opened))
 
     def region(self, i: int, match: re.Match) -> bool:
         """A jupytext region opened at line ``i``; False when it is never closed."""
