@@ -22,7 +22,7 @@ from .citations import citations_plugin, mark_references, place_references, refe
 from .csl import csl_plugin, styled_references
 from .crossref import REFERENCES, TARGETS, crossref_plugin, number_references, \
     quarto_equation_labels
-from .errors import BuildWarning, PostError
+from .errors import BuildWarning, PostError, PostErrors, each_error
 from .fences import FENCE_PROBLEMS
 from .interactive import saved_widgets, widget_state
 from .liquid import resolve
@@ -175,10 +175,32 @@ def _prose(result: ExecResult, config: SiteConfig, variables: Mapping[str, Any],
             "so its dependencies could not be recorded: a change to its data will not make it "
             "run again; use --refresh.", post.path))
     blanked: list | None = [] if wants_blank(post.front_matter) else None
-    markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
-                       line_offset=post.body_line, includes=config.root / "_includes",
-                       blanked=blanked)
+    try:
+        markdown = resolve(markdown, site=variables, page=page, links=links, path=post.path,
+                           line_offset=post.body_line, includes=config.root / "_includes",
+                           blanked=blanked)
+    except PostError as exc:
+        if post.path.suffix != ".ipynb":
+            raise
+        raise _in_cells(exc, result) from None
     return markdown, files, warnings + blanked_warning(blanked or [], post.path)
+
+
+def _in_cells(exc: PostError, result: ExecResult) -> PostError:
+    """Liquid mistakes in an ``.ipynb``, whose joined document's lines are no lines of the
+    file, named by the Markdown cell they are in instead."""
+    post, cells = result.doc.post, result.notebook.cells
+    found = []
+    for error in each_error(exc):
+        line = error.location.line
+        at = joined_cell_at(cells, line - post.body_line) \
+            if error.location.path == post.path and line else None
+        if at is None:
+            found.append(error)
+            continue
+        found.append(PostError(f"in {cell_title(cells[at])}: {error.message}", path=post.path,
+                               hint=error.hint, detail=error.detail))
+    return found[0] if len(found) == 1 else PostErrors(found)
 
 
 def _execution(result: ExecResult) -> Execution:

@@ -391,3 +391,31 @@ def test_cell_attachments_become_files_with_baseurl() -> None:
     assert srcs == ["/blog/2024/01/02/the-post_files/the-post_0_image.png",
                     "/blog/2024/01/02/the-post_files/the-post_1_image.png"]
     assert [url for url, _ in rendered.local_links] == srcs  # checked like any local image
+
+
+def test_a_liquid_mistake_in_a_notebook_names_its_markdown_cell(tmp_path: Path) -> None:
+    # an .ipynb's Markdown is joined: its document's lines are no lines of the file
+    from zoneinfo import ZoneInfo
+
+    from nbpress.config import load_config
+    from nbpress.discover import read_post
+    from nbpress.errors import PostErrors
+    from nbpress.readers import read_post_notebook
+
+    (tmp_path / "posts").mkdir()
+    cells = [nbformat.v4.new_markdown_cell(f"# Title\n\nParagraph {n}.") for n in range(5)]
+    cells += [nbformat.v4.new_markdown_cell("Intro.\n\nBad: {{ site.titel }}"),
+              nbformat.v4.new_markdown_cell("Also {{ page.nope }} here.")]
+    path = tmp_path / "posts" / "2024-01-01-nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    config = load_config(tmp_path)
+    doc, _ = read_post_notebook(read_post(path, config, ZoneInfo("UTC")))
+    with pytest.raises(PostErrors) as info:
+        render_post(ExecResult(doc=doc, notebook=doc.notebook, seconds=0.0), config=config,
+                    variables={"title": "T"}, links={}, site_references={})
+    first, second = info.value.errors
+    assert (first.location.path, first.location.line) == (path, None)
+    assert first.message == ("in the Markdown cell that begins 'Intro.': unknown Liquid "
+                             "variable '{{ site.titel }}' (titel is not defined).")
+    assert second.message.startswith("in the Markdown cell that begins 'Also {{ page.nope }} "
+                                     "here.': unknown Liquid variable '{{ page.nope }}'")
