@@ -187,8 +187,12 @@ def cell_options(source: str) -> CellOptions:
 
 
 def cell_tags(cell: Any) -> list[str]:
-    """The cell's tags in nbpress's spelling, with those its flags and options mean."""
-    tags = [TAG_ALIASES.get(str(t), str(t)) for t in cell.get("metadata", {}).get("tags", [])]
+    """The cell's tags in nbpress's spelling, with those its flags and options mean (and the
+    classic notebook's "Hide input" extension's ``hide_input: true`` metadata, which its
+    nbconvert template honours: ``remove-input``)."""
+    metadata = cell.get("metadata", {})
+    tags = [TAG_ALIASES.get(str(t), str(t)) for t in metadata.get("tags", [])]
+    tags += ["remove-input"] if metadata.get("hide_input") is True else []
     return list(dict.fromkeys(tags + list(cell_options(cell.get("source", "")).tags)))
 
 

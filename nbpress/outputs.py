@@ -239,6 +239,9 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     """The output's best representation; each type it has that nbpress cannot show is noted."""
     data = item.output.get("data", {})
     chosen = next((mime for mime in RENDERERS if mime in data), None)
+    picture = chosen if chosen in IMAGE_TYPES else None
+    if picture and "text/latex" in data:  # LaTeX before a picture of it (SymPy gives both),
+        chosen = "text/latex"  # as nbconvert and JupyterLab choose
     used = interactive.USES.get(chosen or "", ())
     dropped = item.output.get("metadata", {}).get("nbpress_dropped", {})  # client.DROPPED
     for mime, why in dropped.items() if isinstance(dropped, dict) else ():
@@ -250,6 +253,8 @@ def _rich(item: _Rich, ctx: CellContext, notes: dict[str, str]) -> Shown:
     if chosen is None:
         return Shown("")
     shown = RENDERERS[chosen](chosen, data[chosen], item, ctx)
+    if picture and chosen == "text/latex" and shown.notes:  # KaTeX cannot: the picture of it
+        shown = RENDERERS[picture](picture, data[picture], item, ctx)
     for note in shown.notes:
         notes.setdefault(note, note)
     return shown

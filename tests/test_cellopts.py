@@ -49,6 +49,14 @@ def test_underscore_tags_are_the_jupyter_book_tags(tag: str, meant: str) -> None
     assert cell_tags(cell) == ["parameters", meant]
 
 
+def test_the_hide_input_extension_s_metadata_removes_the_input() -> None:
+    doc = doc_of("print(1)", "print(2)")
+    doc.notebook.cells[1].metadata["hide_input"] = True
+    doc.notebook.cells[2].metadata["hide_input"] = False
+    new, _ = normalise(doc)
+    assert [c.metadata.get("tags", []) for c in new.notebook.cells[1:]] == [["remove-input"], []]
+
+
 def test_tags_already_in_nbpress_spelling_are_unchanged() -> None:
     doc = doc_of("x = 1", tags=[["hide-input", "thebe-init"]])
     new, warnings = normalise(doc)

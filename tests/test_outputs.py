@@ -53,6 +53,18 @@ def test_svg_over_png_over_html_over_text() -> None:
     assert "<b>h</b>" not in html and ">t<" not in html
 
 
+def test_latex_over_a_picture_of_it_unless_katex_cannot() -> None:
+    # SymPy's results carry text/latex and a PNG of it: nbconvert and JupyterLab show LaTeX
+    sympy = {"image/png": b64(png(20, 10)), "text/latex": "$\\displaystyle x^{2} + 1$",
+             "text/plain": "x**2 + 1"}
+    html, files = outputs_html(new_output("execute_result", data=sympy, execution_count=1))
+    assert files == [] and 'class="output latex"' in html and "katex" in html
+    broken = {**sympy, "text/latex": "$\\frac{x$"}
+    html, files = outputs_html(new_output("execute_result", data=broken, execution_count=1))
+    assert [f.path for f in files] == ["2024/01/02/post_files/post_3_0.png"]
+    assert "latex" not in html
+
+
 @pytest.mark.parametrize("data, expected", [
     ({"image/png": "PNG", "image/jpeg": "JPEG", "text/html": "<i>h</i>"}, "png"),
     ({"image/jpeg": "JPEG", "text/html": "<i>h</i>", "text/plain": "t"}, "jpg"),
