@@ -244,3 +244,15 @@ def test_a_myst_header_without_its_extension_still_makes_code_cells(root: Path) 
     assert [(c.cell_type, c.source) for c in doc.notebook.cells] == [
         ("markdown", "# MyST"), ("code", "print(1)")]
     assert len(doc.cells) == 1 and "{code-cell}" not in doc.markdown
+
+
+def test_a_myst_kernelspec_without_display_name_is_read_with_lines_in_place(root: Path) -> None:
+    # MyST-NB's docs write `kernelspec: {name: python3}`; nbformat requires a display_name
+    text = ("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n---\n\n# Hiding\n\n"
+            "```{code-cell}\nprint(1)\n```\n\n```{code-cell}\nprint(2)\n```\n")
+    doc, warnings = read(root, "2024-01-01-h.md", text)
+    assert [c.source for c in doc.notebook.cells if c.cell_type == "code"] == [
+        "print(1)", "print(2)"]
+    lines = text.split("\n")
+    assert [lines[cell.line] for cell in doc.cells] == ["print(1)", "print(2)"]
+    assert warnings == []

@@ -9,6 +9,7 @@ the code cells keep the file's lines, as the plain Markdown reader does.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from typing import Any, Sequence
@@ -66,6 +67,27 @@ def nested_directives(text: str) -> list[int]:
     return found
 
 
+def _named_kernel(text: str, post: PostSource) -> str:
+    """A MyST header whose ``kernelspec`` has no ``display_name`` (MyST-NB's own docs write
+    ``kernelspec: {name: python3}``; nbformat, which jupytext validates with, requires one)
+    given its name as one, the header rewritten as one JSON line so that every line after it
+    stays where it is; any other text as it is."""
+    from ..frontmatter import split_front_matter
+
+    if "kernelspec" not in text or "display_name" in text.split("\n---", 1)[0]:
+        return text
+    try:
+        header, body, body_line = split_front_matter(text, post.path)
+    except PostError:
+        return text  # jupytext says what is wrong
+    spec = header.get("kernelspec")
+    if not isinstance(spec, dict) or not spec.get("name") or "display_name" in spec:
+        return text
+    header["kernelspec"] = {**spec, "display_name": str(spec["name"])}
+    lines = json.dumps(json_safe(header)) + "\n" * (body_line - 4)  # "---", it, …, "---"
+    return f"---\n{lines}\n---\n{body}"
+
+
 def read_text_post(post: PostSource, text: str, fmt: str
                    ) -> tuple[NotebookDoc, list[BuildWarning]]:
     """A text notebook in jupytext format ``fmt`` → notebook and one Markdown document.
@@ -81,7 +103,7 @@ def read_text_post(post: PostSource, text: str, fmt: str
         spec = "md:myst" if fmt == "myst" and post.path.suffix == ".md" else \
             post.path.suffix.lstrip(".")
         try:
-            nb = jupytext.reads(text, fmt=spec)
+            nb = jupytext.reads(_named_kernel(text, post) if fmt == "myst" else text, fmt=spec)
         except Exception as exc:  # jupytext raises many kinds for a malformed notebook
             where = re.search(r"at line (\d+)", str(exc))  # MyST's metadata errors say where
             raise PostError(f"jupytext cannot read this {fmt} notebook: {exc}.", path=post.path,
