@@ -11,7 +11,6 @@ page, its ``og:image`` and its JSON-LD then point at a real file.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import mimetypes
 import re
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .model import OutputFile
+from .media import base64_bytes
 
 # A reference where an image's URL goes: ![alt](attachment:x.png) or <img src="attachment:x.png">.
 _REFERENCE = re.compile(r"(\]\(\s*<?|\bsrc\s*=\s*[\"']?)attachment:([^\s)\"'<>]+)")
@@ -38,7 +38,7 @@ def _data(mime: str, value: Any) -> bytes | None:
     """The attachment's bytes: base64, or (SVG as some tools write it) the text itself."""
     text = "".join(value) if isinstance(value, list) else str(value)
     try:
-        return base64.b64decode(text, validate=True)
+        return base64_bytes(text)
     except (binascii.Error, ValueError):
         return text.encode() if mime == "image/svg+xml" and text.lstrip().startswith("<") else None
 

@@ -12,7 +12,6 @@ light image.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import copy
 import html
@@ -22,6 +21,7 @@ from typing import Any
 
 from .darkfig_kernel import MIME
 from .model import OutputFile
+from .media import base64_bytes
 
 DARK_MEDIA = "(prefers-color-scheme: dark)"
 _SOURCE = re.compile(r'<source\b[^>]*\bdata-scheme="dark"[^>]*>')
@@ -49,7 +49,7 @@ def dark_file(output: dict, light_path: str) -> tuple[OutputFile | None, str]:
         return None, ""
     text = "".join(value) if isinstance(value, list) else str(value)
     try:
-        raw = base64.b64decode(text, validate=True)
+        raw = base64_bytes(text)
     except (binascii.Error, ValueError):
         return None, (f"a figure's dark rendering ({MIME}) is not valid base64 data, so the "
                       "page shows only its light image; the notebook may be damaged.")

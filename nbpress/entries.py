@@ -33,6 +33,7 @@ from .errors import CacheDamaged, NbpressError
 from .fsutil import replace_dir
 from .model import CACHE_DIR
 from .nbnode import nbformat_copy
+from .media import base64_bytes
 
 FORMAT = 2  # 2: Python's minor version (not its patch release) in the key
 BLOB_MIMES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg",
@@ -177,7 +178,7 @@ def _extract_blobs(nb: Any, blobs: Path) -> None:
                 text = "".join(value) if isinstance(value, list) else value
                 try:
                     raw = text.encode() if mime == "image/svg+xml" else \
-                        base64.b64decode(text, validate=True)
+                        base64_bytes(text)
                 except (binascii.Error, ValueError):  # not an image: kept inline, and
                     continue  # rendering warns that it is not shown (outputs._image)
                 digest = hashlib.sha256(raw).hexdigest()

@@ -10,6 +10,7 @@ from its header, so every ``<img>`` nbpress writes has its width and height.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import struct
@@ -81,3 +82,10 @@ def size_attributes(meta: dict, natural: tuple[int, int] | None) -> str:
         width, height = natural
     return "".join(f' {k}="{round(v)}"' for k, v in (("width", width), ("height", height))
                    if v is not None)
+
+
+def base64_bytes(text: str) -> bytes:
+    """The bytes of a notebook's base64 data; line breaks in it (Colab and older Jupyter wrap
+    it at 76 characters) are not mistakes.  ``binascii.Error`` for anything else."""
+    return base64.b64decode("".join(text.split()), validate=True)
+

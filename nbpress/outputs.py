@@ -11,7 +11,6 @@ height; a ``fig-cap``/``label`` option (cellopts) makes them a ``<figure>``.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import html
 import itertools
@@ -22,7 +21,7 @@ from typing import Any, Callable, NamedTuple
 
 from . import darkfig, interactive
 from .cellopts import CellOptions, cell_options, cell_tags
-from .media import image_size, size_attributes
+from .media import base64_bytes, image_size, size_attributes
 from .markdown import MATH_PROBLEMS, highlight, mathml
 from .model import CUT_MARK, OutputFile
 
@@ -141,7 +140,7 @@ def _joined(value: Any) -> str:
 def _image(mime: str, value: Any, item: _Rich, ctx: CellContext) -> Shown:
     text = _joined(value)
     try:
-        raw = text.encode() if mime == "image/svg+xml" else base64.b64decode(text, validate=True)
+        raw = text.encode() if mime == "image/svg+xml" else base64_bytes(text)
     except (binascii.Error, ValueError):
         return Shown("", notes=(f"an {mime} output is not valid base64 data, so it is not "
                                 "shown; the notebook may be damaged.",))
