@@ -95,9 +95,10 @@ def _fastpages(source: str) -> dict[str, Any] | None:
         front["description"] = found.group("summary").strip()
     for key, _, value in items:
         try:
-            front[key] = _load_yaml(value) if value.strip() else ""
+            loaded = _load_yaml(value) if value.strip() else ""
         except yaml.YAMLError:
-            front[key] = value.strip()
+            loaded = value.strip()
+        front[key] = value.strip() if isinstance(loaded, dict) else loaded  # ("a: b" is text)
     return front
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NbpressError
-from .importposts import PostReport, import_post, jekyll_post_name
+from .importposts import PostReport, import_notebook, import_post, jekyll_post_name
 
 # _config.yml keys with the same meaning in [tool.nbpress] (config.py), with their type.
 CONFIG_KEYS = {"title": str, "description": str, "url": str, "baseurl": str, "permalink": str,
@@ -170,7 +170,7 @@ def _site_files(source: Path, target: Path, report: ImportReport,
     names of _config.yml's ``exclude``, which Jekyll does not publish."""
     for top in sorted(source.iterdir(), key=lambda p: p.name):
         name = top.name
-        if name in _SKIPPED or name == "_posts" or name.startswith("."):
+        if name in _SKIPPED or name in ("_posts", "_notebooks") or name.startswith("."):
             continue  # never walked: vendor/ or node_modules/ can hold 100,000 files
         reason = _NOT_CARRIED.get(name) or _RESERVED.get(name) or (
             "a Jekyll collection or folder nbpress does not read"
@@ -232,6 +232,16 @@ def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportRep
             continue
         post = import_post(path, source, target, config, names)
         report.posts.append(post)
+    notebooks = source / "_notebooks"  # fastpages' notebook posts, and the files they show
+    for path in sorted(notebooks.rglob("*")) if notebooks.is_dir() else []:
+        rel = path.relative_to(notebooks)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix == ".ipynb" and path.parent == notebooks:
+            if jekyll_post_name(path.name) is not None:
+                report.posts.append(import_notebook(path, source, target, config, names))
+        elif path.suffix != ".ipynb":  # beside the posts, where their pages expect them
+            _copy_file(path, target / "posts" / rel)
     _layouts(target, report)
 
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from .discover import split_front_matter
 from .errors import NbpressError, PostError
-from .importrun import IMAGE_MIMES, store_import
+from .importrun import IMAGE_MIMES, store_import, store_notebook_import
 from .liquidcompat import FRONT_MATTER_KEY, OUTPUT_TAG
 from .nbexport import ATTRIBUTE_LINE, Export, read_export
 from .permalink import expand, slugify
@@ -50,7 +50,7 @@ class PostReport:
         """Its part of the import report."""
         head = f"{self.source} → {self.target} ({self.kind}"
         head += f", {self.outputs} output(s) imported)" if self.kind == "exported notebook" \
-            else ")"
+            or self.kind.startswith("fastpages") else ")"
         out = [head]
         if self.removed:
             out.append("  removed: " + "; ".join(f"line {n} {what}" for n, what in self.removed))
@@ -240,6 +240,47 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
     if post.kind != "no-input export":
         _store_run(export, written, (path, source, target), config, post)
     post.look.sort(key=lambda item: item[0])
+    return post
+
+
+def import_notebook(path: Path, source: Path, target: Path, config: dict[str, Any],
+                    names: set[str]) -> PostReport:
+    """A fastpages notebook (``_notebooks/YYYY-MM-DD-title.ipynb``, which fastpages turned
+    into a post when it built) as an ``.ipynb`` post, keeping the URL fastpages gave it and
+    its own outputs as its imported run (it builds without a kernel until its code changes)."""
+    import json
+
+    from .frontmatter import cell_front_matter
+
+    date, title, _ = jekyll_post_name(path.name) or (dt.date.today(), path.stem, "")
+    name = _target_name(date, title, names).removesuffix(".md") + ".ipynb"
+    rel = path.relative_to(source).as_posix()
+    post = PostReport(rel, f"posts/{name}", "fastpages notebook")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = nb.get("cells") or []
+    found = cell_front_matter(cells[0], path) if cells else None
+    front = found[0] if found else {}
+    if not front.get("permalink") and jekyll_slug(str(front.get("slug") or title)) != \
+            slugify(str(front.get("slug") or Path(name).stem[11:])):
+        url = jekyll_url(front, config, date, title)
+        if found:  # fastpages' front matter cell: one more "- key: value" line
+            lines = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) \
+                else cells[0]["source"]
+            cells[0]["source"] = lines.rstrip("\n") + f"\n- permalink: {url}"
+        else:
+            cells.insert(0, {"cell_type": "raw", "metadata": {},
+                             "source": f"---\npermalink: {json.dumps(url)}\n---"})
+            nb["cells"] = cells
+        post.look.append((0, f"its file name gives the URL {url} in fastpages; 'permalink' "
+                             "added to keep it"))
+    written = target / "posts" / name
+    written.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        code, post.outputs = store_notebook_import(written, target, rel)
+    except NbpressError as exc:
+        post.look.append((0, f"outputs not imported: {exc.message}"))
+    else:
+        post.kind += f", {code} code cell(s)" if code else ""
     return post
 
 

@@ -124,4 +124,17 @@ def store_import(post_path: Path, root: Path, cells: list[Cell], images: Mapping
     return len(doc.cells), stored, unmatched
 
 
-__all__ = ["store_import", "cell_outputs"]
+def store_notebook_import(post_path: Path, root: Path, source: str) -> tuple[int, int]:
+    """Store an imported ``.ipynb``'s own outputs (a fastpages notebook, run by its author)
+    as its run, keyed as a build keys it; return its code cells and outputs stored."""
+    doc, config = _read_doc(post_path, root)
+    if not doc.cells:
+        return 0, 0
+    nb = nbformat_copy(doc.notebook)
+    stored = sum(len(c.get("outputs", [])) for c in nb.cells if c.cell_type == "code")
+    store(root, post_path.stem, nb, key=cache_key(doc, config), seconds=0.0, python="",
+          files={}, packages={}, imported_from=source)
+    return len(doc.cells), stored
+
+
+__all__ = ["store_import", "store_notebook_import", "cell_outputs"]

@@ -8,6 +8,7 @@ import base64
 import difflib
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -642,6 +643,46 @@ def test_what_kramdown_read_and_commonmark_shows_as_text_is_reported() -> None:
         (17, "a kramdown definition list"), (19, "a kramdown abbreviation"),
         (21, 'markdown="1" inside HTML'), (25, "an HTML <div> block with a blank line inside")]
     assert kramdown_notes("Text.\n{: .full-width }\n", 1, export=True) == []  # (removed)
+
+
+def test_fastpages_notebooks_are_posts_with_their_own_outputs(make_site, tmp_path) -> None:
+    # fastpages turned _notebooks/*.ipynb into posts when it built: they are the blog's
+    import json
+
+    import nbformat
+
+    chart = base64.b64encode(png_bytes(30, 20)).decode()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Fitting a Line\n\n> With numpy.\n- toc: true\n"
+                                      "- categories: [numpy]\n- badges: true"),
+        nbformat.v4.new_markdown_cell("Our logo: ![logo](my_icons/logo.png)"),
+        nbformat.v4.new_code_cell("#hide\nimport numpy as np"),
+        nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": "\n".join(  # wrapped, as Colab writes it
+                chart[i:i + 76] for i in range(0, len(chart), 76)), "text/plain": "<Figure>"})])])
+    blog = make_site({"_config.yml": "title: T\npermalink: /:title/\n",
+                      "_notebooks/2020-02-20-Fitting-A-Line.ipynb": nbformat.writes(nb),
+                      "_notebooks/my_icons/logo.png": png_bytes(8, 8)}, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    [post] = report.posts
+    assert (post.source, post.target, post.kind, post.outputs) == (
+        "_notebooks/2020-02-20-Fitting-A-Line.ipynb", "posts/2020-02-20-fitting-a-line.ipynb",
+        "fastpages notebook, 2 code cell(s)", 1)
+    assert "_notebooks" not in " ".join(report.not_carried)
+    first = json.loads((tmp_path / "new/posts/2020-02-20-fitting-a-line.ipynb").read_text())
+    assert "".join(first["cells"][0]["source"]).endswith("- permalink: /Fitting-A-Line/")
+    explain = run_build("--root", str(tmp_path / "new"), "--explain")
+    assert ("posts/2020-02-20-fitting-a-line.ipynb: imported from _notebooks/2020-02-20-"
+            "Fitting-A-Line.ipynb (not executed), up to date") in explain.stderr
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0 and "executing" not in result.stderr, result.stderr
+    page = Page.read(tmp_path / "new/_site/Fitting-A-Line/index.html")
+    assert page.all("title")[0].text.startswith("Fitting a Line")
+    assert "toc: true" not in page.plain and "import numpy" not in page.plain
+    for img in page.imgs:  # (a relative one from the page's folder)
+        src = posixpath.normpath(posixpath.join("/Fitting-A-Line/", img["src"]))
+        assert (tmp_path / "new/_site" / src.lstrip("/")).is_file(), img["src"]
+    assert len(page.imgs) == 2
 
 
 def test_jekyll_post_names_and_urls() -> None:

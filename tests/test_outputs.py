@@ -119,6 +119,16 @@ def test_png_file_name_src_and_size() -> None:
                    "loading": "lazy"}
 
 
+def test_base64_wrapped_in_lines_is_an_image() -> None:
+    # Colab and older Jupyter wrap an image's base64 at 76 characters
+    data = png(64, 48)
+    text = b64(data)
+    wrapped = "\n".join(text[i:i + 76] for i in range(0, len(text), 76)) + "\n"
+    html, files = outputs_html(new_output("display_data", data={"image/png": wrapped}))
+    assert files == [OutputFile("2024/01/02/post_files/post_3_0.png", data)]
+    assert Page(html).imgs[0]["width"] == "64"
+
+
 def test_image_src_without_baseurl() -> None:
     html, _ = outputs_html(new_output("display_data", data={"image/png": b64(png(1, 1))}),
                            baseurl="")
