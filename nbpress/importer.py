@@ -40,6 +40,9 @@ _RESERVED = {"posts": "nbpress keeps its posts there; move these files into anot
              "templates": "nbpress reads its theme's templates there (jinja2, not Liquid)",
              "pyproject.toml": "the new site's settings are written there from _config.yml"}
 _NOT_CARRIED = {"_layouts": "the theme's layouts (nbpress uses its own templates/)",
+                "_pages": "pages kept apart by _config.yml's include: (fastpages' about.md, "
+                          "search, tags); move those you want to the site's root: a page's "
+                          "permalink: keeps its URL (nbpress makes its own search, tags, 404)",
                 "_sass": "Sass sources (nbpress's theme has its own CSS in assets/)",
                 "_plugins": "Ruby plugins", "_drafts": "drafts (move them to posts/ with "
                                                       "'draft: true' to keep them)"}
