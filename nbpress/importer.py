@@ -13,6 +13,7 @@ moved into place at the end, and an existing NEW_ROOT is never touched.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from importlib.resources import files
@@ -188,11 +189,26 @@ def _site_files(source: Path, target: Path, report: ImportReport,
         for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
             rel = path.relative_to(source)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                if name not in _COPIED_SPECIAL and _lists_posts(path):
+                    report.not_carried.append(
+                        f"{rel.as_posix()} — a page listing the posts with Liquid (site.posts, "
+                        "paginator): nbpress makes its own home page, archive and tag pages; "
+                        "not copied")
+                    continue
                 _copy_file(path, target / _page_name(path, rel, source))
                 report.copied += 1
                 static |= _static(path, rel, report)
         if static and name not in _COPIED_SPECIAL + ("assets",) and name not in excluded:
             report.static.append(name)  # published as it is (assets/ is already)
+
+
+def _lists_posts(path: Path) -> bool:
+    """Whether the file is a page whose Liquid lists the site's posts (a Jekyll home page or
+    archive: nbpress's pages have no site.posts in Liquid, the theme's templates make them)."""
+    if path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
+        return False
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return text.startswith("---") and bool(re.search(r"\bsite\.posts\b|\bpaginator\.", text))
 
 
 def _static(path: Path, rel: Path, report: ImportReport) -> bool:

@@ -685,6 +685,25 @@ def test_fastpages_notebooks_are_posts_with_their_own_outputs(make_site, tmp_pat
     assert len(page.imgs) == 2
 
 
+def test_a_page_listing_the_posts_with_liquid_is_left_to_nbpress(make_site, tmp_path) -> None:
+    # the most common Jekyll home page: nbpress's pages have no site.posts in their Liquid
+    blog = make_site({
+        "_config.yml": "title: T\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: A\n---\nA.\n",
+        "index.html": "---\nlayout: default\n---\n<ul>{% for post in site.posts %}<li>"
+                      "{{ post.title }}</li>{% endfor %}</ul>\n",
+        "blog/index.html": "---\n---\n{% for post in paginator.posts %}{{ post.url }}{% endfor %}",
+        "about.md": "---\ntitle: About\n---\nAbout.\n",
+    }, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert [item.split(" — ")[0] for item in report.not_carried] == ["blog/index.html",
+                                                                     "index.html"]
+    assert not (tmp_path / "new/index.html").exists() and (tmp_path / "new/about.md").exists()
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    assert "/2020/01/01/a.html" in Page.read(tmp_path / "new/_site/index.html").hrefs
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
