@@ -22,7 +22,7 @@ from .errors import ConfigError, PostError
 from .model import OutputFile, PostSource, SiteConfig
 
 # Folders of the root that are nbpress's own: never published as they are.
-_OWN = ("posts", "templates", "_executed", ".nbpress-cache")
+_OWN = ("posts", "templates", "_executed", ".nbpress-cache", "_site")
 
 
 def static_problems(entries: Iterable[str]) -> list[str]:
@@ -33,8 +33,8 @@ def static_problems(entries: Iterable[str]) -> list[str]:
         if not parts or entry.startswith("/") or ".." in parts or parts[0] in _OWN \
                 or any(part.startswith(".") for part in parts):
             problems.append(f"'tool.nbpress.static' entry {entry!r} must be a file or folder "
-                            "under the site root (not posts/, templates/, _executed/, nor a "
-                            "dotfile)")
+                            "under the site root (not posts/, templates/, _executed/, _site/, "
+                            "nor a dotfile)")
     return problems
 
 
@@ -59,6 +59,10 @@ def static_sources(config: SiteConfig) -> dict[str, Path]:
             raise ConfigError(f"'static' lists {entry!r}, which is not in the site folder.",
                               path=config.root / "pyproject.toml",
                               hint="Remove it from static = […], or restore the file.")
+        if top.resolve() == out or out in top.resolve().parents:
+            raise ConfigError(f"'static' lists {entry!r}, which is the built site (--out).",
+                              path=config.root / "pyproject.toml",
+                              hint="Remove it from static = […].")
         for folder, subfolders, names in os.walk(top):
             here = Path(folder)
             subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")

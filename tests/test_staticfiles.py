@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import Page, png_bytes, run_build
 from nbpress.config import load_config
 from nbpress.errors import ConfigError
@@ -75,7 +77,8 @@ def test_a_missing_entry_or_a_post_where_a_static_file_goes_stops_the_build(make
 
 def test_entries_outside_the_site_or_in_nbpress_s_own_folders_are_refused(tmp_path) -> None:
     assert static_problems(["files", "CNAME", "docs/slides/"]) == []
-    for bad in ("../etc", "/etc", "posts", "templates/x", "_executed", ".git", "a/.env", ""):
+    for bad in ("../etc", "/etc", "posts", "templates/x", "_executed", "_site", ".git",
+                "a/.env", ""):
         [said] = static_problems([bad])
         assert said.startswith(f"'tool.nbpress.static' entry {bad!r} must be a file or folder "
                                "under the site root"), bad
@@ -91,3 +94,6 @@ def test_entries_outside_the_site_or_in_nbpress_s_own_folders_are_refused(tmp_pa
     (tmp_path / "a/x.txt").write_text("x")
     (tmp_path / "a/page.html").write_text("---\ntitle: P\n---\n")
     assert list(static_sources(load_config(tmp_path))) == ["a/x.txt"]
+    with pytest.raises(ConfigError) as info:  # the built site, wherever --out puts it
+        static_sources(load_config(tmp_path, out=tmp_path / "a"))
+    assert "'static' lists 'a', which is the built site (--out)." in str(info.value)
