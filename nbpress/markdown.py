@@ -20,7 +20,6 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.texmath import texmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -115,8 +114,47 @@ def _render_together(tokens: list, macros: tuple) -> None:
 
 
 # $ x^2 $: TeX between dollars with a space just inside one of them (prices have no TeX)
-_SPACED_MATH = re.compile(r"(?<![\\$\w])\$(?: [^$\n]*?[\\^_{}=][^$\n]*?|[^$\s][^$\n]*?[\\^_{}=]"
+_SPACED_MATH = re.compile(r"(?<![\\$\w])\$(?: [^$\n]*?[\\^_{}][^$\n]*?|[^$\s][^$\n]*?[\\^_{}]"
                           r"[^$\n]*? )\$(?![\d$])")
+
+
+def _paren_math(state, silent: bool) -> bool:
+    """Inline rule: ``\\(…\\)`` is inline math (token ``math_inline``, as dollarmath's)."""
+    start = state.pos
+    if not state.src.startswith("\\(", start):
+        return False
+    end = state.src.find("\\)", start + 2)
+    if end < 0 or not state.src[start + 2:end].strip():
+        return False
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.markup, token.content = "\\(", state.src[start + 2:end]
+    state.pos = end + 2
+    return True
+
+
+def _bracket_math(state, start: int, end: int, silent: bool) -> bool:
+    """Block rule: lines from one that starts with ``\\[`` to one that ends with ``\\]``,
+    nothing after it and no blank line between, are display math (``math_block``)."""
+    first = state.bMarks[start] + state.tShift[start]
+    if state.sCount[start] - state.blkIndent >= 4 or not state.src.startswith("\\[", first):
+        return False
+    for line in range(start, end):
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        if not text:
+            return False
+        closes = text.endswith("\\]") and (line > start or len(text) > 4)
+        if closes:
+            if not silent:
+                body = state.src[first + 2:state.bMarks[line] + state.tShift[line] + len(text) - 2]
+                token = state.push("math_block", "math", 0)
+                token.block, token.markup, token.content = True, "\\[", body
+                token.map = [start, line + 1]
+            state.line = line + 1
+            return True
+    return False
+
+
 _CLOSING = {"\\(": "\\)", "\\[": "\\]"}  # texmath's brackets; a dollar closes itself
 
 
@@ -135,7 +173,8 @@ def _check_math(state) -> None:
             problem = mathml(token.content, True, macros)[1]
             if problem:
                 label = f" ({token.info})" if token.type == "math_block_label" else ""
-                token.type, token.content = "math_source", f"$${token.content}$${label}"
+                opened, shut = ("\\[", "\\]") if token.markup == "\\[" else ("$$", "$$")
+                token.type, token.content = "math_source", f"{opened}{token.content}{shut}{label}"
                 _math_problem(state.env, token.map[0] if token.map else 0, token.content, problem)
         elif token.type == "inline":
             cursor = 0
@@ -177,10 +216,10 @@ def make_markdown(*plugins, macros: tuple[tuple[str, str], ...] = ()) -> Markdow
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify_heading,
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
     # \(…\) and \[…\] as Jupyter's MathJax reads them (else the backslashes are escapes and
-    # the math is lost); first, so that dollarmath's renderers are the ones kept
-    md.use(texmath_plugin, delimiters="brackets")
-    md.add_render_rule("math_block_eqno", lambda self, tokens, i, options, env:
-                       math(tokens[i].content, True, macros))
+    # the math is lost): \[ only as a block of its own, so "\[1\]: a reference" stays text
+    md.inline.ruler.before("escape", "math_inline_paren", _paren_math)
+    md.block.ruler.before("fence", "math_block_bracket", _bracket_math,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            renderer=lambda content, options: math(content, bool(options.get("display_mode")),
                                                   macros))

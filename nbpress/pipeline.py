@@ -112,9 +112,8 @@ def _build(config: SiteConfig, *, log: TextIO, executor: Executor, explain: bool
     from .templates import make_environment
 
     posts, errors = discover(config, memo, reads)
-    pages, page_errors = discover_pages(config)  # pages go through the same stages as posts
-    errors += page_errors + url_clashes(posts, pages, config)  # (static files' paths too)
-    errors += refresh_errors(config, posts + pages)
+    pages, more = discover_pages(config)  # pages go through the same stages as posts
+    errors += more + url_clashes(posts, pages, config) + refresh_errors(config, posts + pages)
     _stop_if(errors, config.keep_going)
     docs, warnings = _read(posts + pages, config, errors, memo, reads)
     # Keyed by every template's text: Jinja would miss a new file overriding the theme's.
@@ -169,7 +168,8 @@ def _site(config: SiteConfig, templates: tuple, variables: dict, rendered: Rende
     Returns what it rendered and wrote, and its warnings."""
     from .forkmap import workers_here
     from .pagecache import page_maker
-    from .site import context_digests, missing_images, site_context, site_files
+    from .resources import missing_images
+    from .site import context_digests, site_context, site_files
     from .sitepages import redirect_outputs
 
     site = site_context(config, variables, rendered.posts, memo)

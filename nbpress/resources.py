@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 from urllib.parse import unquote
 
+from .errors import BuildWarning
 from .model import CACHE_DIR, OutputFile, PostSource
 
 _GENERATED = {"_site", CACHE_DIR}
@@ -51,3 +52,23 @@ def post_resources(post: PostSource, urls: Iterable[str], root: Path, baseurl: s
             continue
         found[site_path] = OutputFile(site_path, source=source)
     return list(found.values())
+
+
+def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
+    """Warn about images in posts that point at files the site does not have."""
+    warnings = []
+    for item in posts:
+        page_dir = PurePosixPath("/" + item.post.output_path).parent
+        for url, line in item.local_links:
+            # as a browser reads it: whitespace dropped (a URL broken over lines), %20 decoded
+            target = unquote("".join(url.split()).split("#")[0].split("?")[0])
+            if baseurl and target.startswith(baseurl + "/"):
+                target = target[len(baseurl):]
+            full = target if target.startswith("/") else str(page_dir / target)
+            if posixpath.normpath(full).lstrip("/") not in paths:
+                warnings.append(BuildWarning(
+                    f"the image '{url}' is not in the built site; fix its path or remove it "
+                    "(nbpress shows the cells' real outputs, so images exported by hand "
+                    "are not needed).", item.post.path,
+                    None if item.post.path.suffix == ".ipynb" else line))  # (no file line)
+    return warnings

@@ -17,12 +17,12 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import jinja2
 
-from .errors import BuildWarning, PostError
+from .errors import PostError
 from .feed import feed_entries, sitemap_urls
 from .htmlrewrite import (drop_heading, images, min_heading_level, outline, plain_text,
                           resolve_url, rewrite)
@@ -47,24 +47,6 @@ def layout_errors(env: jinja2.Environment, posts: Sequence[PostSource]) -> list[
                       path=post.path, line=post.line_of("layout"),
                       hint=f"Add templates/{post.layout}.html, or use 'layout: {post.kind}'.")
             for post in posts if layout_template(post.layout) not in layouts | {""}]
-
-
-def missing_images(posts, paths: set[str], baseurl: str) -> list[BuildWarning]:
-    """Warn about images in posts that point at files the site does not have."""
-    warnings = []
-    for item in posts:
-        page_dir = PurePosixPath("/" + item.post.output_path).parent
-        for url, line in item.local_links:
-            target = url.split("#")[0].split("?")[0]
-            if baseurl and target.startswith(baseurl + "/"):
-                target = target[len(baseurl):]
-            full = target if target.startswith("/") else str(page_dir / target)
-            if posixpath.normpath(full).lstrip("/") not in paths:
-                warnings.append(BuildWarning(
-                    f"the image '{url}' is not in the built site; fix its path or remove it "
-                    "(nbpress shows the cells' real outputs, so images exported by hand "
-                    "are not needed).", item.post.path, line))
-    return warnings
 
 
 @functools.lru_cache(maxsize=4096)  # every post's tags, every build: a few names, often

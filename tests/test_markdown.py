@@ -99,6 +99,11 @@ def test_backslash_brackets_are_math_as_in_jupyter() -> None:
         "math inline"]
     assert len(page.all("div", **{"class": "math block"})) == 1
     assert "Inline (a+b)" not in page.plain and "[" not in page.plain  # no escapes' leftovers
+    # \\[ only as a block of its own: escaped brackets in prose stay text, none of it lost
+    for prose in ("\\[Update 2020-05-01\\]: this post is outdated.", "\\[1\\]: Smith, J. A paper.",
+                  "- \\[x\\] a todo item"):
+        html = render(prose)
+        assert "katex" not in html and prose.replace("\\", "").lstrip("- ") in Page(html).plain
     html, problems = render_env("Broken \\(\\frac{\\) here.\n")
     assert "Broken \\(\\frac{\\) here." in html
     assert [source for _, source, _ in problems] == ["\\(\\frac{\\)"]
@@ -108,6 +113,7 @@ def test_backslash_brackets_are_math_as_in_jupyter() -> None:
     ("We have $ x^2 $ here.", "$ x^2 $"),
     ("First line\nthen $n = 0, 1, \\ldots, $ and so on.", "$n = 0, 1, \\ldots, $"),
     ("Pay $ 5 or $ 6.", None),  # no TeX: prices
+    ("It's $ 5 (= 4 EUR) or $ 6.", None),
     ("Escaped \\$ x^2 $ here.", None),
     ("Code `$ x^2 $` here.", None),
     ("Fine $x^2$.", None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import Page, png_bytes
@@ -64,3 +65,21 @@ def test_myst_figure_files_are_published_too(make_site, fake_executor) -> None:
     assert (root / "_site/2024/01/01/figures/loss.png").read_bytes() == png_bytes()
     assert [str(w).split(": warning: ")[1][:40] for w in report.warnings] == [
         "the image 'figures/gone.png' is not in t"]
+
+
+def test_an_image_is_missing_only_when_a_browser_would_not_find_it(tmp_path: Path) -> None:
+    from nbpress.model import RenderedPost
+    from nbpress.resources import missing_images
+
+    def warned(name: str, links: list) -> list[tuple[str, int | None]]:
+        post = replace(source(tmp_path), path=tmp_path / "posts" / name)
+        item = RenderedPost(post=post, html="", excerpt="", files=(), local_links=tuple(links))
+        return [(w.message.split("'")[1], w.line) for w in missing_images(
+            [item], {"2024/01/02/my fig.png", "images/R^3-arch.png"}, "/blog")]
+
+    links = [("my%20fig.png", 3), ("/blog/images/R%5E3-arch.png", 4),  # percent-encoded
+             ("/blog/images/\nR%5E3-arch.png", 5),  # a URL broken over lines, as browsers read
+             ("gone.png", 6)]
+    assert warned("2024-01-02-post.md", links) == [("gone.png", 6)]
+    # an .ipynb's lines are its joined document's, no line of the file: none is named
+    assert warned("2024-01-02-post.ipynb", links) == [("gone.png", None)]
