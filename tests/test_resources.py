@@ -75,7 +75,7 @@ def test_an_image_is_missing_only_when_a_browser_would_not_find_it(tmp_path: Pat
         post = replace(source(tmp_path), path=tmp_path / "posts" / name)
         item = RenderedPost(post=post, html="", excerpt="", files=(), local_links=tuple(links))
         return [(w.message.split("'")[1], w.line) for w in missing_images(
-            [item], {"2024/01/02/my fig.png", "images/R^3-arch.png"}, "/blog")]
+            [item], {"2024/01/01/my fig.png", "images/R^3-arch.png"}, "/blog")]
 
     links = [("my%20fig.png", 3), ("/blog/images/R%5E3-arch.png", 4),  # percent-encoded
              ("/blog/images/\nR%5E3-arch.png", 5),  # a URL broken over lines, as browsers read
