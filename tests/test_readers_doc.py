@@ -140,3 +140,17 @@ def test_an_unclosed_fence_in_a_notebook_cell_swallows_no_later_cell() -> None:
     assert [t.content for t in tokens if t.type == "fence"] == ["some code\n"]
     assert CELL_MARK.format(1) in [t.content.strip() for t in tokens if t.type == "html_block"]
     assert "Last." in [t.content for t in tokens if t.type == "inline"]
+
+
+def test_a_close_after_a_raw_block_on_its_line_and_a_raw_cell_s_close_count() -> None:
+    # "</pre></div>" closes the <div> too; a <div> a shown raw cell closes is not closed twice
+    assert closed_cells(['<div class="alert">\n<pre>\nout\n</pre></div>\n\nAfter box.']) == [
+        '<div class="alert">\n<pre>\nout\n</pre></div>\n\nAfter box.']
+    cells = [nbformat.v4.new_markdown_cell('<div class="wrapper">\n\nInside.'),
+             nbformat.v4.new_code_cell("x = 1"),
+             raw("</div>", "text/html"),
+             nbformat.v4.new_markdown_cell("After.")]
+    markdown, _ = join_cells(cells)
+    assert markdown.count("</div>") == 0 and markdown.count("<div") == 1  # the raw cell's place
+    assert markdown == (f'<div class="wrapper">\n\nInside.\n\n{CELL_MARK.format(1)}\n\n'
+                        f"{CELL_MARK.format(2)}\n\nAfter.")

@@ -97,18 +97,18 @@ def _scan(text: str) -> tuple[str, list[tuple[bool, str]]]:
                     and not found.group(2).strip():
                 fence = ""
             continue
-        if raw:
-            raw = "" if raw in line.lower() else raw
-            continue
-        if found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
+        if raw:  # what follows its end on the line still counts (</pre></div>)
+            at = line.lower().find(raw)
+            line, raw = (line[at + len(raw):], "") if at >= 0 else ("", raw)
+        elif found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
             fence = found.group(1)
             continue
-        start = _RAW_START.match(line)
-        if start:
+        elif _RAW_START.match(line):
+            start = _RAW_START.match(line)
             name = start.group(1).lower()
-            end = "-->" if name == "!--" else f"</{name}>"
-            raw = "" if end in line.lower()[start.end():] else end
-            continue
+            raw = "-->" if name == "!--" else f"</{name}>"
+            at = line.lower().find(raw, start.end())
+            line, raw = (line[at + len(raw):], "") if at >= 0 else ("", raw)
         block = _BLOCK_OPEN.match(line)
         if block:
             events.append((True, block.group(1).lower()))
@@ -116,16 +116,18 @@ def _scan(text: str) -> tuple[str, list[tuple[bool, str]]]:
     return "".join(f"\n{end}" for end in (fence, raw) if end), events
 
 
-def closed_cells(texts: Sequence[str]) -> list[str]:
+def closed_cells(texts: Sequence[str], raw: Sequence[bool] = ()) -> list[str]:
     """Markdown cells' texts as Jupyter shows each on its own: what one leaves open at its
     end (a fence, a comment, ``<pre>``) closed there — joined, it would swallow the cells
     after it — and an element it opens that no later cell closes (a ``<details>`` fold, an
-    alert ``<div>``) closed at its end too; one a later cell closes stays open across the
-    cells between, so HTML a post's cells split stays whole."""
+    alert ``<div>``) closed at its end too; one a later cell closes (a shown raw cell too:
+    ``raw[i]``, whose text is only read) stays open across the cells between, so HTML a
+    post's cells split stays whole."""
     texts, still = list(texts), []
     for index, text in enumerate(texts):
         tail, events = _scan(text)
-        texts[index] = text + tail
+        if not (index < len(raw) and raw[index]):
+            texts[index] = text + tail
         for opened, name in events:
             if opened:
                 still.append((name, index))
@@ -143,9 +145,16 @@ def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
     leaves open closed: ``closed_cells``), a placeholder for a code cell or a shown raw cell."""
     shown = [(index, cell) for index, cell in enumerate(cells)
              if cell.cell_type == "markdown" and not removed(cell) or _marked(cell)]
-    texts = iter(closed_cells([unmarked(c.source) for _, c in shown if c.cell_type == "markdown"]))
-    return [(index, next(texts) if cell.cell_type == "markdown" else CELL_MARK.format(index))
-            for index, cell in shown]
+    html = [(c.source if c.cell_type == "raw" else unmarked(c.source), c.cell_type == "raw")
+            for _, c in shown if c.cell_type != "code"]  # (a shown raw cell's HTML closes too)
+    texts = iter(closed_cells([text for text, _ in html], [is_raw for _, is_raw in html]))
+    return [(index, t if cell.cell_type == "markdown" else CELL_MARK.format(index))
+            for (index, cell), t in zip(shown, _aligned(shown, texts))]
+
+
+def _aligned(shown: list, texts) -> list:
+    """``closed_cells``' texts lined up with ``shown`` (a code cell takes none)."""
+    return [next(texts) if cell.cell_type != "code" else None for _, cell in shown]
 
 
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
