@@ -80,7 +80,7 @@ def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
 
     path = source / "_config.yml"
     if not path.is_file():
-        return {}
+        return {"permalink": "date"}  # Jekyll's default (a post's categories in its URL)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -256,10 +256,14 @@ def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportRep
         rel = path.relative_to(notebooks)
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
-        if path.suffix == ".ipynb" and path.parent == notebooks:
-            if jekyll_post_name(path.name) is not None:
-                report.posts.append(import_notebook(path, source, target, config, names))
-        elif path.suffix != ".ipynb":  # beside the posts, where their pages expect them
+        if path.suffix == ".ipynb" and path.parent == notebooks \
+                and jekyll_post_name(path.name) is not None:
+            report.posts.append(import_notebook(path, source, target, config, names))
+        elif path.suffix.lower() in (*MARKDOWN_SUFFIXES, ".ipynb", ".py", ".rmd"):
+            report.not_carried.append(  # in posts/, it would be a post
+                f"_notebooks/{rel.as_posix()} — not a notebook named YYYY-MM-DD-title.ipynb "
+                "(fastpages dated undated ones itself): rename it into posts/ to publish it")
+        else:  # beside the posts, where their pages expect them
             _copy_file(path, target / "posts" / rel)
     _layouts(target, report)
 

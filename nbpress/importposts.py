@@ -256,21 +256,37 @@ def import_notebook(path: Path, source: Path, target: Path, config: dict[str, An
     name = _target_name(date, title, names).removesuffix(".md") + ".ipynb"
     rel = path.relative_to(source).as_posix()
     post = PostReport(rel, f"posts/{name}", "fastpages notebook")
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    cells = nb.get("cells") or []
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = nb["cells"]
+        cells[0:0] = [] if isinstance(cells, list) else None  # (a list, or the error below)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        post.kind, post.target = "not imported", ""
+        post.look.append((0, f"not a notebook nbpress can read ({type(exc).__name__}: {exc}); "
+                             "a Git LFS pointer or a damaged file? Fix it, then import again"))
+        return post
     found = cell_front_matter(cells[0], path) if cells else None
     front = found[0] if found else {}
+    if not found and not any(re.match(r"#[ \t]", line) for cell in cells
+                             if cell.get("cell_type") == "markdown" for line in
+                             "".join(cell.get("source") or "").split("\n")):
+        front = {"title": " ".join(w.capitalize() for w in title.split("-"))}
+        cells.insert(0, {"cell_type": "raw", "metadata": {},  # (as fastpages titled it)
+                         "source": f"---\ntitle: {json.dumps(front['title'])}\n---"})
+        found = (front, "")
+        post.look.append((0, "no title: fastpages titles it from the file name; so does the "
+                             "imported post ('title:' added)"))
     if not front.get("permalink") and jekyll_slug(str(front.get("slug") or title)) != \
             slugify(str(front.get("slug") or Path(name).stem[11:])):
         url = jekyll_url(front, config, date, title)
-        if found:  # fastpages' front matter cell: one more "- key: value" line
-            lines = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) \
-                else cells[0]["source"]
+        lines = "".join(cells[0]["source"]) if found else ""
+        if found and cells[0].get("cell_type") == "raw":  # the title cell added above
+            cells[0]["source"] = lines.replace("\n---", f"\npermalink: {json.dumps(url)}\n---", 1)
+        elif found:  # fastpages' front matter cell: one more "- key: value" line
             cells[0]["source"] = lines.rstrip("\n") + f"\n- permalink: {url}"
         else:
             cells.insert(0, {"cell_type": "raw", "metadata": {},
                              "source": f"---\npermalink: {json.dumps(url)}\n---"})
-            nb["cells"] = cells
         post.look.append((0, f"its file name gives the URL {url} in fastpages; 'permalink' "
                              "added to keep it"))
     written = target / "posts" / name

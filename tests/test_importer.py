@@ -704,6 +704,40 @@ def test_a_page_listing_the_posts_with_liquid_is_left_to_nbpress(make_site, tmp_
     assert "/2020/01/01/a.html" in Page.read(tmp_path / "new/_site/index.html").hrefs
 
 
+def test_fastpages_folder_edge_cases_are_reported_not_published(make_site, tmp_path) -> None:
+    import nbformat
+
+    empty = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+    blog = make_site({
+        "_config.yml": "title: T\n",
+        "_notebooks/README.md": "# Auto-convert Jupyter Notebooks To Posts\n",
+        "_notebooks/test.ipynb": empty,  # undated: fastpages dated it itself
+        "_notebooks/2020-01-01-Broken.ipynb": "version https://git-lfs.github.com/spec/v1\n",
+        "_notebooks/2020-01-02-Untitled-Thing.ipynb": empty,
+    }, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert sorted(p.name for p in (tmp_path / "new/posts").iterdir()) == [
+        "2020-01-02-untitled-thing.ipynb"]
+    assert [i.split(" — ")[0] for i in report.not_carried if i.startswith("_notebooks")] == [
+        "_notebooks/README.md", "_notebooks/test.ipynb"]
+    broken, untitled = report.posts
+    assert broken.kind == "not imported" and broken.look[0][1].startswith(
+        "not a notebook nbpress can read (JSONDecodeError: ")
+    assert untitled.look[0][1].startswith("no title: fastpages titles it from the file name")
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    page = Page.read(tmp_path / "new/_site/2020/01/02/Untitled-Thing.html")
+    assert page.all("title")[0].text.startswith("Untitled Thing")
+
+
+def test_a_blog_without_config_gets_jekyll_s_default_permalink(make_site, tmp_path) -> None:
+    blog = make_site({"_posts/2024-03-19-welcome.md":
+                      "---\ntitle: W\ncategories: jekyll update\n---\nHi.\n"}, tmp_path / "blog")
+    import_site(blog, tmp_path / "new")
+    [post] = discover(load_config(tmp_path / "new"))[0]
+    assert post.url == "/jekyll/update/2024/03/19/welcome.html"  # as Jekyll's "date" style
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
