@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from fnmatch import fnmatch
 import shutil
 import tempfile
 from importlib.resources import files
@@ -58,6 +59,7 @@ class ImportReport:
     not_carried: list[str] = field(default_factory=list)
     copied: int = 0
     static: list[str] = field(default_factory=list)  # top-level files and folders published
+    patterns: list[str] = field(default_factory=list)  # _config.yml's exclude patterns (globs)
 
     def lines(self) -> list[str]:
         """The report printed after an import."""
@@ -112,6 +114,7 @@ def _read_config(source: Path, report: ImportReport) -> dict[str, Any]:
     if "exclude" in table:  # paths only: nbpress's exclude takes no patterns
         paths = [x for x in table["exclude"] if isinstance(x, str) and x.strip("/ ")
                  and not any(c in x for c in "*?[")]
+        report.patterns = [str(x) for x in table["exclude"] if x not in paths]
         if len(paths) < len(table["exclude"]):
             report.not_carried.append("_config.yml exclude patterns " + ", ".join(
                 str(x) for x in table["exclude"] if x not in paths) + " (nbpress's exclude "
@@ -189,6 +192,9 @@ def _site_files(source: Path, target: Path, report: ImportReport,
         for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
             rel = path.relative_to(source)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                if any(fnmatch(rel.as_posix(), x) or fnmatch(path.name, x)
+                       for x in report.patterns):
+                    continue  # excluded by a pattern: Jekyll never publishes it
                 if name not in _COPIED_SPECIAL and _lists_posts(path):
                     report.not_carried.append(
                         f"{rel.as_posix()} — a page listing the posts with Liquid (site.posts, "
@@ -306,8 +312,8 @@ def import_site(source: Path, target: Path) -> ImportReport:
         # nbpress new's .gitignore: _site/ out, _executed/ (the imported runs) in
         (staging / ".gitignore").write_text((files("nbpress") / "starter" / "gitignore")
                                             .read_text(encoding="utf-8"), encoding="utf-8")
-        _site_files(source, staging, report, frozenset(
-            x.strip("/").split("/")[0] for x in config.get("exclude", ())))
+        _site_files(source, staging, report, frozenset(  # (deeper ones: staticfiles.py)
+            x.strip("/") for x in config.get("exclude", ()) if "/" not in x.strip("/")))
         if report.static:
             config["static"] = report.static
         (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")

@@ -7,7 +7,7 @@ nbpress root also holds what is not the site (README, data, ``pyproject.toml``,
 notebooks' inputs), so only what ``static`` lists is published: each file, and
 every file under each folder, at the same path.  Dotfiles and dot-folders are not;
 a ``.md``/``.html`` file with front matter in a listed folder is a page (built,
-not copied).  A static file replaces a page nbpress generates at its path (the
+not copied), and what ``exclude`` names is left out.  A static file replaces a page nbpress generates at its path (the
 site's own ``robots.txt``); one where a post or a page is written is an error
 naming both.  ``nbpress import`` lists a Jekyll site's static files here.
 """
@@ -50,6 +50,7 @@ def static_sources(config: SiteConfig) -> dict[str, Path]:
     a ``ConfigError`` naming an entry that is not there."""
     found: dict[str, Path] = {}
     out = config.out.resolve()
+    excluded = tuple(f"{x.strip('/')}/" for x in config.exclude)  # Jekyll's: never published
     for entry in config.static:
         top = config.root / entry.strip("/")
         if top.is_file():
@@ -69,8 +70,10 @@ def static_sources(config: SiteConfig) -> dict[str, Path]:
                                    and (here / d).resolve() != out)
             for name in sorted(names):
                 path = here / name
-                if not name.startswith(".") and path.is_file() and not _is_page(path):
-                    found[path.relative_to(config.root).as_posix()] = path
+                rel = path.relative_to(config.root).as_posix()
+                if not name.startswith(".") and path.is_file() and not _is_page(path) \
+                        and not f"{rel}/".startswith(excluded):
+                    found[rel] = path
     return dict(sorted(found.items()))
 
 

@@ -575,7 +575,10 @@ def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) ->
 
 def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_path) -> None:
     blog = make_site({
-        "_config.yml": "title: T\nexclude: [notes, '*.gemspec']\nfuture: true\n",
+        "_config.yml": "title: T\nexclude: [notes, '*.gemspec', '*.sh', files/private]\n"
+                       "future: true\n",
+        "deploy.sh": "rsync -a _site/ host:/www\n",
+        "files/private/notes.txt": "private\n",
         "_posts/2020-01-01-a.md": "---\ntitle: A\n---\n[CV](/files/cv.pdf)\n",
         "files/cv.pdf": b"%PDF-1.4 a CV\n",
         "files/demo.html": "<p>An iframe's page, no front matter.</p>\n",
@@ -592,11 +595,11 @@ def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_pat
     report = import_site(blog, tmp_path / "new")
     config = tomllib.loads((tmp_path / "new/pyproject.toml").read_text())["tool"]["nbpress"]
     assert config["static"] == ["CNAME", "favicon.ico", "files", "google1234.html", "robots.txt"]
-    assert config["exclude"] == ["notes"]
+    assert config["exclude"] == ["notes", "files/private"]
     assert report.not_carried == [
         "_config.yml setting 'future: true': nbpress builds posts dated after now only with "
         "--future",
-        "_config.yml exclude patterns *.gemspec (nbpress's exclude takes paths)",
+        "_config.yml exclude patterns *.gemspec, *.sh (nbpress's exclude takes paths)",
         "feed.xml — a page with front matter (Liquid) in a file nbpress does not build as a "
         "page; nbpress writes its own feed.xml, sitemap.xml and robots.txt"]
     result = run_build("--root", str(tmp_path / "new"))
@@ -607,7 +610,8 @@ def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_pat
             continue  # the post: rendered by nbpress's theme
         if name != "feed.xml":  # nbpress's own
             assert (out / name).read_bytes() == (tmp_path / "j" / name).read_bytes(), name
-    assert not (out / "notes").exists()
+    assert not (out / "notes").exists() and not (out / "files/private").exists()
+    assert not (out / "deploy.sh").exists() and not (tmp_path / "new/deploy.sh").exists()
 
 
 @pytest.mark.parametrize("timezone", ["America/New_York", None])

@@ -97,3 +97,12 @@ def test_entries_outside_the_site_or_in_nbpress_s_own_folders_are_refused(tmp_pa
     with pytest.raises(ConfigError) as info:  # the built site, wherever --out puts it
         static_sources(load_config(tmp_path, out=tmp_path / "a"))
     assert "'static' lists 'a', which is the built site (--out)." in str(info.value)
+
+
+def test_what_exclude_names_is_never_published(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nbpress]\nstatic = ["files"]\nexclude = ["files/private"]\n')
+    for name in ("files/cv.pdf", "files/private/secret.txt", "files/privately.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert list(static_sources(load_config(tmp_path))) == ["files/cv.pdf", "files/privately.txt"]
