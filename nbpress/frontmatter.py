@@ -72,7 +72,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
 
 
 # fastpages' (nbdev 1's) front matter cell: "# Title", "> summary", then "- key: value" lines
-_FASTPAGES = re.compile(r"\A\s*# (?P<title>[^\n]+)\n(?:\s*> ?(?P<summary>[^\n]*)\n)?"
+_FASTPAGES = re.compile(r"\A\s*# (?P<title>[^\n]+)\n\s*> ?(?P<summary>[^\n]*)\n"
                         r"(?P<items>(?:\s*\n)*(?:- [\w-]+: [^\n]*(?:\n|\Z)\s*)+)\Z")
 _FASTPAGES_KEYS = {"toc", "badges", "comments", "categories", "image", "hide", "author",
                    "search_exclude", "permalink", "layout", "branch", "sticky_rank",
@@ -80,9 +80,22 @@ _FASTPAGES_KEYS = {"toc", "badges", "comments", "categories", "image", "hide", "
                    "hide_deepnote_badge", "hide_gitpod_badge", "description", "title"}
 
 
+def _unquoted(text: str) -> str:
+    """A fastpages title or summary: quoted (as its docs ask when it holds a colon) or not."""
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
+        try:
+            value = _load_yaml(text)
+        except yaml.YAMLError:
+            return text
+        return value if isinstance(value, str) else text
+    return text
+
+
 def _fastpages(source: str) -> dict[str, Any] | None:
     """The front matter of fastpages' first cell (``# Title``, ``> summary``, then only
-    ``- key: value`` lines, one of them a key fastpages knows); None for any other cell."""
+    ``- key: value`` lines, one of them a key fastpages knows); None for any other cell
+    (a title and a list without the summary line is a notebook's own first cell)."""
     found = _FASTPAGES.match(source)
     if not found:
         return None
@@ -90,9 +103,9 @@ def _fastpages(source: str) -> dict[str, Any] | None:
              if line.startswith("- ")]
     if not any(key in _FASTPAGES_KEYS for key, _, _ in items):
         return None
-    front: dict[str, Any] = {"title": found.group("title").strip()}
-    if found.group("summary"):
-        front["description"] = found.group("summary").strip()
+    front: dict[str, Any] = {"title": _unquoted(found.group("title"))}
+    if found.group("summary").strip():
+        front["description"] = _unquoted(found.group("summary"))
     for key, _, value in items:
         try:
             loaded = _load_yaml(value) if value.strip() else ""

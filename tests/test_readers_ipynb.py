@@ -124,7 +124,7 @@ def test_a_first_markdown_cell_with_rules_around_text_is_not_front_matter(root: 
 
 
 def test_fastpages_front_matter_cell(root: Path) -> None:
-    cell = ("# Fastpages Post\n> A summary.\n\n- toc: true\n- badges: true\n"
+    cell = ('# "Fastpages Post"\n> "A summary: quoted."\n\n- toc: true\n- badges: true\n'
             "- categories: [jupyter, fastai]\n- image: images/chart.png")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell),
                                          nbformat.v4.new_markdown_cell("Body.")])
@@ -132,7 +132,7 @@ def test_fastpages_front_matter_cell(root: Path) -> None:
     nbformat.write(nb, path)
     post = read_post(path, load_config(root), ZoneInfo("UTC"))
     assert (post.title, post.description, post.toc, post.categories, post.image) == (
-        "Fastpages Post", "A summary.", True, ("jupyter", "fastai"), "images/chart.png")
+        "Fastpages Post", "A summary: quoted.", True, ("jupyter", "fastai"), "images/chart.png")
     assert [c.source for c in read_post_notebook(post)[0].notebook.cells] == ["Body."]
 
 
@@ -140,6 +140,7 @@ def test_fastpages_front_matter_cell(root: Path) -> None:
     "# A title\n> A quote.\n\n- first: a list of things\n- second: more",  # no fastpages key
     "# A title\n\nSome text.\n\n- toc: true",
     "# A title\n> A quote.",
+    "# A title\n- author: Jane Doe\n- date: March 3, 2024\n- description: due Friday",
 ])
 def test_a_first_cell_that_only_looks_like_fastpages_is_content(root: Path, cell: str) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell)])
