@@ -231,6 +231,10 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
         post.look += export.notes
         _strays(export, Path(name).stem, (path, source, target), config, post)
         body = export.text
+    body, inline = kramdown_inline_math(body)
+    if inline:
+        post.look.append((0, f"{inline} inline $$…$$ (kramdown's inline math, which nbpress "
+                             "would show as display math) written as $…$"))
     if _needs_blank_liquid(body, front):
         added.append(f"{FRONT_MATTER_KEY}: empty")
         post.look.append((0, "old Liquid variables nbpress does not define: shown as empty "
@@ -298,6 +302,37 @@ def import_notebook(path: Path, source: Path, target: Path, config: dict[str, An
     else:
         post.kind += f", {code} code cell(s)" if code else ""
     return post
+
+
+_DOUBLE_DOLLAR = re.compile(r"(?<![\\$])\$\$([^$\n]+?)\$\$(?!\$)")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+
+
+def kramdown_inline_math(body: str) -> tuple[str, int]:
+    """``body`` with kramdown's inline math, ``$$…$$`` in a line of text, written ``$…$``
+    (kramdown makes ``$$…$$`` display math only as a paragraph of its own; nbpress, as
+    Jupyter, everywhere); how many.  Fences and code spans are left alone."""
+    lines, fence, count = body.split("\n"), "", 0
+    for number, line in enumerate(lines):
+        opening = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if fence or opening:
+            fence = "" if fence and line.strip().startswith(fence) else fence or opening.group(1)
+            continue
+        alone = _DOUBLE_DOLLAR.fullmatch(line.strip()) is not None and all(
+            not lines[i].strip() for i in (number - 1, number + 1) if 0 <= i < len(lines))
+        if alone or "$$" not in line:
+            continue
+        spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+
+        def inline(match: re.Match) -> str:
+            nonlocal count
+            if any(a <= match.start() < b for a, b in spans) or not match.group(1).strip():
+                return match.group(0)
+            count += 1
+            return f"${match.group(1).strip()}$"
+
+        lines[number] = _DOUBLE_DOLLAR.sub(inline, line)
+    return "\n".join(lines), count
 
 
 _KRAMDOWN = [  # kramdown's own syntax, which CommonMark shows as text: (pattern, what it is)

@@ -742,6 +742,28 @@ def test_a_blog_without_config_gets_jekyll_s_default_permalink(make_site, tmp_pa
     assert post.url == "/jekyll/update/2024/03/19/welcome.html"  # as Jekyll's "date" style
 
 
+def test_kramdown_inline_math_is_written_as_inline_math(make_site, tmp_path) -> None:
+    # kramdown: $$…$$ in a line of text is inline math; only a paragraph of its own is display
+    body = ("The loss is minimised where $$\\theta$$ is the parameter and $$x_t$$ the input.\n\n"
+            "$$E = mc^2$$\n\n- $$P_6$$ is a conv on top of $$C_5$$\n\nCode `$$x$$` stays.\n\n"
+            "```\n$$y$$ in a fence stays\n```\n")
+    blog = make_site({"_config.yml": "title: T\n",
+                      "_posts/2021-07-11-m.md": f"---\ntitle: M\n---\n{body}"}, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert post_report(report, "2021-07-11-m.md").look == [
+        (0, "4 inline $$…$$ (kramdown's inline math, which nbpress would show as display math) "
+            "written as $…$")]
+    text = (tmp_path / "new/posts/2021-07-11-m.md").read_text()
+    assert "where $\\theta$ is the parameter and $x_t$ the input." in text
+    assert "\n$$E = mc^2$$\n" in text and "- $P_6$ is a conv on top of $C_5$" in text
+    assert "`$$x$$`" in text and "$$y$$ in a fence" in text
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    page = Page.read(tmp_path / "new/_site/2021/07/11/m.html")
+    assert len(page.all("span", **{"class": "math inline"})) == 4
+    assert len(page.all("div", **{"class": "math block"})) == 1
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
