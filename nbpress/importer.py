@@ -274,6 +274,29 @@ def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportRep
     _layouts(target, report)
 
 
+_POST_URL = re.compile(r"(\{%-?\s*post_url\s+)([^\s%]+)(\s*-?%\})")
+
+
+def _renamed_links(target: Path, report: ImportReport) -> None:
+    """``{% post_url NAME %}`` in the imported posts, pages and includes follows a post whose
+    file was renamed (``2017-08-20-from-GAN-to-WGAN`` → ``2017-08-20-from-gan-to-wgan``)."""
+    renamed = {Path(post.source).stem: Path(post.target).stem for post in report.posts
+               if post.target and Path(post.source).stem != Path(post.target).stem}
+    if not renamed:
+        return
+
+    def follow(match: re.Match) -> str:
+        old = match.group(2).rstrip("/").rsplit("/", 1)[-1]
+        return f"{match.group(1)}{renamed[old]}{match.group(3)}" if old in renamed \
+            else match.group(0)
+
+    for path in target.rglob("*"):
+        if path.is_file() and path.suffix.lower() in (*MARKDOWN_SUFFIXES, ".html"):
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            if "post_url" in text and text != (new := _POST_URL.sub(follow, text)):
+                path.write_text(new, encoding="utf-8", errors="surrogateescape")
+
+
 def _layouts(target: Path, report: ImportReport) -> None:
     """A template for each post layout of the Jekyll theme that nbpress's theme lacks, so the
     posts keep their front matter and build: it extends nbpress's post layout."""
@@ -318,6 +341,7 @@ def import_site(source: Path, target: Path) -> ImportReport:
             config["static"] = report.static
         (staging / "pyproject.toml").write_text(_toml(config), encoding="utf-8")
         _posts(source, staging, config, report)
+        _renamed_links(staging, report)
         staging.rename(target)
     except BaseException:  # nothing half-imported is left behind
         shutil.rmtree(staging, ignore_errors=True)

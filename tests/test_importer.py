@@ -764,6 +764,25 @@ def test_kramdown_inline_math_is_written_as_inline_math(make_site, tmp_path) -> 
     assert len(page.all("div", **{"class": "math block"})) == 1
 
 
+def test_post_url_follows_a_post_whose_file_was_renamed(make_site, tmp_path) -> None:
+    blog = make_site({
+        "_config.yml": "title: T\n",
+        "_posts/2017-08-20-from-GAN-to-WGAN.md": "---\ntitle: GAN\n---\nGANs.\n",
+        "_posts/2018-01-01-later.md": "---\ntitle: Later\n---\nSee [the GAN post]"
+                                      "({% post_url 2017-08-20-from-GAN-to-WGAN %}).\n",
+    }, tmp_path / "blog")
+    jekyll = jekyll_build(blog, tmp_path / "j")
+    assert "2017/08/20/from-GAN-to-WGAN.html" in jekyll
+    import_site(blog, tmp_path / "new")
+    assert "{% post_url 2017-08-20-from-gan-to-wgan %}" in (
+        tmp_path / "new/posts/2018-01-01-later.md").read_text()
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    page = Page.read(tmp_path / "new/_site/2018/01/01/later.html")
+    assert "/2017/08/20/from-GAN-to-WGAN.html" in page.hrefs
+    assert (tmp_path / "new/_site/2017/08/20/from-GAN-to-WGAN.html").is_file()
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
