@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NbpressError
+from .errors import NbpressError, PostError
 from .importposts import PostReport, import_notebook, import_post, jekyll_post_name
 
 # _config.yml keys with the same meaning in [tool.nbpress] (config.py), with their type.
@@ -60,6 +60,7 @@ class ImportReport:
     copied: int = 0
     static: list[str] = field(default_factory=list)  # top-level files and folders published
     patterns: list[str] = field(default_factory=list)  # _config.yml's exclude patterns (globs)
+    page_layouts: set[str] = field(default_factory=set)  # the Jekyll layouts pages ask for
 
     def lines(self) -> list[str]:
         """The report printed after an import."""
@@ -198,8 +199,10 @@ def _site_files(source: Path, target: Path, report: ImportReport,
                 if name not in _COPIED_SPECIAL and _lists_posts(path):
                     report.not_carried.append(
                         f"{rel.as_posix()} — a page listing the posts with Liquid (site.posts, "
-                        "paginator): nbpress makes its own home page, archive and tag pages; "
-                        "not copied")
+                        "site.tags, paginator): nbpress makes its own home page, archive and "
+                        "tag pages; not copied")
+                    continue
+                if name not in _COPIED_SPECIAL and _made_by_layout(path, rel, report):
                     continue
                 _copy_file(path, target / _page_name(path, rel, source))
                 report.copied += 1
@@ -214,7 +217,34 @@ def _lists_posts(path: Path) -> bool:
     if path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
         return False
     text = path.read_text(encoding="utf-8", errors="replace")
-    return text.startswith("---") and bool(re.search(r"\bsite\.posts\b|\bpaginator\.", text))
+    return text.startswith("---") and bool(re.search(
+        r"\bsite\.(posts|tags|categories)\b|\bpaginator\.", text))
+
+
+def _made_by_layout(path: Path, rel: Path, report: ImportReport) -> bool:
+    """Whether the file is a page whose Jekyll layout nbpress lacks: with no text of its own
+    (the layout made it: a tag page) it is not copied; with text, its layout gets a template
+    showing it with nbpress's page layout.  Listed either way."""
+    from .config import DEFAULT_THEME
+    from .frontmatter import split_front_matter
+    from .sitepages import layout_template
+
+    if path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
+        return False
+    try:
+        front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    except (PostError, UnicodeDecodeError):
+        return False
+    layout = front.get("layout")
+    if not isinstance(layout, str) or not layout or layout in ("none", "null") or "/" in layout \
+            or (DEFAULT_THEME / "templates" / layout_template(layout)).is_file():
+        return False
+    if not body.strip():
+        report.not_carried.append(f"{rel.as_posix()} — a page its layout '{layout}' makes, "
+                                  "with no text of its own; not copied")
+        return True
+    report.page_layouts.add(layout)
+    return False
 
 
 def _static(path: Path, rel: Path, report: ImportReport) -> bool:
@@ -302,14 +332,16 @@ def _layouts(target: Path, report: ImportReport) -> None:
     posts keep their front matter and build: it extends nbpress's post layout."""
     from .config import DEFAULT_THEME
 
-    for layout in sorted({post.layout for post in report.posts}):
+    kinds = {**{layout: "page" for layout in report.page_layouts},
+             **{post.layout: "post" for post in report.posts}}
+    for layout, kind in sorted(kinds.items()):
         name = f"templates/{layout}.html"
         if (DEFAULT_THEME / name).is_file() or "/" in layout or layout.startswith("."):
             continue
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_text('{% extends "post.html" %}\n', encoding="utf-8")
+        (target / name).write_text(f'{{% extends "{kind}.html" %}}\n', encoding="utf-8")
         report.not_carried.append(f"layout '{layout}' of the Jekyll theme: {name} added, "
-                                  "showing those posts with nbpress's post layout")
+                                  f"showing those {kind}s with nbpress's {kind} layout")
 
 
 def import_site(source: Path, target: Path) -> ImportReport:

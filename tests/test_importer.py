@@ -783,6 +783,26 @@ def test_post_url_follows_a_post_whose_file_was_renamed(make_site, tmp_path) -> 
     assert (tmp_path / "new/_site/2017/08/20/from-GAN-to-WGAN.html").is_file()
 
 
+def test_pages_a_theme_layout_makes_are_left_out_and_others_get_a_template(make_site,
+                                                                          tmp_path) -> None:
+    blog = make_site({
+        "_config.yml": "title: T\n",
+        "_posts/2018-01-01-a.md": "---\ntitle: A\ntags: [nlp]\n---\nA.\n",
+        "tag/nlp.md": "---\nlayout: tagpage\ntitle: 'Tag: nlp'\ntag: nlp\n---\n",
+        "tags.html": "---\nlayout: default\n---\n{% for tag in site.tags %}{{ tag[0] }}{% endfor %}",
+        "notes.md": "---\nlayout: notes\ntitle: Notes\n---\nMy reading notes.\n",
+    }, tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert [i.split(" — ")[0] for i in report.not_carried if " — " in i] == [
+        "tag/nlp.md", "tags.html"]
+    assert "layout 'notes' of the Jekyll theme: templates/notes.html added, showing those pages " \
+           "with nbpress's page layout" in report.not_carried
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    assert "My reading notes." in Page.read(tmp_path / "new/_site/notes.html").plain
+    assert (tmp_path / "new/_site/tags/nlp/index.html").is_file()  # nbpress's own tag page
+
+
 def test_jekyll_post_names_and_urls() -> None:
     assert jekyll_post_name("2019-3-5-a b.md") is not None
     assert jekyll_post_name("notes.md") is None and jekyll_post_name("2019-02-30-x.md") is None
