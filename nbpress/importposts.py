@@ -231,6 +231,10 @@ def import_post(path: Path, source: Path, target: Path, config: dict[str, Any],
         post.look += export.notes
         _strays(export, Path(name).stem, (path, source, target), config, post)
         body = export.text
+    body, hidden = _KRAMDOWN_COMMENT.subn(lambda m: f"<!--{m.group(1)}-->", body)
+    if hidden:
+        post.look.append((0, f"{hidden} kramdown comment(s) {{::comment}}…{{:/comment}}, hidden "
+                             "on the blog, written as HTML comments (hidden here too)"))
     body, inline = kramdown_inline_math(body)
     if inline:
         post.look.append((0, f"{inline} inline $$…$$ (kramdown's inline math, which nbpress "
@@ -335,7 +339,11 @@ def kramdown_inline_math(body: str) -> tuple[str, int]:
     return "\n".join(lines), count
 
 
+_KRAMDOWN_COMMENT = re.compile(r"\{::comment\}(.*?)\{:/comment\}", re.S)
 _KRAMDOWN = [  # kramdown's own syntax, which CommonMark shows as text: (pattern, what it is)
+    (re.compile(r"\{::options\b"), "kramdown's {::options …/}, shown as text: remove it"),
+    (re.compile(r"\{::nomarkdown\}|\{:/nomarkdown\}"), "kramdown's {::nomarkdown}, shown as "
+     "text: remove the markers (HTML passes through as it is)"),
     (re.compile(r"^\s*\{:\s*\.?toc\s*\}\s*$|^\s*[*-] TOC\s*$"), "kramdown's table of contents "
      "({:toc}): nbpress's post layout has its own (toc: true)"),
     (re.compile(r"\{:\s*[.#:\w][^}]*\}"), "a kramdown attribute list ({: .class}), shown as text"),

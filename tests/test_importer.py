@@ -647,6 +647,22 @@ def test_what_kramdown_read_and_commonmark_shows_as_text_is_reported() -> None:
         (17, "a kramdown definition list"), (19, "a kramdown abbreviation"),
         (21, 'markdown="1" inside HTML'), (25, "an HTML <div> block with a blank line inside")]
     assert kramdown_notes("Text.\n{: .full-width }\n", 1, export=True) == []  # (removed)
+    assert [what.split(",")[0] for _, what in kramdown_notes(
+        '{::options parse_block_html="true" /}\n\n{::nomarkdown}\n<b>x</b>\n{:/nomarkdown}\n', 1)] \
+        == ["kramdown's {::options …/}", "kramdown's {::nomarkdown}", "kramdown's {::nomarkdown}"]
+
+
+def test_a_kramdown_comment_stays_hidden(make_site, tmp_path) -> None:
+    blog = make_site({"_config.yml": "title: T\n", "_posts/2020-01-01-a.md":
+                      "---\ntitle: A\n---\nShown.\n\n{::comment}\nA secret draft.\n{:/comment}\n"},
+                     tmp_path / "blog")
+    report = import_site(blog, tmp_path / "new")
+    assert post_report(report, "2020-01-01-a.md").look[0][1].startswith(
+        "1 kramdown comment(s) {::comment}…{:/comment}, hidden on the blog, written as HTML")
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    page = Page.read(tmp_path / "new/_site/2020/01/01/a.html")
+    assert "Shown." in page.plain and "secret" not in page.plain
 
 
 def test_fastpages_notebooks_are_posts_with_their_own_outputs(make_site, tmp_path) -> None:
