@@ -205,12 +205,17 @@ def url_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., str]]:
     url = str(site.get("url") or "").rstrip("/")
 
     def relative_url(value: Any) -> str:
+        if value is None or is_undefined(value):  # Jekyll's: nil gives nil (shown as "")
+            str(value)  # (an unknown variable shown empty is noted: liquid_env.ShownEmpty)
+            return ""
         text = _text(value)
         if _ABSOLUTE.match(text):
             return text
         return baseurl + "/" + text.lstrip("/")
 
     def absolute_url(value: Any) -> str:
+        if value is None or is_undefined(value):
+            return relative_url(value)
         text = _text(value)
         return text if _ABSOLUTE.match(text) else url + relative_url(text)
 

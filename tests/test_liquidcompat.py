@@ -50,3 +50,13 @@ def test_without_the_key_an_unknown_variable_stays_an_error() -> None:
         liquid("{% for p in site.data.people %}{{ p.name }}{% endfor %} {{ BASE_PATH }}", None)
     assert str(info.value).startswith(f"{POST}:5: unknown Liquid variable '{{{{ BASE_PATH }}}}'")
     assert blanked_warning([], POST) == []
+
+
+def test_an_unknown_variable_through_a_url_filter_is_empty_as_in_jekyll() -> None:
+    # Jekyll: relative_url(nil) is nil, shown as ""; not the site's root
+    blanked: list = []
+    out = resolve("[logo]({{ site.old_logo | relative_url }}) {{ site.old | absolute_url }}",
+                  site={"baseurl": "/blog", "url": "https://e.org"}, page=PAGE, links={},
+                  path=POST, line_offset=5, blanked=blanked)
+    assert out == "[logo]() "
+    assert sorted(set(blanked)) == [("site.old", 5), ("site.old_logo", 5)]
