@@ -106,7 +106,16 @@ def _date(front: dict[str, Any], match: re.Match | None, path: Path,
     """The front matter's ``date:``, else the date in a YYYY-MM-DD-slug file name, else (with
     a warning) the file's modification time, as Quarto's listings do."""
     if "date" in front and front["date"] is not None:
-        return _parse_date(front["date"], tz, path, key_lines.get("date"))
+        date = _parse_date(front["date"], tz, path, key_lines.get("date"))
+        own = front["date"] if isinstance(front["date"], dt.datetime) else None
+        with contextlib.suppress(ValueError):
+            own = own or dt.datetime.fromisoformat(str(front["date"]).strip().replace(" +", "+"))
+        if own is not None and own.tzinfo and own.date() != date.date():  # said: URLs move
+            notes.append(f"'date: {front['date']}' is {date:%Y-%m-%d %H:%M} in the site's "
+                         f"timezone ({tz.key}), so its URL has that day, as Jekyll gives it; set "
+                         "[tool.nbpress] timezone to its own, or write it without an offset, "
+                         "to keep the day as written.")
+        return date
     if not match:
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz).replace(microsecond=0)
         notes.append(f"the post has no date; its file's modification time "

@@ -325,6 +325,16 @@ def test_date_in_front_matter_only(root: Path) -> None:
     assert found.url == "/2024/05/06/undated-name.html"
 
 
+def test_an_offset_that_moves_the_day_is_said(root: Path) -> None:
+    post(root, "a.md", "---\ntitle: A\ndate: 2024-03-19 21:00:00 -0500\n---\n")
+    found = only(root)
+    assert found.url == "/2024/03/20/a.html"  # 02:00 UTC, the next day: Jekyll's URL
+    assert found.notes == ("'date: 2024-03-19 21:00:00 -0500' is 2024-03-20 02:00 in the site's "
+                           "timezone (UTC), so its URL has that day, as Jekyll gives it; set "
+                           "[tool.nbpress] timezone to its own, or write it without an offset, "
+                           "to keep the day as written.",)
+
+
 def test_jekyll_datetime_with_timezone_offset(root: Path) -> None:
     post(root, "a.md", "---\ntitle: A\ndate: 2024-05-06 10:11:12 +0200\n---\n")
     found = only(root)
