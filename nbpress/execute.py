@@ -243,15 +243,23 @@ def execute(doc: NotebookDoc, config: SiteConfig, *, threads: int | None = None,
                       ran_on={"gpu": found.gpu} if found.gpu else {})
 
 
+# Modules whose package has another name on PyPI (`pip install sklearn` installs nothing)
+_PACKAGES = {"sklearn": "scikit-learn", "skimage": "scikit-image", "cv2": "opencv-python",
+             "PIL": "pillow", "yaml": "pyyaml", "bs4": "beautifulsoup4", "Bio": "biopython",
+             "dateutil": "python-dateutil", "attr": "attrs", "jwt": "pyjwt",
+             "OpenSSL": "pyopenssl", "serial": "pyserial"}
+
+
 def _cause_hint(name: str, value: str) -> str:
     """What to do about the failures old posts meet most: a module or a file that is not
     here, or a download on a machine without network."""
     module = re.search(r"No module named '([\w.]+)'", value)
     if name == "ModuleNotFoundError" and module:
         top = module.group(1).split(".")[0]
+        package = _PACKAGES.get(top, top)
         return (f"The module '{top}' is not installed where the site is built: install the "
-                f"package that provides it (often `pip install {top}`), and list it with the "
-                "blog's dependencies.")
+                f"package that provides it ({'' if top in _PACKAGES else 'often '}"
+                f"`pip install {package}`), and list it with the blog's dependencies.")
     if name == "FileNotFoundError":
         return ("The post reads a file that is not there: the post runs in its own folder, so "
                 "check the path, add the file, or link a local copy with "

@@ -44,6 +44,10 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+# IPython's syntax in a Python cell: %magic, !shell, name? (Python's lexer marks them errors)
+_IPYTHON = re.compile(r"^\s*(%{1,2}[A-Za-z]|!\S)|\w\?{1,2}\s*$", re.M)
+
+
 def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = False) -> str:
     """Code → ``<pre class="highlight">`` HTML, coloured when Pygments knows the language;
     ``linenos`` numbers the lines (``<span class="linenos">``, as Pygments' inline style).
@@ -51,6 +55,8 @@ def highlight(code: str, language: str, _attrs: str = "", *, linenos: bool = Fal
     if language.startswith("{."):
         language = fence_language(language)
     lexer = _lexer(language)
+    if lexer is not None and lexer.name == "Python" and _IPYTHON.search(code):
+        lexer = _lexer("ipython3") or lexer  # magics, shell escapes, help (IPython's lexer)
     body = html.escape(code) if lexer is None else pygments_highlight(code, lexer, _FORMATTER)
     if linenos:
         lines = body.split("\n")

@@ -136,7 +136,10 @@ def test_hints_name_the_cause_of_common_failures() -> None:
 
     assert _cause_hint("ModuleNotFoundError", "No module named 'sklearn.datasets'").startswith(
         "The module 'sklearn' is not installed where the site is built: install the package "
-        "that provides it (often `pip install sklearn`)")
+        "that provides it (`pip install scikit-learn`)")  # (sklearn on PyPI installs nothing)
+    assert _cause_hint("ModuleNotFoundError", "No module named 'einops'").startswith(
+        "The module 'einops' is not installed where the site is built: install the package "
+        "that provides it (often `pip install einops`)")
     assert _cause_hint("FileNotFoundError", "[Errno 2] No such file: 'data.csv'").startswith(
         "The post reads a file that is not there")
     assert _cause_hint("URLError", "<urlopen error [Errno -2] Name or service not known>"

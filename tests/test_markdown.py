@@ -130,6 +130,28 @@ def test_tex_in_dollars_with_a_space_inside_is_text_with_a_warning(text: str, wa
                                          "would show math); write $x^2$.")
 
 
+def test_ipython_syntax_in_a_python_cell_is_not_marked_as_errors() -> None:
+    # notebooks' %magic, !shell and name? lines: Python's lexer marks them as errors (red boxes)
+    from pygments import highlight as plain
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    code = "!pip install numpy\n%matplotlib inline\nprint?\nx = 1\n"
+    assert 'class="err"' in plain(code, PythonLexer(), HtmlFormatter())  # what it was
+    html = highlight(code, "python")
+    assert 'class="err"' not in html and "matplotlib" in Page(html).plain
+    assert highlight("x = 1\n", "python") == plain_python("x = 1\n")
+
+
+def plain_python(code: str) -> str:
+    from nbpress.markdown import _lexer
+    from pygments import highlight as plain
+    from pygments.formatters import HtmlFormatter
+
+    body = plain(code, _lexer("python"), HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code class="language-python">{body}</code></pre>'
+
+
 def test_unconvertible_tex_is_shown_as_code() -> None:
     assert math(r"\begin{nosuchenv} x<y", True) == \
         '<code class="math display">\\begin{nosuchenv} x&lt;y</code>'
