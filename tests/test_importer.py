@@ -25,7 +25,7 @@ from nbpress.config import load_config
 from nbpress.discover import discover
 from nbpress.errors import NbpressError
 from nbpress.importer import import_site
-from nbpress.importposts import jekyll_post_name, jekyll_url, kramdown_notes
+from nbpress.importposts import jekyll_post_name, jekyll_url
 from nbpress.readers import read_post_notebook
 
 SEED = Path(__file__).parent / "fixtures" / "jekyll" / "2024-03-19-pytorch-and-jax.md"
@@ -635,21 +635,6 @@ def test_a_date_with_its_own_offset_is_dated_in_the_site_s_timezone(make_site, t
     theirs = Page.read(tmp_path / "j" / page).plain
     shown = "2021-05-05 02:30 -0400" if timezone else "2021-05-05 06:30 +0000"
     assert shown in theirs and shown in ours
-
-
-def test_what_kramdown_read_and_commonmark_shows_as_text_is_reported() -> None:
-    body = ("A paragraph with a class.\n{: .note}\n\n* TOC\n{:toc}\n\nHTML\n: Markup\n\n"
-            "*[HTML]: HyperText\n\n<div class=\"box\" markdown=\"1\">\n**bold**\n</div>\n\n"
-            '<div class="svgdiv">\n<svg width="100">\n  <rect/>\n\n  <text>*</text>\n</svg>\n'
-            "</div>\n\n```\n{: .not-in-code}\n<div>\n\n```\n\n<div>one line</div>\n")
-    assert [(n, what.split(" (")[0].split(":")[0]) for n, what in kramdown_notes(body, 10)] == [
-        (11, "a kramdown attribute list"), (13, "kramdown's table of contents"),
-        (17, "a kramdown definition list"), (19, "a kramdown abbreviation"),
-        (21, 'markdown="1" inside HTML'), (25, "an HTML <div> block with a blank line inside")]
-    assert kramdown_notes("Text.\n{: .full-width }\n", 1, export=True) == []  # (removed)
-    assert [what.split(",")[0] for _, what in kramdown_notes(
-        '{::options parse_block_html="true" /}\n\n{::nomarkdown}\n<b>x</b>\n{:/nomarkdown}\n', 1)] \
-        == ["kramdown's {::options …/}", "kramdown's {::nomarkdown}", "kramdown's {::nomarkdown}"]
 
 
 def test_a_kramdown_comment_stays_hidden(make_site, tmp_path) -> None:
