@@ -72,8 +72,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
 
 
 # fastpages' (nbdev 1's) front matter cell: "# Title", "> summary", then "- key: value" lines
-_FASTPAGES = re.compile(r"\A\s*# (?P<title>[^\n]+)\n\s*> ?(?P<summary>[^\n]*)\n"
-                        r"(?P<items>(?:\s*\n)*(?:- [\w-]+: [^\n]*(?:\n|\Z)\s*)+)\Z")
+_FASTPAGES_ITEM = re.compile(r"- ([\w-]+): (.*)")
 _FASTPAGES_KEYS = {"toc", "badges", "comments", "categories", "image", "hide", "author",
                    "search_exclude", "permalink", "layout", "branch", "sticky_rank",
                    "hide_binder_badge", "hide_colab_badge", "hide_github_badge",
@@ -96,17 +95,16 @@ def _fastpages(source: str) -> dict[str, Any] | None:
     """The front matter of fastpages' first cell (``# Title``, ``> summary``, then only
     ``- key: value`` lines, one of them a key fastpages knows); None for any other cell
     (a title and a list without the summary line is a notebook's own first cell)."""
-    found = _FASTPAGES.match(source)
-    if not found:
+    lines = [line.strip() for line in source.split("\n") if line.strip()]
+    if len(lines) < 3 or not lines[0].startswith("# ") or not lines[1].startswith(">"):
         return None
-    items = [line[2:].partition(": ") for line in found.group("items").split("\n")
-             if line.startswith("- ")]
-    if not any(key in _FASTPAGES_KEYS for key, _, _ in items):
+    found = [_FASTPAGES_ITEM.fullmatch(line) for line in lines[2:]]
+    if None in found or not any(m.group(1) in _FASTPAGES_KEYS for m in found):
         return None
-    front: dict[str, Any] = {"title": _unquoted(found.group("title"))}
-    if found.group("summary").strip():
-        front["description"] = _unquoted(found.group("summary"))
-    for key, _, value in items:
+    front: dict[str, Any] = {"title": _unquoted(lines[0][2:])}
+    if lines[1][1:].strip():
+        front["description"] = _unquoted(lines[1][1:])
+    for key, value in (m.groups() for m in found):
         try:
             loaded = _load_yaml(value) if value.strip() else ""
         except yaml.YAMLError:

@@ -141,6 +141,8 @@ def test_fastpages_front_matter_cell(root: Path) -> None:
     "# A title\n\nSome text.\n\n- toc: true",
     "# A title\n> A quote.",
     "# A title\n- author: Jane Doe\n- date: March 3, 2024\n- description: due Friday",
+    # blank lines of spaces: the first reading backtracked for hours on this
+    "# A title\n> A quote.\n" + " \n" * 40 + "- toc: true\n" + " \n" * 40 + "Text.",
 ])
 def test_a_first_cell_that_only_looks_like_fastpages_is_content(root: Path, cell: str) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell)])
