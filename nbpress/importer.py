@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NbpressError, PostError
+from .sourcefiles import has_front_matter
 from .importposts import PostReport, import_notebook, import_post, jekyll_post_name
 
 # _config.yml keys with the same meaning in [tool.nbpress] (config.py), with their type.
@@ -251,9 +252,8 @@ def _static(path: Path, rel: Path, report: ImportReport) -> bool:
     """Whether Jekyll publishes the file as it is (not a page: no front matter); a file with
     front matter that nbpress does not build as a page (Liquid in an .xml, .txt…) is
     listed as not carried."""
-    with open(path, "rb") as handle:
-        if handle.read(4).rstrip(b"\r\n") != b"---":
-            return True
+    if not has_front_matter(path):
+        return True
     if path.suffix.lower() not in (*MARKDOWN_SUFFIXES, ".html"):
         report.not_carried.append(f"{rel.as_posix()} — a page with front matter (Liquid) in a "
                                   "file nbpress does not build as a page; nbpress writes its own "
@@ -268,8 +268,7 @@ def _page_name(path: Path, rel: Path, source: Path) -> Path:
     if path.suffix.lower() not in MARKDOWN_SUFFIXES[1:] or (
             source / rel.with_suffix(".md")).exists():
         return rel
-    with open(path, "rb") as handle:  # only a file with front matter is a page in Jekyll
-        return rel.with_suffix(".md") if handle.read(4).rstrip(b"\r\n") == b"---" else rel
+    return rel.with_suffix(".md") if has_front_matter(path) else rel  # (else a static file)
 
 
 def _posts(source: Path, target: Path, config: dict[str, Any], report: ImportReport) -> None:

@@ -25,21 +25,16 @@ from .jekyllmeta import jekyll_fields
 from .model import NotebookDoc, PostSource, SiteConfig
 from .permalink import escape_path, slugify
 from .sitepages import NO_LAYOUT
-from .sourcefiles import candidate_files
+from .sourcefiles import candidate_files, has_front_matter
 from .staticfiles import static_clashes
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # a page's date when it gives none
 _PLACEHOLDER = re.compile(r":(path|basename|output_ext)\b")
 
 
-def _has_front_matter(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return re.match(rb"---\s*\r?\n", handle.readline()) is not None  # Jekyll's test
-
-
 def page_files(config: SiteConfig) -> list[Path]:
     """The site's pages: candidate files that start with front matter."""
-    return [p for p in candidate_files(config) if _has_front_matter(p)]
+    return [p for p in candidate_files(config) if has_front_matter(p)]
 
 
 def page_url(relative: PurePosixPath, permalink: str | None, site_permalink: str) -> str:

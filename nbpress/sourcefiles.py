@@ -11,6 +11,7 @@ or ``pyvenv.cfg`` is another site, package or virtualenv, not pages of this one)
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -43,3 +44,11 @@ def candidate_files(config: SiteConfig) -> Iterator[Path]:
             if path.suffix in PAGE_SUFFIXES and not name.startswith(("_", ".")) \
                     and path not in excluded:
                 yield path
+
+
+def has_front_matter(path: Path) -> bool:
+    """Whether the file starts with a ``---`` line (Jekyll's test for a page, not a static
+    file)."""
+    with path.open("rb") as handle:
+        return re.match(rb"---\s*\r?\n", handle.readline()) is not None
+

@@ -20,6 +20,7 @@ from typing import Iterable
 
 from .errors import ConfigError, PostError
 from .model import OutputFile, PostSource, SiteConfig
+from .sourcefiles import PAGE_SUFFIXES, has_front_matter
 
 # Folders of the root that are nbpress's own: never published as they are.
 _OWN = ("posts", "templates", "_executed", ".nbpress-cache", "_site")
@@ -39,10 +40,7 @@ def static_problems(entries: Iterable[str]) -> list[str]:
 
 
 def _is_page(path: Path) -> bool:
-    if path.suffix not in (".md", ".html"):
-        return False
-    with path.open("rb") as handle:
-        return handle.read(3) == b"---"
+    return path.suffix in PAGE_SUFFIXES and has_front_matter(path)
 
 
 def static_sources(config: SiteConfig) -> dict[str, Path]:
