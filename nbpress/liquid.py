@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import Location, PostError, PostErrors
+from .liquidcompat import OUTPUT_TAG
 
 _BIBLIOGRAPHY = re.compile(r"\{%-?\s*bibliography\b[^%]*%\}")
-_SHOWN = re.compile(r"\{\{-?\s*([^\s|}-][^|}]*?)\s*(?:\||-?\}\})")  # the variable in {{ … }}
 _KEEP = "\x00nbpress-liquid-keep:{}\x00"  # stands for a kept tag while Liquid runs
 _KEPT = re.compile("\x00nbpress-liquid-keep:(\\d+)\x00")
 _RAW_HINT = "To show braces literally, wrap them in {% raw %}…{% endraw %}."
@@ -174,7 +174,7 @@ def resolve(text: str, *, site: Mapping[str, Any], page: Mapping[str, Any],
         token = shown.token
         index = max(token.start_index, 0) if token is not None else -1
         here = token is not None and token.source == source
-        found = _SHOWN.match(_markup(token.source, index)) if token is not None else None
+        found = OUTPUT_TAG.match(_markup(token.source, index)) if token is not None else None
         blanked.append((found.group(1) if found else shown.name,
                         line_offset + source.count("\n", 0, index) if here else None))
     found: dict[str, tuple[tuple, PostError]] = {}
