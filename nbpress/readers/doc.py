@@ -145,16 +145,12 @@ def _parts(cells: Sequence[Any]) -> list[tuple[int, str]]:
     leaves open closed: ``closed_cells``), a placeholder for a code cell or a shown raw cell."""
     shown = [(index, cell) for index, cell in enumerate(cells)
              if cell.cell_type == "markdown" and not removed(cell) or _marked(cell)]
-    html = [(c.source if c.cell_type == "raw" else unmarked(c.source), c.cell_type == "raw")
-            for _, c in shown if c.cell_type != "code"]  # (a shown raw cell's HTML closes too)
-    texts = iter(closed_cells([text for text, _ in html], [is_raw for _, is_raw in html]))
-    return [(index, t if cell.cell_type == "markdown" else CELL_MARK.format(index))
-            for (index, cell), t in zip(shown, _aligned(shown, texts))]
-
-
-def _aligned(shown: list, texts) -> list:
-    """``closed_cells``' texts lined up with ``shown`` (a code cell takes none)."""
-    return [next(texts) if cell.cell_type != "code" else None for _, cell in shown]
+    html = [(index, cell) for index, cell in shown if cell.cell_type != "code"]
+    closed = dict(zip((index for index, _ in html), closed_cells(  # (a raw cell's HTML closes too)
+        [c.source if c.cell_type == "raw" else unmarked(c.source) for _, c in html],
+        [c.cell_type == "raw" for _, c in html])))
+    return [(index, closed[index] if cell.cell_type == "markdown" else CELL_MARK.format(index))
+            for index, cell in shown]
 
 
 def join_cells(cells: Sequence[Any]) -> tuple[str, tuple[CodeCell, ...]]:
