@@ -52,6 +52,11 @@ def static_sources(config: SiteConfig) -> dict[str, Path]:
     for entry in config.static:
         top = config.root / entry.strip("/")
         if top.is_file():
+            if _is_page(top):  # it is built; its source must not be published too
+                raise ConfigError(f"'static' lists {entry!r}, a page (it starts with front "
+                                  "matter): it is built, not copied.",
+                                  path=config.root / "pyproject.toml",
+                                  hint="Remove it from static = […].")
             found[entry.strip("/")] = top
             continue
         if not top.is_dir():

@@ -394,8 +394,7 @@ def test_loop_variables_are_not_old_liquid_and_unreadable_front_matter_is_report
         assert (tmp_path / "new/posts" / name).read_text() == (blog / "_posts" / name).read_text()
     (tmp_path / "new/posts/2020-01-03-bad-date.md").unlink()
     (tmp_path / "new/posts/2020-01-04-list.md").unlink()
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    result = build_new(tmp_path)
     for day, stem in (("01", "people"), ("02", "old")):
         page = Page.read(tmp_path / f"new/_site/2020/01/{day}/{stem}.html")
         assert ("Ada", "https://ada.example") in [(a.text, a["href"]) for a in page.all(
@@ -539,6 +538,13 @@ def test_imported_posts_have_the_urls_real_jekyll_gives_them(imported, tmp_path)
     assert {p.url for p in posts} == jekyll
 
 
+def build_new(tmp_path: Path) -> subprocess.CompletedProcess:
+    """The imported site (``tmp_path/new``) built as a user builds it; it must succeed."""
+    result = run_build("--root", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def jekyll_build(blog: Path, into: Path, env: dict | None = None) -> list[str]:
     """Every file real Jekyll writes for ``blog`` (without make_site's posts/), by path."""
     shutil.rmtree(blog / "posts", ignore_errors=True)
@@ -564,8 +570,7 @@ def test_a_blog_jekyll_new_made_keeps_its_urls_and_pages(make_site, tmp_path) ->
                     if name.endswith(".html"))
     import_site(blog, tmp_path / "new")
     assert sorted(p.name for p in (tmp_path / "new").glob("*.md")) == ["about.md", "projects.md"]
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     ours = {"/" + p.relative_to(tmp_path / "new/_site").as_posix()
             for p in (tmp_path / "new/_site").rglob("*.html")}
     assert jekyll == ["/2024/03/20/notes.html", "/about/index.html",
@@ -602,8 +607,7 @@ def test_static_files_are_published_and_excluded_ones_are_not(make_site, tmp_pat
         "_config.yml exclude patterns *.gemspec, *.sh (nbpress's exclude takes paths)",
         "feed.xml — a page with front matter (Liquid) in a file nbpress does not build as a "
         "page; nbpress writes its own feed.xml, sitemap.xml and robots.txt"]
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     out = tmp_path / "new/_site"
     for name in jekyll:
         if name.endswith(".html") and "/" in name and name.startswith("20"):
@@ -627,8 +631,7 @@ def test_a_date_with_its_own_offset_is_dated_in_the_site_s_timezone(make_site, t
     env = {**os.environ, "TZ": "UTC"}  # Jekyll without a timezone: the machine's, as on Pages
     jekyll = jekyll_build(blog, tmp_path / "j", env)
     import_site(blog, tmp_path / "new")
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     [page] = [name for name in jekyll if name.endswith(".html")]
     assert page == "2021/05/05/late/index.html"
     ours = Page.read(tmp_path / "new/_site" / page).plain
@@ -644,8 +647,7 @@ def test_a_kramdown_comment_stays_hidden(make_site, tmp_path) -> None:
     report = import_site(blog, tmp_path / "new")
     assert post_report(report, "2020-01-01-a.md").look[0][1].startswith(
         "1 kramdown comment(s) {::comment}…{:/comment}, hidden on the blog, written as HTML")
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     page = Page.read(tmp_path / "new/_site/2020/01/01/a.html")
     assert "Shown." in page.plain and "secret" not in page.plain
 
@@ -704,8 +706,7 @@ def test_a_page_listing_the_posts_with_liquid_is_left_to_nbpress(make_site, tmp_
     assert [item.split(" — ")[0] for item in report.not_carried] == ["blog/index.html",
                                                                      "index.html"]
     assert not (tmp_path / "new/index.html").exists() and (tmp_path / "new/about.md").exists()
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     assert "/2020/01/01/a.html" in Page.read(tmp_path / "new/_site/index.html").hrefs
 
 
@@ -729,8 +730,7 @@ def test_fastpages_folder_edge_cases_are_reported_not_published(make_site, tmp_p
     assert broken.kind == "not imported" and broken.look[0][1].startswith(
         "not a notebook nbpress can read (JSONDecodeError: ")
     assert untitled.look[0][1].startswith("no title: fastpages titles it from the file name")
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     page = Page.read(tmp_path / "new/_site/2020/01/02/Untitled-Thing.html")
     assert page.all("title")[0].text.startswith("Untitled Thing")
 
@@ -777,8 +777,7 @@ def test_post_url_follows_a_post_whose_file_was_renamed(make_site, tmp_path) -> 
     import_site(blog, tmp_path / "new")
     assert "{% post_url 2017-08-20-from-gan-to-wgan %}" in (
         tmp_path / "new/posts/2018-01-01-later.md").read_text()
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     page = Page.read(tmp_path / "new/_site/2018/01/01/later.html")
     assert "/2017/08/20/from-GAN-to-WGAN.html" in page.hrefs
     assert (tmp_path / "new/_site/2017/08/20/from-GAN-to-WGAN.html").is_file()
@@ -798,8 +797,7 @@ def test_pages_a_theme_layout_makes_are_left_out_and_others_get_a_template(make_
         "tag/nlp.md", "tags.html"]
     assert "layout 'notes' of the Jekyll theme: templates/notes.html added, showing those pages " \
            "with nbpress's page layout" in report.not_carried
-    result = run_build("--root", str(tmp_path / "new"))
-    assert result.returncode == 0, result.stderr
+    build_new(tmp_path)
     assert "My reading notes." in Page.read(tmp_path / "new/_site/notes.html").plain
     assert (tmp_path / "new/_site/tags/nlp/index.html").is_file()  # nbpress's own tag page
 

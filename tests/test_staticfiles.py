@@ -106,3 +106,12 @@ def test_what_exclude_names_is_never_published(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert list(static_sources(load_config(tmp_path))) == ["files/cv.pdf", "files/privately.txt"]
+
+
+def test_a_page_listed_as_a_static_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.nbpress]\nstatic = ["about.md"]\n')
+    (tmp_path / "about.md").write_text("---\ntitle: About\n---\nMe.\n")
+    with pytest.raises(ConfigError) as info:
+        static_sources(load_config(tmp_path))
+    assert "'static' lists 'about.md', a page (it starts with front matter): it is built" \
+        in str(info.value)
