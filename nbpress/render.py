@@ -116,14 +116,22 @@ def _problem_warnings(problems: list, result: ExecResult) -> list[BuildWarning]:
     if post.path.suffix != ".ipynb":
         return [BuildWarning(message, post.path, post.body_line + line)
                 for line, _, message in problems]
-    found, cells = [], result.notebook.cells
+    found = []
     for line, source, message in problems:
-        at = joined_cell_at(cells, line)  # the cell at its line; else the first holding it
-        cell = cells[at] if at is not None and source in cells[at].source else next(
-            (c for c in cells if c.cell_type != "code" and source in c.source), None)
+        cell = _cell_at(result.notebook.cells, line, source)
         where = f"in {cell_title(cell)}, " if cell else ""
         found.append(BuildWarning(where + message, post.path))
     return found
+
+
+def _cell_at(cells: list, line: int, source: str = "") -> Any:
+    """The cell at a (0-based) line of an ``.ipynb``'s joined document (``join_cells``);
+    with ``source``, the first Markdown or raw cell holding it when that one does not."""
+    at = joined_cell_at(cells, line)
+    if at is not None and source in cells[at].source:
+        return cells[at]
+    return next((c for c in cells if c.cell_type != "code" and source in c.source), None) \
+        if source else None
 
 
 def _cells_html(body: str, result: ExecResult, ctx: CellContext
@@ -189,17 +197,15 @@ def _prose(result: ExecResult, config: SiteConfig, variables: Mapping[str, Any],
 def _in_cells(exc: PostError, result: ExecResult) -> PostError:
     """Liquid mistakes in an ``.ipynb``, whose joined document's lines are no lines of the
     file, named by the Markdown cell they are in instead."""
-    post, cells = result.doc.post, result.notebook.cells
+    post = result.doc.post
     found = []
     for error in each_error(exc):
         line = error.location.line
-        at = joined_cell_at(cells, line - post.body_line) \
+        cell = _cell_at(result.notebook.cells, line - post.body_line) \
             if error.location.path == post.path and line else None
-        if at is None:
-            found.append(error)
-            continue
-        found.append(PostError(f"in {cell_title(cells[at])}: {error.message}", path=post.path,
-                               hint=error.hint, detail=error.detail))
+        found.append(error if cell is None else PostError(
+            f"in {cell_title(cell)}: {error.message}", path=post.path, hint=error.hint,
+            detail=error.detail))
     return found[0] if len(found) == 1 else PostErrors(found)
 
 
